@@ -1,0 +1,72 @@
+"""Paths, borough and thresholds: named constants with defaults, overridable at call time.
+
+Nothing here reads a file or the environment at import time; the ``*_dir`` functions read
+the environment when they are called, so tests and deployments can point them elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: Maidstone's local authority district code (ONS).
+DEFAULT_LAD_CODE = "E07000110"
+DEFAULT_LAD_NAME = "Maidstone"
+
+#: Kent Police force area: the 12 Kent districts and Medway.
+KENT_LAD_PREFIXES = ("E07000105", "E07000106", "E07000107", "E07000108", "E07000109",
+                     "E07000110", "E07000111", "E07000112", "E07000113", "E07000114",
+                     "E07000115", "E07000116", "E06000035")
+
+#: Coverage of the demonstration dataset.
+DEMO_START = "2015-01-01"
+DEMO_END = "2021-03-31"
+
+#: The assessment's data runs to the end of its assessment year (December to November).
+ASSESSMENT_YEAR_END = "2020-11-30"
+
+#: Largest upload or ingest file accepted, in bytes.
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+#: Counts from 1 to this value are shown as "<5" when disclosure control is on.
+SUPPRESSION_THRESHOLD = 4
+
+#: Task force focus area (ward names as in the ONS 2013 ward set).
+TASK_FORCE_WARDS = ("Shepway North", "Shepway South")
+#: Wards that make up Maidstone town centre for the night-time economy view.
+TOWN_CENTRE_WARDS = ("High Street", "Bridge", "Fant")
+
+#: Wards outside the unparished town: the dashboard's rural/urban marking (by ward name).
+RURAL_WARDS = (
+    "Barming", "Boughton Monchelsea and Chart Sutton", "Coxheath and Hunton", "Detling and Thurnham",
+    "Downswood and Otham", "Harrietsham and Lenham", "Headcorn", "Leeds", "Loose",
+    "Marden and Yalding", "North Downs", "Staplehurst", "Sutton Valence and Langley",
+)
+
+BOUNDARY_ATTRIBUTION = (
+    "Contains Ordnance Survey and Office for National Statistics data © Crown copyright and "
+    "database right. Licensed under the Open Government Licence v3.0. Boundary GeoJSON: "
+    "UK-GeoJSON, Martin Chorley, CC BY 4.0."
+)
+
+
+def lad_code() -> str:
+    """The borough the dashboard serves (``SMP_LAD_CODE``, default Maidstone)."""
+    return os.environ.get("SMP_LAD_CODE", DEFAULT_LAD_CODE)
+
+
+def data_dir() -> Path:
+    """Where the store keeps its Parquet files (``SMP_DATA_DIR``, default ``data/store``)."""
+    return Path(os.environ.get("SMP_DATA_DIR", PROJECT_ROOT / "data" / "store"))
+
+
+def geo_dir() -> Path:
+    """Where the ONS boundary GeoJSON files live (``SMP_GEO_DIR``, default ``../shared/geo``)."""
+    return Path(os.environ.get("SMP_GEO_DIR", PROJECT_ROOT.parent / "shared" / "geo"))
+
+
+def reference_dir() -> Path:
+    """Published reference tables transcribed from the assessment text (shipped in the repo)."""
+    return PROJECT_ROOT / "data" / "reference"

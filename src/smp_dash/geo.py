@@ -1,0 +1,101 @@
+"""Boundaries, point-in-ward assignment and LSOA best-fit.
+
+Boundaries are the real ONS layers in ``config.geo_dir()`` (../shared/geo by default); they
+are read when first asked for, never at import time, and never copied into the repository.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from smp_dash import config
+
+WARDS_FILE = "kent_wards.geojson"
+LSOA_FILE = "kent_lsoa.geojson"
+DISTRICTS_FILE = "kent_districts.geojson"
+
+
+class BoundariesMissing(FileNotFoundError):
+    """The boundary GeoJSON files are not where the configuration says."""
+
+
+def boundary_path(name: str, geo_dir: Path | str | None = None) -> Path:
+    """The path of one boundary file, or a clear error naming where to put it."""
+    folder = Path(geo_dir) if geo_dir is not None else config.geo_dir()
+    path = folder / name
+    if not path.is_file():
+        raise BoundariesMissing(
+            f"Boundary file {path} not found. Put the ONS boundary GeoJSON files "
+            f"({WARDS_FILE}, {LSOA_FILE}, {DISTRICTS_FILE}) in {folder}, or set SMP_GEO_DIR "
+            "to the folder that holds them (the ONS Open Geography Portal publishes the same "
+            "layers). Maps and ward assignment are unavailable until then."
+        )
+    return path
+
+
+def load_wards(lad_code: str | None = None, geo_dir: Path | str | None = None) -> gpd.GeoDataFrame:
+    """Electoral wards (2013 set) of one district, or of all Kent and Medway if ``lad_code`` is "all"."""
+    return _select(_read(str(boundary_path(WARDS_FILE, geo_dir))), lad_code, "ward_code")
+
+
+def load_lsoas(lad_code: str | None = None, geo_dir: Path | str | None = None) -> gpd.GeoDataFrame:
+    """2011 LSOAs with their best-fit ward, of one district or of all ("all")."""
+    return _select(_read(str(boundary_path(LSOA_FILE, geo_dir))), lad_code, "lsoa_code")
+
+
+def load_districts(geo_dir: Path | str | None = None) -> gpd.GeoDataFrame:
+    """The 13 Kent and Medway districts."""
+    return _read(str(boundary_path(DISTRICTS_FILE, geo_dir))).sort_values("lad_code").reset_index(drop=True)
+
+
+@lru_cache(maxsize=8)
+def _read(path: str) -> gpd.GeoDataFrame:
+    frame = gpd.read_file(path)
+    return frame.set_crs(4326, allow_override=True) if frame.crs is None else frame.to_crs(4326)
+
+
+def _select(frame: gpd.GeoDataFrame, lad_code: str | None, key: str) -> gpd.GeoDataFrame:
+    code = lad_code or config.lad_code()
+    if code != "all":
+        frame = frame[frame["lad_code"] == code]
+        if frame.empty:
+            raise ValueError(f"no boundaries for district {code!r}; expected a Kent or Medway LAD code")
+    return frame.sort_values(key).reset_index(drop=True).copy()
+
+
+def assign_areas(longitude, latitude, areas: gpd.GeoDataFrame, key: str) -> np.ndarray:
+    """The ``key`` of the polygon each point falls in (None outside every polygon).
+
+    Vectorised: one spatial-index query for all points, no per-row Python loop. A point on a
+    shared edge goes to the polygon listed first.
+    """
+    lon = np.asarray(longitude, dtype="float64")
+    lat = np.asarray(latitude, dtype="float64")
+    result = np.full(lon.shape[0], None, dtype=object)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any() or areas.empty:
+        return result
+    points = shapely.points(lon[ok], lat[ok])
+    tree = shapely.STRtree(areas.geometry.values)
+    point_idx, area_idx = tree.query(points, predicate="intersects")
+    first = np.unique(point_idx, return_index=True)[1]
+    codes = areas[key].to_numpy(dtype=object)
+    hit = np.flatnonzero(ok)[point_idx[first]]
+    result[hit] = codes[area_idx[first]]
+    return result
+
+
+def lsoa_best_fit(lsoas: pd.DataFrame) -> dict[str, str]:
+    """LSOA code to the ward that holds the LSOA's interior point."""
+    return dict(zip(lsoas["lsoa_code"], lsoas["best_fit_ward_code"]))
+
+
+def ward_names(wards: pd.DataFrame) -> dict[str, str]:
+    """Ward code to ward name."""
+    return dict(zip(wards["ward_code"], wards["ward_name"]))

@@ -1,0 +1,109 @@
+"""Calendar, financial, assessment (December to November) and rolling-12-month periods.
+
+A :class:`Period` is a closed range of whole months with a label that says what it is, so
+every chart can name its period. Lockdown dates are the English national lockdowns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+KINDS = ("calendar", "financial", "assessment", "rolling")
+KIND_LABELS = {
+    "calendar": "Calendar year",
+    "financial": "Financial year (Apr-Mar)",
+    "assessment": "Assessment year (Dec-Nov)",
+    "rolling": "Rolling 12 months",
+}
+
+#: England's national lockdowns (start, end inclusive) as the assessment describes them.
+LOCKDOWNS = (
+    ("2020-03-23", "2020-07-03", "First national lockdown"),
+    ("2020-11-05", "2020-12-02", "Second national lockdown"),
+    ("2021-01-06", "2021-03-28", "Third national lockdown"),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from ``start`` (first day) to ``end`` (last day), inclusive."""
+
+    kind: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    @property
+    def label(self) -> str:
+        if self.kind == "calendar":
+            return str(self.start.year)
+        if self.kind == "financial":
+            return f"{self.start.year}/{str(self.start.year + 1)[-2:]}"
+        return f"{self.start:%b %Y} to {self.end:%b %Y}"
+
+    @property
+    def long_label(self) -> str:
+        return f"{KIND_LABELS[self.kind]} {self.label}" if self.kind in ("calendar", "financial") \
+            else f"{KIND_LABELS[self.kind].split(' (')[0]}, {self.label}"
+
+    def previous(self) -> "Period":
+        """The same months one year earlier."""
+        return Period(self.kind, self.start - pd.DateOffset(years=1),
+                      (self.end - pd.DateOffset(years=1)) + pd.offsets.MonthEnd(0))
+
+    def contains(self, dates: pd.Series) -> pd.Series:
+        """Mask of ``dates`` that fall within the period."""
+        return (dates >= self.start) & (dates <= self.end + pd.Timedelta(hours=23, minutes=59))
+
+    def months(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, self.end, freq="MS")
+
+
+def period(kind: str, year: int, end_month: str | None = None) -> Period:
+    """The period of ``kind`` named by ``year``.
+
+    calendar 2020 = Jan-Dec 2020; financial 2020 = Apr 2020-Mar 2021 ("2020/21");
+    assessment 2020 = Dec 2019-Nov 2020; rolling: the 12 months ending ``end_month``
+    (YYYY-MM), or ending in December of ``year`` when none is given.
+    """
+    if kind == "calendar":
+        start = pd.Timestamp(year, 1, 1)
+    elif kind == "financial":
+        start = pd.Timestamp(year, 4, 1)
+    elif kind == "assessment":
+        start = pd.Timestamp(year - 1, 12, 1)
+    elif kind == "rolling":
+        last = pd.Timestamp(end_month + "-01") if end_month else pd.Timestamp(year, 12, 1)
+        start = last - pd.DateOffset(months=11)
+    else:
+        raise ValueError(f"unknown period kind {kind!r}; expected one of {', '.join(KINDS)}")
+    end = start + pd.DateOffset(months=12) - pd.Timedelta(days=1)
+    return Period(kind, start, end)
+
+
+def available(kind: str, first: pd.Timestamp, last: pd.Timestamp) -> list[Period]:
+    """Complete periods of ``kind`` covered by data from ``first`` to ``last``, newest first."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last) + pd.offsets.MonthEnd(0)
+    if kind == "rolling":
+        ends = pd.date_range(first + pd.DateOffset(months=11), last, freq="MS")
+        return [period("rolling", e.year, f"{e:%Y-%m}") for e in reversed(ends)]
+    out = []
+    for year in range(first.year - 1, last.year + 2):
+        p = period(kind, year)
+        if p.start >= first.replace(day=1) and p.end <= last:
+            out.append(p)
+    return sorted(out, key=lambda p: p.start, reverse=True)
+
+
+def lockdown_frame() -> pd.DataFrame:
+    """The lockdowns as a frame (start, end, label) for shading charts."""
+    return pd.DataFrame([(pd.Timestamp(s), pd.Timestamp(e), n) for s, e, n in LOCKDOWNS],
+                        columns=["start", "end", "label"])
+
+
+def lockdown_share(month: pd.Timestamp) -> float:
+    """Share of the days of ``month`` spent in a national lockdown (0 to 1)."""
+    days = pd.date_range(month, month + pd.offsets.MonthEnd(0), freq="D")
+    inside = sum(((days >= pd.Timestamp(s)) & (days <= pd.Timestamp(e))).sum() for s, e, _ in LOCKDOWNS)
+    return inside / len(days)

@@ -1,0 +1,363 @@
+"""The column contracts of every dataset, and their validation.
+
+Each dataset has a contract: an ordered list of :class:`Column`. ``validate(df, dataset,
+source)`` checks a frame against it and returns a new frame with the contract's types, or
+raises :class:`SchemaError` listing every problem with the file, the row, the column, the
+value and the rule it broke. Partner CSV templates are the contract's header row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+#: police.uk's 13 street-level crime categories (anti-social behaviour is kept apart).
+CRIME_TYPES = (
+    "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs", "Other crime",
+    "Other theft", "Possession of weapons", "Public order", "Robbery", "Shoplifting",
+    "Theft from the person", "Vehicle crime", "Violence and sexual offences",
+)
+#: Home Office offence subgroups used by the assessment.
+OFFENCE_SUBGROUPS = (
+    "Violence against the person", "Sexual offences", "Robbery", "Burglary - residential",
+    "Burglary - business and community", "Criminal damage and arson", "Drug offences",
+    "Possession of weapons offences", "Public order offences", "Theft offences",
+    "Vehicle offences", "Miscellaneous crimes against society",
+)
+HATE_STRANDS = ("Race", "Religion", "Sexual orientation", "Disability", "Transgender",
+                "Gender", "Age")
+SERVICE_CATEGORIES = ("ASB", "Noise", "Other nuisance", "Dangerous dogs", "Dog fouling",
+                      "Stray dogs", "Street trading")
+ENFORCEMENT_ACTIONS = ("CPW", "CPN", "FPN")
+ACTION_STATUSES = ("delivered", "in progress", "on hold", "postponed")
+PRIORITIES = ("soc", "children_young_people", "domestic_abuse", "substance_misuse",
+              "mental_health")
+INDICATOR_PRIORITIES = PRIORITIES + ("asb_community_protection", "pandemic", "task_force",
+                                     "police_data", "other")
+INDICATOR_UNITS = ("count", "percent", "gbp", "days", "years", "people", "rate")
+
+MAX_ERRORS_LISTED = 20
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract.
+
+    ``kind`` is one of str, date, month, bool, int, float, code. ``allowed`` restricts
+    values; ``pattern`` is a regular expression the text must match; ``bounds`` an
+    inclusive numeric range.
+    """
+
+    name: str
+    kind: str = "str"
+    nullable: bool = False
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
+    bounds: tuple[float, float] | None = None
+    future_ok: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule, located precisely enough for a partner to fix the file."""
+
+    source: str
+    row: int | None
+    column: str | None
+    value: object
+    rule: str
+
+    def __str__(self) -> str:
+        where = [self.source]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        value = "" if self.value is None else f": value {self.value!r}"
+        return f"{', '.join(where)}{value}: {self.rule}"
+
+
+class SchemaError(ValueError):
+    """A file or frame broke its contract; ``problems`` lists every broken rule."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:MAX_ERRORS_LISTED])
+        more = len(problems) - MAX_ERRORS_LISTED
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(f"{len(problems)} problem(s) found:\n{shown}{tail}")
+
+
+_LON = (-8.7, 1.8)   # the UK's bounding box, generously
+_LAT = (49.8, 60.9)
+_WARD = r"^E05\d{6}$"
+_LSOA = r"^[EW]01\d{6}$"
+
+CONTRACTS: dict[str, tuple[Column, ...]] = {
+    "crimes": (
+        Column("crime_id", pattern=r"^\S+$", doc="police.uk Crime ID (64 hex) or the force's reference"),
+        Column("month", "month", doc="first day of the month the crime was recorded, YYYY-MM-01"),
+        Column("crime_type", allowed=CRIME_TYPES, doc="one of police.uk's 13 crime categories"),
+        Column("offence_subgroup", nullable=True, allowed=OFFENCE_SUBGROUPS,
+               doc="Home Office offence subgroup where known"),
+        Column("domestic_abuse", "bool", doc="flagged domestic-abuse related (true/false)"),
+        Column("hate_strand", nullable=True, allowed=HATE_STRANDS, doc="hate crime strand, blank if none"),
+        Column("longitude", "float", nullable=True, bounds=_LON, doc="WGS84; police.uk's anonymised point"),
+        Column("latitude", "float", nullable=True, bounds=_LAT, doc="WGS84"),
+        Column("location", nullable=True, doc="police.uk's location text, e.g. 'On or near High Street'"),
+        Column("lsoa_code", nullable=True, pattern=_LSOA, doc="2011 LSOA code"),
+        Column("ward_code", pattern=_WARD, doc="ONS ward code the point (or LSOA) falls in"),
+        Column("source", doc="where the row came from (file name, 'demonstration (illustrative)')"),
+    ),
+    "asb_incidents": (
+        Column("month", "month"),
+        Column("longitude", "float", nullable=True, bounds=_LON),
+        Column("latitude", "float", nullable=True, bounds=_LAT),
+        Column("location", nullable=True),
+        Column("lsoa_code", nullable=True, pattern=_LSOA),
+        Column("ward_code", pattern=_WARD),
+        Column("source"),
+    ),
+    "service_requests": (
+        Column("received", "date", doc="date the Community Protection Team received the request"),
+        Column("category", allowed=SERVICE_CATEGORIES),
+        Column("subcategory", nullable=True, doc="e.g. barking, construction, bonfire smoke"),
+        Column("ward_code", pattern=_WARD),
+        Column("longitude", "float", nullable=True, bounds=_LON),
+        Column("latitude", "float", nullable=True, bounds=_LAT),
+        Column("source"),
+    ),
+    "needle_finds": (
+        Column("found", "date"),
+        Column("location_name", doc="the place name used in the waste team's log"),
+        Column("longitude", "float", bounds=_LON),
+        Column("latitude", "float", bounds=_LAT),
+        Column("ward_code", pattern=_WARD),
+        Column("needles", "int", bounds=(1, 100_000)),
+        Column("bulk_incident", "bool", doc="a single find of bagged/unused needles, reported apart"),
+        Column("note", nullable=True),
+    ),
+    "enforcement": (
+        Column("issued", "date"),
+        Column("action", allowed=ENFORCEMENT_ACTIONS, doc="CPW warning, CPN notice or FPN"),
+        Column("category", doc="e.g. Noise (inc. with ASB), Nuisance/dangerous dog"),
+        Column("with_police", "bool", doc="issued in partnership with Kent Police"),
+        Column("ward_code", pattern=_WARD),
+    ),
+    "encampments": (
+        Column("started", "date"),
+        Column("ended", "date"),
+        Column("location_name"),
+        Column("ward_code", pattern=_WARD),
+    ),
+    "indicators": (
+        Column("indicator_id", pattern=r"^[a-z0-9_]+$"),
+        Column("label"),
+        Column("priority", allowed=INDICATOR_PRIORITIES),
+        Column("period_start", "date"),
+        Column("period_end", "date"),
+        Column("value", "float"),
+        Column("unit", allowed=INDICATOR_UNITS),
+        Column("breakdown", nullable=True),
+        Column("source"),
+        Column("note", nullable=True),
+    ),
+    "actions": (
+        Column("priority", allowed=PRIORITIES),
+        Column("action"),
+        Column("update", nullable=True),
+        Column("status", allowed=ACTION_STATUSES),
+        Column("target", "date", nullable=True, future_ok=True),
+    ),
+    "population": (
+        Column("ward_code", pattern=_WARD),
+        Column("year", "int", bounds=(1990, 2100)),
+        Column("population", "int", bounds=(0, 10_000_000)),
+        Column("source", nullable=True),
+    ),
+}
+
+DATASETS = tuple(CONTRACTS)
+
+#: Datasets where identical rows are legitimate: police.uk ASB rows carry no id and share
+#: anonymised points; two requests, notices or finds can share day, place and category.
+ALLOW_DUPLICATE_ROWS = frozenset({"asb_incidents", "service_requests", "enforcement", "needle_finds"})
+#: Rows that must be unique within a dataset (beyond exact duplicate rows).
+_UNIQUE_KEYS = {"crimes": ("crime_id",), "population": ("ward_code", "year")}
+#: Columns whose order is checked: (earlier, later).
+_ORDERED = {"encampments": ("started", "ended"), "indicators": ("period_start", "period_end")}
+
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0"}
+
+
+def columns(dataset: str) -> list[str]:
+    """The contract's column names, in order (the CSV template's header)."""
+    return [c.name for c in _contract(dataset)]
+
+
+def validate(df: pd.DataFrame, dataset: str, source: str = "<frame>", *,
+             first_row: int = 2, extra: str = "reject") -> pd.DataFrame:
+    """Check ``df`` against the contract of ``dataset`` and return a typed copy.
+
+    Parameters
+    ----------
+    df : the rows as read (strings or already-typed values).
+    dataset : a key of :data:`CONTRACTS`.
+    source : the file name used in messages.
+    first_row : the row number of ``df``'s first row in the file (2 for a CSV with a header).
+    extra : "reject" to refuse columns the contract does not name, "drop" to ignore them.
+
+    Raises
+    ------
+    SchemaError listing every problem (file, row, column, value, rule).
+    """
+    contract = _contract(dataset)
+    problems = _check_columns(df, contract, source, extra)
+    if problems:
+        raise SchemaError(problems)
+    rows = df.reset_index(drop=True)
+    out = {}
+    for col in contract:
+        values, bad = _coerce(rows[col.name], col)
+        problems.extend(_located(rows[col.name], bad, col, source, first_row))
+        out[col.name] = values
+    typed = pd.DataFrame(out)
+    problems.extend(_check_rows(typed, rows, dataset, source, first_row))
+    if problems:
+        raise SchemaError(problems)
+    return typed
+
+
+def empty(dataset: str) -> pd.DataFrame:
+    """A zero-row frame with the contract's columns and types."""
+    frame = pd.DataFrame({c: pd.Series([], dtype="object") for c in columns(dataset)})
+    return validate(frame, dataset, "<empty>")
+
+
+def _contract(dataset: str) -> tuple[Column, ...]:
+    try:
+        return CONTRACTS[dataset]
+    except KeyError:
+        raise KeyError(f"unknown dataset {dataset!r}; expected one of {', '.join(CONTRACTS)}") from None
+
+
+def _check_columns(df, contract, source, extra) -> list[Problem]:
+    names = [c.name for c in contract]
+    have = [str(c) for c in df.columns]
+    problems = [Problem(source, 1, name, None, "required column is missing")
+                for name in names if name not in have]
+    if extra == "reject":
+        problems += [Problem(source, 1, name, None,
+                             f"column is not part of the contract (expected: {', '.join(names)})")
+                     for name in have if name not in names]
+    dupes = sorted({h for h in have if have.count(h) > 1})
+    problems += [Problem(source, 1, d, None, "column appears more than once") for d in dupes]
+    return problems
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    text = series.astype("string").str.strip()
+    return series.isna() | text.isna() | (text == "")
+
+
+def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
+    """Convert one column to its contract type; return (values, mask of bad rows with rule)."""
+    blank = _blank(series)
+    rule = pd.Series("", index=series.index, dtype="object")
+    if col.kind in ("str",):
+        values = series.astype("string").str.strip().where(~blank, pd.NA)
+    elif col.kind in ("date", "month"):
+        values = _to_datetime(series, blank)
+        bad = values.isna() & ~blank
+        rule[bad] = "expected a date as YYYY-MM-DD" if col.kind == "date" else \
+            "expected a month as YYYY-MM or YYYY-MM-01"
+        if col.kind == "month":
+            off = values.notna() & (values.dt.day != 1)
+            rule[off] = "a month must be the first day of the month"
+        if not col.future_ok:
+            rule[values > pd.Timestamp.now()] = "date is in the future"
+    elif col.kind == "bool":
+        text = series.astype("string").str.strip().str.lower()
+        values = pd.Series(pd.NA, index=series.index, dtype="boolean")
+        values[text.isin(_TRUE)] = True
+        values[text.isin(_FALSE)] = False
+        if series.dtype == bool or str(series.dtype) == "boolean":
+            values = series.astype("boolean")
+        rule[values.isna() & ~blank] = "expected true or false"
+    elif col.kind in ("int", "float"):
+        values = pd.to_numeric(series.where(~blank), errors="coerce")
+        rule[values.isna() & ~blank] = f"expected a number{' (whole)' if col.kind == 'int' else ''}"
+        if col.kind == "int":
+            frac = values.notna() & (values % 1 != 0)
+            rule[frac] = "expected a whole number"
+            values = values.round().astype("Int64")
+        else:
+            values = values.astype("float64")
+    else:
+        raise ValueError(f"unknown column kind {col.kind!r}")
+    present = ~blank & (rule == "")
+    if not col.nullable:
+        rule[blank] = "a value is required"
+    if col.allowed is not None:
+        outside = present & ~values.isin(col.allowed)
+        rule[outside] = "must be one of: " + ", ".join(col.allowed)
+    if col.pattern is not None:
+        mismatch = present & ~values.astype("string").str.match(col.pattern).fillna(False)
+        rule[mismatch] = f"must match {col.pattern}"
+    if col.bounds is not None:
+        lo, hi = col.bounds
+        numeric = pd.to_numeric(values, errors="coerce")
+        rule[present & ((numeric < lo) | (numeric > hi))] = f"must be between {lo:g} and {hi:g}"
+    return values, rule
+
+
+def _to_datetime(series: pd.Series, blank: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.astype("datetime64[ns]")
+    text = series.astype("string").str.strip()
+    month_only = text.str.fullmatch(r"\d{4}-\d{2}").fillna(False)
+    text = text.where(~month_only, text + "-01")
+    iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+    parsed = pd.to_datetime(text.where(iso & ~blank), format="%Y-%m-%d", errors="coerce")
+    return parsed.astype("datetime64[ns]")
+
+
+def _located(raw: pd.Series, rule: pd.Series, col: Column, source: str, first_row: int):
+    bad = rule[rule != ""]
+    for idx, text in bad.items():
+        value = raw.iloc[idx]
+        yield Problem(source, int(idx) + first_row, col.name,
+                      None if _is_missing(value) else value, text)
+
+
+def _is_missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_rows(typed, raw, dataset, source, first_row) -> list[Problem]:
+    problems = []
+    dup = pd.Series(False, index=typed.index) if dataset in ALLOW_DUPLICATE_ROWS \
+        else typed.duplicated(keep="first")
+    for idx in np.flatnonzero(dup.to_numpy())[:MAX_ERRORS_LISTED]:
+        problems.append(Problem(source, int(idx) + first_row, None, None,
+                                "duplicate row (the same as an earlier row)"))
+    key = _UNIQUE_KEYS.get(dataset)
+    if key:
+        clash = typed.duplicated(list(key), keep="first") & ~dup
+        for idx in np.flatnonzero(clash.to_numpy())[:MAX_ERRORS_LISTED]:
+            problems.append(Problem(source, int(idx) + first_row, ",".join(key),
+                                    typed.loc[idx, key[0]], "must be unique"))
+    if dataset in _ORDERED:
+        early, late = _ORDERED[dataset]
+        wrong = typed[late] < typed[early]
+        for idx in np.flatnonzero(wrong.fillna(False).to_numpy()):
+            problems.append(Problem(source, int(idx) + first_row, late, raw.loc[idx, late],
+                                    f"must not be before {early}"))
+    return problems
