@@ -1,0 +1,195 @@
+"""smp-dash: generate the demonstration data, ingest real files, check the store, print figures.
+
+    smp-dash demo                         build the demonstration dataset into the store
+    smp-dash ingest police-uk PATH        a police.uk CSV, a folder of YYYY-MM/ folders, or the zip
+    smp-dash ingest DATASET FILE          a partner CSV template (crimes, needle_finds, ...)
+    smp-dash check                        validate the store and summarise each dataset
+    smp-dash figures [--format json]      every figure of the assessment from the data in use
+    smp-dash versions DATASET             earlier versions kept for DATASET
+    smp-dash restore DATASET VERSION      make an earlier version the one in use
+    smp-dash template DATASET             print the CSV template of DATASET
+
+Bad input prints what is wrong (file, row, column) and exits 2; the data in use is unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from smp_dash import config, schema, store
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``smp-dash`` command."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (schema.SchemaError, ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("The data in use is unchanged.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smp-dash", description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=None, help="store folder (default: SMP_DATA_DIR or data/store)")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="build the demonstration dataset into the store")
+    p.set_defaults(run=_demo)
+
+    p = sub.add_parser("ingest", help="load police.uk data or a partner CSV")
+    p.add_argument("dataset", help="police-uk, or one of: " + ", ".join(schema.DATASETS))
+    p.add_argument("path", type=Path)
+    p.add_argument("--lad", default=None, help="district LAD code (default: SMP_LAD_CODE or Maidstone)")
+    p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("check", help="validate the store and summarise each dataset")
+    p.set_defaults(run=_check)
+
+    p = sub.add_parser("figures", help="every figure of the assessment from the data in use")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(run=_figures)
+
+    p = sub.add_parser("versions", help="earlier versions kept for a dataset")
+    p.add_argument("dataset", choices=schema.DATASETS)
+    p.set_defaults(run=_versions)
+
+    p = sub.add_parser("restore", help="make an earlier version the one in use")
+    p.add_argument("dataset", choices=schema.DATASETS)
+    p.add_argument("version")
+    p.set_defaults(run=_restore)
+
+    p = sub.add_parser("template", help="print the CSV template of a dataset")
+    p.add_argument("dataset", choices=schema.DATASETS)
+    p.set_defaults(run=_template)
+    return parser
+
+
+def _demo(args) -> int:
+    from smp_dash import demo
+
+    records = demo.write(args.data_dir)
+    for name, record in records.items():
+        print(f"{name:18} {record['rows']:>8,} rows  {record['first'] or '':>10} to {record['last'] or ''}")
+    print(f"Demonstration data written to {args.data_dir or config.data_dir()}.")
+    print(demo.NOTICE)
+    return 0
+
+
+def _ingest(args) -> int:
+    if args.dataset in ("police-uk", "police_uk"):
+        return _ingest_police_uk(args)
+    if args.dataset not in schema.DATASETS:
+        raise ValueError(f"unknown dataset {args.dataset!r}; expected police-uk or one of {', '.join(schema.DATASETS)}")
+    from smp_dash.sources.partner import read_partner_csv
+
+    frame = read_partner_csv(args.path, args.dataset)
+    record = store.write(args.dataset, frame, source=args.path.name, data_dir=args.data_dir)
+    print(f"{args.dataset}: {record['rows']:,} rows from {args.path.name} ({record['first']} to {record['last']}).")
+    return 0
+
+
+def _ingest_police_uk(args) -> int:
+    from tqdm import tqdm
+
+    from smp_dash import geo
+    from smp_dash.sources.police_uk import read_police_uk
+
+    lad = args.lad or config.lad_code()
+    wards, lsoas = geo.load_wards(lad), geo.load_lsoas(lad)
+    with tqdm(unit="file", desc="police.uk", disable=not sys.stderr.isatty()) as bar:
+        def progress(done, total):
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        result = read_police_uk(args.path, wards=wards, lsoas=lsoas, progress=progress)
+    name = Path(args.path).name
+    store.write("crimes", result.crimes, source=name, data_dir=args.data_dir)
+    store.write("asb_incidents", result.asb, source=name, data_dir=args.data_dir)
+    print(result.summary())
+    return 0
+
+
+def _check(args) -> int:
+    problems = 0
+    for name in schema.DATASETS:
+        meta = store.provenance(name, args.data_dir)
+        if meta is None:
+            print(f"{name:18} not loaded")
+            continue
+        try:
+            frame = schema.validate(store.read(name, args.data_dir), name, str(store.path(name, args.data_dir)))
+        except schema.SchemaError as exc:
+            problems += 1
+            print(f"{name:18} INVALID\n{exc}")
+            continue
+        kind = "demonstration" if meta.get("demo") else "real"
+        print(f"{name:18} {len(frame):>8,} rows  {meta.get('first') or '':>10} to {meta.get('last') or '':10}  "
+              f"{kind:13} from {meta['source']}  loaded {meta['loaded_at']}")
+    return 1 if problems else 0
+
+
+def figure_table(data_dir=None):
+    """The figures computed from the store in ``data_dir`` (used by the CLI and the app)."""
+    from smp_dash import figures, geo
+    from smp_dash.demo.indicators import published
+
+    data = store.read_all(data_dir)
+    data["wards"] = geo.load_wards()[["ward_code", "ward_name"]]
+    data["rural_wards"] = config.RURAL_WARDS
+    stated = schema.validate(published(), "indicators", "published_figures_2020_21.csv")
+    return figures.compute(data, stated)
+
+
+def _figures(args) -> int:
+    table = figure_table(args.data_dir)
+    if args.format == "json":
+        print(json.dumps(table.to_dict(orient="records"), indent=1, default=str))
+    else:
+        for row in table.itertuples():
+            mark = "ok " if row.agrees else "DIFF"
+            print(f"{mark} {row.id:45} {row.period:42} {_show(row.value):>30}  (published {_show(row.published)})")
+        print(f"{int(table['agrees'].sum())} of {len(table)} figures agree with the assessment.")
+    return 0
+
+
+def _show(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _versions(args) -> int:
+    kept = store.versions(args.dataset, args.data_dir)
+    if not kept:
+        print(f"no earlier versions of {args.dataset}")
+    for record in kept:
+        print(f"{record['version']}  {record.get('rows', '?'):>8} rows  from {record.get('source')}  loaded {record.get('loaded_at')}")
+    return 0
+
+
+def _restore(args) -> int:
+    record = store.restore(args.dataset, args.version, args.data_dir)
+    print(f"{args.dataset}: restored {args.version} ({record['rows']:,} rows from {record['source']}).")
+    return 0
+
+
+def _template(args) -> int:
+    from smp_dash.sources.partner import template_csv
+
+    sys.stdout.write(template_csv(args.dataset))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
