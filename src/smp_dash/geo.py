@@ -84,6 +84,8 @@ def assign_areas(longitude, latitude, areas: gpd.GeoDataFrame, key: str) -> np.n
     points = shapely.points(lon[ok], lat[ok])
     tree = shapely.STRtree(areas.geometry.values)
     point_idx, area_idx = tree.query(points, predicate="intersects")
+    order = np.lexsort((area_idx, point_idx))  # the index returns hits in its own order
+    point_idx, area_idx = point_idx[order], area_idx[order]
     first = np.unique(point_idx, return_index=True)[1]
     codes = areas[key].to_numpy(dtype=object)
     hit = np.flatnonzero(ok)[point_idx[first]]

@@ -279,7 +279,9 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
             off = values.notna() & (values.dt.day != 1)
             rule[off] = "a month must be the first day of the month"
         if not col.future_ok:
-            rule[values > pd.Timestamp.now()] = "date is in the future"
+            year = pd.to_numeric(series.astype("string").str.strip().str.slice(0, 4), errors="coerce")
+            rule[(values > pd.Timestamp.now()) | (values.isna() & (year > pd.Timestamp.now().year))] = \
+                "date is in the future"
     elif col.kind == "bool":
         text = series.astype("string").str.strip().str.lower()
         values = pd.Series(pd.NA, index=series.index, dtype="boolean")
@@ -322,7 +324,9 @@ def _to_datetime(series: pd.Series, blank: pd.Series) -> pd.Series:
     month_only = text.str.fullmatch(r"\d{4}-\d{2}").fillna(False)
     text = text.where(~month_only, text + "-01")
     iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
-    parsed = pd.to_datetime(text.where(iso & ~blank), format="%Y-%m-%d", errors="coerce")
+    years = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
+    in_range = iso & ~blank & years.between(1678, 2261)  # what datetime64[ns] can hold
+    parsed = pd.to_datetime(text.where(in_range), format="%Y-%m-%d", errors="coerce")
     return parsed.astype("datetime64[ns]")
 
 
