@@ -1,0 +1,310 @@
+"""Checks shared by the readers: size, Excel, encoding, delimiter, ragged rows, zip safety.
+
+Everything here works on bytes in memory and raises :class:`IngestError` naming the file and,
+where it can, the row (the 1-based line of the file, header = line 1) and the column, in the
+same words as :class:`smp_dash.schema.Problem`. Nothing is ever extracted to disk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import zipfile
+from contextlib import ExitStack
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+import numpy as np
+import pyarrow as pa
+
+from smp_dash import config, schema
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|' characters"}
+_SAVE_AS = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
+
+
+class IngestError(ValueError):
+    """A file cannot be read; the message names the file, and the row and column when known."""
+
+    def __init__(self, source: str, rule: str, *, row: int | None = None,
+                 column: str | None = None, value: object = None):
+        self.problem = schema.Problem(source, row, column, value, rule)
+        self.source, self.row, self.column = source, row, column
+        super().__init__(str(self.problem))
+
+
+def display_name(name: str | os.PathLike) -> str:
+    """The bare file name, whether ``name`` is a POSIX or a Windows path (never a full path)."""
+    return re.split(r"[\\/]", str(name))[-1] or str(name)
+
+
+def max_bytes_or_default(max_bytes: int | None) -> int:
+    """``max_bytes`` or :data:`config.MAX_UPLOAD_BYTES`, read at call time."""
+    return config.MAX_UPLOAD_BYTES if max_bytes is None else int(max_bytes)
+
+
+def load_bytes(obj, *, name: str | None = None, max_bytes: int | None = None) -> tuple[str, bytes]:
+    """Read a path, raw bytes or an uploaded file object into memory, refusing oversize input.
+
+    Returns (display name, bytes). A path's size is checked before anything is read.
+    """
+    limit = max_bytes_or_default(max_bytes)
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        source = display_name(name or "upload.csv")
+        data = bytes(obj)
+    elif isinstance(obj, (str, os.PathLike)):
+        path = Path(obj)
+        source = display_name(name or path.name)
+        if not path.is_file():
+            raise IngestError(source, f"file not found: {path}")
+        check_size(path.stat().st_size, source, limit)
+        return source, path.read_bytes()
+    elif hasattr(obj, "getvalue") or hasattr(obj, "read"):
+        source = display_name(name or getattr(obj, "name", "upload.csv"))
+        data = obj.getvalue() if hasattr(obj, "getvalue") else obj.read(limit + 1)
+    else:
+        raise TypeError(f"expected a path, bytes or a file object, not {type(obj).__name__}")
+    check_size(len(data), source, limit)
+    return source, data
+
+
+def check_size(size: int, source: str, limit: int) -> None:
+    """Refuse anything larger than ``limit`` bytes."""
+    if size > limit:
+        raise IngestError(source, f"the file is {size / 1e6:,.1f} MB; the largest accepted is "
+                                  f"{limit / 1e6:,.1f} MB (config.MAX_UPLOAD_BYTES): split it "
+                                  "into smaller files")
+
+
+def check_text(data: bytes, source: str, who: str) -> bytes:
+    """Refuse empty files, spreadsheets named .csv and text that is not UTF-8.
+
+    Returns the bytes without a UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one).
+    ``who`` finishes the delimiter message, e.g. "police.uk files use commas".
+    """
+    if _blank(data):
+        raise IngestError(source, "the file is empty (no header row and no data)")
+    if data.startswith(_ZIP_MAGIC):
+        if b"xl/" in data[:4096] or b"[Content_Types]" in data[:4096]:
+            raise IngestError(source, f"this is an Excel workbook (.xlsx), not CSV text: {_SAVE_AS}")
+        raise IngestError(source, "this is a zip archive, not CSV text: unzip it and upload the CSV")
+    if data.startswith(_OLE_MAGIC):
+        raise IngestError(source, f"this is an Excel 97-2003 workbook (.xls), not CSV text: {_SAVE_AS}")
+    if data.startswith(_UTF16_BOMS):
+        raise IngestError(source, f"this is UTF-16 text (Excel's 'Unicode Text'), not UTF-8 CSV: {_SAVE_AS}")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    _check_utf8(data, source)
+    check_delimiter(data, source, who)
+    return data
+
+
+def _blank(data: bytes) -> bool:
+    # bytes.strip() copies when it strips anything: look at the head first.
+    if data[:4096].strip():
+        return False
+    return not data.strip()
+
+
+def check_delimiter(data: bytes, source: str, who: str) -> None:
+    """Refuse a file whose header is separated by something other than commas."""
+    header = header_line(data)
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=counts.get)
+    if best != "," and counts[best] > counts[","]:
+        shown = "\\t" if best == "\t" else best
+        raise IngestError(source, f"looks like it is separated by '{shown}' ({_DELIMITERS[best]}), "
+                                  f"{who}: {_SAVE_AS}", row=1)
+
+
+def header_line(data: bytes) -> str:
+    """The first line of the file as text (after check_text, so it decodes)."""
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]
+    return first.rstrip(b"\r").decode("utf-8", errors="replace")
+
+
+def header_names(data: bytes) -> list[str]:
+    """The header row's column names, stripped of surrounding spaces."""
+    row = next(csv.reader([header_line(data)]), [])
+    return [name.strip() for name in row]
+
+
+def _check_utf8(data: bytes, source: str) -> None:
+    # Most files are plain ASCII: one vectorised max() settles it. Otherwise let Arrow's SIMD
+    # validator decide, and only decode in Python to locate the first bad byte.
+    if not data or np.frombuffer(data, dtype=np.uint8).max() < 128:
+        return
+    offsets = pa.array([0, len(data)], pa.int64()).buffers()[1]
+    try:
+        pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)]).cast(pa.large_string())
+        return
+    except pa.ArrowInvalid:
+        pass
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        prefix = data[line_start:exc.start].decode("utf-8", errors="replace")
+        field = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0
+        names = header_names(data) if row > 1 else []
+        column = names[field] if 0 <= field < len(names) else None
+        raise IngestError(
+            source, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
+                    f"cannot be decoded (the file looks like Windows-1252/Latin-1): {_SAVE_AS}",
+            row=row, column=column) from None
+
+
+def record_lines(data: bytes, records: list[int] | np.ndarray) -> dict[int, int]:
+    """The file line of each 0-based data record (header = line 1, empty lines skipped).
+
+    Scans the file in Python, so it is only used to locate an error already found.
+    """
+    wanted = set(int(r) for r in records)
+    found: dict[int, int] = {}
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+    record = -1  # the header
+    start = 1
+    for row in reader:
+        line = start
+        start = reader.line_num + 1
+        if not row:
+            continue
+        if record in wanted:
+            found[record] = line
+            if len(found) == len(wanted):
+                break
+        record += 1
+    return found
+
+
+def locate_parse_error(data: bytes, source: str, numeric: tuple[str, ...], exc: Exception) -> IngestError:
+    """Turn a fast parser's failure into an error naming the row and column (slow scan)."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    positions = {name: header.index(name) for name in numeric if name in header}
+    start = reader.line_num + 1
+    for row in reader:
+        line = start
+        start = reader.line_num + 1
+        if not row:
+            continue
+        if len(row) != len(header):
+            return IngestError(source, f"expected {len(header)} comma-separated values as in the "
+                                       f"header, found {len(row)}", row=line, value=",".join(row)[:80])
+        for name, pos in positions.items():
+            text = row[pos].strip()
+            if text and not _is_float(text):
+                return IngestError(source, "expected a number", row=line, column=name, value=text)
+    return IngestError(source, f"could not be read as CSV: {exc}")
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def gather_csv(obj, limit: int, stack: ExitStack) -> tuple[str, list[tuple[str, Callable[[], bytes]]]]:
+    """The CSV files in a path, a folder (searched recursively), a zip archive or an upload.
+
+    Returns a label for messages (the bare name given) and (path inside it, loader) pairs,
+    sorted; loaders read one file into memory when called. An open archive is closed by
+    ``stack``.
+    """
+    if not isinstance(obj, (str, os.PathLike)):
+        label, data = load_bytes(obj, max_bytes=limit)
+        if _is_archive(label, data[:8]):
+            return label, _zip_entries(data, label, limit, stack)
+        return label, [(label, lambda: data)]
+    root = Path(obj)
+    label = display_name(root.name)
+    if root.is_dir():
+        found = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"
+                       and not _hidden(p.relative_to(root).as_posix()))
+        if not found:
+            raise IngestError(label, "no CSV files found in this folder")
+        return label, [(p.relative_to(root).as_posix(), lambda p=p: load_bytes(p, max_bytes=limit)[1])
+                       for p in found]
+    if not root.is_file():
+        raise IngestError(label, f"no such file or folder: {root}")
+    check_size(root.stat().st_size, label, limit)
+    with root.open("rb") as handle:
+        head = handle.read(8)
+    if _is_archive(label, head):
+        return label, _zip_entries(root, label, limit, stack)
+    return label, [(label, lambda: load_bytes(root, max_bytes=limit)[1])]
+
+
+def _is_archive(name: str, head: bytes) -> bool:
+    # A workbook named .csv is left to check_text, which names it as a workbook.
+    return name.lower().endswith(".zip") or (head.startswith(b"PK") and not name.lower().endswith(".csv"))
+
+
+def _zip_entries(source, label: str, limit: int, stack: ExitStack):
+    archive, infos = open_zip(source, label, limit)
+    stack.enter_context(archive)
+    if not infos:
+        raise IngestError(label, "the archive holds no CSV files")
+    return [(i.filename, lambda i=i: read_member(archive, i, label, limit)) for i in infos]
+
+
+def open_zip(data_or_path, source: str, max_bytes: int) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """Open an archive and vet every member before any is read; return the CSV members.
+
+    Refuses members that climb out of the archive ("../"), absolute paths, nested archives,
+    encrypted members and members larger than ``max_bytes``.
+    """
+    try:
+        archive = zipfile.ZipFile(data_or_path if not isinstance(data_or_path, bytes)
+                                  else io.BytesIO(data_or_path))
+    except zipfile.BadZipFile as exc:
+        raise IngestError(source, f"not a readable zip archive ({exc})") from None
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    for info in infos:
+        _vet_member(info, source, max_bytes)
+    if any(n.startswith("xl/") or n == "[Content_Types].xml" for n in archive.namelist()):
+        archive.close()
+        raise IngestError(source, f"this is an Excel workbook (.xlsx), not police.uk CSV files: {_SAVE_AS}")
+    csvs = [i for i in infos if i.filename.lower().endswith(".csv") and not _hidden(i.filename)]
+    return archive, sorted(csvs, key=lambda i: i.filename)
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, max_bytes: int) -> bytes:
+    """One member's bytes, read in memory and never more than ``max_bytes``."""
+    where = f"{source}:{info.filename}"
+    with archive.open(info) as handle:
+        data = handle.read(max_bytes + 1)
+    check_size(len(data), where, max_bytes)
+    if data.startswith(_ZIP_MAGIC):
+        raise IngestError(where, "archives inside the archive are not accepted; unzip the inner one first")
+    return data
+
+
+def _vet_member(info: zipfile.ZipInfo, source: str, max_bytes: int) -> None:
+    name = info.filename
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+        raise IngestError(source, f"refused: member {name!r} has a path that leaves the archive "
+                                  "(absolute or '../'); nothing was extracted")
+    if name.lower().endswith((".zip", ".7z", ".gz", ".rar", ".tar")):
+        raise IngestError(source, f"refused: member {name!r} is an archive inside the archive; "
+                                  "unzip it first")
+    if info.flag_bits & 0x1:
+        raise IngestError(source, f"member {name!r} is password-protected")
+    check_size(info.file_size, f"{source}:{name}", max_bytes)
+
+
+def _hidden(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return any(p.startswith(".") or p == "__MACOSX" for p in parts)
+

@@ -1,0 +1,61 @@
+"""Shared fixtures: one good row per dataset, a throwaway data folder, Maidstone's boundaries."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from smp_dash import geo
+
+MAIDSTONE = "E07000110"
+HIGH_STREET = "E05004996"
+BRIDGE = "E05004987"
+
+#: One row per dataset, as a partner would type it (all text), that passes its contract.
+GOOD_ROWS = {
+    "crimes": {"crime_id": "a1b2c3", "month": "2020-05-01", "crime_type": "Robbery",
+               "offence_subgroup": "Robbery", "domestic_abuse": "false", "hate_strand": "",
+               "longitude": "0.5273", "latitude": "51.2692", "location": "On or near High Street",
+               "lsoa_code": "E01024371", "ward_code": HIGH_STREET, "source": "test.csv"},
+    "asb_incidents": {"month": "2020-05-01", "longitude": "0.5273", "latitude": "51.2692",
+                      "location": "On or near High Street", "lsoa_code": "E01024371",
+                      "ward_code": HIGH_STREET, "source": "test.csv"},
+    "service_requests": {"received": "2020-05-04", "category": "Noise", "subcategory": "barking",
+                         "ward_code": HIGH_STREET, "longitude": "", "latitude": "", "source": "cpt.csv"},
+    "needle_finds": {"found": "2020-05-04", "location_name": "Brenchley Gardens", "longitude": "0.5221",
+                     "latitude": "51.2761", "ward_code": HIGH_STREET, "needles": "3",
+                     "bulk_incident": "false", "note": ""},
+    "enforcement": {"issued": "2020-05-04", "action": "CPW", "category": "Noise (inc. with ASB)",
+                    "with_police": "true", "ward_code": HIGH_STREET},
+    "encampments": {"started": "2020-05-04", "ended": "2020-05-11", "location_name": "Mote Park",
+                    "ward_code": BRIDGE},
+    "indicators": {"indicator_id": "da_repeat", "label": "Repeat referrals", "priority": "domestic_abuse",
+                   "period_start": "2020-04-01", "period_end": "2021-03-31", "value": "27.5",
+                   "unit": "percent", "breakdown": "", "source": "MARAC", "note": ""},
+    "actions": {"priority": "soc", "action": "Map organised crime groups", "update": "",
+                "status": "delivered", "target": "2030-03-31"},
+    "population": {"ward_code": HIGH_STREET, "year": "2020", "population": "12000", "source": "ONS"},
+}
+
+
+def rows(dataset: str, *changes: dict) -> pd.DataFrame:
+    """A text frame of the good row, once per ``changes`` dict applied on top (one row if none)."""
+    changes = changes or ({},)
+    return pd.DataFrame([{**GOOD_ROWS[dataset], **change} for change in changes], dtype=object)
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """An empty store folder, also set as SMP_DATA_DIR so nothing touches the real one."""
+    folder = tmp_path / "store"
+    monkeypatch.setenv("SMP_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def maidstone():
+    """Maidstone's wards and LSOAs (skips when the boundary files are not on this machine)."""
+    try:
+        return geo.load_wards(MAIDSTONE), geo.load_lsoas(MAIDSTONE)
+    except geo.BoundariesMissing as exc:
+        pytest.skip(str(exc))

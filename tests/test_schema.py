@@ -1,0 +1,138 @@
+"""The column contracts: good rows pass typed, each broken rule is named with file, row and column."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import GOOD_ROWS, HIGH_STREET, rows
+from pandas.testing import assert_frame_equal
+
+from smp_dash import schema
+
+
+def test_every_dataset_has_a_good_row():
+    assert sorted(GOOD_ROWS) == sorted(schema.DATASETS)
+
+
+@pytest.mark.parametrize("dataset", schema.DATASETS)
+def test_good_row_passes_with_contract_types(dataset):
+    typed = schema.validate(rows(dataset), dataset, "good.csv")
+    assert list(typed.columns) == schema.columns(dataset)
+    assert dict(typed.dtypes) == dict(schema.empty(dataset).dtypes)
+    assert len(typed) == 1
+
+
+def test_good_crime_row_values():
+    typed = schema.validate(rows("crimes"), "crimes", "good.csv")
+    expected = pd.DataFrame({
+        "crime_id": pd.array(["a1b2c3"], dtype="string"),
+        "month": pd.to_datetime(["2020-05-01"]).astype("datetime64[ns]"),
+        "crime_type": pd.array(["Robbery"], dtype="string"),
+        "offence_subgroup": pd.array(["Robbery"], dtype="string"),
+        "domestic_abuse": pd.array([False], dtype="boolean"),
+        "hate_strand": pd.array([pd.NA], dtype="string"),  # blank text becomes NA
+        "longitude": [0.5273], "latitude": [51.2692],
+        "location": pd.array(["On or near High Street"], dtype="string"),
+        "lsoa_code": pd.array(["E01024371"], dtype="string"),
+        "ward_code": pd.array([HIGH_STREET], dtype="string"),
+        "source": pd.array(["test.csv"], dtype="string"),
+    })
+    assert_frame_equal(typed, expected)
+
+
+@pytest.mark.parametrize("dataset, change, expected", [
+    # "YYYY-MM" is accepted for a month column and means the first of the month
+    ("crimes", {"month": "2020-05"}, ("month", pd.Timestamp("2020-05-01"))),
+    # surrounding spaces are dropped before checking
+    ("crimes", {"ward_code": f"  {HIGH_STREET} "}, ("ward_code", HIGH_STREET)),
+    # booleans are forgiving about case and spelling
+    ("enforcement", {"with_police": "Yes"}, ("with_police", True)),
+    ("needle_finds", {"needles": "4.0"}, ("needles", 4)),
+    # a blank nullable date stays blank
+    ("actions", {"target": ""}, ("target", pd.NaT)),
+])
+def test_accepted_variants(dataset, change, expected):
+    column, value = expected
+    got = schema.validate(rows(dataset, change), dataset, "ok.csv")[column].iloc[0]
+    assert (pd.isna(got) and pd.isna(value)) or got == value
+
+
+# Each bad value sits in the second data row, so the file row reported must be 3.
+@pytest.mark.parametrize("dataset, change, column, rule", [
+    ("crimes", {"crime_type": "Burglarly"}, "crime_type", "must be one of: Bicycle theft"),
+    ("service_requests", {"received": "04/05/2020"}, "received", "expected a date as YYYY-MM-DD"),
+    ("service_requests", {"received": "2020-02-30"}, "received", "expected a date as YYYY-MM-DD"),
+    ("service_requests", {"received": "2099-01-01"}, "received", "date is in the future"),
+    ("crimes", {"month": "2020-05-14"}, "month", "a month must be the first day of the month"),
+    ("crimes", {"domestic_abuse": "maybe"}, "domestic_abuse", "expected true or false"),
+    ("needle_finds", {"needles": "2.5"}, "needles", "expected a whole number"),
+    ("crimes", {"longitude": "51.27"}, "longitude", "must be between -8.7 and 1.8"),
+    ("crimes", {"latitude": "0.52"}, "latitude", "must be between 49.8 and 60.9"),
+    ("crimes", {"ward_code": "E0500499"}, "ward_code", r"must match \^E05"),
+    ("crimes", {"ward_code": ""}, "ward_code", "a value is required"),
+    ("crimes", {"crime_id": "a1 b2"}, "crime_id", "must match"),
+    ("population", {"year": "twenty"}, "year", r"expected a number \(whole\)"),
+])
+def test_bad_value_names_file_row_and_column(dataset, change, column, rule):
+    # crimes need a second crime_id, or the uniqueness rule would fire as well
+    second = {"crime_id": "second-crime", **change} if dataset == "crimes" else change
+    frame = rows(dataset, {}, second)
+    with pytest.raises(schema.SchemaError, match=rf"bad\.csv, row 3, column '{column}'.*{rule}") as info:
+        schema.validate(frame, dataset, "bad.csv")
+    assert [(p.row, p.column) for p in info.value.problems] == [(3, column)]
+
+
+@pytest.mark.parametrize("frame, message", [
+    (rows("crimes").drop(columns="ward_code"), r"bad\.csv, row 1, column 'ward_code': required column is missing"),
+    (rows("crimes").assign(notes="x"), r"bad\.csv, row 1, column 'notes': column is not part of the contract"),
+])
+def test_column_problems_name_the_header_row(frame, message):
+    with pytest.raises(schema.SchemaError, match=message):
+        schema.validate(frame, "crimes", "bad.csv")
+
+
+def test_extra_columns_can_be_dropped():
+    typed = schema.validate(rows("crimes").assign(notes="x"), "crimes", "ok.csv", extra="drop")
+    assert list(typed.columns) == schema.columns("crimes")
+
+
+@pytest.mark.parametrize("dataset, frame, message", [
+    # the very same encampment twice is a copy-paste slip
+    ("encampments", rows("encampments", {}, {}), r"bad\.csv, row 3: duplicate row"),
+    # two different crimes cannot share an id
+    ("crimes", rows("crimes", {}, {"crime_type": "Drugs", "offence_subgroup": "Drug offences"}),
+     r"bad\.csv, row 3, column 'crime_id': value 'a1b2c3': must be unique"),
+    ("population", rows("population", {}, {"population": "12500"}),
+     r"bad\.csv, row 3, column 'ward_code,year'.*must be unique"),
+    ("encampments", rows("encampments", {}, {"ended": "2020-05-01"}),
+     r"bad\.csv, row 3, column 'ended': value '2020-05-01': must not be before started"),
+])
+def test_row_rules(dataset, frame, message):
+    with pytest.raises(schema.SchemaError, match=message):
+        schema.validate(frame, dataset, "bad.csv")
+
+
+def test_every_problem_is_listed_not_just_the_first():
+    frame = rows("crimes", {"crime_type": "?"}, {"crime_id": "b", "ward_code": "W1"})
+    with pytest.raises(schema.SchemaError) as info:
+        schema.validate(frame, "crimes", "bad.csv", first_row=10)
+    assert [(p.row, p.column) for p in info.value.problems] == [(10, "crime_type"), (11, "ward_code")]
+    assert str(info.value).startswith("2 problem(s) found:")
+
+
+def test_unknown_dataset():
+    with pytest.raises(KeyError, match="unknown dataset 'crime'; expected one of crimes"):
+        schema.columns("crime")
+
+
+# police.uk snaps incidents to shared anonymised points: two ASB incidents in one month at one
+# point are identical rows and both real; so are two warnings issued the same day in one ward.
+@pytest.mark.parametrize("dataset", sorted(schema.ALLOW_DUPLICATE_ROWS))
+def test_identical_rows_without_an_id_are_separate_events(dataset):
+    typed = schema.validate(rows(dataset, {}, {}), dataset, "ok.csv")
+    assert len(typed) == 2
+
+
+def test_far_future_date_is_reported_not_a_crash():
+    with pytest.raises(schema.SchemaError, match=r"row 2, column 'received'.*date is in the future"):
+        schema.validate(rows("service_requests", {"received": "2999-01-01"}), "service_requests", "bad.csv")
