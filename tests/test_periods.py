@@ -1,0 +1,68 @@
+"""Period arithmetic: the four period kinds, previous periods, lockdowns."""
+
+import pandas as pd
+import pytest
+
+from smp_dash import periods
+
+
+@pytest.mark.parametrize(("kind", "year", "end_month", "start", "end", "label"), [
+    ("calendar", 2020, None, "2020-01-01", "2020-12-31", "2020"),
+    ("financial", 2020, None, "2020-04-01", "2021-03-31", "2020/21"),
+    ("financial", 2019, None, "2019-04-01", "2020-03-31", "2019/20"),
+    # the assessment year runs December to November and is named by its end
+    ("assessment", 2020, None, "2019-12-01", "2020-11-30", "Dec 2019 to Nov 2020"),
+    ("rolling", 2021, "2021-03", "2020-04-01", "2021-03-31", "Apr 2020 to Mar 2021"),
+    # leap year: February ends on the 29th
+    ("rolling", 2020, "2020-02", "2019-03-01", "2020-02-29", "Mar 2019 to Feb 2020"),
+])
+def test_period(kind, year, end_month, start, end, label):
+    p = periods.period(kind, year, end_month)
+    assert (p.start, p.end, p.label) == (pd.Timestamp(start), pd.Timestamp(end), label)
+
+
+def test_previous_is_same_months_a_year_earlier():
+    p = periods.period("assessment", 2020).previous()
+    assert (p.start, p.end) == (pd.Timestamp("2018-12-01"), pd.Timestamp("2019-11-30"))
+    leap = periods.period("rolling", 2021, "2021-02").previous()
+    assert leap.end == pd.Timestamp("2020-02-29")
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown period kind 'weekly'"):
+        periods.period("weekly", 2020)
+
+
+def test_contains_includes_the_last_day():
+    p = periods.period("calendar", 2020)
+    dates = pd.Series(pd.to_datetime(["2019-12-31", "2020-01-01", "2020-12-31 18:00", "2021-01-01"], format="ISO8601"))
+    assert p.contains(dates).tolist() == [False, True, True, False]
+
+
+@pytest.mark.parametrize(("kind", "labels"), [
+    ("calendar", ["2020", "2019", "2018", "2017", "2016", "2015"]),
+    ("financial", ["2020/21", "2019/20", "2018/19", "2017/18", "2016/17", "2015/16"]),
+    ("assessment", ["Dec 2019 to Nov 2020", "Dec 2018 to Nov 2019", "Dec 2017 to Nov 2018",
+                    "Dec 2016 to Nov 2017", "Dec 2015 to Nov 2016"]),
+])
+def test_available_complete_periods(kind, labels):
+    got = periods.available(kind, pd.Timestamp("2015-01-01"), pd.Timestamp("2021-03-01"))
+    assert [p.label for p in got] == labels
+
+
+def test_available_rolling_ends_at_each_month():
+    got = periods.available("rolling", pd.Timestamp("2015-01-01"), pd.Timestamp("2021-03-01"))
+    assert got[0].label == "Apr 2020 to Mar 2021"
+    assert got[-1].label == "Jan 2015 to Dec 2015"
+    assert len(got) == 75 - 11
+
+
+@pytest.mark.parametrize(("month", "share"), [
+    ("2020-02-01", 0.0),
+    ("2020-04-01", 1.0),
+    ("2020-03-01", 9 / 31),      # from 23 March
+    ("2020-11-01", 26 / 30),     # 5 November onwards
+    ("2020-12-01", 2 / 31),      # to 2 December
+])
+def test_lockdown_share(month, share):
+    assert periods.lockdown_share(pd.Timestamp(month)) == pytest.approx(share)
