@@ -35,7 +35,13 @@ class Period:
     end: pd.Timestamp
 
     @property
+    def whole_year(self) -> bool:
+        return self.start + pd.DateOffset(years=1) - pd.Timedelta(days=1) == self.end
+
+    @property
     def label(self) -> str:
+        if not self.whole_year:
+            return f"{self.start:%b %Y} to {self.end:%b %Y}"
         if self.kind == "calendar":
             return str(self.start.year)
         if self.kind == "financial":
@@ -44,6 +50,8 @@ class Period:
 
     @property
     def long_label(self) -> str:
+        if not self.whole_year:
+            return f"{KIND_LABELS[self.kind].split(' (')[0]} to date, {self.label}"
         return f"{KIND_LABELS[self.kind]} {self.label}" if self.kind in ("calendar", "financial") \
             else f"{KIND_LABELS[self.kind].split(' (')[0]}, {self.label}"
 
