@@ -1,0 +1,671 @@
+"""Plotly builders: a frame in, a ``go.Figure`` out.
+
+Every builder is a pure function: it reads the columns it is told about, never changes the frame it
+is given, and returns a figure that shares one look (:func:`_template`). Each figure carries
+``layout.meta = {"builder": <name>}`` so pages and tests can tell what drew it, and an empty frame
+gives a figure that says "No data for this selection" rather than an error or blank axes.
+Monthly charts shade England's national lockdowns (:data:`smp_dash.periods.LOCKDOWNS`), which
+shaped the 2020-21 figures.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from functools import cache
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from smp_dash.metrics import format_pct, pct_change
+from smp_dash.periods import LOCKDOWNS
+
+#: One colour per strategic priority (Okabe-Ito, with Paul Tol's indigo, olive and wine for the rest):
+#: distinguishable with the common colour-vision deficiencies and strong enough to read on white.
+PRIORITY_COLOURS = {
+    "soc": "#0072B2",
+    "children_young_people": "#E69F00",
+    "domestic_abuse": "#CC79A7",
+    "substance_misuse": "#009E73",
+    "mental_health": "#56B4E9",
+    "asb_community_protection": "#D55E00",
+    "police_data": "#332288",
+    "task_force": "#999933",
+    "overview": "#1F4E79",
+    "pandemic": "#882255",
+    "other": "#6F6F6F",
+}
+#: Series colours in order; a builder starts from the priority colour it is given.
+QUALITATIVE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#332288",
+               "#999933", "#882255", "#6F6F6F")
+LOCKDOWN_FILL = "#D9D9D9"
+LOCKDOWN_TEXT = "Lockdown"
+NO_DATA = "No data for this selection"
+DEFAULT_HEIGHT = 360
+#: More categories than this and :func:`change_bars` lies down (horizontal bars).
+MAX_VERTICAL_PAIRS = 7
+SPARKLINE_HEIGHT = 80
+
+_TEXT = "#1B2733"
+_MUTED = "#6B7280"
+_GRID = "#E5E7EB"
+_PREVIOUS = "#9CA3AF"
+_OUTLIER = "#C00000"
+_FONT = '"Source Sans Pro", "Source Sans 3", "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+_MONTH = "%{x|%b %Y}"
+
+
+def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", series: str | None = None,
+                  title: str, colour: str | None = None, y_title: str = "Count", lockdowns: bool = True,
+                  highlight=None, outliers: str | None = None, height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """A monthly series as a line, one line per value of ``series`` when given.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per month (and series): ``x`` holds the first day of the month, ``y`` the value.
+    x, y : str
+        Month and value columns.
+    series : str, optional
+        Column whose values split the frame into lines, drawn in the order they first appear.
+    title : str
+        Figure title; callers include the period name.
+    colour : str, optional
+        Colour of the (first) line; the others follow :data:`QUALITATIVE`.
+    y_title : str
+        Value axis title.
+    lockdowns : bool
+        Shade the national lockdowns that fall within the months shown.
+    highlight : (Timestamp, Timestamp) or Period, optional
+        First and last day of the selected period, shaded in a pale ``colour``.
+    outliers : str, optional
+        Boolean column; flagged months get a red ring and "flagged outlier" on hover.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        Points sit in the middle of their month, so shading by calendar date lines up with them.
+    """
+    if _is_empty(frame):
+        return _empty("monthly_trend", title, height)
+    _require(frame, "monthly_trend", x, y, series, outliers)
+    data = frame.assign(**{x: pd.to_datetime(frame[x])}).sort_values(x, kind="stable")
+    groups = [(None, data)] if series is None else list(data.groupby(series, sort=False, observed=True))
+    colours = _palette(colour or PRIORITY_COLOURS["overview"], len(groups))
+    fmt = _value_format(data[y])
+
+    fig = _base("monthly_trend", title, height)
+    for (name, rows), line in zip(groups, colours):
+        label = y_title if name is None else str(name)
+        fig.add_trace(go.Scatter(
+            x=rows[x], y=rows[y], name=label, mode="lines+markers", showlegend=series is not None,
+            line=dict(color=line, width=2.5), marker=dict(color=line, size=5),
+            xperiod="M1", xperiodalignment="middle",
+            hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><extra>{'' if name is None else label}</extra>"))
+    if outliers is not None:
+        flagged = data[data[outliers].fillna(False).astype(bool)]
+        if len(flagged):
+            fig.add_trace(go.Scatter(
+                x=flagged[x], y=flagged[y], name="Flagged outlier", mode="markers",
+                marker=dict(symbol="circle-open", size=14, color=_OUTLIER, line=dict(width=2.5, color=_OUTLIER)),
+                xperiod="M1", xperiodalignment="middle",
+                hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>flagged outlier<extra></extra>"))
+    # The axis runs from the first day of the first month to the day after the last month.
+    lo = data[x].min().to_period("M").start_time
+    hi = data[x].max().to_period("M").end_time.normalize() + pd.Timedelta(days=1)
+    _shade(fig, lo, hi, lockdowns, highlight, colour or PRIORITY_COLOURS["overview"])
+    fig.update_xaxes(type="date", range=[_day(lo), _day(hi)], ticklabelmode="period", tickformat="%b<br>%Y")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",")
+    fig.update_layout(showlegend=len(fig.data) > 1)
+    return fig
+
+
+def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str, colour: str,
+                   current_label: str, previous_label: str, y_title: str = "Count",
+                   height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """This period and the one before it on the same month axis (e.g. Dec to Nov).
+
+    Parameters
+    ----------
+    current, previous : DataFrame
+        Columns ``month`` (first day of the month) and ``value``; at most 12 rows each. ``current``
+        may be shorter (a period still in progress): it is drawn from the first month.
+    title : str
+        Figure title; callers include the period name.
+    colour : str
+        Colour of the current period; the previous one is a dashed grey line.
+    current_label, previous_label : str
+        Legend names, e.g. "Dec 2019 to Nov 2020".
+    y_title : str
+        Value axis title.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        Two traces, previous first, with x the month abbreviations in period order.
+    """
+    if _is_empty(current):
+        return _empty("period_overlay", title, height)
+    _require(current, "period_overlay", "month", "value")
+    cur = _by_month(current)
+    prev = _by_month(previous) if not _is_empty(previous) else cur.iloc[0:0]
+    if len(prev):
+        _require(previous, "period_overlay", "month", "value")
+    labels = [f"{m:%b}" for m in (prev if len(prev) >= len(cur) else cur)["month"]]
+    fmt = _value_format(pd.concat([cur["value"], prev["value"]]))
+
+    fig = _base("period_overlay", title, height)
+    for rows, name, style in ((prev, previous_label, dict(color=_PREVIOUS, width=2, dash="dash")),
+                              (cur, current_label, dict(color=colour, width=3))):
+        if not len(rows):
+            continue
+        fig.add_trace(go.Scatter(
+            x=labels[:len(rows)], y=rows["value"], name=name, mode="lines+markers", line=style,
+            marker=dict(color=style["color"], size=6), customdata=[f"{m:%b %Y}" for m in rows["month"]],
+            hovertemplate=f"%{{customdata}}<br><b>%{{y:{fmt}}}</b><extra>{name}</extra>"))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",")
+    return fig
+
+
+def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, colour: str, orientation: str = "v",
+         text: bool = True, sort: bool = True, y_title: str | None = None,
+         highlight: Iterable | None = None, series: str | None = None,
+         height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """A bar per category, largest first, with its value written on it.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per category (and series).
+    x : str
+        Category column (drawn down the side when ``orientation="h"``).
+    y : str
+        Value column.
+    title : str
+        Figure title; callers include the period name.
+    colour : str
+        Bar colour (of the first series).
+    orientation : {"v", "h"}
+        Vertical bars, or horizontal ones for long category names.
+    text : bool
+        Write each value at the end of its bar.
+    sort : bool
+        Largest (total) first, at the left or top; otherwise the frame's order.
+    y_title : str, optional
+        Value axis title.
+    highlight : list, optional
+        Categories drawn in full colour; the others are drawn lighter.
+    series : str, optional
+        Column whose values give grouped bars side by side, in the order they first appear.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        One bar trace per series (one in all without ``series``).
+    """
+    if _is_empty(frame):
+        return _empty("bars", title, height)
+    _require(frame, "bars", x, y, series)
+    if sort:
+        totals = frame.groupby(x, sort=False, observed=True)[y].sum()
+        order = list(totals.sort_values(ascending=False, kind="stable").index)
+    else:
+        order = list(pd.unique(frame[x]))
+    return _bar_figure("bars", frame, x, y, series, order, title, colour, orientation, text, y_title,
+                       highlight, height)
+
+
+def yearly_bars(frame: pd.DataFrame, *, x: str = "year", y: str = "value", title: str, colour: str,
+                y_title: str = "Count", height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """A bar per year (or period label) in time order, with its value written on it.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per year: ``x`` a year or a label such as "2019/20", ``y`` the value.
+    x, y : str
+        Year and value columns.
+    title : str
+        Figure title; callers include the period name.
+    colour : str
+        Bar colour.
+    y_title : str
+        Value axis title.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        One bar trace on a category axis, so years are labels, not numbers.
+    """
+    if _is_empty(frame):
+        return _empty("yearly_bars", title, height)
+    _require(frame, "yearly_bars", x, y)
+    order = sorted(pd.unique(frame[x]))
+    return _bar_figure("yearly_bars", frame, x, y, None, order, title, colour, "v", True, y_title, None, height)
+
+
+def change_bars(frame: pd.DataFrame, *, category: str, current: str, previous: str, title: str,
+                colour: str, current_label: str = "This period", previous_label: str = "Previous period",
+                y_title: str = "Count", orientation: str = "auto", height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """Previous and current values side by side per category, with the change written beside them.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per category, drawn in the frame's order; an optional text column ``label``
+        replaces the change text where given (e.g. "small numbers").
+    category, current, previous : str
+        Category and value columns.
+    title : str
+        Figure title; callers include the period name.
+    colour : str
+        Colour of the current bars; the previous ones are grey.
+    current_label, previous_label : str
+        Legend and hover names of the two periods.
+    y_title : str
+        Value axis title.
+    orientation : {"auto", "v", "h"}
+        "auto" draws more than :data:`MAX_VERTICAL_PAIRS` categories as horizontal bars, first at
+        the top, and grows the figure so each pair keeps room for its label.
+    height : int
+        Figure height in pixels (the least height when horizontal).
+
+    Returns
+    -------
+    go.Figure
+        Two bar traces (previous, current) and one annotation per category, named "change".
+    """
+    if _is_empty(frame):
+        return _empty("change_bars", title, height)
+    _require(frame, "change_bars", category, current, previous)
+    if orientation not in ("auto", "v", "h"):
+        raise ValueError(f"change_bars: orientation must be 'auto', 'v' or 'h', not {orientation!r}")
+    cats = list(frame[category])
+    if orientation == "auto":
+        orientation = "h" if len(cats) > MAX_VERTICAL_PAIRS else "v"
+    cur, prev = frame[current].astype(float).tolist(), frame[previous].astype(float).tolist()
+    changes = [format_pct(pct_change(c, p)) for c, p in zip(cur, prev)]
+    if "label" in frame.columns:
+        changes = [c if pd.isna(t) or str(t) == "" else str(t) for c, t in zip(changes, frame["label"])]
+    fmt = _value_format(pd.Series(cur + prev))
+    hover = (f"%{{customdata[3]}}<br>{previous_label}: %{{customdata[0]:{fmt}}}<br>{current_label}: "
+             f"%{{customdata[1]:{fmt}}}<br>Change: %{{customdata[2]}}<extra></extra>")
+    custom = [[p, c, t, str(cat)] for p, c, t, cat in zip(prev, cur, changes, cats)]
+    across, along = ("x", "y") if orientation == "v" else ("y", "x")
+    if orientation == "h":
+        height = max(height, 110 + 34 * len(cats))
+
+    fig = _base("change_bars", title, height)
+    for values, name, fill in ((prev, previous_label, _PREVIOUS), (cur, current_label, colour)):
+        fig.add_trace(go.Bar(**{across: cats, along: values}, orientation=orientation, name=name,
+                             marker_color=fill, customdata=custom, hovertemplate=hover))
+    for cat, c, p, t in zip(cats, cur, prev, changes):
+        place = (dict(x=cat, y=max(c, p), yanchor="bottom", yshift=4) if orientation == "v"
+                 else dict(y=cat, x=max(c, p), xanchor="left", xshift=6))
+        fig.add_annotation(**place, text=f"<b>{t}</b>", name="change", showarrow=False,
+                           font=dict(size=12, color=_TEXT))
+    value_axis = dict(range=[0, (max(cur + prev) or 1) * (1.18 if orientation == "v" else 1.22)],
+                      tickformat=",", title_text=y_title)
+    category_axis = _category_ticks(cats, 16 if orientation == "v" else 32)
+    fig.update_layout(barmode="group", bargroupgap=0.08)
+    if orientation == "h":
+        category_axis["categoryarray"] = cats[::-1]
+        fig.update_yaxes(showgrid=False, ticks="", **category_axis)
+        fig.update_xaxes(showgrid=True, gridcolor=_GRID, **value_axis)
+    else:
+        fig.update_xaxes(**category_axis)
+        fig.update_yaxes(**value_axis)
+    return fig
+
+
+def indexed_lines(frame: pd.DataFrame, *, x: str = "year", y: str = "value", series: str = "area", base,
+                  title: str, colours: Mapping[str, str] | None = None,
+                  height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """Each series as an index, 100 at ``x == base``, so areas of different size compare.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per series and ``x``.
+    x, y, series : str
+        Time (year or label), value and series columns.
+    base
+        The ``x`` value that is 100 for every series. A series with no (or a zero) value there
+        cannot be indexed and is left out.
+    title : str
+        Figure title; callers include the period name.
+    colours : mapping, optional
+        Series value -> colour; by default :data:`QUALITATIVE` in order of appearance.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        One line per series; hover shows the index and the raw value.
+
+    Raises
+    ------
+    ValueError
+        If ``base`` is not among the ``x`` values.
+    """
+    if _is_empty(frame):
+        return _empty("indexed_lines", title, height)
+    _require(frame, "indexed_lines", x, y, series)
+    if not (frame[x] == base).any():
+        raise ValueError(f"indexed_lines: base {base!r} is not a value of column {x!r}")
+    groups = list(frame.groupby(series, sort=False, observed=True))
+    palette = dict(zip([k for k, _ in groups], _palette(QUALITATIVE[0], len(groups))))
+    fmt = _value_format(frame[y])
+    order = sorted(frame[x].unique())
+
+    fig = _base("indexed_lines", title, height)
+    fig.add_hline(y=100, line=dict(color=_MUTED, width=1, dash="dot"), layer="below")
+    for name, rows in groups:
+        rows = rows.sort_values(x, kind="stable")
+        at_base = rows.loc[rows[x] == base, y]
+        if at_base.empty or not at_base.iloc[0]:
+            continue
+        line = (colours or {}).get(name, palette[name])
+        fig.add_trace(go.Scatter(
+            x=rows[x], y=rows[y] * 100 / at_base.iloc[0], customdata=rows[y], name=str(name),
+            mode="lines+markers", line=dict(color=line, width=2.5), marker=dict(color=line, size=6),
+            hovertemplate=(f"<b>{name}</b> %{{x}}<br>Index %{{y:.0f}} ({base} = 100)"
+                           f"<br>Value %{{customdata:{fmt}}}<extra></extra>")))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    fig.update_yaxes(title_text=f"Index ({base} = 100)")
+    return fig
+
+
+def stacked_share(frame: pd.DataFrame, *, x: str, y: str, series: str, title: str,
+                  colours: Mapping[str, str] | None = None, height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """Each ``x`` as a 100% bar split by ``series`` (age bands, hate crime strands by year).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Counts, one row per ``x`` and ``series``.
+    x, y, series : str
+        Bar, count and split columns; bars and segments keep the order they first appear in.
+    title : str
+        Figure title; callers include the period name.
+    colours : mapping, optional
+        Series value -> colour; by default :data:`QUALITATIVE`.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        One bar trace per series holding percentages; hover shows the count and the bar total.
+    """
+    if _is_empty(frame):
+        return _empty("stacked_share", title, height)
+    _require(frame, "stacked_share", x, y, series)
+    totals = frame.groupby(x, sort=False, observed=True)[y].transform("sum")
+    data = frame.assign(_share=(frame[y] / totals.where(totals != 0)).fillna(0) * 100, _total=totals)
+    groups = list(data.groupby(series, sort=False, observed=True))
+    palette = _palette(QUALITATIVE[0], len(groups))
+    fmt = _value_format(frame[y])
+
+    fig = _base("stacked_share", title, height)
+    for (name, rows), default in zip(groups, palette):
+        fig.add_trace(go.Bar(
+            x=rows[x], y=rows["_share"], name=str(name), marker_color=(colours or {}).get(name, default),
+            text=[f"{s:.0f}%" if s >= 5 else "" for s in rows["_share"]], textposition="inside",
+            insidetextanchor="middle", customdata=np.column_stack([rows[y], rows["_total"]]),
+            hovertemplate=(f"%{{x}}<br><b>{name}</b>: %{{y:.1f}}%<br>%{{customdata[0]:{fmt}}} of "
+                           f"%{{customdata[1]:{fmt}}}<extra></extra>")))
+    fig.update_layout(barmode="stack", legend_traceorder="normal", uniformtext=dict(minsize=10, mode="hide"))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(pd.unique(frame[x])))
+    fig.update_yaxes(range=[0, 100], ticksuffix="%", title_text="Share")
+    return fig
+
+
+def sparkline(frame: pd.DataFrame, *, x: str = "month", y: str = "value", colour: str,
+              height: int = SPARKLINE_HEIGHT) -> go.Figure:
+    """A tiny trend line for the overview: no axes, legend or margins.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per month.
+    x, y : str
+        Month and value columns.
+    colour : str
+        Line colour; the area under it is a pale tint.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        The line and a dot on the latest month.
+    """
+    if _is_empty(frame):
+        fig = _empty("sparkline", "", height)
+        fig.update_annotations(font_size=11)
+        fig.update_layout(margin=dict(l=0, r=0, t=0, b=0))
+        return fig
+    _require(frame, "sparkline", x, y)
+    data = frame.assign(**{x: pd.to_datetime(frame[x])}).sort_values(x, kind="stable")
+    fmt = _value_format(data[y])
+    hover = f"{_MONTH}: <b>%{{y:{fmt}}}</b><extra></extra>"
+    fig = _base("sparkline", None, height)
+    fig.add_trace(go.Scatter(x=data[x], y=data[y], mode="lines", line=dict(color=colour, width=2),
+                             fill="tozeroy", fillcolor=_rgba(colour, 0.12), hovertemplate=hover))
+    fig.add_trace(go.Scatter(x=data[x].tail(1), y=data[y].tail(1), mode="markers", cliponaxis=False,
+                             marker=dict(color=colour, size=6), hovertemplate=hover))
+    # The range hugs the data so the shape of the trend shows; the fill runs to the bottom edge.
+    low, high = float(data[y].min()), float(data[y].max())
+    pad = (high - low) * 0.12 or abs(high) * 0.1 or 1
+    fig.update_layout(margin=dict(l=2, r=6, t=4, b=2), showlegend=False, dragmode=False)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, range=[low - pad, high + pad])
+    return fig
+
+
+def donut(frame: pd.DataFrame, *, names: str, values: str, title: str,
+          colours: Mapping[str, str] | None = None, height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """Shares of a whole (case mix, hate crime strands) as a ring, largest first, total in the middle.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per slice.
+    names, values : str
+        Slice name and count columns.
+    title : str
+        Figure title; callers include the period name.
+    colours : mapping, optional
+        Name -> colour; by default :data:`QUALITATIVE` in order of size.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        One pie trace with a hole.
+    """
+    if _is_empty(frame):
+        return _empty("donut", title, height)
+    _require(frame, "donut", names, values)
+    if not frame[values].fillna(0).astype(float).sum():
+        return _empty("donut", title, height)
+    data = frame.sort_values(values, ascending=False, kind="stable")
+    palette = _palette(QUALITATIVE[0], len(data))
+    slices = [(colours or {}).get(n, c) for n, c in zip(data[names], palette)]
+    fmt = _value_format(data[values])
+    total = float(data[values].sum())
+
+    fig = _base("donut", title, height)
+    fig.add_trace(go.Pie(
+        labels=data[names], values=data[values], hole=0.58, sort=False, direction="clockwise",
+        marker=dict(colors=slices, line=dict(color="white", width=2)), texttemplate="%{percent:.0%}",
+        textposition="inside", insidetextorientation="horizontal",
+        hovertemplate=f"%{{label}}<br><b>%{{value:{fmt}}}</b> (%{{percent}})<extra></extra>"))
+    fig.add_annotation(text=f"<b>{total:{fmt}}</b><br>total", x=0.5, y=0.5, xref="paper",
+                       yref="paper", showarrow=False, font=dict(size=15, color=_TEXT), name="total")
+    fig.update_layout(uniformtext=dict(minsize=10, mode="hide"))
+    return fig
+
+
+@cache
+def _template() -> go.layout.Template:
+    """The one look every builder shares (figures copy it, so the cached object stays unchanged)."""
+    axis = dict(automargin=True, zeroline=False, linecolor="#C9CED6", tickcolor="#C9CED6",
+                tickfont=dict(color=_MUTED, size=12), title=dict(font=dict(color=_MUTED, size=12)))
+    return go.layout.Template(layout=dict(
+        font=dict(family=_FONT, size=13, color=_TEXT),
+        paper_bgcolor="white", plot_bgcolor="white", colorway=list(QUALITATIVE),
+        title=dict(x=0, xanchor="left", xref="container", pad=dict(l=12), font=dict(size=16, color=_TEXT)),
+        legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container", title_text="",
+                    font=dict(size=12)),
+        margin=dict(l=12, r=16, t=56, b=12, pad=2),
+        hovermode="closest",
+        hoverlabel=dict(bgcolor="white", bordercolor="#C9CED6", font=dict(family=_FONT, size=13, color=_TEXT),
+                        align="left"),
+        xaxis=dict(axis, showgrid=False, ticks="outside"),
+        yaxis=dict(axis, showgrid=True, gridcolor=_GRID, showline=False),
+        bargap=0.28,
+    ))
+
+
+def _base(builder: str, title: str | None, height: int) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(template=_template(), height=height, meta={"builder": builder})
+    if title:
+        fig.update_layout(title_text=title)
+    return fig
+
+
+def _empty(builder: str, title: str, height: int) -> go.Figure:
+    fig = _base(builder, title, height)
+    fig.add_annotation(text=NO_DATA, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       name="no_data", font=dict(size=14, color=_MUTED))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _is_empty(frame: pd.DataFrame | None) -> bool:
+    return frame is None or len(frame) == 0
+
+
+def _require(frame: pd.DataFrame, builder: str, *columns: str | None) -> None:
+    missing = [c for c in columns if c is not None and c not in frame.columns]
+    if missing:
+        raise ValueError(f"{builder}: the frame has no column {', '.join(map(repr, missing))}; "
+                         f"it has {', '.join(map(str, frame.columns))}")
+
+
+def _bar_figure(builder, frame, x, y, series, order, title, colour, orientation, text, y_title, highlight,
+                height):
+    """Bars in category ``order``, one trace per ``series`` value, grouped side by side."""
+    if orientation not in ("v", "h"):
+        raise ValueError(f"{builder}: orientation must be 'v' or 'h', not {orientation!r}")
+    rank = {cat: i for i, cat in enumerate(order)}
+    data = frame.sort_values(x, key=lambda col: col.map(rank), kind="stable")
+    groups = [(None, data)] if series is None else list(data.groupby(series, sort=False, observed=True))
+    strong = set(highlight) if highlight is not None else None
+    fmt = _value_format(data[y])
+    across, along = ("x", "y") if orientation == "v" else ("y", "x")
+    fig = _base(builder, title, height)
+    for (name, rows), hue in zip(groups, _palette(colour, len(groups))):
+        cats = list(rows[x])
+        label = "" if name is None else f"{name}: "
+        fig.add_trace(go.Bar(
+            **{across: cats, along: rows[y]}, orientation=orientation, name=y if name is None else str(name),
+            marker_color=[hue if strong is None or c in strong else _tint(hue, 0.6) for c in cats],
+            texttemplate=f"%{{{along}:{fmt}}}" if text else None, textposition="outside" if text else "none",
+            cliponaxis=False, textfont=dict(color=_TEXT, size=12),
+            hovertemplate=f"%{{{across}}}<br>{label}<b>%{{{along}:{fmt}}}</b><extra></extra>"))
+    category_axis = _category_ticks(order, 16 if orientation == "v" else 32)
+    # Room past the longest bar for its label: plotly's autorange does not always leave enough.
+    value_axis = dict(tickformat=",", title_text=y_title, rangemode="tozero")
+    values = pd.to_numeric(data[y], errors="coerce")
+    if text and values.max() > 0 and values.min() >= 0:
+        value_axis["range"] = [0, float(values.max()) * (1.12 if orientation == "v" else 1.1)]
+    if orientation == "h":
+        category_axis["categoryarray"] = order[::-1]
+        fig.update_yaxes(showgrid=False, ticks="", **category_axis)
+        fig.update_xaxes(showgrid=True, gridcolor=_GRID, **value_axis)
+    else:
+        fig.update_xaxes(**category_axis)
+        fig.update_yaxes(**value_axis)
+    fig.update_layout(barmode="group", showlegend=series is not None)
+    return fig
+
+
+def _category_ticks(cats: Sequence, width: int) -> dict:
+    """A category axis in the given order, long labels wrapped over lines."""
+    return dict(type="category", categoryorder="array", categoryarray=list(cats), tickmode="array",
+                tickvals=list(cats), ticktext=["<br>".join(textwrap.wrap(str(c), width)) or str(c) for c in cats])
+
+
+def _shade(fig: go.Figure, lo: pd.Timestamp, hi: pd.Timestamp, lockdowns: bool, highlight, colour: str):
+    """Shade the lockdowns and the selected period that overlap [lo, hi), clipped to it.
+
+    The period goes on top, translucent, so a lockdown inside it still shows.
+    """
+    for start, end, label in LOCKDOWNS if lockdowns else ():
+        x0, x1 = max(pd.Timestamp(start), lo), min(pd.Timestamp(end) + pd.Timedelta(days=1), hi)
+        if x0 < x1:
+            fig.add_vrect(x0=_day(x0), x1=_day(x1), fillcolor=LOCKDOWN_FILL, opacity=0.45, line_width=0,
+                          layer="below", name="lockdown")
+            fig.add_annotation(x=_day(x0), y=1, xref="x", yref="paper", text=LOCKDOWN_TEXT, hovertext=label,
+                               textangle=-90, xanchor="left", yanchor="top", showarrow=False,
+                               name="lockdown", font=dict(size=10, color=_MUTED))
+    if highlight is not None:
+        start, end = (highlight.start, highlight.end) if hasattr(highlight, "start") else highlight
+        x0, x1 = max(pd.Timestamp(start), lo), min(pd.Timestamp(end).normalize() + pd.Timedelta(days=1), hi)
+        if x0 < x1:
+            fig.add_vrect(x0=_day(x0), x1=_day(x1), fillcolor=colour, opacity=0.13, line_width=0,
+                          layer="below", name="highlight")
+
+
+def _by_month(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(month=pd.to_datetime(frame["month"])).sort_values("month", kind="stable")
+
+
+def _day(ts: pd.Timestamp) -> str:
+    return f"{ts:%Y-%m-%d}"
+
+
+def _value_format(values: pd.Series) -> str:
+    """d3 format for hover and labels: whole numbers with thousands separators, else one decimal."""
+    finite = pd.to_numeric(values, errors="coerce").dropna()
+    return ",.0f" if finite.empty or np.allclose(finite, finite.round()) else ",.1f"
+
+
+def _palette(first: str, n: int) -> list[str]:
+    """``n`` colours starting with ``first``, then :data:`QUALITATIVE` without it, cycling."""
+    rest = [c for c in QUALITATIVE if c.lower() != first.lower()]
+    order = [first] + rest
+    return [order[i % len(order)] for i in range(n)]
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    h = colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def _tint(colour: str, amount: float) -> str:
+    """``colour`` mixed with ``amount`` of white, as hex."""
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in _rgb(colour))
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    # No spaces and 0-255 channels: plotly.js 4 rejects rgb() strings written otherwise.
+    r, g, b = _rgb(colour)
+    return f"rgba({r},{g},{b},{alpha})"

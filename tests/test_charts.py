@@ -1,0 +1,436 @@
+"""Plotly builders on tiny hand-built frames: what ends up in fig.data and fig.layout."""
+
+import ast
+import inspect
+import re
+
+import pandas as pd
+import plotly.io as pio
+import pytest
+from pandas.testing import assert_frame_equal
+
+from smp_dash import charts as c
+from smp_dash.periods import period
+
+ASSESS_2020 = period("assessment", 2020)
+LABEL = ASSESS_2020.long_label  # "Assessment year, Dec 2019 to Nov 2020"
+SOC = c.PRIORITY_COLOURS["soc"]
+
+
+def _months(start, n, values=None, **extra):
+    months = pd.date_range(start, periods=n, freq="MS")
+    return pd.DataFrame({"month": months, "value": values or list(range(100, 100 + n)), **extra})
+
+
+def _annotations(fig, name):
+    return [a.text for a in fig.layout.annotations if a.name == name]
+
+
+def _shapes(fig, name):
+    return [s for s in fig.layout.shapes if s.name == name]
+
+
+TREND = _months("2019-12-01", 12, flag=[False] * 4 + [True] + [False] * 7)
+CHANGE = pd.DataFrame({"crime_type": ["Violence", "Sexual offences", "Robbery"],
+                       "previous": [415, 400, 3], "current": [502, 220, 5],
+                       "label": [None, "", "small numbers"]})
+CATEGORIES = pd.DataFrame({"category": ["Noise", "ASB", "Dog fouling"], "value": [1200, 3400, 56]})
+YEARS = pd.DataFrame({"year": ["2019/20", "2017/18", "2018/19"], "value": [1410, 1020, 1288]})
+AREAS = pd.DataFrame({"year": [2018, 2019, 2020] * 2, "area": ["Maidstone"] * 3 + ["Kent"] * 3,
+                      "value": [200, 250, 180, 1000, 1100, 1500]})
+BANDS = pd.DataFrame({"year": ["2019"] * 3 + ["2020"] * 3, "band": ["10-13", "14-15", "16-17"] * 2,
+                      "n": [10, 30, 60, 5, 15, 30]})
+STRANDS = pd.DataFrame({"strand": ["Race", "Religion", "Disability"], "n": [210, 12, 30]})
+
+#: One call per builder: (builder, frames, keyword arguments). Frames are positional inputs.
+CALLS = [
+    (c.monthly_trend, (TREND,), dict(title=f"All crime, {LABEL}", colour=SOC, outliers="flag",
+                                     highlight=(ASSESS_2020.start, ASSESS_2020.end))),
+    (c.period_overlay, (TREND[["month", "value"]], _months("2018-12-01", 12)),
+     dict(title=f"Monthly crime, {LABEL}", colour=SOC, current_label="2020", previous_label="2019")),
+    (c.bars, (CATEGORIES,), dict(x="category", y="value", title=f"Requests, {LABEL}", colour=SOC,
+                                 highlight=["ASB"])),
+    (c.change_bars, (CHANGE,), dict(category="crime_type", current="current", previous="previous",
+                                    title=f"Change, {LABEL}", colour=SOC)),
+    (c.yearly_bars, (YEARS,), dict(title="Referrals, financial years 2017/18 to 2019/20", colour=SOC)),
+    (c.indexed_lines, (AREAS,), dict(base=2018, title="Index, calendar years 2018 to 2020")),
+    (c.stacked_share, (BANDS,), dict(x="year", y="n", series="band", title="Age bands, 2019 to 2020")),
+    (c.sparkline, (TREND,), dict(colour=SOC)),
+    (c.donut, (STRANDS,), dict(names="strand", values="n", title=f"Hate crime strands, {LABEL}")),
+]
+IDS = [call[0].__name__ for call in CALLS]
+
+
+@pytest.mark.parametrize(("builder", "frames", "kwargs"), CALLS, ids=IDS)
+def test_every_builder_names_itself_and_shares_the_template(builder, frames, kwargs):
+    fig = builder(*frames, **kwargs)
+    assert fig.layout.meta == {"builder": builder.__name__}
+    assert fig.layout.template.layout.font.family.endswith("sans-serif")
+    assert fig.layout.template.layout.plot_bgcolor == "white"
+    assert fig.layout.height == (c.SPARKLINE_HEIGHT if builder is c.sparkline else c.DEFAULT_HEIGHT)
+    pio.to_json(fig, validate=True)  # serialisable as plotly.js will receive it
+
+
+@pytest.mark.parametrize(("builder", "frames", "kwargs"), [call for call in CALLS if "title" in call[2]],
+                         ids=[i for i, call in zip(IDS, CALLS) if "title" in call[2]])
+def test_title_keeps_the_period_the_caller_names(builder, frames, kwargs):
+    fig = builder(*frames, **kwargs)
+    assert fig.layout.title.text == kwargs["title"]
+    assert re.search(r"20(18|19|20)", fig.layout.title.text)
+
+
+@pytest.mark.parametrize(("builder", "frames", "kwargs"), CALLS, ids=IDS)
+def test_inputs_are_not_mutated(builder, frames, kwargs):
+    before = [f.copy(deep=True) for f in frames]
+    builder(*frames, **kwargs)
+    for original, frame in zip(before, frames):
+        assert_frame_equal(frame, original)
+
+
+@pytest.mark.parametrize(("builder", "frames", "kwargs"), CALLS, ids=IDS)
+def test_an_empty_frame_says_so(builder, frames, kwargs):
+    empty = [f.iloc[0:0] for f in frames]
+    fig = builder(*empty, **kwargs)
+    assert _annotations(fig, "no_data") == [c.NO_DATA]
+    assert len(fig.data) == 0
+    assert fig.layout.meta == {"builder": builder.__name__}
+
+
+@pytest.mark.parametrize(("builder", "frames", "kwargs"), [
+    # A frame without any columns at all is empty too, not an error.
+    (c.monthly_trend, (pd.DataFrame(),), dict(title="t, 2020")),
+    (c.bars, (pd.DataFrame(),), dict(x="a", y="b", title="t, 2020", colour=SOC)),
+    # period_overlay keys on the current period: nothing this period is nothing to show.
+    (c.period_overlay, (TREND.iloc[0:0], TREND), dict(title="t", colour=SOC, current_label="a",
+                                                        previous_label="b")),
+    # A donut of zeros has no shares to draw.
+    (c.donut, (STRANDS.assign(n=0),), dict(names="strand", values="n", title="t")),
+])
+def test_other_empty_selections(builder, frames, kwargs):
+    assert _annotations(builder(*frames, **kwargs), "no_data") == [c.NO_DATA]
+
+
+@pytest.mark.parametrize(("builder", "frame", "kwargs", "message"), [
+    (c.monthly_trend, TREND, dict(y="count", title="t"), "no column 'count'"),
+    (c.bars, CATEGORIES, dict(x="category", y="n", title="t", colour=SOC), "bars: .*'n'"),
+    (c.bars, CATEGORIES, dict(x="category", y="value", title="t", colour=SOC, orientation="d"), "orientation"),
+    (c.indexed_lines, AREAS, dict(base=2015, title="t"), "base 2015"),
+])
+def test_bad_arguments_raise_clearly(builder, frame, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        builder(frame, **kwargs)
+
+
+def test_priority_colours_cover_every_priority_as_hex():
+    required = {"soc", "children_young_people", "domestic_abuse", "substance_misuse", "mental_health",
+                "asb_community_protection", "police_data", "task_force", "overview"}
+    assert required <= set(c.PRIORITY_COLOURS)
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", v) for v in c.PRIORITY_COLOURS.values())
+    assert len(set(c.PRIORITY_COLOURS.values())) == len(c.PRIORITY_COLOURS)
+
+
+def test_template_layout():
+    layout = c.monthly_trend(TREND, title="t").layout.template.layout
+    assert (layout.title.x, layout.title.xanchor) == (0, "left")
+    assert (layout.legend.orientation, layout.legend.yanchor, layout.legend.y) == ("h", "bottom", 0)
+    assert layout.hoverlabel.bgcolor == "white"
+
+
+@pytest.mark.parametrize(("kwargs", "traces", "legend"), [
+    (dict(), 1, False),                                  # one line, nothing to tell apart
+    (dict(outliers="flag"), 2, True),                    # the line and its flagged month
+    (dict(outliers="none_flagged"), 1, False),           # a flag column with no flags adds nothing
+    (dict(series="area"), 2, True),                      # one line per area
+])
+def test_monthly_trend_traces(kwargs, traces, legend):
+    frame = pd.concat([TREND.assign(area="Maidstone"), TREND.assign(area="Kent", value=TREND.value * 2)])
+    frame = frame.assign(none_flagged=False)
+    if "series" not in kwargs:
+        frame = frame[frame.area == "Maidstone"]
+    fig = c.monthly_trend(frame, title="t", colour=SOC, **kwargs)
+    assert len(fig.data) == traces
+    assert fig.layout.showlegend is legend
+    assert list(fig.data[0].y) == list(range(100, 112))
+    assert fig.data[0].line.color == SOC
+
+
+def test_monthly_trend_sorts_months_and_marks_outliers():
+    fig = c.monthly_trend(TREND.iloc[::-1], title="t", colour=SOC, outliers="flag")
+    line, flagged = fig.data
+    assert list(line.y) == list(TREND.value)
+    assert list(flagged.y) == [104]
+    assert flagged.marker.line.color == "#C00000" and flagged.marker.symbol == "circle-open"
+    assert "flagged outlier" in flagged.hovertemplate
+    assert line.xperiodalignment == "middle"  # a month's point sits mid-month, where its days are
+
+
+def test_monthly_trend_series_colours_start_with_the_colour_given():
+    frame = pd.concat([TREND.assign(area=a) for a in ("Maidstone", "Kent", "Medway")])
+    fig = c.monthly_trend(frame, series="area", title="t", colour=c.PRIORITY_COLOURS["domestic_abuse"])
+    colours = [t.line.color for t in fig.data]
+    assert colours[0] == c.PRIORITY_COLOURS["domestic_abuse"]
+    assert len(set(colours)) == 3
+    assert [t.name for t in fig.data] == ["Maidstone", "Kent", "Medway"]
+
+
+@pytest.mark.parametrize(("start", "n", "lockdowns"), [
+    ("2018-01-01", 12, 0),      # 2018 only: no lockdown to shade
+    ("2020-01-01", 12, 2),      # calendar 2020: the first two
+    ("2019-12-01", 12, 2),      # assessment year 2020 (Dec-Nov) ends inside the second
+    ("2020-01-01", 15, 3),      # into March 2021: all three
+    ("2020-02-01", 1, 0),       # the month before the first lockdown
+    ("2020-03-01", 1, 1),       # the first began on 23 March
+    ("2020-07-01", 1, 1),       # ...and ended on 3 July
+    ("2020-08-01", 3, 0),       # the summer between
+    ("2020-12-01", 1, 1),       # the second ran to 2 December
+])
+def test_lockdowns_shaded_only_where_they_overlap(start, n, lockdowns):
+    fig = c.monthly_trend(_months(start, n), title="t")
+    assert len(_shapes(fig, "lockdown")) == lockdowns
+    assert _annotations(fig, "lockdown") == [c.LOCKDOWN_TEXT] * lockdowns
+    assert all(s.fillcolor == c.LOCKDOWN_FILL for s in _shapes(fig, "lockdown"))
+
+
+def test_lockdown_shading_is_clipped_to_the_months_shown():
+    fig = c.monthly_trend(_months("2020-04-01", 2), title="t")
+    (shape,) = _shapes(fig, "lockdown")
+    assert (shape.x0, shape.x1) == ("2020-04-01", "2020-06-01")
+    assert tuple(fig.layout.xaxis.range) == ("2020-04-01", "2020-06-01")
+
+
+def test_lockdowns_can_be_turned_off():
+    assert _shapes(c.monthly_trend(TREND, title="t", lockdowns=False), "lockdown") == []
+
+
+@pytest.mark.parametrize(("highlight", "expected"), [
+    ((ASSESS_2020.start, ASSESS_2020.end), ("2019-12-01", "2020-12-01")),   # a (start, end) pair
+    (ASSESS_2020, ("2019-12-01", "2020-12-01")),                           # or the Period itself
+    ((pd.Timestamp("2019-06-01"), pd.Timestamp("2020-01-31")), ("2019-12-01", "2020-02-01")),  # clipped
+    ((pd.Timestamp("2017-01-01"), pd.Timestamp("2017-12-31")), None),     # outside the data: nothing
+])
+def test_highlight_shades_the_period_in_pale_priority_colour(highlight, expected):
+    colour = c.PRIORITY_COLOURS["substance_misuse"]
+    fig = c.monthly_trend(TREND, title="t", colour=colour, highlight=highlight)
+    shapes = _shapes(fig, "highlight")
+    if expected is None:
+        assert shapes == []
+        return
+    (shape,) = shapes
+    assert (shape.x0, shape.x1) == expected
+    assert shape.fillcolor == colour and shape.opacity < 0.3
+
+
+@pytest.mark.parametrize(("values", "spec"), [
+    ([1200, 1300, 1400], ",.0f"),       # counts: thousands separators, no decimals
+    ([27.5, 30.25, 31.0], ",.1f"),      # percentages and rates keep a decimal
+])
+def test_hover_shows_month_and_formatted_value(values, spec):
+    fig = c.monthly_trend(_months("2020-01-01", 3, values), title="t")
+    assert fig.data[0].hovertemplate.startswith("%{x|%b %Y}")
+    assert f"%{{y:{spec}}}" in fig.data[0].hovertemplate
+
+
+@pytest.mark.parametrize(("builder", "frames", "kwargs"), [call for call in CALLS if call[0] is not c.stacked_share],
+                         ids=[i for i in IDS if i != "stacked_share"])
+def test_hover_values_have_thousands_separators(builder, frames, kwargs):
+    fig = builder(*frames, **kwargs)
+    assert all(",.0f}" in t.hovertemplate for t in fig.data)
+
+
+def test_period_overlay_puts_both_periods_on_one_month_axis():
+    current, previous = TREND[["month", "value"]], _months("2018-12-01", 12, list(range(12)))
+    fig = c.period_overlay(current, previous, title="t", colour=SOC, current_label="2020",
+                           previous_label="2019")
+    prev, cur = fig.data
+    months = ["Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
+    assert list(fig.layout.xaxis.categoryarray) == months
+    assert list(prev.x) == months and list(cur.x) == months
+    assert list(prev.y) == list(range(12)) and list(cur.y) == list(range(100, 112))
+    assert (prev.name, cur.name) == ("2019", "2020")
+    assert prev.line.dash == "dash" and cur.line.color == SOC
+    assert cur.customdata[0] == "Dec 2019" and prev.customdata[0] == "Dec 2018"
+
+
+def test_period_overlay_with_a_period_in_progress():
+    fig = c.period_overlay(TREND[["month", "value"]].head(3), _months("2018-12-01", 12), title="t",
+                           colour=SOC, current_label="2020", previous_label="2019")
+    assert list(fig.data[1].x) == ["Dec", "Jan", "Feb"]
+    assert len(fig.layout.xaxis.categoryarray) == 12
+
+
+@pytest.mark.parametrize(("kwargs", "order"), [
+    (dict(), ["ASB", "Noise", "Dog fouling"]),                  # largest first
+    (dict(sort=False), ["Noise", "ASB", "Dog fouling"]),        # the frame's own order
+])
+def test_bars_order(kwargs, order):
+    fig = c.bars(CATEGORIES, x="category", y="value", title="t", colour=SOC, **kwargs)
+    assert list(fig.data[0].x) == order
+    assert list(fig.layout.xaxis.categoryarray) == order
+
+
+def test_bars_horizontal_put_the_largest_on_top():
+    fig = c.bars(CATEGORIES, x="category", y="value", title="t", colour=SOC, orientation="h")
+    bar = fig.data[0]
+    assert bar.orientation == "h" and list(bar.x) == [3400, 1200, 56]
+    assert list(fig.layout.yaxis.categoryarray) == ["Dog fouling", "Noise", "ASB"]  # plotly lists bottom up
+    assert bar.texttemplate == "%{x:,.0f}"
+
+
+@pytest.mark.parametrize(("highlight", "strong"), [
+    (None, [True, True, True]),                 # nothing singled out: all strong
+    (["ASB"], [True, False, False]),
+    (["Noise", "Dog fouling"], [False, True, True]),
+    ([], [False, False, False]),                # an empty selection lightens all
+])
+def test_bars_highlight(highlight, strong):
+    fig = c.bars(CATEGORIES, x="category", y="value", title="t", colour=SOC, highlight=highlight)
+    colours = list(fig.data[0].marker.color)
+    assert [col == SOC for col in colours] == strong
+    assert all(col == SOC or col.startswith("#") for col in colours)
+
+
+@pytest.mark.parametrize(("text", "template"), [(True, "%{y:,.0f}"), (False, None)])
+def test_bars_value_labels(text, template):
+    fig = c.bars(CATEGORIES, x="category", y="value", title="t", colour=SOC, text=text)
+    assert fig.data[0].texttemplate == template
+
+
+def test_bars_grouped_by_series():
+    frame = pd.DataFrame({"measure": ["ASB", "Crime", "ASB", "Crime"], "area": ["Focus", "Focus", "Rest", "Rest"],
+                          "rate": [12.5, 30.0, 4.0, 10.0]})
+    fig = c.bars(frame, x="measure", y="rate", series="area", title="t", colour=SOC)
+    focus, rest = fig.data
+    assert (focus.name, rest.name) == ("Focus", "Rest")
+    assert list(focus.x) == ["Crime", "ASB"] and list(focus.y) == [30.0, 12.5]   # largest total first
+    assert set(focus.marker.color) == {SOC} and SOC not in set(rest.marker.color)
+    assert fig.layout.barmode == "group" and fig.layout.showlegend is True
+    assert "Rest: <b>%{y:,.1f}</b>" in rest.hovertemplate                         # rates keep a decimal
+
+
+def test_bars_wrap_long_labels_but_keep_categories():
+    frame = pd.DataFrame({"category": ["Violence against the person"], "value": [1]})
+    fig = c.bars(frame, x="category", y="value", title="t", colour=SOC)
+    assert list(fig.data[0].x) == ["Violence against the person"]
+    assert fig.layout.xaxis.ticktext == ("Violence against<br>the person",)
+
+
+def test_change_bars_write_the_change_per_pair():
+    fig = c.change_bars(CHANGE, category="crime_type", current="current", previous="previous",
+                        title="t", colour=SOC, current_label="2020", previous_label="2019")
+    prev, cur = fig.data
+    assert list(prev.y) == [415, 400, 3] and list(cur.y) == [502, 220, 5]
+    assert (prev.name, cur.name) == ("2019", "2020") and cur.marker.color == SOC
+    # 415 -> 502 is +21%, 400 -> 220 is -45%; the label column overrides the third.
+    assert _annotations(fig, "change") == ["<b>+21%</b>", "<b>-45%</b>", "<b>small numbers</b>"]
+    assert list(cur.customdata[0]) == [415, 502, "+21%", "Violence"]
+    assert "2019: %{customdata[0]:,.0f}" in cur.hovertemplate and "Change: %{customdata[2]}" in cur.hovertemplate
+
+
+@pytest.mark.parametrize(("previous", "current", "text"), [
+    (0, 5, "n/a"),          # nothing last year: no percentage to give
+    (10, 10, "0%"),         # unchanged is unsigned
+    (1000, 1500, "+50%"),
+])
+def test_change_bars_edge_changes(previous, current, text):
+    frame = pd.DataFrame({"c": ["x"], "p": [previous], "n": [current]})
+    fig = c.change_bars(frame, category="c", current="n", previous="p", title="t", colour=SOC)
+    assert _annotations(fig, "change") == [f"<b>{text}</b>"]
+
+
+@pytest.mark.parametrize(("n", "orientation", "expected", "taller"), [
+    (3, "auto", "v", False),
+    (7, "auto", "v", False),        # up to seven pairs stand up
+    (8, "auto", "h", True),         # more lie down, first at the top, and the figure grows
+    (3, "h", "h", False),           # asked for: three pairs fit the usual height
+    (12, "v", "v", False),          # asked for, even if crowded
+])
+def test_change_bars_lie_down_when_crowded(n, orientation, expected, taller):
+    frame = pd.DataFrame({"c": [f"type {i}" for i in range(n)], "p": range(10, 10 + n), "n": range(20, 20 + n)})
+    fig = c.change_bars(frame, category="c", current="n", previous="p", title="t", colour=SOC,
+                        orientation=orientation)
+    assert {t.orientation for t in fig.data} == {expected}
+    assert (fig.layout.height > c.DEFAULT_HEIGHT) is taller
+    if expected == "h":
+        assert list(fig.data[1].x) == list(range(20, 20 + n))
+        assert fig.layout.yaxis.categoryarray[-1] == "type 0"                   # first row on top
+        assert {a.xanchor for a in fig.layout.annotations} == {"left"}
+
+
+def test_yearly_bars_in_time_order_on_a_category_axis():
+    fig = c.yearly_bars(YEARS, title="t", colour=SOC)
+    assert list(fig.data[0].x) == ["2017/18", "2018/19", "2019/20"]
+    assert list(fig.data[0].y) == [1020, 1288, 1410]
+    assert fig.layout.xaxis.type == "category"
+    assert fig.data[0].texttemplate == "%{y:,.0f}"
+
+
+def test_yearly_bars_take_numeric_years_as_labels():
+    fig = c.yearly_bars(pd.DataFrame({"year": [2020, 2019], "value": [5, 4]}), title="t", colour=SOC)
+    assert list(fig.data[0].x) == [2019, 2020] and fig.layout.xaxis.type == "category"
+
+
+def test_indexed_lines_are_100_at_the_base():
+    fig = c.indexed_lines(AREAS, base=2018, title="t", colours={"Maidstone": SOC})
+    maidstone, kent = fig.data
+    assert list(maidstone.y) == pytest.approx([100, 125, 90]) and list(kent.y) == pytest.approx([100, 110, 150])
+    assert list(maidstone.customdata) == [200, 250, 180]           # the raw value, for hover
+    assert maidstone.line.color == SOC
+    assert "Index %{y:.0f}" in kent.hovertemplate and "%{customdata:,.0f}" in kent.hovertemplate
+    assert [s.y0 for s in fig.layout.shapes] == [100]               # the reference line
+
+
+@pytest.mark.parametrize(("base_value", "traces"), [
+    (0, 1),         # a zero base cannot be indexed: that series is left out
+    (None, 1),      # nor can a missing one
+    (50, 2),
+])
+def test_indexed_lines_leave_out_series_without_a_base(base_value, traces):
+    frame = AREAS.copy()
+    frame.loc[3, "value"] = base_value
+    if base_value is None:
+        frame = frame.drop(index=3)
+    assert len(c.indexed_lines(frame, base=2018, title="t").data) == traces
+
+
+def test_stacked_share_sums_to_100_per_bar():
+    fig = c.stacked_share(BANDS, x="year", y="n", series="band", title="t")
+    assert [t.name for t in fig.data] == ["10-13", "14-15", "16-17"]
+    assert [list(t.y) for t in fig.data] == [[10, 10], [30, 30], [60, 60]]
+    assert fig.layout.barmode == "stack" and tuple(fig.layout.yaxis.range) == (0, 100)
+    assert list(fig.data[0].customdata[1]) == [5, 50]      # count and bar total, for hover
+
+
+def test_stacked_share_with_an_empty_bar():
+    frame = BANDS.assign(n=[0, 0, 0, 1, 1, 2])
+    fig = c.stacked_share(frame, x="year", y="n", series="band", title="t")
+    assert [t.y[0] for t in fig.data] == [0, 0, 0]          # a year with no rows is 0%, not NaN
+
+
+def test_sparkline_is_bare():
+    fig = c.sparkline(TREND, colour=SOC)
+    assert fig.layout.height == 80 and fig.layout.showlegend is False
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert list(fig.data[0].y) == list(TREND.value) and list(fig.data[1].y) == [111]
+    assert fig.layout.title.text is None
+    assert max(fig.layout.margin.l, fig.layout.margin.r, fig.layout.margin.t, fig.layout.margin.b) <= 8
+
+
+def test_donut_largest_first_with_total():
+    fig = c.donut(STRANDS, names="strand", values="n", title="t",
+                  colours={"Race": c.PRIORITY_COLOURS["police_data"]})
+    pie = fig.data[0]
+    assert list(pie.labels) == ["Race", "Disability", "Religion"] and list(pie.values) == [210, 30, 12]
+    assert pie.hole > 0.3 and pie.marker.colors[0] == c.PRIORITY_COLOURS["police_data"]
+    assert _annotations(fig, "total") == ["<b>252</b><br>total"]
+
+
+def test_donut_total_has_thousands_separator():
+    fig = c.donut(STRANDS.assign(n=[2100, 120, 300]), names="strand", values="n", title="t")
+    assert _annotations(fig, "total") == ["<b>2,520</b><br>total"]
+
+
+def test_charts_does_not_import_streamlit():
+    tree = ast.parse(inspect.getsource(c))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(name and name.split(".")[0] == "streamlit" for name in names)
