@@ -1,0 +1,563 @@
+"""Pydeck builders: boundaries and ward measures in, ``pdk.Deck`` out.
+
+The boundary GeoJSON is made once per borough (``ward_geojson``, ``district_geojson``: pure
+functions of their input, so ``ui.py`` can cache them on the LAD code) and every rerun colours
+a fresh copy of it (``choropleth``). Nothing here draws to a page or reads a file.
+
+Base map: none. Decks are built with ``map_provider=None``, which pydeck serialises as its
+``"__MAP_STYLE__"`` placeholder; Streamlit 1.67 drops that placeholder and renders no base map
+at all, so the wards draw on the page background with no token and no internet. (Passing
+``map_style=None`` instead would make Streamlit substitute a Carto base map by theme, which
+needs cartocdn.com.) ``choropleth(basemap="light")`` asks for a Carto style by name or URL
+where tiles can load; the polygons still draw above it if they cannot.
+
+Payload: pydeck's ``to_json`` indents by two spaces, which multiplies the size of a GeoJSON
+layer by about five. The decks returned here serialise compactly (``CompactDeck``): 305 Kent
+wards go to the browser in about half a megabyte instead of two and a half.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import math
+import re
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+import shapely
+from pydeck.bindings.json_tools import default_serialize
+
+from smp_dash.metrics import format_pct
+
+#: Coordinates are rounded to this many decimals of a degree (about 1 m).
+COORD_DECIMALS = 5
+#: Default simplification tolerance, in degrees (see ``ward_geojson``).
+DEFAULT_TOLERANCE = 0.0004
+
+#: How each measure is written: counts, rates per 1,000 residents, percentage changes.
+MEASURE_KINDS = {"count": "count", "current": "count", "previous": "count",
+                 "rate": "rate", "change": "change", "pct_change": "change"}
+VALUE_COLUMNS = ("value", "current", "previous", "pct_change")
+POINT_COLUMNS = ("longitude", "latitude")
+
+DEFAULT_COLOUR = "#b03a2e"
+FALL_COLOUR = "#2166ac"
+RISE_COLOUR = "#b2182b"
+NEUTRAL_COLOUR = "#eeeeee"
+NO_DATA_COLOUR = "#bdbdbd"
+#: The lightest step of a sequential ramp, as a share of the full colour mixed into white.
+RAMP_START = 0.12
+FILL_ALPHA = 220
+FADED_ALPHA = 60
+LINE = [110, 110, 110, 255]
+FADED_LINE = [185, 185, 185, 255]
+SELECTED_LINE = [25, 25, 25, 255]
+#: Outline widths are in metres, clamped on screen to LINE_WIDTH_PX: 1 m draws 1 px, and a
+#: selected ward's 2 km draws 3 px at any zoom past the county view. No layer sets a
+#: ``*_units`` prop: with one set (even to its default, "meters") pydeck 0.9.3's deck.gl 9.3
+#: filled the whole canvas with that layer's colour in headless Chromium.
+LINE_WIDTH = 1
+SELECTED_LINE_WIDTH = 2000
+LINE_WIDTH_PX = (1, 3)
+HIGHLIGHT = [30, 30, 30, 70]
+POINT_FILL = [33, 37, 41, 190]
+POINT_LINE = [255, 255, 255, 255]
+#: Point radius in metres is this times the square root of the point's size.
+POINT_RADIUS_M = 45
+NOT_APPLICABLE = "n/a"
+NO_FIGURE = "–"
+
+#: The viewport the initial zoom is fitted to, in pixels (about a Streamlit column at the
+#: default chart height of 500), and the share of it left as margin on each side.
+FIT_WIDTH_PX = 640
+FIT_HEIGHT_PX = 480
+FIT_PADDING = 0.05
+
+TOOLTIP_LINES = ("<b>{%s}</b><br/>{measure_label}: {value_text}<br/>This period: {current}"
+                 "<br/>Previous: {previous}<br/>Change: {change_text}")
+TOOLTIP_STYLE = {"backgroundColor": "white", "color": "#262730", "fontSize": "12px",
+                 "border": "1px solid #bbb", "padding": "6px 8px"}
+
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class CompactDeck(pdk.Deck):
+    """A ``pdk.Deck`` whose JSON has no indentation (what Streamlit sends to the browser).
+
+    Refuses NaN, which is not JSON and would blank the whole map in the browser.
+    """
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize,
+                          separators=(",", ":"), allow_nan=False)
+
+
+def ward_geojson(wards: gpd.GeoDataFrame, tolerance: float = DEFAULT_TOLERANCE) -> dict:
+    """Ward boundaries as a small GeoJSON FeatureCollection for the browser.
+
+    Parameters
+    ----------
+    wards : GeoDataFrame
+        One row per ward with ``ward_code``, ``ward_name`` and polygon geometry (any CRS; it
+        is read in WGS84).
+    tolerance : float, default 0.0004
+        Simplification in WGS84 degrees, by GEOS coverage simplification (Visvalingam-Whyatt
+        on the shared edges): triangles of about ``tolerance`` squared are dropped, and each
+        edge two wards share is simplified once, so neighbours still meet with no gaps or
+        overlaps. 0 keeps every vertex.
+
+    Returns
+    -------
+    dict
+        A FeatureCollection in the order of ``wards``; each feature keeps only ``ward_code``
+        and ``ward_name``, coordinates rounded to 5 decimals. Maidstone's 26 wards take about
+        50 KB of JSON, all 305 Kent and Medway wards about 500 KB.
+    """
+    return _boundary_geojson(wards, ("ward_code", "ward_name"), tolerance)
+
+
+def district_geojson(districts: gpd.GeoDataFrame, tolerance: float = DEFAULT_TOLERANCE) -> dict:
+    """District boundaries (``lad_code``, ``lad_name``) as GeoJSON, as ``ward_geojson`` does wards."""
+    return _boundary_geojson(districts, ("lad_code", "lad_name"), tolerance)
+
+
+def classes(values, k: int = 5, diverging: bool = False) -> list[tuple[float, float]]:
+    """Class breaks for a choropleth, lowest first, as (low, high) pairs.
+
+    A value belongs to the first class whose ``high`` it does not exceed.
+
+    Parameters
+    ----------
+    values : array-like of float
+        The measure; NaN and infinities are left out (drawn as "no data").
+    k : int, default 5
+        Number of classes wanted; fewer come back when there are fewer distinct values.
+    diverging : bool, default False
+        False: quantile breaks at observed values (an equal share of areas in each class;
+        for counts every break is a whole number). True: breaks symmetric about zero for
+        changes, ``k`` must be odd; the middle class is "about no change". The class width is
+        a round number fitted to the 90th percentile of the absolute values, so one small ward
+        going from 1 to 5 does not turn everything else grey; the outer classes stretch to
+        the largest rise or fall.
+
+    Returns
+    -------
+    list of (float, float)
+        Empty when no value is finite.
+    """
+    finite = _finite(values)
+    if finite.size == 0:
+        return []
+    if diverging:
+        return _diverging_classes(finite, k)
+    edges = np.unique(np.quantile(finite, np.linspace(0, 1, k + 1), method="nearest"))
+    if edges.size == 1:
+        return [(float(edges[0]), float(edges[0]))]
+    return [(float(low), float(high)) for low, high in zip(edges[:-1], edges[1:])]
+
+
+def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_label: str,
+               selected: Iterable[str] | None = None, points: pd.DataFrame | None = None,
+               colour: str = DEFAULT_COLOUR, diverging: bool = False, layer_id: str = "wards",
+               key: str = "ward_code", name: str = "ward_name", points_label: str = "Size",
+               basemap: str | None = None) -> pdk.Deck:
+    """A map of areas coloured by one measure, with an optional layer of points on top.
+
+    Parameters
+    ----------
+    geojson : dict
+        From ``ward_geojson`` or ``district_geojson``; left untouched (the map gets a copy).
+    values : DataFrame
+        One row per area: ``key``, ``value`` (the number to colour by), ``current``,
+        ``previous``, ``pct_change``. Areas with no row, or a NaN value, are grey and "n/a".
+        The class breaks come from every row, as ``legend``'s do.
+    measure : {"count", "rate", "change"}
+        How ``value`` is written: "1,234"; "4.2 per 1,000"; "+12%". "current" and
+        "previous" mean count, "pct_change" means change.
+    measure_label : str
+        What the value is, for the tooltip ("Crimes", "Crimes per 1,000").
+    selected : set of str, optional
+        Area codes to pick out: when non-empty, the others are faded (not dropped) and the
+        selected ones get a dark outline.
+    points : DataFrame, optional
+        ``longitude``, ``latitude`` and optionally ``label`` and ``size`` (e.g. needle finds,
+        sized by needles); drawn as layer "points" above the areas, radius growing with the
+        square root of size. Rows without coordinates are skipped.
+    colour : str, default "#b03a2e"
+        The darkest colour of the sequential ramp (ignored when ``diverging``).
+    diverging : bool, default False
+        Colour rises red and falls blue, with grey about zero (for ``pct_change``).
+    layer_id : str, default "wards"
+        The area layer's id: Streamlit reports picks as ``selection.objects[layer_id]``.
+    key, name : str
+        The code and name properties: "ward_code"/"ward_name" or "lad_code"/"lad_name".
+    points_label : str, default "Size"
+        What a point's size is, for its tooltip ("Needles").
+    basemap : str, optional
+        None (default) for no base map; a Carto style name ("light", "road", ...) or style
+        URL to draw one where tiles can load.
+
+    Returns
+    -------
+    pydeck.Deck
+        A ``CompactDeck`` with a pickable GeoJsonLayer ``layer_id`` (each feature's
+        properties: code, name, value, value_text, current, previous, change_text,
+        measure_label, fill, line, line_width) and, with points, a ScatterplotLayer "points";
+        the view fitted to the boundaries.
+    """
+    kind = _measure_kind(measure)
+    _require(values, (key, *VALUE_COLUMNS), "values")
+    if values[key].duplicated().any():
+        raise ValueError(f"values has more than one row for {key} "
+                         f"{sorted(values.loc[values[key].duplicated(), key].astype(str))[:5]}")
+    _check_colour(colour)
+    features = geojson.get("features", [])
+    for feature in features:
+        if key not in feature.get("properties", {}):
+            raise ValueError(f"geojson feature has no {key!r} property; pass key= and name= to match")
+
+    by_code = values.set_index(values[key].astype(str))
+    value = pd.to_numeric(by_code["value"], errors="coerce")
+    breaks = classes(value, diverging=diverging)
+    palette = _palette(len(breaks), colour, diverging)
+    picked = {str(code) for code in selected} if selected else set()
+    coloured = {"type": "FeatureCollection",
+                "features": [_coloured_feature(feature, by_code, value, breaks, palette, picked,
+                                               kind, measure_label, key, name)
+                             for feature in features]}
+
+    layers = [pdk.Layer("GeoJsonLayer", coloured, id=layer_id, pickable=True, auto_highlight=True,
+                        highlight_color=HIGHLIGHT, stroked=True, filled=True,
+                        get_fill_color="properties.fill", get_line_color="properties.line",
+                        get_line_width="properties.line_width",
+                        line_width_min_pixels=LINE_WIDTH_PX[0], line_width_max_pixels=LINE_WIDTH_PX[1])]
+    if points is not None:
+        layers.append(_points_layer(points, name, points_label))
+    return CompactDeck(
+        layers=layers,
+        initial_view_state=_fit_view(_bounds(features)),
+        tooltip={"html": TOOLTIP_LINES % name, "style": TOOLTIP_STYLE},
+        **({"map_style": basemap, "map_provider": "carto"} if basemap else {"map_provider": None}),
+    )
+
+
+def legend(values, *, measure_label: str | None = None, colour: str = DEFAULT_COLOUR,
+           diverging: bool = False, measure: str = "count") -> list[tuple[str, str]]:
+    """The key to a ``choropleth`` of the same values: (hex colour, label) per class.
+
+    Parameters
+    ----------
+    values : DataFrame or array-like
+        The frame given to ``choropleth`` (its ``value`` column is used) or the values.
+    measure_label : str, optional
+        Accepted so a call can mirror ``choropleth``'s; the labels show ranges only (give the
+        measure as ``legend_html``'s title).
+    colour, diverging
+        As given to ``choropleth``.
+    measure : {"count", "rate", "change"}, default "count"
+        How the class limits are written.
+
+    Returns
+    -------
+    list of (str, str)
+        Lowest class first, then ("#bdbdbd", "no data") if any value is missing.
+    """
+    kind = _measure_kind(measure)
+    _check_colour(colour)
+    series = values["value"] if isinstance(values, pd.DataFrame) else values
+    numbers = _numbers(series)
+    breaks = classes(numbers, diverging=diverging)
+    palette = _palette(len(breaks), colour, diverging)
+    whole = kind == "count" and bool(np.all(np.mod(_finite(numbers), 1) == 0))
+    entries = [(_hex(rgb), _class_label(i, breaks, kind, whole, diverging))
+               for i, rgb in enumerate(palette)]
+    if not np.isfinite(numbers).all():
+        entries.append((NO_DATA_COLOUR, "no data"))
+    return entries
+
+
+def legend_html(entries: Iterable[tuple[str, str]], title: str) -> str:
+    """A small inline HTML key: a coloured square and a label per entry, under a title.
+
+    Text is escaped, and colours must be "#rrggbb", so nothing in the entries can inject
+    markup or styles into the page.
+    """
+    rows = []
+    for colour, label in entries:
+        _check_colour(colour)
+        rows.append(
+            '<div style="display:flex;align-items:center;gap:0.4em;margin:0.1em 0">'
+            f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
+            f'border:1px solid #999"></span><span>{html.escape(str(label))}</span></div>'
+        )
+    return ('<div style="font-size:0.8rem;line-height:1.3">'
+            f'<div style="font-weight:600;margin-bottom:0.2em">{html.escape(str(title))}</div>'
+            + "".join(rows) + "</div>")
+
+
+def payload_bytes(deck: pdk.Deck) -> int:
+    """The size of the map as sent to the browser: the UTF-8 bytes of ``deck.to_json()``."""
+    return len(deck.to_json().encode())
+
+
+def _boundary_geojson(frame: gpd.GeoDataFrame, keep: tuple[str, str], tolerance: float) -> dict:
+    _require(frame, keep, "boundaries")
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be 0 or more degrees, got {tolerance}")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    geoms = frame.geometry.to_numpy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        raise ValueError(f"boundaries have no geometry for {keep[0]} "
+                         f"{frame.loc[missing, keep[0]].astype(str).tolist()[:5]}")
+    if tolerance > 0:
+        geoms = shapely.coverage_simplify(geoms, tolerance)
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
+    features = [{"type": "Feature",
+                 "properties": {keep[0]: str(code), keep[1]: str(label)},
+                 "geometry": json.loads(shapely.to_geojson(geom))}
+                for code, label, geom in zip(frame[keep[0]], frame[keep[1]], geoms)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _coloured_feature(feature: dict, by_code: pd.DataFrame, value: pd.Series, breaks, palette,
+                      picked: set[str], kind: str, measure_label: str, key: str, name: str) -> dict:
+    props = feature["properties"]
+    code = str(props[key])
+    row = by_code.loc[code] if code in by_code.index else None
+    number = _float(value.loc[code]) if row is not None else math.nan
+    has_value = math.isfinite(number)
+    rgb = palette[_class_index(number, breaks)] if has_value and palette else _rgb(NO_DATA_COLOUR)
+    faded = bool(picked) and code not in picked
+    label = props.get(name)
+    if label is None and row is not None and name in row.index:
+        label = row[name]
+    return {
+        "type": "Feature",
+        "geometry": copy.deepcopy(feature["geometry"]),
+        "properties": {
+            key: code,
+            name: str(label) if label is not None else code,
+            "value": round(number, 4) if has_value else None,
+            "value_text": _format_value(number, kind),
+            "current": _format_count(row["current"]) if row is not None else NOT_APPLICABLE,
+            "previous": _format_count(row["previous"]) if row is not None else NOT_APPLICABLE,
+            "change_text": format_pct(_float(row["pct_change"])) if row is not None else NOT_APPLICABLE,
+            "measure_label": measure_label,
+            "fill": [*rgb, FADED_ALPHA if faded else FILL_ALPHA],
+            "line": list(FADED_LINE if faded else SELECTED_LINE if picked else LINE),
+            "line_width": SELECTED_LINE_WIDTH if picked and not faded else LINE_WIDTH,
+        },
+    }
+
+
+def _points_layer(points: pd.DataFrame, name: str, points_label: str) -> pdk.Layer:
+    _require(points, POINT_COLUMNS, "points")
+    lon = pd.to_numeric(points["longitude"], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(points["latitude"], errors="coerce").to_numpy(float)
+    size = (pd.to_numeric(points["size"], errors="coerce").to_numpy(float)
+            if "size" in points else np.ones(len(points)))
+    labels = points["label"].tolist() if "label" in points else [""] * len(points)
+    records = []
+    for x, y, s, label in zip(lon, lat, size, labels):
+        if not (math.isfinite(x) and math.isfinite(y)):
+            continue
+        s = s if math.isfinite(s) and s > 0 else 1.0
+        records.append({
+            "longitude": round(float(x), COORD_DECIMALS), "latitude": round(float(y), COORD_DECIMALS),
+            "radius": round(POINT_RADIUS_M * math.sqrt(s), 1),
+            name: "" if pd.isna(label) else str(label), "measure_label": points_label,
+            "value_text": _format_count(s), "current": NO_FIGURE, "previous": NO_FIGURE,
+            "change_text": NO_FIGURE,
+        })
+    return pdk.Layer("ScatterplotLayer", records, id="points", pickable=True, auto_highlight=True,
+                     get_position="[longitude, latitude]", get_radius="radius",
+                     radius_min_pixels=3, radius_max_pixels=15, stroked=True, filled=True,
+                     get_fill_color=POINT_FILL, get_line_color=POINT_LINE, line_width_min_pixels=1)
+
+
+def _diverging_classes(finite: np.ndarray, k: int) -> list[tuple[float, float]]:
+    if k < 3 or k % 2 == 0:
+        raise ValueError(f"diverging classes need an odd k of 3 or more, got {k}")
+    size = np.abs(finite)
+    top = float(size.max())
+    if top == 0:
+        return [(0.0, 0.0)]
+    typical = float(np.quantile(size, 0.9)) or top
+    step = _nice_step(typical / k)
+    inner = step * np.arange(1, k - 1, 2)  # the half-widths: 1, 3, ... steps
+    outer = max(top, float(inner[-1]) + 2 * step)
+    edges = np.concatenate([[-outer], -inner[::-1], inner, [outer]])
+    return [(float(low), float(high)) for low, high in zip(edges[:-1], edges[1:])]
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least ``raw``."""
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5):
+        if factor * power >= raw * (1 - 1e-9):
+            return factor * power
+    return 10 * power
+
+
+def _class_index(number: float, breaks: list[tuple[float, float]]) -> int:
+    highs = np.array([high for _, high in breaks])
+    return int(min(np.searchsorted(highs, number, side="left"), len(breaks) - 1))
+
+
+def _palette(n: int, colour: str, diverging: bool) -> list[tuple[int, int, int]]:
+    """Colours for ``n`` classes, lightest (sequential) or biggest fall (diverging) first."""
+    if n == 0:
+        return []
+    if not diverging:
+        if n == 1:
+            return [_mix(colour, 0.55)]
+        return [_mix(colour, share) for share in np.linspace(RAMP_START, 1, n)]
+    side = n // 2
+    shares = np.linspace(0.35, 1, side) if side > 1 else np.array([0.7])
+    falls = [_mix(FALL_COLOUR, share) for share in shares[::-1]]
+    rises = [_mix(RISE_COLOUR, share) for share in shares]
+    return falls[:side] + [_rgb(NEUTRAL_COLOUR)] + rises[:side]
+
+
+def _class_label(i: int, breaks, kind: str, whole: bool, diverging: bool) -> str:
+    low, high = breaks[i]
+    if low == high:
+        return _format_limit(low, kind)
+    if diverging and len(breaks) > 1 and i == 0:
+        return f"{_format_limit(high, kind)} or lower"
+    if diverging and len(breaks) > 1 and i == len(breaks) - 1:
+        return f"over {_format_limit(low, kind)}"
+    if whole and i > 0:
+        low += 1  # classes hold (low, high]: for counts the first value in it is low + 1
+    if low == high:
+        return _format_limit(low, kind)
+    return f"{_format_limit(low, kind)} – {_format_limit(high, kind)}"
+
+
+def _format_limit(number: float, kind: str) -> str:
+    if kind == "change":
+        return format_pct(number)
+    if kind == "rate":
+        return f"{number:,.1f}"
+    return _format_count(number)
+
+
+def _format_value(number: float, kind: str) -> str:
+    if not math.isfinite(number):
+        return NOT_APPLICABLE
+    if kind == "change":
+        return format_pct(number)
+    if kind == "rate":
+        return f"{number:,.1f} per 1,000"
+    return _format_count(number)
+
+
+def _format_count(number) -> str:
+    number = _float(number)
+    if not math.isfinite(number):
+        return NOT_APPLICABLE
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.1f}"
+
+
+def _float(number) -> float:
+    try:
+        return float(number)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _numbers(values) -> np.ndarray:
+    """Floats from any array-like; text and missing values become NaN."""
+    if not isinstance(values, pd.Series):
+        values = pd.Series(np.asarray(values, dtype=object).ravel())
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _finite(values) -> np.ndarray:
+    numbers = _numbers(values)
+    return numbers[np.isfinite(numbers)]
+
+
+def _bounds(features: list[dict]) -> tuple[float, float, float, float] | None:
+    coords = [xy for feature in features for xy in _positions(feature.get("geometry"))]
+    if not coords:
+        return None
+    array = np.asarray(coords, dtype=float)
+    return (float(array[:, 0].min()), float(array[:, 1].min()),
+            float(array[:, 0].max()), float(array[:, 1].max()))
+
+
+def _positions(geometry):
+    """Every [x, y] position in a GeoJSON geometry, however deeply nested."""
+    if not geometry:
+        return
+    stack = [geometry.get("coordinates", [])]
+    if geometry.get("type") == "GeometryCollection":
+        stack = [g.get("coordinates", []) for g in geometry.get("geometries", [])]
+    while stack:
+        item = stack.pop()
+        if len(item) and isinstance(item[0], (int, float)):
+            yield item[:2]
+        else:
+            stack.extend(item)
+
+
+def _fit_view(bounds: tuple[float, float, float, float] | None) -> pdk.ViewState:
+    """The centre and the largest zoom at which ``bounds`` fit the assumed viewport.
+
+    Web Mercator as deck.gl draws it: at zoom z the world is 512 * 2**z pixels wide.
+    """
+    if bounds is None:
+        return pdk.ViewState(longitude=0.52, latitude=51.27, zoom=10)
+    west, south, east, north = bounds
+    y_south, y_north = _mercator_y(south), _mercator_y(north)
+    usable = 1 - 2 * FIT_PADDING
+    zooms = [20.0]
+    if east > west:
+        zooms.append(math.log2(FIT_WIDTH_PX * usable * 360 / (512 * (east - west))))
+    if y_north > y_south:
+        zooms.append(math.log2(FIT_HEIGHT_PX * usable * 2 * math.pi / (512 * (y_north - y_south))))
+    centre_lat = math.degrees(2 * math.atan(math.exp((y_south + y_north) / 2)) - math.pi / 2)
+    return pdk.ViewState(longitude=round((west + east) / 2, 5), latitude=round(centre_lat, 5),
+                         zoom=round(min(zooms), 2), pitch=0, bearing=0)
+
+
+def _mercator_y(latitude: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+
+def _measure_kind(measure: str) -> str:
+    if measure not in MEASURE_KINDS:
+        raise ValueError(f"measure must be one of {sorted(MEASURE_KINDS)}, got {measure!r}")
+    return MEASURE_KINDS[measure]
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} is missing column(s) {missing}; it has {list(frame.columns)}")
+
+
+def _check_colour(colour: str) -> None:
+    if not isinstance(colour, str) or not _HEX.match(colour):
+        raise ValueError(f"colour must be '#rrggbb', got {colour!r}")
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _mix(colour: str, share: float) -> tuple[int, int, int]:
+    """``colour`` mixed into white: share 0 is white, 1 the colour itself."""
+    return tuple(int(round(255 + (c - 255) * float(share))) for c in _rgb(colour))
