@@ -170,7 +170,7 @@ POPULATION_SOURCE = ("approximation: borough mid-year estimate shared by the war
 KENT_TOTALS = {2015: 138000, 2016: 148000, 2017: 160000, 2018: 166000, 2019: 170000, 2020: 153000}
 KENT_DRUGS = {2015: 3300, 2016: 3150, 2017: 3050, 2018: 3400, 2019: 3552, 2020: 4546}
 DISTRICT_WEIGHTS = {
-    "Medway": 17, "Thanet": 12, "Swale": 10.5, "Canterbury": 10, "Ashford": 8, "Dartford": 7.5,
-    "Gravesham": 7.5, "Dover": 7.5, "Folkestone and Hythe": 7.5, "Tonbridge and Malling": 7,
+    "Medway": 17, "Thanet": 12, "Swale": 10.5, "Canterbury": 10, "Ashford": 8, "Dartford": 7.2,
+    "Gravesham": 7.6, "Dover": 7.4, "Folkestone and Hythe": 7.9, "Tonbridge and Malling": 7,
     "Tunbridge Wells": 6.5, "Sevenoaks": 5.5,
 }
