@@ -1,16 +1,34 @@
-"""SMP Dash entry point (placeholder until the pages land): shows the data in use and its figures."""
+"""SMP Dash: page configuration and navigation. Each page draws the shared filter itself
+(``ui.filters``), so the same code runs whether a page is reached from here or directly."""
 
 import streamlit as st
 
-from smp_dash import store
-from smp_dash.cli import figure_table
+st.set_page_config(page_title="SMP Dash · Safer Maidstone Partnership", page_icon=":material/shield:",
+                   layout="wide", initial_sidebar_state="expanded")
 
-st.set_page_config(page_title="SMP Dash", layout="wide")
-st.title("SMP Dash")
-if not store.exists("crimes"):
-    st.error("No data loaded yet. Run `smp-dash demo` (or `python3 dev.py app`) to load the demonstration data.")
-    st.stop()
-if store.is_demo():
-    st.info("Demonstration data: figures the Strategic Assessment 2020-21 states are reproduced exactly; "
-            "every other number is illustrative, not real.")
-st.dataframe(figure_table(), width="stretch", hide_index=True)
+PAGES = {
+    "Overview": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ],
+    "Priorities": [
+        st.Page("pages/serious_organised_crime.py", title="Serious and organised crime", icon=":material/gavel:"),
+        st.Page("pages/children_young_people.py", title="Children and young people", icon=":material/child_care:"),
+        st.Page("pages/domestic_abuse.py", title="Domestic abuse", icon=":material/home:"),
+        st.Page("pages/substance_misuse.py", title="Substance misuse", icon=":material/medication:"),
+        st.Page("pages/mental_health.py", title="Mental health", icon=":material/psychology:"),
+    ],
+    "Community protection": [
+        st.Page("pages/community_protection.py", title="ASB and community protection", icon=":material/groups:"),
+    ],
+    "Police data": [
+        st.Page("pages/police_data.py", title="Police data", icon=":material/local_police:"),
+    ],
+    "Task force": [
+        st.Page("pages/task_force.py", title="Shepway task force", icon=":material/handshake:"),
+    ],
+    "Action plans": [
+        st.Page("pages/action_plans.py", title="Action plans", icon=":material/checklist:"),
+    ],
+}
+
+st.navigation(PAGES, position="sidebar").run()

@@ -22,6 +22,8 @@ FY_2019, FY_2020 = period("financial", 2019), period("financial", 2020)
 #: "Financial year to date" in the assessment: April to November 2020 (its data ends in November).
 FY_TO_DATE_2020 = Period("financial", pd.Timestamp("2020-04-01"), pd.Timestamp("2020-11-30"))
 FIRST_LOCKDOWN_MONTHS = Period("calendar", pd.Timestamp("2020-04-01"), pd.Timestamp("2020-06-30"))
+#: Youth justice reports the latest complete financial year, April 2019 to March 2020.
+YOUTH_2019 = period("financial", 2019)
 
 Data = dict[str, pd.DataFrame]
 

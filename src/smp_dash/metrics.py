@@ -135,3 +135,323 @@ def indicator_value(indicators: pd.DataFrame, indicator_id: str, start: str, end
     if rows.empty:
         return math.nan
     return float(rows["value"].sum())
+
+
+# Aggregates the pages draw from. The app keeps small "cubes" (counts per month, ward and the
+# dimensions a page splits by) so a filter change regroups thousands of rows, not every row.
+
+def cube(frame: pd.DataFrame, date: str, dims: list[str], weight: str | None = None) -> pd.DataFrame:
+    """Counts (or sums of ``weight``) per month and ``dims``, as column ``n``; categoricals kept."""
+    month = frame[date].dt.to_period("M").dt.to_timestamp()
+    keys = [month.rename("month")] + [frame[d] for d in dims]
+    grouped = (frame[weight] if weight else pd.Series(1, index=frame.index, name="n")) \
+        .groupby(keys, observed=True, dropna=False).sum()
+    out = grouped.rename("n").reset_index()
+    for d in dims:
+        if out[d].dtype == object or str(out[d].dtype).startswith(("string", "str")):
+            out[d] = out[d].astype("category")
+    return out
+
+
+def in_wards(frame: pd.DataFrame, wards: tuple[str, ...] | list[str] | None) -> pd.DataFrame:
+    """Rows in ``wards`` (ward codes); all rows when ``wards`` is empty or None."""
+    if not wards:
+        return frame
+    return frame[frame["ward_code"].isin(wards)]
+
+
+def monthly(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, date: str = "month",
+            weight: str | None = "n", by: str | None = None) -> pd.DataFrame:
+    """Monthly totals from ``start`` to ``end`` with empty months as zero (month, [by], value)."""
+    months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS")
+    dates = frame[date].dt.to_period("M").dt.to_timestamp() if date != "month" else frame[date]
+    rows = frame.assign(month=dates)
+    rows = rows[(rows["month"] >= months[0]) & (rows["month"] <= months[-1])] if len(months) else rows.iloc[0:0]
+    values = rows[weight] if weight else pd.Series(1, index=rows.index)
+    if by is None:
+        series = values.groupby(rows["month"]).sum().reindex(months, fill_value=0)
+        return pd.DataFrame({"month": months, "value": series.to_numpy().astype(int)})
+    table = values.groupby([rows["month"], rows[by]], observed=True).sum().unstack(fill_value=0)
+    table = table.reindex(months, fill_value=0)
+    out = table.stack().rename("value").reset_index()
+    out.columns = ["month", by, "value"]
+    out["value"] = out["value"].astype(int)
+    return out
+
+
+def period_totals(frame: pd.DataFrame, spans: list, *, date: str = "month", weight: str | None = "n") -> pd.DataFrame:
+    """Totals for each of ``spans`` (Periods), oldest first: label, start, value."""
+    rows = []
+    for span in sorted(spans, key=lambda p: p.start):
+        sel = in_period(frame, date, span)
+        rows.append({"label": span.label, "start": span.start,
+                     "value": int(sel[weight].sum()) if weight else int(len(sel))})
+    return pd.DataFrame(rows, columns=["label", "start", "value"])
+
+
+def rate_per_1000(count: pd.Series, population: pd.Series) -> pd.Series:
+    """``count`` per 1,000 residents (NaN where population is missing or zero)."""
+    pop = population.astype("float64").where(population > 0)
+    return count / pop * 1000
+
+
+def ward_table(frame: pd.DataFrame, period: Period, wards: pd.DataFrame, population: pd.DataFrame,
+               *, date: str = "month", weight: str | None = "n", rural: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every ward with this period's count, the previous one, change, rate per 1,000 and rank.
+
+    ``population`` holds ward_code, year, population; the latest year not after the period's
+    end is used. ``rural`` names the wards marked rural.
+    """
+    table = ward_ranking(frame, date, period, wards, weight=weight)
+    pop = _population_for(population, period.end.year)
+    table = table.merge(pop, on="ward_code", how="left")
+    table["rate"] = rate_per_1000(table["current"], table["population"].fillna(0))
+    table["rural"] = table["ward_name"].isin(rural)
+    return table
+
+
+def _population_for(population: pd.DataFrame, year: int) -> pd.DataFrame:
+    if population.empty:
+        return pd.DataFrame({"ward_code": pd.Series(dtype="object"), "population": pd.Series(dtype="float64")})
+    years = population.loc[population["year"] <= year, "year"]
+    chosen = years.max() if len(years) else population["year"].min()
+    rows = population[population["year"] == chosen]
+    return rows[["ward_code", "population"]].astype({"population": "float64"})
+
+
+def indicator_series(indicators: pd.DataFrame, indicator_id: str, breakdown: bool = False) -> pd.DataFrame:
+    """All rows of one indicator, oldest first (period_start, period_end, value[, breakdown])."""
+    rows = indicators[indicators["indicator_id"] == indicator_id]
+    cols = ["period_start", "period_end", "value", "source", "note"] + (["breakdown"] if breakdown else [])
+    return rows[cols].sort_values(["period_start"] + (["breakdown"] if breakdown else []), kind="stable") \
+        .reset_index(drop=True)
+
+
+def share_table(frame: pd.DataFrame, period: Period, by: str, *, date: str = "month", weight: str | None = "n") -> pd.DataFrame:
+    """Counts and shares of ``by`` within ``period``, largest first (by, value, share)."""
+    rows = in_period(frame, date, period)
+    values = rows[weight] if weight else pd.Series(1, index=rows.index)
+    counts = values.groupby(rows[by], observed=True).sum()
+    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
+    total = counts.sum()
+    out = counts.rename("value").reset_index()
+    out["share"] = out["value"] / total * 100 if total else math.nan
+    return out
+
+
+def area_vs_rest(frame: pd.DataFrame, period: Period, area: tuple[str, ...], population: pd.DataFrame,
+                 *, date: str = "month", weight: str | None = "n") -> pd.DataFrame:
+    """The focus ``area`` (ward codes) against the rest of the borough: counts, rates, change."""
+    pop = _population_for(population, period.end.year)
+    inside = frame["ward_code"].isin(area)
+    rows = []
+    for name, mask, wards in (("Focus area", inside, pop["ward_code"].isin(area)),
+                              ("Rest of borough", ~inside, ~pop["ward_code"].isin(area))):
+        table = compare(frame[mask], date, period, weight=weight).iloc[0]
+        people = float(pop.loc[wards, "population"].sum())
+        rows.append({"area": name, "current": int(table["current"]), "previous": int(table["previous"]),
+                     "pct_change": table["pct_change"], "population": people,
+                     "rate": table["current"] / people * 1000 if people else math.nan})
+    return pd.DataFrame(rows)
+
+
+def da_headline(crimes: pd.DataFrame, period: Period, weight: str | None = "n") -> dict:
+    """Recorded domestic abuse in ``period``: count, change, and its shares as the assessment gives them."""
+    da = crimes[crimes["domestic_abuse"].astype(bool)]
+    row = compare(da, "month", period, weight=weight).iloc[0]
+    vap = count(da[da["offence_subgroup"] == "Violence against the person"], "month", period, weight)
+    return {
+        "current": int(row["current"]), "previous": int(row["previous"]), "pct_change": row["pct_change"],
+        "share_of_crime": share(row["current"], count(crimes, "month", period, weight)),
+        "share_of_violent": share(count(violent(da), "month", period, weight), count(violent(crimes), "month", period, weight)),
+        "vap_share": share(vap, row["current"]),
+    }
+
+
+def indicator_window(indicators: pd.DataFrame, indicator_id: str, period: Period) -> dict:
+    """A monthly indicator summed over ``period`` and the same months a year earlier."""
+    rows = indicators[indicators["indicator_id"] == indicator_id].rename(columns={"period_start": "month"})
+    now, before = in_period(rows, "month", period), in_period(rows, "month", period.previous())
+    cur, prev = float(now["value"].sum()), float(before["value"].sum())
+    return {"current": cur, "previous": prev, "change": cur - prev, "pct_change": pct_change(cur, prev),
+            "available": not now.empty, "months": now[["month", "value"]].reset_index(drop=True),
+            "previous_months": before[["month", "value"]].reset_index(drop=True)}
+
+
+def needle_monthly(needles: pd.DataFrame, start, end, include_bulk: bool = True) -> pd.DataFrame:
+    """Needles found per month (month, value, bulk: whether a bulk incident fell in the month)."""
+    rows = needles if include_bulk else needles[~needles["bulk_incident"].astype(bool)]
+    out = monthly(rows, start, end, date="found", weight="needles")
+    bulk_months = needles.loc[needles["bulk_incident"].astype(bool), "found"].dt.to_period("M").dt.to_timestamp()
+    out["bulk"] = out["month"].isin(bulk_months)
+    return out
+
+
+def encampment_summary(encampments: pd.DataFrame) -> pd.DataFrame:
+    """Per year: encampments, distinct locations, average and total days in situ."""
+    rows = encampments.assign(year=encampments["started"].dt.year,
+                              days=(encampments["ended"] - encampments["started"]).dt.days)
+    out = rows.groupby("year").agg(encampments=("location_name", "size"), locations=("location_name", "nunique"),
+                                   average_days=("days", "mean"), total_days=("days", "sum"),
+                                   longest_days=("days", "max")).reset_index()
+    return out.astype({"year": int})
+
+
+def enforcement_table(enforcement: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Warnings, notices and penalties issued in ``year`` by category (action, category, issued, with_police)."""
+    rows = enforcement[enforcement["issued"].dt.year == year]
+    out = rows.groupby(["action", "category"], observed=True).agg(
+        issued=("category", "size"), with_police=("with_police", "sum")).reset_index()
+    return out.astype({"issued": int, "with_police": int})
+
+
+def district_table(indicators: pd.DataFrame, indicator_id: str, year: int) -> pd.DataFrame:
+    """A by-district indicator for ``year`` and the year before (lad_name, current, previous, change %)."""
+    rows = indicators[indicators["indicator_id"] == indicator_id]
+    pick = lambda y: rows[rows["period_start"] == pd.Timestamp(f"{y}-01-01")].set_index("breakdown")["value"]
+    out = pd.DataFrame({"current": pick(year), "previous": pick(year - 1)}).fillna(0)
+    out.index.name = "lad_name"
+    out = out.reset_index().sort_values("current", ascending=False, kind="stable").reset_index(drop=True)
+    out["pct_change"] = [pct_change(c, p) for c, p in zip(out["current"], out["previous"])]
+    return out
+
+
+def maidstone_vs_kent(crimes: pd.DataFrame, indicators: pd.DataFrame, indicator_id: str, crime_type: str | None,
+                      years: range) -> pd.DataFrame:
+    """Calendar-year totals for the borough (from its crimes) and for Kent (from district indicators)."""
+    rows = []
+    subset = crimes if crime_type is None else crimes[crimes["crime_type"] == crime_type]
+    kent = indicators[indicators["indicator_id"] == indicator_id]
+    for year in years:
+        start, end = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31")
+        mine = subset[(subset["month"] >= start) & (subset["month"] <= end)]
+        rows.append({"year": year, "area": "Maidstone", "value": int(mine["n"].sum() if "n" in mine else len(mine))})
+        county = kent[kent["period_start"] == start]["value"]
+        if len(county):
+            rows.append({"year": year, "area": "Kent", "value": int(county.sum())})
+    return pd.DataFrame(rows, columns=["year", "area", "value"])
+
+
+def calendar_years(crimes: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, weight: str | None = "n") -> pd.DataFrame:
+    """Totals for every complete calendar year in the data (label, start, value)."""
+    from smp_dash.periods import available
+
+    return period_totals(crimes, available("calendar", first, last), weight=weight)
+
+
+def referral_table(indicators: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Mental health referrals by age band for ``period`` and the previous year."""
+    rows = []
+    for band, indicator in (("18-64", "mh_referrals_18_64"), ("65+", "mh_referrals_65_plus")):
+        cur = indicator_value(indicators, indicator, f"{period.start:%Y-%m-%d}")
+        prev = indicator_value(indicators, indicator, f"{period.previous().start:%Y-%m-%d}")
+        rows.append({"age_band": band, "current": cur, "previous": prev, "pct_change": pct_change(cur, prev)})
+    return pd.DataFrame(rows)
+
+
+def csvg_mix(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The CSVG case mix the assessment reports (concern, share %)."""
+    pairs = (("Mental health", "csvg_mental_health_share"), ("Substance misuse", "csvg_substance_misuse_share"))
+    return pd.DataFrame([{"concern": name, "share": indicator_value(indicators, ind, "2020-01-01")} for name, ind in pairs])
+
+
+def youth_summary(indicators: pd.DataFrame, period: Period) -> dict:
+    """Youth offences and offenders for ``period`` and the year before, with the series behind them."""
+    offences = indicator_series(indicators, "youth_offences")
+    offences["label"] = offences["period_start"].dt.year.map(lambda y: f"{y}/{str(y + 1)[-2:]}")
+    bands = indicator_series(indicators, "youth_offenders_by_age", breakdown=True)
+    bands["label"] = bands["period_start"].dt.year.map(lambda y: f"{y}/{str(y + 1)[-2:]}")
+    pick = lambda frame, p: float(frame.loc[frame["period_start"] == p.start, "value"].sum())
+    return {"offences": pick(offences, period), "offences_previous": pick(offences, period.previous()),
+            "offenders": pick(bands, period), "offenders_previous": pick(bands, period.previous()),
+            "series": offences, "bands": bands}
+
+
+def focus_comparison(measures: dict, period: Period, area: tuple[str, ...], population: pd.DataFrame) -> pd.DataFrame:
+    """Each measure for the focus ``area`` and the rest of the borough (measure, area, current, rate, ...).
+
+    ``measures`` maps a name to (frame, date column, weight column).
+    """
+    tables = []
+    for name, (frame, date, weight) in measures.items():
+        tables.append(area_vs_rest(frame, period, area, population, date=date, weight=weight).assign(measure=name))
+    out = pd.concat(tables, ignore_index=True)
+    return out[["measure", "area", "current", "previous", "pct_change", "population", "rate"]]
+
+
+def focus_trend(frame: pd.DataFrame, area: tuple[str, ...], start, end, *, date: str = "month",
+                weight: str | None = "n", population: pd.DataFrame) -> pd.DataFrame:
+    """Monthly counts and rates per 1,000 for the focus area and the rest (month, area, value, rate)."""
+    labelled = frame.assign(area=frame["ward_code"].isin(area).map({True: "Focus area", False: "Rest of borough"}))
+    out = monthly(labelled, start, end, date=date, weight=weight, by="area")
+    pop = _population_for(population, pd.Timestamp(end).year)
+    people = {"Focus area": pop.loc[pop["ward_code"].isin(area), "population"].sum(),
+              "Rest of borough": pop.loc[~pop["ward_code"].isin(area), "population"].sum()}
+    out["rate"] = out["value"] / out["area"].map(people) * 1000
+    return out
+
+
+def filter_actions(actions: pd.DataFrame, priorities=None, statuses=None) -> pd.DataFrame:
+    """Actions of the given priorities and statuses (all when a list is empty)."""
+    rows = actions
+    if priorities:
+        rows = rows[rows["priority"].isin(priorities)]
+    if statuses:
+        rows = rows[rows["status"].isin(statuses)]
+    return rows.reset_index(drop=True)
+
+
+def action_status_counts(actions: pd.DataFrame) -> pd.DataFrame:
+    """How many actions have each status (status, actions), in the schema's order."""
+    from smp_dash.schema import ACTION_STATUSES
+
+    counts = actions["status"].value_counts().reindex(ACTION_STATUSES, fill_value=0)
+    return counts.rename("actions").rename_axis("status").reset_index()
+
+
+def overview_headlines(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.DataFrame,
+                       crime_period: Period, assessment_period: Period) -> list[dict]:
+    """The overview's headline figures, each with its period and change on the previous one."""
+    specs = (
+        ("Recorded crime", crimes, "month", "n", crime_period),
+        ("Domestic abuse", crimes[crimes["domestic_abuse"].astype(bool)], "month", "n", crime_period),
+        ("Drug offences", crimes[crimes["crime_type"] == "Drugs"], "month", "n", crime_period),
+        ("ASB incidents", asb, "month", "n", assessment_period),
+        ("Needles found", needles, "found", "needles", assessment_period),
+        ("Hate crimes", crimes[crimes["hate_strand"].notna()], "month", "n", assessment_period),
+    )
+    out = []
+    for label, frame, date, weight, period in specs:
+        row = compare(frame, date, period, weight=weight).iloc[0]
+        out.append({"label": label, "current": int(row["current"]), "previous": int(row["previous"]),
+                    "change": int(row["change"]), "pct_change": row["pct_change"], "period": period.label,
+                    "previous_period": period.previous().label})
+    return out
+
+
+def priority_trends(crimes: pd.DataFrame, asb: pd.DataFrame, requests: pd.DataFrame, indicators: pd.DataFrame,
+                    start, end) -> dict:
+    """A series per priority for the overview's small trends: priority -> (label, frame with x, value)."""
+    youth = requests[requests["subcategory"] == "Youths gathering"]
+    s136 = indicator_series(indicators, "section_136_uses")
+    return {
+        "soc": ("Violent crime", monthly(violent(crimes), start, end)),
+        "children_young_people": ("Complaints about young people gathering", monthly(youth, start, end)),
+        "domestic_abuse": ("Domestic abuse", monthly(crimes[crimes["domestic_abuse"].astype(bool)], start, end)),
+        "substance_misuse": ("Drug offences", monthly(crimes[crimes["crime_type"] == "Drugs"], start, end)),
+        "mental_health": ("Section 136 uses (yearly)",
+                          pd.DataFrame({"month": s136["period_start"], "value": s136["value"]})),
+        "asb_community_protection": ("Anti-social behaviour", monthly(asb, start, end)),
+    }
+
+
+def overview_top_wards(crimes, asb, needles, wards, population, da_period: Period, period: Period, n: int = 5) -> dict:
+    """The ``n`` wards with most domestic abuse, ASB and needle finds, each for its period."""
+    def top(frame, p, date="month", weight="n"):
+        table = ward_table(frame, p, wards, population, date=date, weight=weight).head(n)
+        return table[["ward_name", "current"]].rename(columns={"ward_name": "ward", "current": p.label})
+    return {
+        "Domestic abuse": top(crimes[crimes["domestic_abuse"].astype(bool)], da_period),
+        "Anti-social behaviour": top(asb, period),
+        "Needles found": top(needles, period, "found", "needles"),
+    }

@@ -1,0 +1,27 @@
+"""Action plans: every action of every priority, with its status and update."""
+
+import streamlit as st
+
+from smp_dash import charts, metrics as m, schema, ui
+
+PRIORITY_NAMES = {"soc": "Serious and organised crime", "children_young_people": "Children and young people",
+                  "domestic_abuse": "Domestic abuse", "substance_misuse": "Substance misuse",
+                  "mental_health": "Mental health"}
+
+bundle = ui.data()
+view = ui.filters(bundle)
+ui.header("Action plans", bundle, view, "What has each priority's action plan delivered, and what is on hold or postponed?")
+
+left, right = st.columns(2)
+with left:
+    priorities = st.multiselect("Priority", list(PRIORITY_NAMES), format_func=PRIORITY_NAMES.get, key="ap_priority",
+                                bind="query-params", placeholder="All priorities")
+with right:
+    statuses = st.multiselect("Status", list(schema.ACTION_STATUSES), key="ap_status", bind="query-params",
+                              placeholder="All statuses")
+rows = m.filter_actions(bundle.actions, priorities, statuses)
+st.markdown(f"**{len(rows)} of {len(bundle.actions)} actions** shown.")
+ui.chart(charts.bars(m.action_status_counts(rows), x="status", y="actions", title="Actions by status", colour=charts.PRIORITY_COLOURS["overview"]),
+         rows, key="actions", source="Strategic Assessment 2020-21 action plans", period="2020-21", view=view)
+st.dataframe(rows.assign(priority=rows["priority"].map(PRIORITY_NAMES))[["priority", "action", "status", "update", "target"]],
+             hide_index=True, width="stretch", column_config={"target": st.column_config.DateColumn("target", format="MMM YYYY")})

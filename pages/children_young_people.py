@@ -1,0 +1,50 @@
+"""Children and young people: youth offending, young offenders by age, youth-related ASB."""
+
+import streamlit as st
+
+from smp_dash import charts, metrics as m, ui
+from smp_dash.figures import CAL_2020, YOUTH_2019
+
+COLOUR = charts.PRIORITY_COLOURS["children_young_people"]
+SOURCE = "Kent Youth Justice"
+
+bundle = ui.data()
+view = ui.filters(bundle)
+ui.header("Keeping children and young people safe", bundle, view,
+          "Is youth offending falling, who offends, and where do young people gather? "
+          "Delivered through the District Contextual Safeguarding Meeting.")
+
+yp = view.pick(YOUTH_2019)
+if yp.kind != "financial":
+    st.info(f"Youth justice figures are published by financial year; showing {YOUTH_2019.label}.")
+    yp = YOUTH_2019
+youth = m.youth_summary(bundle.indicators, yp)
+st.subheader(f"Youth justice, {yp.long_label}")
+st.caption("Borough-wide figures: the ward filter does not apply.")
+c = st.columns(3)
+with c[0]:
+    ui.metric("Youth offences", ui.number(youth["offences"]),
+              f"{youth['offences'] - youth['offences_previous']:+.0f} ({m.format_pct(m.pct_change(youth['offences'], youth['offences_previous']))}) on {yp.previous().label}")
+with c[1]:
+    ui.metric("Young people offending", ui.number(youth["offenders"]),
+              f"{youth['offenders'] - youth['offenders_previous']:+.0f} ({m.format_pct(m.pct_change(youth['offenders'], youth['offenders_previous']))})")
+with c[2]:
+    ui.metric("Youth population convicted", ui.number(m.indicator_value(bundle.indicators, "youth_population_convicted_share", "2019-04-01")) + "%")
+ui.chart(charts.yearly_bars(youth["series"], x="label", y="value", title="Youth offences by financial year", colour=COLOUR),
+         youth["series"][["label", "value", "source"]], key="youth_offences", source=SOURCE, period="2014/15 to 2019/20", view=view)
+ui.chart(charts.stacked_share(youth["bands"], x="label", y="value", series="breakdown", title="Young offenders by age band"),
+         youth["bands"][["label", "breakdown", "value", "source"]], key="youth_ages", source=SOURCE, period="2018/19 and 2019/20",
+         view=view, caveat="Age-band splits are illustrative in the demonstration data; the totals (35 and 39) are published.")
+
+ap = view.pick(CAL_2020)
+st.subheader("Youth-related ASB reported to the council")
+requests = m.in_wards(bundle.requests, view.wards)
+trend = m.monthly(requests[requests["subcategory"] == "Youths gathering"], bundle.first_month, bundle.last_month)
+ui.chart(charts.monthly_trend(trend, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
+                              colour=COLOUR, highlight=(ap.start, ap.end)),
+         trend, key="youth_asb", source="Community Protection Team service requests", view=view,
+         period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
+         caveat="A complaint about young people gathering is not evidence of a gang; see the assessment's definitions.")
+
+st.subheader("Action plan")
+ui.actions_table(bundle, "children_young_people")

@@ -1,0 +1,73 @@
+"""Domestic abuse: how much is recorded, where, of what kind, and the partnership's response."""
+
+import streamlit as st
+
+from smp_dash import charts, config, maps, metrics as m, ui
+from smp_dash.figures import ASSESS_2020, CAL_2020, FY_2020, FY_TO_DATE_2020
+
+COLOUR = charts.PRIORITY_COLOURS["domestic_abuse"]
+SOURCE = "Kent Police recorded crime, domestic-abuse flag"
+
+bundle = ui.data()
+view = ui.filters(bundle)
+ui.header("Reducing the harm caused by domestic abuse", bundle, view,
+          "How much domestic abuse is recorded, in which wards, of what kind, and how are partners responding? "
+          "Delivered through the Domestic Abuse Forum.")
+
+crimes = m.in_wards(bundle.crimes, view.wards)
+da = crimes[crimes["domestic_abuse"]]
+p = view.pick(CAL_2020)
+head = m.da_headline(crimes, p)
+st.subheader(f"Recorded domestic abuse, {p.long_label}")
+c = st.columns(4)
+with c[0]:
+    ui.metric("DA crimes", head["current"], f"{m.format_pct(head['pct_change'], 1)} on {p.previous().label}")
+with c[1]:
+    ui.metric("Share of all crime", m.format_pct(head["share_of_crime"], signed=False))
+with c[2]:
+    ui.metric("Share of violent crime", m.format_pct(head["share_of_violent"], signed=False))
+with c[3]:
+    ui.metric("Violence against the person", m.format_pct(head["vap_share"], signed=False), help="share of DA crimes")
+
+trend = m.monthly(da, bundle.first_month, bundle.last_month)
+ui.chart(charts.monthly_trend(trend, title=f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)",
+                              colour=COLOUR, highlight=(p.start, p.end)),
+         trend, key="da_trend", source=SOURCE, period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
+         caveat=ui.POLICE_CAVEAT, view=view)
+types = m.compare(da.assign(da_class=m.da_class(da)), "month", p, by="da_class", weight="n")
+types["label"] = types["pct_change"].map(lambda v: m.format_pct(v, 1))
+ui.chart(charts.change_bars(types, category="da_class", current="current", previous="previous",
+                            title=f"Domestic abuse by type, {p.label} against {p.previous().label}", colour=COLOUR),
+         types, key="da_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view)
+
+wp = view.pick(FY_TO_DATE_2020)
+st.subheader(f"Where: domestic abuse by ward, {wp.label}")
+table = m.ward_table(bundle.crimes[bundle.crimes["domestic_abuse"]], wp, bundle.wards, bundle.population,
+                     rural=config.RURAL_WARDS)
+ui.ward_map_section(bundle, view, table, key="da", colour=COLOUR,
+                    caption=f"Domestic abuse crimes by ward, {wp.label} against {wp.previous().label}.")
+ui.ward_top_table(table, key="da_wards", view=view, period=wp.label, n=10)
+
+mp, sp = view.pick(ASSESS_2020), view.pick(FY_2020)
+st.subheader("MARAC and sanctuary")
+st.caption("Borough-wide partner figures: the ward filter does not apply.")
+marac = m.indicator_window(bundle.indicators, "marac_cases_monthly", mp)
+repeats = m.indicator_value(bundle.indicators, "marac_repeat_cases", f"{mp.start:%Y-%m-%d}")
+children = m.indicator_value(bundle.indicators, "marac_children", f"{mp.start:%Y-%m-%d}")
+k = st.columns(3)
+with k[0]:
+    ui.metric(f"MARAC cases, {mp.label}", int(marac["current"]), f"{int(marac['change']):+,} on previous 12 months")
+with k[1]:
+    ui.metric("Repeat cases", ui.number(repeats, of=marac["current"]))
+with k[2]:
+    ui.metric("Children in these households", ui.number(children))
+sanctuary = m.indicator_window(bundle.indicators, "sanctuary_referrals_monthly", sp)
+ui.chart(charts.period_overlay(sanctuary["months"], sanctuary["previous_months"], colour=COLOUR,
+                               title=f"Sanctuary referrals by month: {sp.label} ({sanctuary['current']:.0f}) against "
+                               f"{sp.previous().label} ({sanctuary['previous']:.0f})",
+                               current_label=sp.label, previous_label=sp.previous().label),
+         sanctuary["months"], key="sanctuary", source="Community Protection Team sanctuary assessments",
+         period=f"{sp.label} and {sp.previous().label}", view=view)
+
+st.subheader("Action plan")
+ui.actions_table(bundle, "domestic_abuse")

@@ -1,0 +1,361 @@
+"""Streamlit glue: the cached data bundle, the shared filter, and the page furniture.
+
+The only library module that imports streamlit. Data is loaded once per process
+(``st.cache_resource``) and shared read-only by every session; pages get small cubes
+(counts per month and ward) so a filter change regroups thousands of rows, not every row.
+The shared filter is drawn by :func:`filters`, which every page calls first: the same code
+runs in the real app and under ``AppTest.switch_page``. Its widgets are bound to the URL, so a
+copied link reopens the same view, and mirrored in session state so the view survives page
+switches.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from smp_dash import config, geo, metrics, periods, schema, store
+from smp_dash.periods import Period
+
+PUBLISHED = "published"
+KIND_OPTIONS = (PUBLISHED,) + periods.KINDS
+KIND_LABELS = {PUBLISHED: "As in the assessment", **periods.KIND_LABELS}
+PRESETS = {
+    "Whole borough": (),
+    "Task force focus area": config.TASK_FORCE_WARDS,
+    "Town centre": config.TOWN_CENTRE_WARDS,
+}
+DEMO_NOTICE = ("**Demonstration data.** Figures the Strategic Assessment 2020-21 states are reproduced "
+               "exactly; every other number (other years, wards, months, places) is illustrative, not real.")
+POLICE_CAVEAT = ("police.uk locations are approximate (snapped to anonymous map points); police data shows "
+                 "only crime that was reported and recorded.")
+_MEMORY = "_smp_filter_memory"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything a page reads, loaded once per process and never mutated."""
+
+    crimes: pd.DataFrame          # cube: month, ward_code, crime_type, offence_subgroup, domestic_abuse, hate_strand, n
+    asb: pd.DataFrame             # cube: month, ward_code, n
+    requests: pd.DataFrame        # cube: month, ward_code, category, subcategory, n
+    needles: pd.DataFrame         # rows (bulk incidents and places matter)
+    enforcement: pd.DataFrame
+    encampments: pd.DataFrame
+    indicators: pd.DataFrame
+    actions: pd.DataFrame
+    population: pd.DataFrame
+    wards: pd.DataFrame           # ward_code, ward_name (and geometry when boundaries are available)
+    geojson: dict | None          # simplified ward polygons for maps, or None
+    boundary_error: str | None
+    provenance: dict = field(default_factory=dict)
+    demo: bool = True
+    first_month: pd.Timestamp = pd.Timestamp(config.DEMO_START)
+    last_month: pd.Timestamp = pd.Timestamp("2021-03-01")
+
+    @property
+    def ward_names(self) -> dict[str, str]:
+        return dict(zip(self.wards["ward_code"], self.wards["ward_name"]))
+
+    @property
+    def ward_codes(self) -> dict[str, str]:
+        return dict(zip(self.wards["ward_name"], self.wards["ward_code"]))
+
+
+@dataclass(frozen=True)
+class Filter:
+    """The view every page shows: wards (codes; empty = whole borough) and a period choice."""
+
+    wards: tuple[str, ...]
+    names: tuple[str, ...]
+    kind: str
+    period: Period | None
+
+    def pick(self, native: Period) -> Period:
+        """The period to show for a figure the assessment reports for ``native``."""
+        return native if self.kind == PUBLISHED or self.period is None else self.period
+
+    @property
+    def area(self) -> str:
+        if not self.names:
+            return "Whole borough"
+        if len(self.names) <= 3:
+            return " and ".join([", ".join(self.names[:-1]), self.names[-1]]) if len(self.names) > 1 else self.names[0]
+        return f"{len(self.names)} wards"
+
+    def describe(self, native: Period | None = None) -> str:
+        """The filter in words, e.g. "Shepway North and Shepway South, Assessment year, Dec 2019 to Nov 2020"."""
+        if self.kind == PUBLISHED:
+            when = native.long_label if native is not None else "periods as in the assessment"
+        else:
+            when = self.period.long_label
+        return f"{self.area}, {when}"
+
+
+def _stamp(data_dir) -> tuple:
+    """What identifies the data in use: file names, sizes and change times."""
+    folder = config.data_dir() if data_dir is None else data_dir
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.parquet")))
+
+
+def data() -> Bundle:
+    """The shared data bundle (loaded once per process; reloaded when the store changes)."""
+    folder = config.data_dir()
+    if not store.exists("crimes", folder):
+        _load_demo(str(folder))
+    return _bundle(str(folder), str(config.geo_dir()), config.lad_code(), _stamp(folder))
+
+
+@st.cache_resource(show_spinner="Generating the demonstration data…")
+def _load_demo(folder: str) -> None:
+    from smp_dash import demo
+
+    demo.write(folder)
+
+
+@st.cache_resource(show_spinner="Loading data…", max_entries=2)
+def _bundle(folder: str, geo_dir: str, lad: str, stamp: tuple) -> Bundle:
+    frames = store.read_all(folder)
+    wards, geojson, error = _boundaries(geo_dir, lad, frames)
+    crimes = frames["crimes"]
+    months = crimes["month"] if len(crimes) else pd.Series([pd.Timestamp(config.DEMO_START)])
+    from smp_dash import maps
+
+    return Bundle(
+        crimes=metrics.cube(crimes, "month", ["ward_code", "crime_type", "offence_subgroup", "domestic_abuse", "hate_strand"]),
+        asb=metrics.cube(frames["asb_incidents"], "month", ["ward_code"]),
+        requests=metrics.cube(frames["service_requests"], "received", ["ward_code", "category", "subcategory"]),
+        needles=frames["needle_finds"],
+        enforcement=frames["enforcement"],
+        encampments=frames["encampments"],
+        indicators=frames["indicators"],
+        actions=frames["actions"],
+        population=frames["population"],
+        wards=wards,
+        geojson=maps.ward_geojson(wards) if geojson else None,
+        boundary_error=error,
+        provenance={name: store.provenance(name, folder) for name in schema.DATASETS},
+        demo=store.is_demo(folder),
+        first_month=pd.Timestamp(months.min()),
+        last_month=pd.Timestamp(months.max()),
+    )
+
+
+def _boundaries(geo_dir: str, lad: str, frames) -> tuple[pd.DataFrame, bool, str | None]:
+    try:
+        wards = geo.load_wards(lad, geo_dir)
+        return wards, True, None
+    except geo.BoundariesMissing as exc:
+        codes = sorted(set(frames["crimes"]["ward_code"].dropna()))
+        return pd.DataFrame({"ward_code": codes, "ward_name": codes}), False, str(exc)
+
+
+# The shared filter -----------------------------------------------------------------------
+
+def _remember(key: str) -> None:
+    st.session_state.setdefault(_MEMORY, {})[key] = st.session_state[key]
+
+
+def _restore(key: str, valid) -> None:
+    memory = st.session_state.setdefault(_MEMORY, {})
+    if key in memory and valid(memory[key]):
+        st.session_state[key] = memory[key]
+
+
+def _set_wards(names: tuple[str, ...]) -> None:
+    st.session_state["wards"] = list(names)
+    _remember("wards")
+
+
+def add_ward(name: str) -> None:
+    """Add a ward (by name) to the shared filter; used by map clicks."""
+    current = list(st.session_state.get("wards", []))
+    if name and name not in current:
+        _set_wards(tuple(current + [name]))
+
+
+def filters(bundle: Bundle) -> Filter:
+    """Draw the shared sidebar filter and return the view it describes.
+
+    Every page calls this first. Widgets are bound to the URL (``?wards=...&ptype=...&period=...``).
+    """
+    names = sorted(bundle.wards["ward_name"])
+    side = st.sidebar
+    side.markdown("### View")
+    cols = side.columns(3)
+    for col, (label, preset) in zip(cols, PRESETS.items()):
+        short = {"Whole borough": "Borough", "Task force focus area": "Task force", "Town centre": "Town"}[label]
+        col.button(short, key=f"preset_{short}", help=f"{label}: {', '.join(preset) or 'all wards'}",
+                   on_click=_set_wards, args=(tuple(p for p in preset if p in names),), width="stretch")
+    _restore("wards", lambda v: all(n in names for n in v))
+    chosen = side.multiselect("Wards", names, key="wards", bind="query-params", on_change=_remember, args=("wards",),
+                              placeholder="Whole borough", help="Leave empty for the whole borough. "
+                              "Clicking a ward on a map adds it here.")
+    _remember_value("wards", chosen)
+    _restore("ptype", lambda v: v in KIND_OPTIONS)
+    kind = side.selectbox("Period type", KIND_OPTIONS, format_func=KIND_LABELS.get, key="ptype",
+                          bind="query-params", on_change=_remember, args=("ptype",),
+                          help="'As in the assessment' shows each figure for the period the assessment reports it.")
+    _remember_value("ptype", kind)
+    period = None
+    if kind != PUBLISHED:
+        options = periods.available(kind, bundle.first_month, bundle.last_month)
+        labels = [p.label for p in options]
+        _restore("period", lambda v: v in labels)
+        label = side.selectbox("Period", labels, key="period", bind="query-params", on_change=_remember, args=("period",))
+        _remember_value("period", label)
+        period = options[labels.index(label)] if label in labels else options[0]
+    codes = bundle.ward_codes
+    return Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period)
+
+
+def _remember_value(key: str, value) -> None:
+    st.session_state.setdefault(_MEMORY, {})[key] = value
+
+
+# Page furniture --------------------------------------------------------------------------
+
+def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
+    """Page title, the question it answers, the demonstration notice and the filter in words."""
+    st.title(title)
+    st.caption(question)
+    if bundle.demo:
+        st.warning(DEMO_NOTICE, icon=":material/science:")
+    if bundle.boundary_error:
+        st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
+    st.markdown(f"**Showing:** {html.escape(view.describe())}")
+
+
+def footnote(source: str, period: str, caveat: str = "") -> None:
+    """The source, period and caveats under a chart."""
+    text = f"Source: {source}. Period: {period}."
+    if caveat:
+        text += f" {caveat}"
+    st.caption(text)
+
+
+def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, caveat: str = "", view: Filter | None = None) -> None:
+    """A plotly chart, its footnote and a CSV download of the data behind it."""
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
+    left, right = st.columns([4, 1])
+    with left:
+        footnote(source, period, caveat)
+    with right:
+        download(table, key=key, view=view, period=period)
+
+
+def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str) -> None:
+    """A "download data (CSV)" button; the file records the filter and period it came from."""
+    from smp_dash import exports
+
+    st.download_button("Download data (CSV)", data=exports.csv_bytes(table, view=view.describe() if view else "",
+                                                                   period=period),
+                       file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}",
+                       icon=":material/download:", width="stretch")
+
+
+def metric(label: str, value, delta: str | None = None, *, help: str | None = None, delta_color: str = "off") -> None:
+    """A headline figure with its change (coloured only when the caller says the change is real)."""
+    text = f"{value:,}" if isinstance(value, int) else value
+    st.metric(label, text, delta=delta, delta_color=delta_color, help=help)
+
+
+def actions_table(bundle: Bundle, priority: str) -> None:
+    """The action plan rows of one priority with their status."""
+    rows = bundle.actions[bundle.actions["priority"] == priority]
+    st.dataframe(rows[["action", "status", "update", "target"]], hide_index=True, width="stretch",
+                 column_config={"action": st.column_config.TextColumn("Action", width="medium"),
+                                "status": st.column_config.TextColumn("Status", width="small"),
+                                "update": st.column_config.TextColumn("Update", width="large"),
+                                "target": st.column_config.DateColumn("Target", format="MMM YYYY")})
+    footnote("Strategic Assessment 2020-21 action plans", "2020-21, updates as at the assessment")
+
+
+def ward_map(deck, *, key: str, legend_html: str, caption: str) -> None:
+    """A pydeck ward map: clicking a ward adds it to the shared ward filter."""
+    st.pydeck_chart(deck, width="stretch", height=480, on_select=partial(_map_clicked, f"map_{key}"),
+                    selection_mode="single-object", key=f"map_{key}")
+    st.html(legend_html)
+    st.caption(f"{caption} Click a ward to add it to the ward filter. {config.BOUNDARY_ATTRIBUTION}")
+
+
+def _map_clicked(key: str) -> None:
+    selection = st.session_state[key].get("selection", {})
+    for picked in selection.get("objects", {}).get("wards", []):
+        add_ward(picked.get("ward_name") or picked.get("properties", {}).get("ward_name", ""))
+
+
+MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents", "change": "Change on previous period"}
+
+
+def number(value, *, of: float | None = None) -> str:
+    """A figure for display: "n/a" when missing, with its share of ``of`` when given."""
+    if value is None or value != value:
+        return "n/a"
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{text} ({value / of * 100:.0f}%)" if of else text
+
+
+def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: str, colour: str, caption: str,
+                     points: pd.DataFrame | None = None, points_label: str = "Needles") -> None:
+    """Measure selector and ward choropleth for ``table`` (from ``metrics.ward_table``)."""
+    from smp_dash import maps
+
+    if bundle.geojson is None:
+        st.info("The ward map needs the ONS boundary files; see the notice above.")
+        return
+    measure = st.segmented_control("Map measure", list(MEASURES), format_func=MEASURES.get, default="count",
+                                   key=f"{key}_measure", bind="query-params") or "count"
+    values = table.assign(value={"count": table["current"], "rate": table["rate"], "change": table["pct_change"]}[measure])
+    deck = maps.choropleth(bundle.geojson, values, measure=measure, measure_label=MEASURES[measure],
+                           selected=set(view.wards), points=points, colour=colour, diverging=measure == "change",
+                           points_label=points_label)
+    legend = maps.legend_html(maps.legend(values["value"], colour=colour, diverging=measure == "change",
+                                          measure=measure), MEASURES[measure])
+    ward_map(deck, key=key, legend_html=legend, caption=caption + " Rates use approximate ward populations."
+             if measure == "rate" else caption)
+
+
+def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10) -> None:
+    """The ``n`` wards with most, rural wards marked, and a download of all wards."""
+    top = table.head(n)
+    shown = top.assign(ward=top["ward_name"] + top["rural"].map({True: " (rural)", False: ""}))
+    st.markdown(f"**Top {n} wards, {period}**")
+    st.dataframe(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
+                 column_config={"current": st.column_config.NumberColumn("this period", format="%d"),
+                                "previous": st.column_config.NumberColumn("previous", format="%d"),
+                                "pct_change": st.column_config.NumberColumn("change", format="%+.0f%%"),
+                                "rate": st.column_config.NumberColumn("per 1,000", format="%.1f")})
+    download(table, key=key, view=view, period=period)
+
+
+def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colour: str, caption: str) -> None:
+    """Kent districts coloured by ``table`` (lad_name, current, previous, pct_change)."""
+    from smp_dash import maps
+
+    geojson = _district_geojson(str(config.geo_dir()))
+    if geojson is None:
+        st.info("The district map needs the ONS boundary files; see the notice above.")
+        return
+    names = {f["properties"]["lad_name"]: f["properties"]["lad_code"] for f in geojson["features"]}
+    values = table.assign(lad_code=table["lad_name"].map(names), value=table["current"])
+    deck = maps.choropleth(geojson, values, measure="count", measure_label="Recorded crimes", colour=colour,
+                           selected={names["Maidstone"]} if "Maidstone" in names else None,
+                           layer_id="districts", key="lad_code", name="lad_name")
+    st.pydeck_chart(deck, width="stretch", height=440, key=f"map_{key}")
+    st.html(maps.legend_html(maps.legend(values["value"], colour=colour), "Recorded crimes"))
+    st.caption(f"{caption} {config.BOUNDARY_ATTRIBUTION}")
+
+
+@st.cache_resource(show_spinner=False)
+def _district_geojson(geo_dir: str) -> dict | None:
+    from smp_dash import maps
+
+    try:
+        return maps.district_geojson(geo.load_districts(geo_dir))
+    except geo.BoundariesMissing:
+        return None
