@@ -30,9 +30,9 @@ with c[1]:
               f"{youth['offenders'] - youth['offenders_previous']:+.0f} ({m.format_pct(m.pct_change(youth['offenders'], youth['offenders_previous']))})")
 with c[2]:
     ui.metric("Youth population convicted", ui.number(m.indicator_value(bundle.indicators, "youth_population_convicted_share", "2019-04-01")) + "%")
-ui.chart(charts.yearly_bars(youth["series"], x="label", y="value", title="Youth offences by financial year", colour=COLOUR),
+ui.chart(ui.cached(charts.yearly_bars, youth["series"], x="label", y="value", title="Youth offences by financial year", colour=COLOUR),
          youth["series"][["label", "value", "source"]], key="youth_offences", source=SOURCE, period="2014/15 to 2019/20", view=view)
-ui.chart(charts.stacked_share(youth["bands"], x="label", y="value", series="breakdown", title="Young offenders by age band"),
+ui.chart(ui.cached(charts.stacked_share, youth["bands"], x="label", y="value", series="breakdown", title="Young offenders by age band"),
          youth["bands"][["label", "breakdown", "value", "source"]], key="youth_ages", source=SOURCE, period="2018/19 and 2019/20",
          view=view, caveat="Age-band splits are illustrative in the demonstration data; the totals (35 and 39) are published.")
 
@@ -40,7 +40,7 @@ ap = view.pick(CAL_2020)
 st.subheader("Youth-related ASB reported to the council")
 requests = m.in_wards(bundle.requests, view.wards)
 trend = m.monthly(requests[requests["subcategory"] == "Youths gathering"], bundle.first_month, bundle.last_month)
-ui.chart(charts.monthly_trend(trend, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
+ui.chart(ui.cached(charts.monthly_trend, trend, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
                               colour=COLOUR, highlight=(ap.start, ap.end)),
          trend, key="youth_asb", source="Community Protection Team service requests", view=view,
          period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",

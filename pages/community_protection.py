@@ -27,40 +27,40 @@ with c[1]:
 for name, frame, source in (("Police-recorded ASB", asb, "police.uk anti-social behaviour"),
                             ("Council ASB complaints", requests[requests["category"] == "ASB"], REQUESTS)):
     now, before = m.monthly(frame, p.start, p.end), m.monthly(frame, p.previous().start, p.previous().end)
-    ui.chart(charts.period_overlay(now, before, title=f"{name} by month: {p.label} against {p.previous().label} ({view.area})",
+    ui.chart(ui.cached(charts.period_overlay, now, before, title=f"{name} by month: {p.label} against {p.previous().label} ({view.area})",
                                    colour=COLOUR, current_label=p.label, previous_label=p.previous().label),
              now.assign(previous=before["value"].to_numpy()), key=f"overlay_{name[:6]}", source=source,
              period=f"{p.label} and {p.previous().label}", view=view)
 by_category = m.compare(requests, "month", p, by="category", weight="n")
-ui.chart(charts.change_bars(by_category, category="category", current="current", previous="previous", colour=COLOUR,
+ui.chart(ui.cached(charts.change_bars, by_category, category="category", current="current", previous="previous", colour=COLOUR,
                             title=f"Service requests by category, {p.label} against {p.previous().label}"),
          by_category, key="categories", source=REQUESTS, period=f"{p.label} and {p.previous().label}", view=view)
 category = st.selectbox("Category by month", sorted(by_category["category"]), key="cp_category", bind="query-params")
 now = m.monthly(requests[requests["category"] == category], p.start, p.end)
 before = m.monthly(requests[requests["category"] == category], p.previous().start, p.previous().end)
-ui.chart(charts.period_overlay(now, before, title=f"{category} requests by month: {p.label} against {p.previous().label}",
+ui.chart(ui.cached(charts.period_overlay, now, before, title=f"{category} requests by month: {p.label} against {p.previous().label}",
                                colour=COLOUR, current_label=p.label, previous_label=p.previous().label),
          now.assign(previous=before["value"].to_numpy()), key="category_month", source=REQUESTS, period=p.label, view=view)
 
 st.subheader(f"Where: police-recorded ASB by ward, {p.label}")
-table = m.ward_table(bundle.asb, p, bundle.wards, bundle.population)
+table = ui.cached(m.ward_table, bundle.asb, p, bundle.wards, bundle.population)
 ui.ward_map_section(bundle, view, table, key="asb", colour=COLOUR, caption=f"ASB incidents by ward, {p.label} against {p.previous().label}.")
 
 year = view.pick(CAL_2020).end.year
 st.subheader(f"Warnings, notices and penalties, {year}")
-issued = m.enforcement_table(bundle.enforcement, year)
+issued = ui.cached(m.enforcement_table, bundle.enforcement, year)
 cpw = issued[issued["action"] == "CPW"]
 st.markdown(f"{cpw['with_police'].sum()} of {cpw['issued'].sum()} Community Protection Warnings were issued with Kent Police; "
             f"{issued.loc[issued['action'] == 'FPN', 'issued'].sum()} Fixed Penalty Notices followed breaches.")
 for col, action in zip(st.columns(2), ("CPW", "CPN")):
     with col:
         rows = issued[issued["action"] == action]
-        ui.chart(charts.bars(rows, x="category", y="issued", orientation="h", colour=COLOUR,
+        ui.chart(ui.cached(charts.bars, rows, x="category", y="issued", orientation="h", colour=COLOUR,
                              title=f"{ {'CPW': 'Warnings (CPW)', 'CPN': 'Notices (CPN)'}[action]} by category, {year}"),
                  rows, key=f"enforcement_{action}", source="Community Protection Team", period=str(year), view=view,
                  caveat="Borough-wide.")
 st.markdown("**Unauthorised encampments**")
-st.dataframe(m.encampment_summary(bundle.encampments), hide_index=True, width="stretch",
+st.dataframe(ui.cached(m.encampment_summary, bundle.encampments), hide_index=True, width="stretch",
              column_config={"average_days": st.column_config.NumberColumn("average days in situ", format="%.1f")})
 triggers = m.indicator_value(bundle.indicators, "community_triggers", "2020-01-01")
 st.markdown(f"**Community trigger:** {ui.number(triggers)} case review instigated in 2020.")

@@ -30,19 +30,19 @@ with c[3]:
     ui.metric("Violence against the person", m.format_pct(head["vap_share"], signed=False), help="share of DA crimes")
 
 trend = m.monthly(da, bundle.first_month, bundle.last_month)
-ui.chart(charts.monthly_trend(trend, title=f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)",
+ui.chart(ui.cached(charts.monthly_trend, trend, title=f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)",
                               colour=COLOUR, highlight=(p.start, p.end)),
          trend, key="da_trend", source=SOURCE, period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
          caveat=ui.POLICE_CAVEAT, view=view)
 types = m.compare(da.assign(da_class=m.da_class(da)), "month", p, by="da_class", weight="n")
 types["label"] = types["pct_change"].map(lambda v: m.format_pct(v, 1))
-ui.chart(charts.change_bars(types, category="da_class", current="current", previous="previous",
+ui.chart(ui.cached(charts.change_bars, types, category="da_class", current="current", previous="previous",
                             title=f"Domestic abuse by type, {p.label} against {p.previous().label}", colour=COLOUR),
          types, key="da_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view)
 
 wp = view.pick(FY_TO_DATE_2020)
 st.subheader(f"Where: domestic abuse by ward, {wp.label}")
-table = m.ward_table(bundle.crimes[bundle.crimes["domestic_abuse"]], wp, bundle.wards, bundle.population,
+table = ui.cached(m.ward_table, bundle.crimes[bundle.crimes["domestic_abuse"]], wp, bundle.wards, bundle.population,
                      rural=config.RURAL_WARDS)
 ui.ward_map_section(bundle, view, table, key="da", colour=COLOUR,
                     caption=f"Domestic abuse crimes by ward, {wp.label} against {wp.previous().label}.")
@@ -62,7 +62,7 @@ with k[1]:
 with k[2]:
     ui.metric("Children in these households", ui.number(children))
 sanctuary = m.indicator_window(bundle.indicators, "sanctuary_referrals_monthly", sp)
-ui.chart(charts.period_overlay(sanctuary["months"], sanctuary["previous_months"], colour=COLOUR,
+ui.chart(ui.cached(charts.period_overlay, sanctuary["months"], sanctuary["previous_months"], colour=COLOUR,
                                title=f"Sanctuary referrals by month: {sp.label} ({sanctuary['current']:.0f}) against "
                                f"{sp.previous().label} ({sanctuary['previous']:.0f})",
                                current_label=sp.label, previous_label=sp.previous().label),

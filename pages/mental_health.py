@@ -29,16 +29,16 @@ with c[1]:
 with c[2]:
     ui.metric("Residents reporting a negative mental health impact", ui.number(m.indicator_value(bundle.indicators, "mbc_survey_negative_mh_share", "2020-01-01")) + "%",
               help="MBC residents' survey 2020, 1,245 respondents")
-ui.chart(charts.yearly_bars(s136, x="year", y="value", title="Section 136 (Mental Health Act) uses by year", colour=COLOUR),
+ui.chart(ui.cached(charts.yearly_bars, s136, x="year", y="value", title="Section 136 (Mental Health Act) uses by year", colour=COLOUR),
          s136[["year", "value", "source"]], key="s136", source="Kent Police", period="2015 to 2020", view=view,
          caveat="Years before 2019 are illustrative in the demonstration data.")
 referrals = m.referral_table(bundle.indicators, p)
-ui.chart(charts.change_bars(referrals, category="age_band", current="current", previous="previous", colour=COLOUR,
+ui.chart(ui.cached(charts.change_bars, referrals, category="age_band", current="current", previous="previous", colour=COLOUR,
                             title=f"Mental health referrals by age band, {p.label} against {p.previous().label}"),
          referrals, key="mh_referrals", source="Kent and Medway NHS and Social Care Partnership Trust", view=view,
          period=f"{p.label} and {p.previous().label}")
 mix = m.csvg_mix(bundle.indicators)
-ui.chart(charts.bars(mix, x="concern", y="share", title="CSVG cases by concern, 2020 (% of cases)", colour=COLOUR, orientation="h"),
+ui.chart(ui.cached(charts.bars, mix, x="concern", y="share", title="CSVG cases by concern, 2020 (% of cases)", colour=COLOUR, orientation="h"),
          mix, key="csvg", source="Community Safety Vulnerability Group", period="2020", view=view,
          caveat="A case can have more than one concern, so shares do not add to 100%.")
 st.markdown("**Outreach:** since October 2020 three mental health professionals working with the homeless outreach team "

@@ -25,11 +25,11 @@ with c[1]:
     if kent is not None and len(kent):
         ui.metric(f"Kent, {p.label}", int(kent["current"].sum()), m.format_pct(m.pct_change(kent["current"].sum(), kent["previous"].sum())))
 years = m.calendar_years(crimes, bundle.first_month, bundle.last_month)
-ui.chart(charts.yearly_bars(years, x="label", y="value", title=f"Recorded crime by calendar year, {view.area}", colour=COLOUR),
+ui.chart(ui.cached(charts.yearly_bars, years, x="label", y="value", title=f"Recorded crime by calendar year, {view.area}", colour=COLOUR),
          years, key="six_years", source=SOURCE, period=f"{years['label'].iloc[0]} to {years['label'].iloc[-1]}",
          caveat=ui.POLICE_CAVEAT, view=view)
 types = m.compare(crimes, "month", p, by="offence_subgroup", weight="n")
-ui.chart(charts.change_bars(types, category="offence_subgroup", current="current", previous="previous", colour=COLOUR,
+ui.chart(ui.cached(charts.change_bars, types, category="offence_subgroup", current="current", previous="previous", colour=COLOUR,
                             title=f"Change by crime type, {p.label} against {p.previous().label}"),
          types, key="crime_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view)
 
@@ -37,7 +37,7 @@ if kent is not None and len(kent):
     st.subheader(f"Kent districts, {p.label}")
     ui.district_map_section(bundle, kent, key="districts", colour=COLOUR,
                             caption=f"Police recorded crime by district, {p.label} against {p.previous().label}.")
-    ui.chart(charts.bars(kent, x="lad_name", y="current", orientation="h", colour=COLOUR, highlight=["Maidstone"],
+    ui.chart(ui.cached(charts.bars, kent, x="lad_name", y="current", orientation="h", colour=COLOUR, highlight=["Maidstone"],
                          title=f"Police recorded crime by Kent district, {p.label}"),
              kent, key="district_bars", source="Kent Police recorded crime by district", period=p.label, view=view,
              caveat="Other districts' figures are illustrative in the demonstration data.")
@@ -48,7 +48,7 @@ hate = crimes[crimes["hate_strand"].notna()]
 hate_total = m.compare(hate, "month", hp, weight="n").iloc[0]
 ui.metric("Hate crimes", int(hate_total["current"]), f"{int(hate_total['change']):+} on {hp.previous().label} ({int(hate_total['previous'])})")
 strands = m.share_table(hate, hp, "hate_strand")
-ui.chart(charts.donut(strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"),
+ui.chart(ui.cached(charts.donut, strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"),
          strands, key="hate_strands", source=SOURCE + " (hate crime flag)", period=hp.label, view=view,
          caveat="Gender and age prejudice: none recorded this period." if not strands["hate_strand"].isin(["Gender", "Age"]).any() else "")
 
@@ -56,6 +56,6 @@ st.subheader("Integrated Offender Management")
 iom = m.indicator_series(bundle.indicators, "iom_cohort_share", breakdown=True)
 ui.metric("IOM cohort (Kent)", ui.number(m.indicator_value(bundle.indicators, "iom_cohort", "2021-03-31")),
           f"{m.indicator_value(bundle.indicators, 'iom_cohort_change', '2021-03-31'):+.0f} on a year earlier")
-ui.chart(charts.bars(iom, x="breakdown", y="value", title="IOM cohort by police division (% of Kent cohort)", colour=COLOUR),
+ui.chart(ui.cached(charts.bars, iom, x="breakdown", y="value", title="IOM cohort by police division (% of Kent cohort)", colour=COLOUR),
          iom, key="iom", source="Kent IOM", period="as at the assessment", view=view,
          caveat="Around 70 of the Kent cohort are in the Maidstone area.")

@@ -28,13 +28,13 @@ with c[1]:
 with c[2]:
     weapons = m.compare(crimes[crimes["crime_type"] == "Possession of weapons"], "month", p, weight="n").iloc[0]
     ui.metric("Possession of weapons", int(weapons["current"]), m.format_pct(weapons["pct_change"]))
-ui.chart(charts.change_bars(violent, category="offence_subgroup", current="current", previous="previous", colour=COLOUR,
+ui.chart(ui.cached(charts.change_bars, violent, category="offence_subgroup", current="current", previous="previous", colour=COLOUR,
                             title=f"Violent crime by subgroup, {p.label} against {p.previous().label}"),
          violent, key="violent_subgroups", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view,
          caveat="Violent crime = violence against the person, sexual offences and robbery.")
 focus = crimes[crimes["crime_type"].isin(["Robbery", "Possession of weapons", "Drugs"])]
 trend = m.monthly(focus, bundle.first_month, bundle.last_month, by="crime_type")
-ui.chart(charts.monthly_trend(trend, series="crime_type", title=f"Robbery, weapons and drugs by month, {view.area}",
+ui.chart(ui.cached(charts.monthly_trend, trend, series="crime_type", title=f"Robbery, weapons and drugs by month, {view.area}",
                               colour=COLOUR, highlight=(p.start, p.end)),
          trend, key="soc_trend", source=SOURCE, period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
          caveat=ui.POLICE_CAVEAT, view=view)
@@ -44,7 +44,7 @@ town = [code for name, code in bundle.ward_codes.items() if name in config.TOWN_
 nte = bundle.crimes[bundle.crimes["crime_type"].isin(["Violence and sexual offences", "Public order"])]
 nte_trend = m.monthly(nte.assign(area=nte["ward_code"].isin(town).map({True: "Town centre", False: "Rest of borough"})),
                       bundle.first_month, bundle.last_month, by="area")
-ui.chart(charts.monthly_trend(nte_trend, series="area", colour=COLOUR,
+ui.chart(ui.cached(charts.monthly_trend, nte_trend, series="area", colour=COLOUR,
                               title=f"Violence and public order by month: town centre ({', '.join(config.TOWN_CENTRE_WARDS)}) and the rest"),
          nte_trend, key="nte", source=SOURCE, period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
          caveat="Lockdowns closed the night-time economy; the shaded months show them.", view=view)

@@ -30,7 +30,7 @@ with c[2]:
     ui.metric("CSVG closed cases with substance misuse", ui.number(m.indicator_value(bundle.indicators, "csvg_substance_misuse_share", "2020-01-01")) + "%")
 st.caption("Drug offences are mostly found by proactive policing (stop and search, warrants): a rise can mean more enforcement.")
 series = m.maidstone_vs_kent(drugs if view.wards else bundle.crimes, bundle.indicators, "drug_offences_district", "Drugs", range(2015, 2021))
-ui.chart(charts.indexed_lines(series, base=2015, title="Drug offences, Maidstone and Kent, indexed to 2015 = 100"),
+ui.chart(ui.cached(charts.indexed_lines, series, base=2015, title="Drug offences, Maidstone and Kent, indexed to 2015 = 100"),
          series, key="drugs_indexed", source="Kent Police recorded crime; Kent district figures", period="Calendar years 2015 to 2020",
          caveat="Kent is the Kent Police area (12 districts and Medway). " + ("Maidstone is the whole borough." if not view.wards else
                  "Maidstone is the selected wards."), view=view)
@@ -50,12 +50,12 @@ with k[2]:
     ui.metric("Bulk incidents", int(m.in_period(needles, "found", np_)["bulk_incident"].sum()),
               help="single finds of bagged needles, flagged as outliers")
 monthly = m.needle_monthly(needles, bundle.first_month, bundle.last_month, include_bulk=bulk)
-ui.chart(charts.monthly_trend(monthly, title=f"Needles found by month ({'including' if bulk else 'excluding'} bulk incidents)",
+ui.chart(ui.cached(charts.monthly_trend, monthly, title=f"Needles found by month ({'including' if bulk else 'excluding'} bulk incidents)",
                               colour=COLOUR, highlight=(np_.start, np_.end), outliers="bulk" if bulk else None),
          monthly, key="needles_monthly", source="Maidstone Borough Council waste team needle log, including needle bins",
          period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}", view=view,
          caveat="" if bulk else "Excluded: bulk incidents (finds of bagged, unused needles).")
-table = m.ward_table(bundle.needles, np_, bundle.wards, bundle.population, date="found", weight="needles")
+table = ui.cached(m.ward_table, bundle.needles, np_, bundle.wards, bundle.population, date="found", weight="needles")
 points = m.in_period(bundle.needles, "found", np_).groupby(["location_name", "longitude", "latitude"], as_index=False)["needles"].sum()
 ui.ward_map_section(bundle, view, table, key="needles", colour=COLOUR, points=points.rename(columns={"location_name": "label", "needles": "size"}),
                     caption=f"Needles found by ward, {np_.label}; dots are the find locations sized by needles.")

@@ -29,14 +29,14 @@ for col, (name, row) in zip(cols, table[table["area"] == "Focus area"].set_index
     rest = table[(table["area"] == "Rest of borough") & (table["measure"] == name)].iloc[0]
     with col:
         ui.metric(name, int(row["current"]), f"{row['rate']:.1f} per 1,000 (rest: {rest['rate']:.1f})")
-ui.chart(charts.bars(table, x="measure", y="rate", series="area", title=f"Rate per 1,000 residents, {p.label}: focus area and the rest",
+ui.chart(ui.cached(charts.bars, table, x="measure", y="rate", series="area", title=f"Rate per 1,000 residents, {p.label}: focus area and the rest",
                      colour=COLOUR, orientation="v"),
          table, key="focus_rates", source="Kent Police; MBC needle log", period=p.label, view=view,
          caveat="Rates use approximate ward populations (demonstration).")
 name = st.selectbox("Measure over time", list(measures), key="tf_measure", bind="query-params")
 frame, date, weight = measures[name]
 trend = m.focus_trend(frame, area, bundle.first_month, bundle.last_month, date=date, weight=weight, population=bundle.population)
-ui.chart(charts.monthly_trend(trend, series="area", y="rate", title=f"{name} per 1,000 residents by month: focus area and the rest",
+ui.chart(ui.cached(charts.monthly_trend, trend, series="area", y="rate", title=f"{name} per 1,000 residents by month: focus area and the rest",
                               colour=COLOUR, y_title="per 1,000 residents", highlight=(p.start, p.end)),
          trend, key="focus_trend", source="Kent Police; MBC", period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
          caveat="The task force began in September 2020: too soon to judge its impact.", view=view)

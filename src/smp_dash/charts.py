@@ -618,20 +618,23 @@ def _shade(fig: go.Figure, lo: pd.Timestamp, hi: pd.Timestamp, lockdowns: bool, 
 
     The period goes on top, translucent, so a lockdown inside it still shows.
     """
+    shapes, notes = [], []
     for start, end, label in LOCKDOWNS if lockdowns else ():
         x0, x1 = max(pd.Timestamp(start), lo), min(pd.Timestamp(end) + pd.Timedelta(days=1), hi)
         if x0 < x1:
-            fig.add_vrect(x0=_day(x0), x1=_day(x1), fillcolor=LOCKDOWN_FILL, opacity=0.45, line_width=0,
-                          layer="below", name="lockdown")
-            fig.add_annotation(x=_day(x0), y=1, xref="x", yref="paper", text=LOCKDOWN_TEXT, hovertext=label,
-                               textangle=-90, xanchor="left", yanchor="top", showarrow=False,
-                               name="lockdown", font=dict(size=10, color=_MUTED))
+            shapes.append(dict(type="rect", xref="x", yref="paper", x0=_day(x0), x1=_day(x1), y0=0, y1=1,
+                               fillcolor=LOCKDOWN_FILL, opacity=0.45, line_width=0, layer="below", name="lockdown"))
+            notes.append(dict(x=_day(x0), y=1, xref="x", yref="paper", text=LOCKDOWN_TEXT, hovertext=label,
+                              textangle=-90, xanchor="left", yanchor="top", showarrow=False,
+                              name="lockdown", font=dict(size=10, color=_MUTED)))
     if highlight is not None:
         start, end = (highlight.start, highlight.end) if hasattr(highlight, "start") else highlight
         x0, x1 = max(pd.Timestamp(start), lo), min(pd.Timestamp(end).normalize() + pd.Timedelta(days=1), hi)
         if x0 < x1:
-            fig.add_vrect(x0=_day(x0), x1=_day(x1), fillcolor=colour, opacity=0.13, line_width=0,
-                          layer="below", name="highlight")
+            shapes.append(dict(type="rect", xref="x", yref="paper", x0=_day(x0), x1=_day(x1), y0=0, y1=1,
+                               fillcolor=colour, opacity=0.13, line_width=0, layer="below", name="highlight"))
+    # One layout update: add_vrect/add_annotation validate the whole layout on every call.
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
 
 
 def _by_month(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ switches.
 from __future__ import annotations
 
 import html
+import importlib
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -49,7 +50,7 @@ class Bundle:
     indicators: pd.DataFrame
     actions: pd.DataFrame
     population: pd.DataFrame
-    wards: pd.DataFrame           # ward_code, ward_name (and geometry when boundaries are available)
+    wards: pd.DataFrame           # ward_code, ward_name (the polygons are in ``geojson``)
     geojson: dict | None          # simplified ward polygons for maps, or None
     boundary_error: str | None
     provenance: dict = field(default_factory=dict)
@@ -135,7 +136,7 @@ def _bundle(folder: str, geo_dir: str, lad: str, stamp: tuple) -> Bundle:
         indicators=frames["indicators"],
         actions=frames["actions"],
         population=frames["population"],
-        wards=wards,
+        wards=pd.DataFrame(wards[["ward_code", "ward_name"]]),
         geojson=maps.ward_geojson(wards) if geojson else None,
         boundary_error=error,
         provenance={name: store.provenance(name, folder) for name in schema.DATASETS},
@@ -219,6 +220,30 @@ def _remember_value(key: str, value) -> None:
 
 # Page furniture --------------------------------------------------------------------------
 
+def cached(builder, *args, **kwargs):
+    """``builder(*args, **kwargs)``, computed once per distinct input and shared.
+
+    For the pure builders of charts, maps and metrics: building a plotly figure costs tens of
+    milliseconds of validation, so a rerun with the same filter gets the same object back.
+    Builders return fresh objects and callers only read them, so sharing is safe.
+    """
+    return _figure(f"{builder.__module__}:{builder.__qualname__}", *args, **kwargs)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _deck(geo_key: str, _geojson: dict, values: pd.DataFrame, **kwargs):
+    """A cached choropleth; the boundaries are named by ``geo_key`` rather than hashed (50 KB+)."""
+    from smp_dash import maps
+
+    return maps.choropleth(_geojson, values, **kwargs)
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def _figure(smp_builder: str, /, *args, **kwargs):
+    module, attribute = smp_builder.split(":")
+    return getattr(importlib.import_module(module), attribute)(*args, **kwargs)
+
+
 def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     """Page title, the question it answers, the demonstration notice and the filter in words."""
     st.title(title)
@@ -252,9 +277,10 @@ def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str)
     """A "download data (CSV)" button; the file records the filter and period it came from."""
     from smp_dash import exports
 
-    st.download_button("Download data (CSV)", data=exports.csv_bytes(table, view=view.describe() if view else "",
-                                                                   period=period),
-                       file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}",
+    described = view.describe() if view else ""
+    # A callable: the CSV is made only when someone clicks, not on every rerun.
+    st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=described, period=period),
+                       file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore",
                        icon=":material/download:", width="stretch")
 
 
@@ -311,8 +337,8 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
     measure = st.segmented_control("Map measure", list(MEASURES), format_func=MEASURES.get, default="count",
                                    key=f"{key}_measure", bind="query-params") or "count"
     values = table.assign(value={"count": table["current"], "rate": table["rate"], "change": table["pct_change"]}[measure])
-    deck = maps.choropleth(bundle.geojson, values, measure=measure, measure_label=MEASURES[measure],
-                           selected=set(view.wards), points=points, colour=colour, diverging=measure == "change",
+    deck = _deck(f"wards:{config.geo_dir()}:{config.lad_code()}", bundle.geojson, values, measure=measure, measure_label=MEASURES[measure],
+                           selected=tuple(sorted(view.wards)), points=points, colour=colour, diverging=measure == "change",
                            points_label=points_label)
     legend = maps.legend_html(maps.legend(values["value"], colour=colour, diverging=measure == "change",
                                           measure=measure), MEASURES[measure])
@@ -343,7 +369,7 @@ def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colou
         return
     names = {f["properties"]["lad_name"]: f["properties"]["lad_code"] for f in geojson["features"]}
     values = table.assign(lad_code=table["lad_name"].map(names), value=table["current"])
-    deck = maps.choropleth(geojson, values, measure="count", measure_label="Recorded crimes", colour=colour,
+    deck = _deck(f"districts:{config.geo_dir()}", geojson, values, measure="count", measure_label="Recorded crimes", colour=colour,
                            selected={names["Maidstone"]} if "Maidstone" in names else None,
                            layer_id="districts", key="lad_code", name="lad_name")
     st.pydeck_chart(deck, width="stretch", height=440, key=f"map_{key}")
