@@ -56,8 +56,8 @@ ui.chart(ui.cached(charts.monthly_trend, monthly, title=f"Needles found by month
          period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}", view=view,
          caveat="" if bulk else "Excluded: bulk incidents (finds of bagged, unused needles).")
 table = ui.cached(m.ward_table, bundle.needles, np_, bundle.wards, bundle.population, date="found", weight="needles")
-points = m.in_period(bundle.needles, "found", np_).groupby(["location_name", "longitude", "latitude"], as_index=False)["needles"].sum()
-ui.ward_map_section(bundle, view, table, key="needles", colour=COLOUR, points=points.rename(columns={"location_name": "label", "needles": "size"}),
+points = m.needle_points(m.in_wards(bundle.needles, view.wards), np_, include_bulk=bulk)
+ui.ward_map_section(bundle, view, table, key="needles", colour=COLOUR, points=points,
                     caption=f"Needles found by ward, {np_.label}; dots are the find locations sized by needles.")
 left, right = st.columns(2)
 for col, period in ((left, np_), (right, np_.previous())):

@@ -455,3 +455,12 @@ def overview_top_wards(crimes, asb, needles, wards, population, da_period: Perio
         "Anti-social behaviour": top(asb, period),
         "Needles found": top(needles, period, "found", "needles"),
     }
+
+
+def needle_points(needles: pd.DataFrame, period: Period, include_bulk: bool = True) -> pd.DataFrame:
+    """Needles found per place in ``period`` for a map layer (longitude, latitude, label, size)."""
+    rows = in_period(needles, "found", period)
+    if not include_bulk:
+        rows = rows[~rows["bulk_incident"].astype(bool)]
+    out = rows.groupby(["location_name", "longitude", "latitude"], as_index=False)["needles"].sum()
+    return out.rename(columns={"location_name": "label", "needles": "size"})

@@ -1,0 +1,84 @@
+"""Imports run one way (pages -> ui -> charts/maps/metrics -> geo/periods/store -> schema/sources -> config),
+and only app.py, pages/ and ui.py import streamlit."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "smp_dash"
+
+#: A module may import only modules of a lower rank (or its own package's modules).
+RANK = {
+    "config": 0, "schema": 1, "geo": 2, "periods": 2, "store": 3, "sources": 3,
+    "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "figures": 5, "demo": 5,
+    "cli": 6, "ui": 6,
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            if node.module == "smp_dash":
+                names.update(f"smp_dash.{alias.name}" for alias in node.names)
+    return names
+
+
+def _top(module_path: Path) -> str:
+    return module_path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+LIBRARY = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_library_imports_only_lower_layers(path):
+    here = _top(path)
+    assert here in RANK, f"{here} has no layer in this test: add it to RANK"
+    for name in _imports(path):
+        if not name.startswith("smp_dash.") or name == "smp_dash":
+            continue
+        there = name.split(".")[1]
+        if there == here:
+            continue
+        assert RANK[there] < RANK[here], f"{path.name} ({here}) imports {name}, a layer at or above it"
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_ui_imports_streamlit(path):
+    uses = {n for n in _imports(path) if n.split(".")[0] == "streamlit"}
+    assert not uses or path.name == "ui.py", f"{path.name} imports {sorted(uses)}"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_stay_thin(path):
+    tree = ast.parse(path.read_text())
+    lines = len(path.read_text().splitlines())
+    assert lines <= 100, f"{path.name} is {lines} lines: move logic into smp_dash"
+    groupbys = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in ("groupby", "pivot_table", "merge")]
+    assert not groupbys, f"{path.name} aggregates data itself: that belongs in metrics.py"
+    for name in _imports(path):
+        assert not name.startswith(("smp_dash.store", "smp_dash.sources", "smp_dash.demo")), \
+            f"{path.name} reaches past ui into {name}"
+
+
+def test_nothing_is_read_at_import(monkeypatch, tmp_path):
+    # With the boundaries and store pointing nowhere, importing every module must still work.
+    import importlib
+    import sys
+
+    monkeypatch.setenv("SMP_GEO_DIR", str(tmp_path / "missing"))
+    monkeypatch.setenv("SMP_DATA_DIR", str(tmp_path / "missing-store"))
+    for name in [m for m in list(sys.modules) if m.startswith("smp_dash")]:
+        monkeypatch.delitem(sys.modules, name)
+    for module in ("config", "schema", "geo", "periods", "store", "metrics", "charts", "maps", "figures", "demo", "cli"):
+        importlib.import_module(f"smp_dash.{module}")
+    assert not (tmp_path / "missing-store").exists()
