@@ -189,7 +189,7 @@ def filters(bundle: Bundle) -> Filter:
     side.markdown("### View")
     cols = side.columns(3)
     for col, (label, preset) in zip(cols, PRESETS.items()):
-        short = {"Whole borough": "Borough", "Task force focus area": "Task force", "Town centre": "Town"}[label]
+        short = {"Whole borough": "All", "Task force focus area": "Shepway", "Town centre": "Town"}[label]
         col.button(short, key=f"preset_{short}", help=f"{label}: {', '.join(preset) or 'all wards'}",
                    on_click=_set_wards, args=(tuple(p for p in preset if p in names),), width="stretch")
     _restore("wards", lambda v: all(n in names for n in v))
