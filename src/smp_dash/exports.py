@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 
@@ -29,11 +30,15 @@ def csv_bytes(table: pd.DataFrame, *, view: str = "", period: str = "", exclusio
     buffer = io.StringIO()
     for key, value in (("view", view), ("period", period), ("excluded", exclusions)):
         if value:
-            buffer.write(f"# {key}: {inert(str(value))}\n")
+            # A line break would end the comment line and start a row of its own.
+            flat = re.sub(r"[\r\n]+", " ", str(value))
+            buffer.write(f"# {key}: {inert(flat)}\r\n")
     safe = table.copy()
     for column in safe.columns:
         if safe[column].dtype == object or str(safe[column].dtype).startswith(("string", "str", "category")):
-            safe[column] = safe[column].astype(object).map(inert)
+            # A plain list keeps the object dtype: Series.map would re-infer and turn -2 into -2.0.
+            safe[column] = pd.Series([inert(v) for v in safe[column].astype(object)], index=safe.index, dtype=object)
     safe.columns = [inert(str(c)) for c in safe.columns]
-    safe.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    # CRLF, Excel's own line ending: with it a cell holding a bare CR is quoted, not split.
+    safe.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")

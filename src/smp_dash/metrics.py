@@ -382,12 +382,16 @@ def focus_comparison(measures: dict, period: Period, area: tuple[str, ...], popu
 def focus_trend(frame: pd.DataFrame, area: tuple[str, ...], start, end, *, date: str = "month",
                 weight: str | None = "n", population: pd.DataFrame) -> pd.DataFrame:
     """Monthly counts and rates per 1,000 for the focus area and the rest (month, area, value, rate)."""
-    labelled = frame.assign(area=frame["ward_code"].isin(area).map({True: "Focus area", False: "Rest of borough"}))
+    names = ["Focus area", "Rest of borough"]
+    labelled = frame.assign(area=frame["ward_code"].isin(area).map({True: names[0], False: names[1]}))
     out = monthly(labelled, start, end, date=date, weight=weight, by="area")
+    months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS")
+    grid = pd.MultiIndex.from_product([months, names], names=["month", "area"])
+    out = out.set_index(["month", "area"])["value"].reindex(grid, fill_value=0).reset_index()  # an empty area keeps its line
     pop = _population_for(population, pd.Timestamp(end).year)
-    people = {"Focus area": pop.loc[pop["ward_code"].isin(area), "population"].sum(),
-              "Rest of borough": pop.loc[~pop["ward_code"].isin(area), "population"].sum()}
-    out["rate"] = out["value"] / out["area"].map(people) * 1000
+    people = {names[0]: pop.loc[pop["ward_code"].isin(area), "population"].sum(),
+              names[1]: pop.loc[~pop["ward_code"].isin(area), "population"].sum()}
+    out["rate"] = rate_per_1000(out["value"], out["area"].map(people))
     return out
 
 
