@@ -15,19 +15,20 @@ ui.header("Keeping children and young people safe", bundle, view,
           "Delivered through the District Contextual Safeguarding Meeting.")
 
 yp = view.pick(YOUTH_2019)
-if yp.kind != "financial":
-    st.info(f"Youth justice figures are published by financial year; showing {YOUTH_2019.label}.")
-    yp = YOUTH_2019
 youth = m.youth_summary(bundle.indicators, yp)
+if yp.kind != "financial" or youth["offences"] != youth["offences"]:
+    st.info(f"Youth justice figures are published by financial year and available to {YOUTH_2019.label}; "
+            f"showing {YOUTH_2019.label}.")
+    yp = YOUTH_2019
+    youth = m.youth_summary(bundle.indicators, yp)
 st.subheader(f"Youth justice, {yp.long_label}")
 st.caption("Borough-wide figures: the ward filter does not apply.")
 c = st.columns(3)
 with c[0]:
     ui.metric("Youth offences", ui.number(youth["offences"]),
-              f"{youth['offences'] - youth['offences_previous']:+.0f} ({m.format_pct(m.pct_change(youth['offences'], youth['offences_previous']))}) on {yp.previous().label}")
+              m.change_text(youth["offences"], youth["offences_previous"], yp.previous().label))
 with c[1]:
-    ui.metric("Young people offending", ui.number(youth["offenders"]),
-              f"{youth['offenders'] - youth['offenders_previous']:+.0f} ({m.format_pct(m.pct_change(youth['offenders'], youth['offenders_previous']))})")
+    ui.metric("Young people offending", ui.number(youth["offenders"]), m.change_text(youth["offenders"], youth["offenders_previous"]))
 with c[2]:
     ui.metric("Youth population convicted", ui.number(m.indicator_value(bundle.indicators, "youth_population_convicted_share", "2019-04-01")) + "%")
 ui.chart(ui.cached(charts.yearly_bars, youth["series"], x="label", y="value", title="Youth offences by financial year", colour=COLOUR),

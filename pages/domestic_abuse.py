@@ -56,7 +56,8 @@ repeats = m.indicator_value(bundle.indicators, "marac_repeat_cases", f"{mp.start
 children = m.indicator_value(bundle.indicators, "marac_children", f"{mp.start:%Y-%m-%d}")
 k = st.columns(3)
 with k[0]:
-    ui.metric(f"MARAC cases, {mp.label}", int(marac["current"]), f"{int(marac['change']):+,} on previous 12 months")
+    ui.metric(f"MARAC cases, {mp.label}", ui.number(marac["current"]),
+              m.change_text(marac["current"], marac["previous"], mp.previous().label))
 with k[1]:
     ui.metric("Repeat cases", ui.number(repeats, of=marac["current"]))
 with k[2]:

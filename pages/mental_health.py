@@ -15,15 +15,16 @@ ui.header("Safeguarding people whose mental health makes them vulnerable", bundl
 st.caption("Borough-wide health and partnership figures: the ward filter does not apply on this page.")
 
 p = view.pick(CAL_2020)
-if p.kind != "calendar":
-    st.info(f"These figures are published by calendar year; showing {CAL_2020.label}.")
-    p = CAL_2020
-s136 = m.indicator_series(bundle.indicators, "section_136_uses").assign(year=lambda f: f["period_start"].dt.year.astype(str))
 now = m.indicator_value(bundle.indicators, "section_136_uses", f"{p.start:%Y-%m-%d}")
+if p.kind != "calendar" or now != now:
+    st.info(f"These figures are published by calendar year, to {CAL_2020.label}; showing {CAL_2020.label}.")
+    p = CAL_2020
+    now = m.indicator_value(bundle.indicators, "section_136_uses", f"{p.start:%Y-%m-%d}")
+s136 = m.indicator_series(bundle.indicators, "section_136_uses").assign(year=lambda f: f["period_start"].dt.year.astype(str))
 before = m.indicator_value(bundle.indicators, "section_136_uses", f"{p.previous().start:%Y-%m-%d}")
 c = st.columns(3)
 with c[0]:
-    ui.metric(f"Section 136 uses, {p.label}", ui.number(now), f"{now - before:+.0f} ({m.format_pct(m.pct_change(now, before))}) on {p.previous().label}")
+    ui.metric(f"Section 136 uses, {p.label}", ui.number(now), m.change_text(now, before, p.previous().label))
 with c[1]:
     ui.metric("CSVG cases with a mental health concern", ui.number(m.indicator_value(bundle.indicators, "csvg_mental_health_share", "2020-01-01")) + "%")
 with c[2]:

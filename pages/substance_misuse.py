@@ -55,7 +55,7 @@ ui.chart(ui.cached(charts.monthly_trend, monthly, title=f"Needles found by month
          monthly, key="needles_monthly", source="Maidstone Borough Council waste team needle log, including needle bins",
          period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}", view=view,
          caveat="" if bulk else "Excluded: bulk incidents (finds of bagged, unused needles).")
-table = ui.cached(m.ward_table, bundle.needles, np_, bundle.wards, bundle.population, date="found", weight="needles")
+table = ui.cached(m.ward_table, m.without_bulk(bundle.needles, bulk), np_, bundle.wards, bundle.population, date="found", weight="needles")
 points = m.needle_points(m.in_wards(bundle.needles, view.wards), np_, include_bulk=bulk)
 ui.ward_map_section(bundle, view, table, key="needles", colour=COLOUR, points=points,
                     caption=f"Needles found by ward, {np_.label}; dots are the find locations sized by needles.")

@@ -394,12 +394,13 @@ def test_indicator_window():
 
 
 @pytest.mark.parametrize(("span", "current", "previous", "available"), [
-    (period("calendar", 2019), 10.0, 0.0, True),    # nothing the year before: change undefined
-    (period("calendar", 2022), 0.0, 1000.0, False),  # no data this period: flagged unavailable
+    (period("calendar", 2019), 10.0, math.nan, True),    # the year before is not covered: unknown, not 0
+    (period("calendar", 2022), math.nan, 1000.0, False),  # no data this period: unknown and flagged
 ])
 def test_indicator_window_edges(span, current, previous, available):
     got = m.indicator_window(MONTHLY_IND, "calls", span)
-    assert (got["current"], got["previous"], got["available"]) == (current, previous, available)
+    assert nan_equal(got["current"], current) and nan_equal(got["previous"], previous)
+    assert got["available"] is available
     assert nan_equal(got["pct_change"], m.pct_change(current, previous))
 
 
@@ -464,9 +465,10 @@ def test_youth_summary():
     assert_frame_equal(rows, before)
 
 
-def test_youth_summary_without_data_is_zero():
+def test_youth_summary_without_data_is_unknown():
+    # a year with no published figure is unknown (NaN), never a fall to zero
     got = m.youth_summary(SERIES, FIN_2020)
-    assert (got["offences"], got["offenders"]) == (0.0, 0.0)
+    assert math.isnan(got["offences"]) and math.isnan(got["offenders"])
     assert got["series"].empty and got["bands"].empty
 
 

@@ -66,3 +66,15 @@ def test_available_rolling_ends_at_each_month():
 ])
 def test_lockdown_share(month, share):
     assert periods.lockdown_share(pd.Timestamp(month)) == pytest.approx(share)
+
+
+@pytest.mark.parametrize(("kind", "oldest"), [
+    ("calendar", "2016"),                       # 2015 has no 2014 to compare with
+    ("financial", "2016/17"),                   # 2015/16 would compare with Apr 2014 to Mar 2015
+    ("assessment", "Dec 2016 to Nov 2017"),
+    ("rolling", "Jan 2016 to Dec 2016"),
+])
+def test_comparable_periods_have_a_covered_previous_period(kind, oldest):
+    got = periods.available(kind, pd.Timestamp("2015-01-01"), pd.Timestamp("2021-03-01"), comparable=True)
+    assert got[-1].label == oldest
+    assert all(p.previous().start >= pd.Timestamp("2015-01-01") for p in got)

@@ -27,6 +27,14 @@ def share(part: float, whole: float) -> float:
     return part / whole * 100 if whole else math.nan
 
 
+def change_text(current: float, previous: float, against: str = "", decimals: int = 0) -> str | None:
+    """ "+23 (-21%) on 2018/19", or None when either side is unknown (so no arrow is drawn)."""
+    if not all(v is not None and np.isfinite(v) for v in (current, previous)):
+        return None
+    text = f"{current - previous:+,.0f} ({format_pct(pct_change(current, previous), decimals)})"
+    return f"{text} on {against}" if against else text
+
+
 def format_pct(value: float, decimals: int = 0, signed: bool = True) -> str:
     """A percentage as the assessment writes it: "+21%", "-5.4%", "n/a" when undefined."""
     if value is None or not np.isfinite(value):
@@ -103,9 +111,7 @@ def ward_ranking(frame: pd.DataFrame, column: str, period: Period, wards: pd.Dat
 
 def top_locations(needles: pd.DataFrame, period: Period, n: int = 5, include_bulk: bool = True) -> pd.DataFrame:
     """The ``n`` places with most needles found in ``period`` (rank, location_name, needles)."""
-    rows = in_period(needles, "found", period)
-    if not include_bulk:
-        rows = rows[~rows["bulk_incident"].astype(bool)]
+    rows = in_period(without_bulk(needles, include_bulk), "found", period)
     table = (rows.groupby("location_name", observed=True)["needles"].sum()
              .reset_index().sort_values(["needles", "location_name"], ascending=[False, True], kind="stable")
              .head(n).reset_index(drop=True))
@@ -115,8 +121,7 @@ def top_locations(needles: pd.DataFrame, period: Period, n: int = 5, include_bul
 
 def needle_change(needles: pd.DataFrame, period: Period, include_bulk: bool = True) -> pd.DataFrame:
     """Needles found this period and the previous one, with or without bulk incidents."""
-    rows = needles if include_bulk else needles[~needles["bulk_incident"].astype(bool)]
-    return compare(rows, "found", period, weight="needles")
+    return compare(without_bulk(needles, include_bulk), "found", period, weight="needles")
 
 
 def indicator_value(indicators: pd.DataFrame, indicator_id: str, start: str, end: str | None = None,
@@ -272,7 +277,9 @@ def indicator_window(indicators: pd.DataFrame, indicator_id: str, period: Period
     """A monthly indicator summed over ``period`` and the same months a year earlier."""
     rows = indicators[indicators["indicator_id"] == indicator_id].rename(columns={"period_start": "month"})
     now, before = in_period(rows, "month", period), in_period(rows, "month", period.previous())
-    cur, prev = float(now["value"].sum()), float(before["value"].sum())
+    cur = float(now["value"].sum()) if len(now) else math.nan
+    # A previous window the series does not fully cover is unknown, not zero.
+    prev = float(before["value"].sum()) if len(before) and len(before) >= len(now) else math.nan
     return {"current": cur, "previous": prev, "change": cur - prev, "pct_change": pct_change(cur, prev),
             "available": not now.empty, "months": now[["month", "value"]].reset_index(drop=True),
             "previous_months": before[["month", "value"]].reset_index(drop=True)}
@@ -280,8 +287,7 @@ def indicator_window(indicators: pd.DataFrame, indicator_id: str, period: Period
 
 def needle_monthly(needles: pd.DataFrame, start, end, include_bulk: bool = True) -> pd.DataFrame:
     """Needles found per month (month, value, bulk: whether a bulk incident fell in the month)."""
-    rows = needles if include_bulk else needles[~needles["bulk_incident"].astype(bool)]
-    out = monthly(rows, start, end, date="found", weight="needles")
+    out = monthly(without_bulk(needles, include_bulk), start, end, date="found", weight="needles")
     bulk_months = needles.loc[needles["bulk_incident"].astype(bool), "found"].dt.to_period("M").dt.to_timestamp()
     out["bulk"] = out["month"].isin(bulk_months)
     return out
@@ -361,7 +367,7 @@ def youth_summary(indicators: pd.DataFrame, period: Period) -> dict:
     offences["label"] = offences["period_start"].dt.year.map(lambda y: f"{y}/{str(y + 1)[-2:]}")
     bands = indicator_series(indicators, "youth_offenders_by_age", breakdown=True)
     bands["label"] = bands["period_start"].dt.year.map(lambda y: f"{y}/{str(y + 1)[-2:]}")
-    pick = lambda frame, p: float(frame.loc[frame["period_start"] == p.start, "value"].sum())
+    pick = lambda frame, p: float(frame.loc[frame["period_start"] == p.start, "value"].sum(min_count=1))
     return {"offences": pick(offences, period), "offences_previous": pick(offences, period.previous()),
             "offenders": pick(bands, period), "offenders_previous": pick(bands, period.previous()),
             "series": offences, "bands": bands}
@@ -463,8 +469,11 @@ def overview_top_wards(crimes, asb, needles, wards, population, da_period: Perio
 
 def needle_points(needles: pd.DataFrame, period: Period, include_bulk: bool = True) -> pd.DataFrame:
     """Needles found per place in ``period`` for a map layer (longitude, latitude, label, size)."""
-    rows = in_period(needles, "found", period)
-    if not include_bulk:
-        rows = rows[~rows["bulk_incident"].astype(bool)]
+    rows = in_period(without_bulk(needles, include_bulk), "found", period)
     out = rows.groupby(["location_name", "longitude", "latitude"], as_index=False)["needles"].sum()
     return out.rename(columns={"location_name": "label", "needles": "size"})
+
+
+def without_bulk(needles: pd.DataFrame, include_bulk: bool) -> pd.DataFrame:
+    """``needles`` as they are, or without bulk incidents when ``include_bulk`` is False."""
+    return needles if include_bulk else needles[~needles["bulk_incident"].astype(bool)]

@@ -90,16 +90,20 @@ def period(kind: str, year: int, end_month: str | None = None) -> Period:
     return Period(kind, start, end)
 
 
-def available(kind: str, first: pd.Timestamp, last: pd.Timestamp) -> list[Period]:
-    """Complete periods of ``kind`` covered by data from ``first`` to ``last``, newest first."""
-    first, last = pd.Timestamp(first), pd.Timestamp(last) + pd.offsets.MonthEnd(0)
+def available(kind: str, first: pd.Timestamp, last: pd.Timestamp, comparable: bool = False) -> list[Period]:
+    """Complete periods of ``kind`` that the data from ``first`` to ``last`` covers, newest first.
+
+    With ``comparable`` only periods whose previous period (the same months a year earlier) is
+    covered too, so a change is never computed against months before the data began.
+    """
+    first, last = pd.Timestamp(first).replace(day=1), pd.Timestamp(last) + pd.offsets.MonthEnd(0)
     if kind == "rolling":
-        ends = pd.date_range(first + pd.DateOffset(months=11), last, freq="MS")
+        ends = pd.date_range(first + pd.DateOffset(months=23 if comparable else 11), last, freq="MS")
         return [period("rolling", e.year, f"{e:%Y-%m}") for e in reversed(ends)]
     out = []
     for year in range(first.year - 1, last.year + 2):
         p = period(kind, year)
-        if p.start >= first.replace(day=1) and p.end <= last:
+        if (p.previous() if comparable else p).start >= first and p.end <= last:
             out.append(p)
     return sorted(out, key=lambda p: p.start, reverse=True)
 

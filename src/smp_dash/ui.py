@@ -24,7 +24,10 @@ from smp_dash.periods import Period
 
 PUBLISHED = "published"
 KIND_OPTIONS = (PUBLISHED,) + periods.KINDS
-KIND_LABELS = {PUBLISHED: "As in the assessment", **periods.KIND_LABELS}
+#: Shown in the period-type box and written into shared links (Streamlit puts the label in the
+#: URL, e.g. ``?ptype=Calendar+year``): keep them short and stable.
+KIND_LABELS = {PUBLISHED: "As in the assessment", "calendar": "Calendar year", "financial": "Financial year",
+               "assessment": "Assessment year", "rolling": "Rolling 12 months"}
 PRESETS = {
     "Whole borough": (),
     "Task force focus area": config.TASK_FORCE_WARDS,
@@ -182,7 +185,8 @@ def add_ward(name: str) -> None:
 def filters(bundle: Bundle) -> Filter:
     """Draw the shared sidebar filter and return the view it describes.
 
-    Every page calls this first. Widgets are bound to the URL (``?wards=...&ptype=...&period=...``).
+    Every page calls this first. Widgets are bound to the URL, e.g.
+    ``?wards=Shepway+North&wards=Shepway+South&ptype=Calendar+year&period=2019``.
     """
     names = sorted(bundle.wards["ward_name"])
     side = st.sidebar
@@ -200,11 +204,12 @@ def filters(bundle: Bundle) -> Filter:
     _restore("ptype", lambda v: v in KIND_OPTIONS)
     kind = side.selectbox("Period type", KIND_OPTIONS, format_func=KIND_LABELS.get, key="ptype",
                           bind="query-params", on_change=_remember, args=("ptype",),
-                          help="'As in the assessment' shows each figure for the period the assessment reports it.")
+                          help="'As in the assessment' shows each figure for the period the assessment reports it. "
+                          "Financial years run April to March; assessment years December to November.")
     _remember_value("ptype", kind)
     period = None
     if kind != PUBLISHED:
-        options = periods.available(kind, bundle.first_month, bundle.last_month)
+        options = periods.available(kind, bundle.first_month, bundle.last_month, comparable=True)
         labels = [p.label for p in options]
         _restore("period", lambda v: v in labels)
         label = side.selectbox("Period", labels, key="period", bind="query-params", on_change=_remember, args=("period",))
@@ -292,13 +297,18 @@ def metric(label: str, value, delta: str | None = None, *, help: str | None = No
 
 def actions_table(bundle: Bundle, priority: str) -> None:
     """The action plan rows of one priority with their status."""
-    rows = bundle.actions[bundle.actions["priority"] == priority]
+    rows = action_rows(bundle.actions[bundle.actions["priority"] == priority])
     st.dataframe(rows[["action", "status", "update", "target"]], hide_index=True, width="stretch",
                  column_config={"action": st.column_config.TextColumn("Action", width="medium"),
                                 "status": st.column_config.TextColumn("Status", width="small"),
                                 "update": st.column_config.TextColumn("Update", width="large"),
-                                "target": st.column_config.DateColumn("Target", format="MMM YYYY")})
+                                "target": st.column_config.TextColumn("Target", width="small")})
     footnote("Strategic Assessment 2020-21 action plans", "2020-21, updates as at the assessment")
+
+
+def action_rows(actions: pd.DataFrame) -> pd.DataFrame:
+    """Actions for display: the target as "Jun 2021", blank where the plan sets none."""
+    return actions.assign(target=actions["target"].dt.strftime("%b %Y").fillna(""))
 
 
 def ward_map(deck, *, key: str, legend_html: str, caption: str) -> None:

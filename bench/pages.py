@@ -1,0 +1,237 @@
+"""Benchmark: warm rerun time of every page, against a naive Streamlit crime dashboard.
+
+A rerun is what a partner waits for after touching a widget. Each page of ``app.py`` runs
+under ``AppTest`` on the demonstration data (a temporary store): one warm-up run after
+``switch_page``, then ``--runs`` timed ``at.run()`` calls. The target is 150 ms a rerun.
+
+The naive baseline does the overview's core work the way most Streamlit crime dashboards do
+it: read the Parquet files with pandas on every rerun (or keep them in ``st.cache_data``,
+which hands each rerun a fresh copy of every frame), filter by ward, group, and build the
+plotly figures. It runs under the same ``AppTest`` harness, so both include its overhead.
+
+    .venv/bin/python bench/pages.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_MS = 150.0
+PAGES = {
+    "overview": "pages/overview.py",
+    "serious_organised_crime": "pages/serious_organised_crime.py",
+    "children_young_people": "pages/children_young_people.py",
+    "domestic_abuse": "pages/domestic_abuse.py",
+    "substance_misuse": "pages/substance_misuse.py",
+    "mental_health": "pages/mental_health.py",
+    "community_protection": "pages/community_protection.py",
+    "police_data": "pages/police_data.py",
+    "task_force": "pages/task_force.py",
+    "action_plans": "pages/action_plans.py",
+}
+
+#: The overview's figures the naive way: whole frames read, filtered and grouped on every rerun.
+NAIVE_CORE = """
+    ward_names = sorted(crimes["ward_code"].dropna().unique())
+    wards = st.sidebar.multiselect("Wards", ward_names, key="wards")
+    if wards:
+        crimes = crimes[crimes["ward_code"].isin(wards)]
+        asb = asb[asb["ward_code"].isin(wards)]
+        needles = needles[needles["ward_code"].isin(wards)]
+        requests = requests[requests["ward_code"].isin(wards)]
+
+    def count(frame, date, start, end, weight=None):
+        rows = frame[(frame[date] >= start) & (frame[date] <= end)]
+        return int(rows[weight].sum()) if weight else len(rows)
+
+    heads = [
+        ("Recorded crime", crimes, "month", None, "2020"),
+        ("Domestic abuse", crimes[crimes["domestic_abuse"] == True], "month", None, "2020"),
+        ("Drug offences", crimes[crimes["crime_type"] == "Drugs"], "month", None, "2020"),
+        ("ASB incidents", asb, "month", None, "assessment"),
+        ("Needles found", needles, "found", "needles", "assessment"),
+        ("Hate crimes", crimes[crimes["hate_strand"].notna()], "month", None, "assessment"),
+    ]
+    periods = {"2020": ("2020-01-01", "2020-12-31", "2019-01-01", "2019-12-31"),
+               "assessment": ("2019-12-01", "2020-11-30", "2018-12-01", "2019-11-30")}
+    for col, (label, frame, date, weight, kind) in zip(st.columns(6), heads):
+        start, end, pstart, pend = (pd.Timestamp(d) for d in periods[kind])
+        now, before = count(frame, date, start, end, weight), count(frame, date, pstart, pend, weight)
+        col.metric(label, f"{now:,}", f"{now - before:+,}")
+
+    by_month = crimes.groupby(["month", "crime_type"]).size().rename("n").reset_index()
+    series = {
+        "Violent crime": by_month[by_month["crime_type"].isin(["Violence and sexual offences", "Robbery"])]
+        .groupby("month")["n"].sum(),
+        "Domestic abuse": crimes[crimes["domestic_abuse"] == True].groupby("month").size(),
+        "Drug offences": by_month[by_month["crime_type"] == "Drugs"].set_index("month")["n"],
+        "Anti-social behaviour": asb.groupby("month").size(),
+        "Young people gathering": requests[requests["subcategory"] == "Youths gathering"]
+        .groupby(requests["received"].dt.to_period("M").dt.to_timestamp()).size(),
+        "Needles found": needles.groupby(needles["found"].dt.to_period("M").dt.to_timestamp())["needles"].sum(),
+    }
+    cols = st.columns(3)
+    for i, (label, values) in enumerate(series.items()):
+        frame = values.rename("value").reset_index()
+        frame.columns = ["month", "value"]
+        cols[i % 3].plotly_chart(px.line(frame, x="month", y="value", title=label, height=160), key=f"spark_{i}")
+
+    names = dict(zip(population["ward_code"], population["ward_code"]))
+    for col, (label, frame, date) in zip(st.columns(3), (("Domestic abuse", crimes[crimes["domestic_abuse"] == True], "month"),
+                                                         ("ASB", asb, "month"), ("Needles", needles, "found"))):
+        recent = frame[(frame[date] >= "2019-12-01") & (frame[date] <= "2020-11-30")]
+        top = recent.groupby("ward_code").size().sort_values(ascending=False).head(5).rename("count").reset_index()
+        col.dataframe(top.assign(ward=top["ward_code"].map(names)), hide_index=True)
+"""
+
+NAIVE_READ = """
+import os
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+folder = os.environ["SMP_DATA_DIR"]
+crimes = pd.read_parquet(os.path.join(folder, "crimes.parquet"))
+asb = pd.read_parquet(os.path.join(folder, "asb_incidents.parquet"))
+needles = pd.read_parquet(os.path.join(folder, "needle_finds.parquet"))
+requests = pd.read_parquet(os.path.join(folder, "service_requests.parquet"))
+population = pd.read_parquet(os.path.join(folder, "population.parquet"))
+"""
+
+NAIVE_CACHE = """
+import os
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+
+@st.cache_data
+def load(name):
+    return pd.read_parquet(os.path.join(os.environ["SMP_DATA_DIR"], name + ".parquet"))
+
+
+crimes, asb, needles = load("crimes"), load("asb_incidents"), load("needle_finds")
+requests, population = load("service_requests"), load("population")
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed reruns per page (default 7)")
+    args = parser.parse_args(argv)
+    # AppTest runs scripts outside a server, which Streamlit logs as a warning: not news here.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
+
+    with tempfile.TemporaryDirectory(prefix="smp-bench-") as tmp:
+        store = Path(tmp) / "store"
+        os.environ["SMP_DATA_DIR"] = str(store)
+        _demo(store)
+        _print_machine()
+        results = _time_pages(args.runs)
+        naive = {name: _time_script(Path(tmp) / f"{name}.py", head + textwrap.dedent(NAIVE_CORE),
+                                    args.runs)
+                 for name, head in (("naive_read", NAIVE_READ), ("naive_cache", NAIVE_CACHE))}
+
+    print(f"\nWarm rerun per page, {args.runs} timed runs after one warm-up (AppTest, demonstration data)")
+    print(f"{'page':26} {'median ms':>10} {'min':>8} {'max':>8}  target {TARGET_MS:.0f} ms")
+    for page, times in results.items():
+        if isinstance(times, str):
+            print(f"{page:26} {'ERROR':>10} {'':>8} {'':>8}  {times}")
+            continue
+        med = statistics.median(times)
+        print(f"{page:26} {med:10.1f} {min(times):8.1f} {max(times):8.1f}  {'PASS' if med <= TARGET_MS else 'MISS'}")
+
+    overview = results.get("overview")
+    print("\nNaive baseline: the overview's core work, the usual way")
+    labels = {"naive_read": "pd.read_parquet + groupby on every rerun",
+              "naive_cache": "st.cache_data over whole frames (copied per rerun)"}
+    for name, times in naive.items():
+        if isinstance(times, str):
+            print(f"  {labels[name]:52} ERROR {times}")
+            continue
+        med = statistics.median(times)
+        ratio = f"{med / statistics.median(overview):4.1f}x SMP Dash's overview median" if not isinstance(overview, str) else ""
+        print(f"  {labels[name]:52} median {med:7.1f} ms (min {min(times):.1f}, max {max(times):.1f})  {ratio}")
+    return 0
+
+
+def _demo(store: Path) -> None:
+    from smp_dash import demo
+
+    start = time.perf_counter()
+    demo.write(store)
+    print(f"demonstration data written in {time.perf_counter() - start:.1f} s")
+
+
+def _time_pages(runs: int) -> dict[str, list[float] | str]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    start = time.perf_counter()
+    at.run()
+    print(f"first (cold) run of app.py: {(time.perf_counter() - start) * 1000:.0f} ms")
+    results: dict[str, list[float] | str] = {}
+    for page, path in PAGES.items():
+        at.switch_page(path)
+        at.run()
+        if at.exception:
+            results[page] = at.exception[0].message.splitlines()[0][:100]
+            continue
+        results[page] = _timed(at, runs)
+    return results
+
+
+def _time_script(path: Path, source: str, runs: int) -> list[float] | str:
+    from streamlit.testing.v1 import AppTest
+
+    path.write_text(source)
+    at = AppTest.from_file(str(path), default_timeout=120)
+    at.run()
+    if at.exception:
+        return at.exception[0].message.splitlines()[0][:100]
+    return _timed(at, runs)
+
+
+def _timed(at, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _print_machine() -> None:
+    import streamlit
+
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.split(":")[0].strip() in ("model name", "Model", "Hardware"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    print(f"date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
+    print(f"machine: {cores} cores (nproc), {model}, {platform.machine()}; load average {load}")
+    print(f"Python {platform.python_version()}, Streamlit {streamlit.__version__}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

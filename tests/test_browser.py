@@ -1,0 +1,287 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a real ``streamlit run``.
+
+One app server (demonstration data in a temporary store) serves the whole module. The tests do
+what a partner does: open every page, click a ward on a map, open a shared link, change the ward
+filter. Full-page screenshots go to ``artefacts/screenshots/`` (git-ignored) for a human to look at.
+
+Run them with the rest of the suite (``python3 dev.py test`` installs Chromium first).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from smp_dash import cli
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "artefacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for Chromium on a machine with no GPU and a closed network (see the machine notes).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: Streamlit scrolls its main container rather than the page, so a full-page shot needs a tall window.
+VIEWPORT = {"width": 1400, "height": 5200}
+SERVER_START_S = 60
+PAGE_TIMEOUT_MS = 30_000
+
+#: url_pathname Streamlit derives from each st.Page file name in app.py ("" is the default page).
+PAGES = ["", "serious_organised_crime", "children_young_people", "domestic_abuse", "substance_misuse",
+         "mental_health", "community_protection", "police_data", "task_force", "action_plans"]
+MAP_PAGES = {"domestic_abuse", "substance_misuse", "community_protection", "police_data"}
+
+STREAMLIT_IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelector('[data-testid="stStatusWidget"]') === null
+        && document.querySelector('[data-stale="true"]') === null
+        && document.querySelector('[data-testid^="stSkeleton"]') === null;
+}"""
+CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    .every(chart => chart.querySelector('.main-svg') !== null)"""
+CHART_TRACES = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    .map(chart => [chart.querySelectorAll('.main-svg').length, chart.querySelectorAll('.trace path').length])"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """A running ``streamlit run app.py`` on a free port, over a demonstration store; its base URL."""
+    folder = tmp_path_factory.mktemp("browser")
+    store = folder / "store"
+    assert cli.main(["--data-dir", str(store), "demo"]) == 0
+    port = _free_port()
+    log = (folder / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(store)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, folder / "streamlit.log")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright (never a browser Playwright downloads itself)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium. "
+                    "Run the suite with `python3 dev.py test`, which installs it.", pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed: run the suite with `python3 dev.py test`, which installs "
+                    "the test extras.", pytrace=False)
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """One browser context for the module, so Streamlit's script chunks are fetched once."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """A fresh tab: each page load is its own Streamlit session."""
+    tab = context.new_page()
+    yield tab
+    tab.close()
+
+
+def open_page(page, url: str) -> None:
+    """Go to ``url`` and wait until the script has run and every chart is drawn."""
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=PAGE_TIMEOUT_MS)
+    # Between the page load and the first run's output the app can look idle: wait for content first.
+    page.locator('[data-testid="stMain"] p:has-text("Showing:"), [data-testid="stException"]').first.wait_for(
+        timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+
+
+def wait_idle(page) -> None:
+    """Wait until no rerun is running or pending, every lazily loaded element is in (Streamlit shows
+    skeletons for seconds after the run while it fetches the plotly and dataframe code), and every
+    plotly chart has its svg."""
+    page.wait_for_timeout(200)
+    page.wait_for_function(STREAMLIT_IDLE, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
+
+
+def showing(page) -> str:
+    """The "Showing: ..." line under the page title."""
+    return page.locator('[data-testid="stMain"] p', has_text="Showing:").inner_text()
+
+
+def metric(page, label: str):
+    """The value locator of the metric labelled ``label`` in the main area."""
+    return (page.locator('[data-testid="stMain"] [data-testid="stMetric"]')
+            .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+            .first.locator('[data-testid="stMetricValue"]'))
+
+
+def metric_values(page) -> list[str]:
+    return page.locator('[data-testid="stMain"] [data-testid="stMetricValue"]').all_inner_texts()
+
+
+def wards_widget(page):
+    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Wards")
+
+
+def ward_chips(page):
+    # Streamlit 1.67 draws multiselect chips with react-aria ([data-tag]); older releases used baseweb.
+    return wards_widget(page).locator('[data-tag], [data-baseweb="tag"]')
+
+
+def pick_option(page, widget, option: str) -> None:
+    """Open a sidebar selectbox or type into a multiselect, then click ``option``."""
+    widget.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
+def test_page_renders(page, app_url, path):
+    from playwright.sync_api import expect
+
+    open_page(page, f"{app_url}/{path}")
+    if path in MAP_PAGES:
+        page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=PAGE_TIMEOUT_MS)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}.png"))
+
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, f"/{path} shows an exception: {errors.first.inner_text()[:500]}"
+    expect(page.locator('[data-testid="stAlert"]', has_text="Demonstration data.").first).to_be_visible()
+    charts = page.evaluate(CHART_TRACES)
+    assert charts, f"/{path} shows no plotly chart"
+    blank = [i for i, (svgs, paths) in enumerate(charts) if svgs == 0 or paths == 0]
+    assert not blank, f"/{path}: plotly charts {blank} (of {len(charts)}) have no svg or no trace drawn"
+    if path in MAP_PAGES:
+        maps = page.locator('[data-testid="stDeckGlJsonChart"]')
+        assert maps.count() >= 1
+        for i in range(maps.count()):
+            assert maps.nth(i).locator("canvas").count() >= 1, f"/{path}: map {i} has no deck.gl canvas"
+
+
+def test_clicking_a_ward_on_the_map_filters_the_page(page, app_url):
+    from playwright.sync_api import expect
+
+    open_page(page, f"{app_url}/domestic_abuse")
+    before = metric(page, "DA crimes").inner_text()
+    assert before == "2,888", "the demonstration data reproduces the assessment's 2,888 DA crimes in 2020"
+    assert ward_chips(page).count() == 0
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(timeout=PAGE_TIMEOUT_MS)
+    box = canvas.bounding_box()
+    # The map is fitted to Maidstone's wards, and the middle of the borough lies inside a ward.
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+
+    expect(page).to_have_url(re.compile(r"[?&]wards="), timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    expect(ward_chips(page)).to_have_count(1)
+    assert "Whole borough" not in showing(page)
+    ward = ward_chips(page).first.inner_text().strip()
+    assert ward and ward in showing(page)
+    expect(metric(page, "DA crimes")).not_to_have_text(before)
+
+
+def test_shared_link_reopens_the_same_view(page, browser, app_url):
+    from playwright.sync_api import expect
+
+    # Bound widgets put what the widget shows in the URL (the format_func label, spaces as "+"),
+    # not the Python value: learn the encoding from the browser rather than assume it.
+    open_page(page, f"{app_url}/domestic_abuse")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    pick_option(page, sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Period type"), "Calendar year")
+    expect(page).to_have_url(re.compile(r"[?&]ptype=Calendar\+year(&|$)"), timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+
+    link = f"{app_url}/domestic_abuse?" + urlencode(
+        [("wards", "Shepway North"), ("wards", "Shepway South"), ("ptype", "Calendar year"), ("period", "2019")])
+    assert "wards=Shepway+North&wards=Shepway+South&ptype=Calendar+year&period=2019" in link
+    open_page(page, link)
+    line = showing(page)
+    assert "Shepway North" in line and "Shepway South" in line and "2019" in line, line
+    assert ward_chips(page).all_inner_texts() == ["Shepway North", "Shepway South"]
+    values = metric_values(page)
+    assert values, "the shared view shows no metric"
+
+    other = browser.new_context(viewport=VIEWPORT)
+    try:
+        second = other.new_page()
+        open_page(second, link)
+        assert showing(second) == line
+        assert metric_values(second) == values
+    finally:
+        other.close()
+
+
+def test_ward_filter_changes_the_overview_and_the_url(page, app_url):
+    from playwright.sync_api import expect
+
+    open_page(page, f"{app_url}/")
+    before = metric(page, "Recorded crime").inner_text()
+    wards = wards_widget(page)
+    wards.locator("input").fill("High Street")
+    page.get_by_role("option", name="High Street", exact=True).click()
+    page.keyboard.press("Escape")
+
+    expect(page).to_have_url(re.compile(r"[?&]wards=High\+Street(&|$)"), timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    expect(ward_chips(page)).to_have_text(["High Street"])
+    expect(metric(page, "Recorded crime")).not_to_have_text(before)
+    assert "High Street" in showing(page)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Poll ``/_stcore/health`` until it answers "ok"; fail with the server's log if it never does."""
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with code {process.returncode}:\n{log.read_text()[-3000:]}", pytrace=False)
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().decode().strip() == "ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"streamlit did not answer {url}/_stcore/health within {SERVER_START_S} s:\n"
+                f"{log.read_text()[-3000:]}", pytrace=False)

@@ -1,0 +1,326 @@
+"""Every page under Streamlit's AppTest, on the demonstration data in a throwaway store.
+
+Light tests (STYLE habit 11): each page runs without an exception, says it shows demonstration
+data, draws a chart with a sourced footnote, and shows the Strategic Assessment's figures with
+the default filter. The shared filter is checked end to end: a ward choice changes the figures
+(to counts derived here from the store with pandas, not read back from the app), survives a page
+switch, comes back from the URL, and the presets and period types set it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from smp_dash import cli, config, geo, ui
+
+ROOT = Path(__file__).parents[1]
+APP = ROOT / "app.py"
+PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+TASK_FORCE = ["Shepway North", "Shepway South"]
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    """A store holding the demonstration data, set as SMP_DATA_DIR for the whole module."""
+    folder = tmp_path_factory.mktemp("pages") / "store"
+    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMP_DATA_DIR", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def crimes(demo_store) -> pd.DataFrame:
+    """The stored crimes, read with pandas: the independent source of expected counts."""
+    return pd.read_parquet(demo_store / "crimes.parquet")
+
+
+@pytest.fixture(scope="module")
+def ward_codes() -> dict[str, str]:
+    """Ward name -> code, from the boundaries the app names its wards by."""
+    try:
+        wards = geo.load_wards(config.lad_code())
+    except geo.BoundariesMissing as exc:
+        pytest.skip(str(exc))
+    return dict(zip(wards["ward_name"], wards["ward_code"]))
+
+
+@pytest.fixture(scope="module")
+def rendered(demo_store):
+    """Each page run once with the default filter, shared by the tests that only read it."""
+    cache: dict[str, AppTest] = {}
+
+    def render(page: str) -> AppTest:
+        if page not in cache:
+            cache[page] = _open(page)
+        return cache[page]
+
+    return render
+
+
+def _open(page: str = "overview.py", **query) -> AppTest:
+    """A fresh session on ``page``, opened with ``query`` as the URL's parameters."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return _goto(at.switch_page(f"pages/{page}"))
+
+
+def _goto(at: AppTest, page: str | None = None) -> AppTest:
+    if page is not None:
+        at.switch_page(f"pages/{page}")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> tuple[str, str]:
+    """(value, delta) of the metric called ``label``; the delta is "" when there is none."""
+    found = {m.label: (m.value, m.proto.delta) for m in at.metric}
+    assert label in found, f"no metric {label!r}; the page shows {list(found)}"
+    return found[label]
+
+
+def _preset(at: AppTest, name: str):
+    """The sidebar preset button for ``name`` (found by its help text: the short labels change)."""
+    buttons = [b for b in at.sidebar.button if b.key.startswith("preset_") and b.help.startswith(f"{name}:")]
+    assert len(buttons) == 1, [(b.key, b.help) for b in at.sidebar.button]
+    return buttons[0]
+
+
+def _showing(at: AppTest) -> str:
+    lines = [m.value for m in at.markdown if m.value.startswith("**Showing:**")]
+    assert len(lines) == 1, [m.value for m in at.markdown]
+    return lines[0]
+
+
+def _table(at: AppTest, column: str, nth: int = 0) -> pd.DataFrame:
+    """The ``nth`` dataframe on the page that has ``column``."""
+    tables = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(tables) > nth, f"{len(tables)} tables with {column!r}"
+    return tables[nth]
+
+
+def _count(crimes: pd.DataFrame, start: str, end: str, wards=None, domestic_abuse: bool = False) -> str:
+    """Crimes recorded in months ``start`` to ``end`` (inclusive), formatted as the app shows counts."""
+    rows = crimes[crimes["month"].between(pd.Timestamp(start), pd.Timestamp(end))]
+    if wards is not None:
+        rows = rows[rows["ward_code"].isin(wards)]
+    if domestic_abuse:
+        rows = rows[rows["domestic_abuse"].fillna(False).astype(bool)]
+    return f"{len(rows):,}"
+
+
+# Every page --------------------------------------------------------------------------------
+
+def test_every_page_file_is_tested():
+    # A page added without a navigation entry would be tested here but unreachable in the app.
+    assert len(PAGES) == 10
+    assert all(f'"pages/{page}"' in APP.read_text() for page in PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_with_notice_chart_and_source(rendered, page):
+    at = rendered(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Demonstration data" in w.value for w in at.warning)
+    plotly, decks = at.get("plotly_chart"), at.get("deck_gl_json_chart")
+    assert len(plotly) + len(decks) >= 1
+    # A chart drawn with no trace is an empty frame on screen.
+    assert all(json.loads(chart.proto.spec)["data"] for chart in plotly)
+    assert any(c.value.startswith("Source:") for c in at.caption)
+    assert _showing(at) == "**Showing:** Whole borough, periods as in the assessment"
+
+
+# The assessment's figures, default filter ----------------------------------------------------
+
+@pytest.mark.parametrize("page, label, value, delta", [
+    ("overview.py", "Recorded crime", "15,201", "-12% (-2,059)"),  # 2020 against 17,260 in 2019
+    ("overview.py", "Domestic abuse", "2,888", "+6% (+156)"),  # the text's +5.7%, whole percent here
+    ("overview.py", "Drug offences", "502", "+21% (+87)"),
+    ("overview.py", "Needles found", "2,511", "+55% (+890)"),  # assessment year, bulk finds included
+    ("overview.py", "Hate crimes", "380", "-1% (-3)"),
+    ("police_data.py", "Recorded crime, 2020", "15,201", "-12% on 2019 (17,260)"),
+    ("police_data.py", "Kent, 2020", "153,000", "-10%"),
+    ("police_data.py", "Hate crimes", "380", "-3 on Dec 2018 to Nov 2019 (383)"),
+    ("police_data.py", "IOM cohort (Kent)", "243", "+2 on a year earlier"),
+    ("domestic_abuse.py", "DA crimes", "2,888", "+5.7% on 2019"),  # one decimal, as the text gives it
+    ("domestic_abuse.py", "Share of all crime", "19%", ""),
+    ("domestic_abuse.py", "Share of violent crime", "33%", ""),
+    ("domestic_abuse.py", "Violence against the person", "82%", ""),
+    ("domestic_abuse.py", "MARAC cases, Dec 2019 to Nov 2020", "266", "+72 (+37%) on Dec 2018 to Nov 2019"),  # 194 before
+    ("domestic_abuse.py", "Repeat cases", "85 (32%)", ""),
+    ("domestic_abuse.py", "Children in these households", "294", ""),
+    ("substance_misuse.py", "Drug offences", "502", "+21% (+87) on 2019"),
+    ("substance_misuse.py", "Drug offences, Kent", "4,546", "+28% (+994)"),
+    ("substance_misuse.py", "CSVG closed cases with substance misuse", "37%", ""),
+    ("substance_misuse.py", "Needles found", "2,511", "+55% on Dec 2018 to Nov 2019"),
+    ("substance_misuse.py", "Previous period", "1,621", ""),
+    ("substance_misuse.py", "Bulk incidents", "2", ""),
+    ("serious_organised_crime.py", "Violence against the person", "92%", ""),  # share of violent crime
+    ("children_young_people.py", "Youth offences", "87", "-23 (-21%) on 2018/19"),
+    ("children_young_people.py", "Young people offending", "39", "+4 (+11%)"),
+    ("children_young_people.py", "Youth population convicted", "0.2%", ""),
+    ("mental_health.py", "Section 136 uses, 2020", "115", "-28 (-20%) on 2019"),
+    ("mental_health.py", "CSVG cases with a mental health concern", "71%", ""),
+    ("mental_health.py", "Residents reporting a negative mental health impact", "52%", ""),
+])
+def test_metric_shows_the_assessment_figure(rendered, page, label, value, delta):
+    assert _metric(rendered(page), label) == (value, delta)
+
+
+def test_violent_crime_change(rendered):
+    # The text gives only the change for violent crime, not the count.
+    assert _metric(rendered("serious_organised_crime.py"), "Violent crime")[1] == "-3% on 2019"
+
+
+@pytest.mark.parametrize("page, sentence", [
+    ("community_protection.py", "57 of 150 Community Protection Warnings were issued with Kent Police; "
+                                "15 Fixed Penalty Notices followed breaches."),  # 38% with the police
+    ("community_protection.py", "**Community trigger:** 1 case review instigated in 2020."),
+    ("action_plans.py", "**48 of 48 actions** shown."),
+])
+def test_page_states_the_assessment_figure(rendered, page, sentence):
+    assert sentence in [m.value for m in rendered(page).markdown]
+
+
+def test_domestic_abuse_top_ten_wards(rendered):
+    top = _table(rendered("domestic_abuse.py"), "ward")
+    assert len(top) == 10
+    assert top["ward"].head(5).tolist() == ["High Street", "Park Wood", "Shepway South", "Bridge", "Shepway North"]
+    # Sutton Valence and Langley is the only rural ward in the top ten, up 150% on a low base.
+    rural = top[top["ward"].str.endswith(" (rural)")]
+    assert rural["ward"].tolist() == ["Sutton Valence and Langley (rural)"]
+    assert rural["pct_change"].round().tolist() == [150]
+
+
+def test_needle_top_locations(rendered):
+    at = rendered("substance_misuse.py")
+    headings = [m.value for m in at.markdown if m.value.startswith("**Top five locations")]
+    assert headings == ["**Top five locations, Dec 2019 to Nov 2020**", "**Top five locations, Dec 2018 to Nov 2019**"]
+    now, before = (_table(at, "location_name", i)["location_name"].tolist() for i in (0, 1))
+    # The text names these places at these ranks; the others are illustrative.
+    assert [now[0], now[1], now[3], now[4]] == ["Alexander Street", "River Steps", "Rose Garden", "Wallis Avenue"]
+    assert [before[0], before[1], before[4]] == ["River Steps", "Needle bins", "Whatman Park"]
+
+
+def test_needles_without_bulk_incidents(demo_store):
+    at = _open("substance_misuse.py")
+    at.toggle(key="needle_bulk").set_value(False)
+    _goto(at)
+    # 2,511 less the 1,500 needles of the two bulk finds: the text's 37% fall.
+    assert _metric(at, "Needles found") == ("1,011", "-37% on Dec 2018 to Nov 2019")
+    assert _table(at, "location_name")["location_name"].iloc[0] != "Alexander Street"
+
+
+def test_action_status_filter(demo_store):
+    at = _open("action_plans.py")
+    at.multiselect(key="ap_status").set_value(["on hold"])
+    _goto(at)
+    on_hold = pd.read_parquet(demo_store / "actions.parquet").query("status == 'on hold'")
+    shown = _table(at, "status")
+    assert 0 < len(shown) < 48
+    assert set(shown["status"]) == {"on hold"}
+    assert sorted(shown["action"]) == sorted(on_hold["action"])
+    assert f"**{len(on_hold)} of 48 actions** shown." in [m.value for m in at.markdown]
+
+
+# The shared filter -------------------------------------------------------------------------
+
+def test_ward_filter_changes_the_figures(crimes, ward_codes):
+    at = _open()
+    at.multiselect(key="wards").set_value(TASK_FORCE)
+    _goto(at)
+    expected = _count(crimes, "2020-01-01", "2020-12-01", [ward_codes[n] for n in TASK_FORCE])
+    assert expected != "15,201"
+    assert _metric(at, "Recorded crime")[0] == expected
+    assert _showing(at) == "**Showing:** Shepway North and Shepway South, periods as in the assessment"
+
+
+def test_ward_filter_survives_a_page_switch(crimes, ward_codes):
+    at = _open()
+    at.multiselect(key="wards").set_value(TASK_FORCE)
+    _goto(at)
+    _goto(at, "domestic_abuse.py")
+    assert at.multiselect(key="wards").value == TASK_FORCE
+    codes = [ward_codes[n] for n in TASK_FORCE]
+    assert _metric(at, "DA crimes")[0] == _count(crimes, "2020-01-01", "2020-12-01", codes, domestic_abuse=True)
+    assert "Shepway North and Shepway South" in _showing(at)
+
+
+def test_url_parameters_restore_the_view(crimes, ward_codes):
+    # Streamlit writes a selectbox's displayed label to the URL: "Calendar year", not "calendar".
+    at = _open(wards=["High Street"], ptype=ui.KIND_LABELS["calendar"], period="2019")
+    assert at.multiselect(key="wards").value == ["High Street"]
+    assert (at.selectbox(key="ptype").value, at.selectbox(key="period").value) == ("calendar", "2019")
+    assert "High Street" in _showing(at) and "2019" in _showing(at)
+    expected = _count(crimes, "2019-01-01", "2019-12-01", [ward_codes["High Street"]])
+    assert _metric(at, "Recorded crime")[0] == expected
+    _goto(at, "police_data.py")
+    assert _metric(at, "Recorded crime, 2019")[0] == expected
+
+
+def test_a_copied_link_reopens_the_same_view(demo_store):
+    at = _open()
+    at.multiselect(key="wards").set_value(["High Street"])
+    at.selectbox(key="ptype").set_value("financial")
+    _goto(at)
+    at.selectbox(key="period").set_value("2019/20")
+    _goto(at)
+    link = dict(at.query_params)
+    again = _open(**link)
+    assert _showing(again) == _showing(at) == "**Showing:** High Street, Financial year (Apr-Mar) 2019/20"
+    assert [(m.label, m.value, m.proto.delta) for m in again.metric] == [(m.label, m.value, m.proto.delta) for m in at.metric]
+
+
+def test_url_period_type_is_its_label(demo_store):
+    # Streamlit writes the displayed label into the link, so links carry "Calendar year";
+    # anything else is ignored and the page keeps the assessment's periods.
+    assert _open(ptype="Calendar year", period="2019").selectbox(key="ptype").value == "calendar"
+    assert _open(ptype="calendar", period="2019").selectbox(key="ptype").value == "published"
+
+
+def test_task_force_preset(crimes, ward_codes):
+    at = _open()
+    _preset(at, "Task force focus area").click()
+    _goto(at)
+    assert at.multiselect(key="wards").value == TASK_FORCE
+    assert _metric(at, "Recorded crime")[0] == _count(crimes, "2020-01-01", "2020-12-01", [ward_codes[n] for n in TASK_FORCE])
+    _preset(at, "Whole borough").click()
+    _goto(at)
+    assert at.multiselect(key="wards").value == []
+    assert _metric(at, "Recorded crime")[0] == "15,201"
+
+
+def test_financial_year_changes_the_domestic_abuse_headline(crimes):
+    at = _open("domestic_abuse.py")
+    at.selectbox(key="ptype").set_value("financial")
+    _goto(at)
+    at.selectbox(key="period").set_value("2019/20")
+    _goto(at)
+    expected = _count(crimes, "2019-04-01", "2020-03-01", domestic_abuse=True)
+    assert expected != "2,888"
+    value, delta = _metric(at, "DA crimes")
+    assert value == expected
+    assert delta.endswith(" on 2018/19")
+    assert _showing(at) == "**Showing:** Whole borough, Financial year (Apr-Mar) 2019/20"
+
+
+def test_youth_figures_missing_for_a_year_are_not_zero(demo_store):
+    # "Financial year" opens on 2020/21, a year Kent Youth Justice had not yet published:
+    # the page says so and shows the latest published year instead of a fall to zero.
+    at = _open("children_young_people.py", ptype=ui.KIND_LABELS["financial"], period="2020/21")
+    assert _metric(at, "Youth offences")[0] == "87"
+    assert any("available to 2019/20" in i.value for i in at.info)
+
+
+def test_no_change_against_a_period_before_the_data(demo_store):
+    # 2014/15 holds only Jan-Mar 2015 (the data starts in January 2015): a change against it means
+    # nothing, so 2015/16 is not offered and the oldest financial year is 2016/17.
+    at = _open("police_data.py", ptype=ui.KIND_LABELS["financial"])
+    assert "2015/16" not in at.selectbox(key="period").options
+    assert at.selectbox(key="period").options[-1] == "2016/17"
