@@ -8,9 +8,7 @@ PRIORITY_NAMES = {"soc": "Serious and organised crime", "children_young_people":
                   "domestic_abuse": "Domestic abuse", "substance_misuse": "Substance misuse",
                   "mental_health": "Mental health"}
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("Action plans", bundle, view, "What has each priority's action plan delivered, and what is on hold or postponed?")
+bundle, view = ui.page("Action plans", "What has each priority's action plan delivered, and what is on hold or postponed?")
 
 left, right = st.columns(2)
 with left:

@@ -8,11 +8,9 @@ from smp_dash.figures import CAL_2020, YOUTH_2019
 COLOUR = charts.PRIORITY_COLOURS["children_young_people"]
 SOURCE = "Kent Youth Justice"
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("Keeping children and young people safe", bundle, view,
-          "Is youth offending falling, who offends, and where do young people gather? "
-          "Delivered through the District Contextual Safeguarding Meeting.")
+bundle, view = ui.page("Keeping children and young people safe",
+                       "Is youth offending falling, who offends, and where do young people gather? "
+                       "Delivered through the District Contextual Safeguarding Meeting.")
 
 yp = view.pick(YOUTH_2019)
 youth = m.youth_summary(bundle.indicators, yp)

@@ -8,11 +8,9 @@ from smp_dash.figures import ASSESS_2020, CAL_2020
 COLOUR = charts.PRIORITY_COLOURS["asb_community_protection"]
 REQUESTS = "Community Protection Team service requests"
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("ASB and community protection", bundle, view,
-          "How did anti-social behaviour and nuisance complaints move through the lockdowns, where is ASB "
-          "concentrated, and how are warnings, notices and penalties used?")
+bundle, view = ui.page("ASB and community protection",
+                       "How did anti-social behaviour and nuisance complaints move through the lockdowns, where is ASB "
+                       "concentrated, and how are warnings, notices and penalties used?")
 
 p = view.pick(ASSESS_2020)
 asb = m.in_wards(bundle.asb, view.wards)

@@ -2,17 +2,15 @@
 
 import streamlit as st
 
-from smp_dash import charts, config, maps, metrics as m, ui
+from smp_dash import charts, config, metrics as m, ui
 from smp_dash.figures import ASSESS_2020, CAL_2020, FY_2020, FY_TO_DATE_2020
 
 COLOUR = charts.PRIORITY_COLOURS["domestic_abuse"]
 SOURCE = "Kent Police recorded crime, domestic-abuse flag"
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("Reducing the harm caused by domestic abuse", bundle, view,
-          "How much domestic abuse is recorded, in which wards, of what kind, and how are partners responding? "
-          "Delivered through the Domestic Abuse Forum.")
+bundle, view = ui.page("Reducing the harm caused by domestic abuse",
+                       "How much domestic abuse is recorded, in which wards, of what kind, and how are partners responding? "
+                       "Delivered through the Domestic Abuse Forum.")
 
 crimes = m.in_wards(bundle.crimes, view.wards)
 da = crimes[crimes["domestic_abuse"]]

@@ -7,11 +7,9 @@ from smp_dash.figures import CAL_2020
 
 COLOUR = charts.PRIORITY_COLOURS["mental_health"]
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("Safeguarding people whose mental health makes them vulnerable", bundle, view,
-          "Is the use of section 136 falling, how is demand on mental health services moving, and how often is mental "
-          "health behind the partnership's most complex cases?")
+bundle, view = ui.page("Safeguarding people whose mental health makes them vulnerable",
+                       "Is the use of section 136 falling, how is demand on mental health services moving, and how often is mental "
+                       "health behind the partnership's most complex cases?")
 st.caption("Borough-wide health and partnership figures: the ward filter does not apply on this page.")
 
 p = view.pick(CAL_2020)

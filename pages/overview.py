@@ -5,11 +5,9 @@ import streamlit as st
 from smp_dash import charts, metrics as m, ui
 from smp_dash.figures import ASSESS_2020, CAL_2020, FY_TO_DATE_2020
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("Safer Maidstone Partnership: Strategic Assessment 2020-21, live", bundle, view,
-          "Where does the borough stand on each priority, what changed on the previous period, and where should "
-          "partners look first?")
+bundle, view = ui.page("Safer Maidstone Partnership: Strategic Assessment 2020-21, live",
+                       "Where does the borough stand on each priority, what changed on the previous period, and where should "
+                       "partners look first?")
 
 crimes = m.in_wards(bundle.crimes, view.wards)
 needles = m.in_wards(bundle.needles, view.wards)

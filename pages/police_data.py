@@ -8,11 +8,9 @@ from smp_dash.figures import ASSESS_2020, CAL_2020
 COLOUR = charts.PRIORITY_COLOURS["police_data"]
 SOURCE = "Kent Police recorded crime"
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("Police data", bundle, view,
-          "How has recorded crime changed over six years, how does Maidstone compare with the rest of Kent, which crime "
-          "types moved, and what does hate crime look like?")
+bundle, view = ui.page("Police data",
+                       "How has recorded crime changed over six years, how does Maidstone compare with the rest of Kent, which crime "
+                       "types moved, and what does hate crime look like?")
 
 crimes = m.in_wards(bundle.crimes, view.wards)
 p = view.pick(CAL_2020)

@@ -8,11 +8,9 @@ from smp_dash.figures import CAL_2020
 COLOUR = charts.PRIORITY_COLOURS["soc"]
 SOURCE = "Kent Police recorded crime"
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("Protecting our communities against serious and organised crime", bundle, view,
-          "Is violent crime rising, where does the night-time economy drive it, and what have operations achieved? "
-          "Delivered through the Serious and Organised Crime Panel.")
+bundle, view = ui.page("Protecting our communities against serious and organised crime",
+                       "Is violent crime rising, where does the night-time economy drive it, and what have operations achieved? "
+                       "Delivered through the Serious and Organised Crime Panel.")
 
 crimes = m.in_wards(bundle.crimes, view.wards)
 p = view.pick(CAL_2020)

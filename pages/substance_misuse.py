@@ -7,11 +7,9 @@ from smp_dash.figures import ASSESS_2020, CAL_2020
 
 COLOUR = charts.PRIORITY_COLOURS["substance_misuse"]
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("Reducing the impact of substance misuse on our community", bundle, view,
-          "Are drug offences and discarded needles rising, where are needles found, and what is being done? "
-          "Delivered through the Community Protection Team and Licensing.")
+bundle, view = ui.page("Reducing the impact of substance misuse on our community",
+                       "Are drug offences and discarded needles rising, where are needles found, and what is being done? "
+                       "Delivered through the Community Protection Team and Licensing.")
 
 crimes = m.in_wards(bundle.crimes, view.wards)
 drugs = crimes[crimes["crime_type"] == "Drugs"]

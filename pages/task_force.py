@@ -7,11 +7,9 @@ from smp_dash.figures import ASSESS_2020
 
 COLOUR = charts.PRIORITY_COLOURS["task_force"]
 
-bundle = ui.data()
-view = ui.filters(bundle)
-ui.header("The Maidstone Task Force: Shepway North and Shepway South", bundle, view,
-          "How do the task force's focus wards compare with the rest of the borough on domestic abuse, ASB, drugs and "
-          "needle finds, per resident and over time? Launched September 2020.")
+bundle, view = ui.page("The Maidstone Task Force: Shepway North and Shepway South",
+                       "How do the task force's focus wards compare with the rest of the borough on domestic abuse, ASB, drugs and "
+                       "needle finds, per resident and over time? Launched September 2020.")
 st.caption("This page always compares the task force focus area with the rest of the borough; the ward filter does not apply.")
 
 p = view.pick(ASSESS_2020)

@@ -8,7 +8,7 @@ value and the rule it broke. Partner CSV templates are the contract's header row
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd

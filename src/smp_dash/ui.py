@@ -249,6 +249,14 @@ def _figure(smp_builder: str, /, *args, **kwargs):
     return getattr(importlib.import_module(module), attribute)(*args, **kwargs)
 
 
+def page(title: str, question: str) -> tuple[Bundle, Filter]:
+    """Open a page: the shared data, the shared filter, and the header. Every page starts here."""
+    bundle = data()
+    view = filters(bundle)
+    header(title, bundle, view, question)
+    return bundle, view
+
+
 def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     """Page title, the question it answers, the demonstration notice and the filter in words."""
     st.title(title)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from smp_dash import geo
 from smp_dash.demo import calibration as cal
-from smp_dash.demo._alloc import MONTHS, apportion, apportion_pinned, monthly, split
+from smp_dash.demo._alloc import apportion, apportion_pinned, monthly, split
 from smp_dash.demo._places import NEEDLE_PLACES
 from smp_dash.demo.crime import FLAT, SUMMER, _by_year, _pick_points, _weights
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from smp_dash.demo import calibration as cal
-from smp_dash.demo._alloc import MONTHS, apportion, apportion_pinned, monthly
+from smp_dash.demo._alloc import apportion, apportion_pinned, monthly
 
 #: Month-of-year weights (January first).
 SUMMER = (0.93, 0.88, 0.97, 0.98, 1.05, 1.06, 1.10, 1.07, 1.00, 1.00, 0.96, 1.00)
