@@ -29,6 +29,10 @@ PAGES = {
     "Action plans": [
         st.Page("pages/action_plans.py", title="Action plans", icon=":material/checklist:"),
     ],
+    "Analysis": [
+        st.Page("pages/morile.py", title="MoRiLE priorities", icon=":material/balance:"),
+        st.Page("pages/scenarios.py", title="Scenarios", icon=":material/trending_up:"),
+    ],
 }
 
 st.navigation(PAGES, position="sidebar").run()
