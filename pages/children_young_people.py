@@ -39,10 +39,9 @@ ap = view.pick(CAL_2020)
 st.subheader("Youth-related ASB reported to the council")
 requests = m.in_wards(bundle.requests, view.wards)
 trend = m.monthly(requests[requests["subcategory"] == "Youths gathering"], bundle.first_month, bundle.last_month)
-ui.chart(ui.cached(charts.monthly_trend, trend, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
-                              colour=COLOUR, highlight=(ap.start, ap.end)),
-         trend, key="youth_asb", source="Community Protection Team service requests", view=view,
-         period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
+ui.monthly_chart(trend, view, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
+                colour=COLOUR, highlight=(ap.start, ap.end), key="youth_asb", source="Community Protection Team service requests",
+                period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
          caveat="A complaint about young people gathering is not evidence of a gang; see the assessment's definitions.")
 
 st.subheader("Action plan")

@@ -19,9 +19,9 @@ police = m.compare(asb, "month", p, weight="n").iloc[0]
 council = m.compare(requests[requests["category"] == "ASB"], "month", p, weight="n").iloc[0]
 c = st.columns(2)
 with c[0]:
-    ui.metric(f"Police-recorded ASB, {p.label}", int(police["current"]), f"{m.format_pct(police['pct_change'])} on {p.previous().label}")
+    ui.change_metric(f"Police-recorded ASB, {p.label}", police["current"], police["previous"], p.previous().label)
 with c[1]:
-    ui.metric(f"ASB complaints to the council, {p.label}", int(council["current"]), f"{m.format_pct(council['pct_change'])}")
+    ui.change_metric(f"ASB complaints to the council, {p.label}", council["current"], council["previous"], p.previous().label)
 for name, frame, source in (("Police-recorded ASB", asb, "police.uk anti-social behaviour"),
                             ("Council ASB complaints", requests[requests["category"] == "ASB"], REQUESTS)):
     now, before = m.monthly(frame, p.start, p.end), m.monthly(frame, p.previous().start, p.previous().end)
@@ -30,6 +30,7 @@ for name, frame, source in (("Police-recorded ASB", asb, "police.uk anti-social 
              now.assign(previous=before["value"].to_numpy()), key=f"overlay_{name[:6]}", source=source,
              period=f"{p.label} and {p.previous().label}", view=view)
 by_category = m.compare(requests, "month", p, by="category", weight="n")
+by_category["label"] = m.change_labels(by_category)
 ui.chart(ui.cached(charts.change_bars, by_category, category="category", current="current", previous="previous", colour=COLOUR,
                             title=f"Service requests by category, {p.label} against {p.previous().label}"),
          by_category, key="categories", source=REQUESTS, period=f"{p.label} and {p.previous().label}", view=view)
@@ -43,6 +44,8 @@ ui.chart(ui.cached(charts.period_overlay, now, before, title=f"{category} reques
 st.subheader(f"Where: police-recorded ASB by ward, {p.label}")
 table = ui.cached(m.ward_table, bundle.asb, p, bundle.wards, bundle.population)
 ui.ward_map_section(bundle, view, table, key="asb", colour=COLOUR, caption=f"ASB incidents by ward, {p.label} against {p.previous().label}.")
+ui.funnel_chart(table, key="asb_funnel", colour=COLOUR, view=view, period=p.label,
+                title=f"ASB incidents per 1,000 residents by ward against the borough rate, {p.label}")
 
 year = view.pick(CAL_2020).end.year
 st.subheader(f"Warnings, notices and penalties, {year}")

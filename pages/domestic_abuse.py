@@ -19,7 +19,7 @@ head = m.da_headline(crimes, p)
 st.subheader(f"Recorded domestic abuse, {p.long_label}")
 c = st.columns(4)
 with c[0]:
-    ui.metric("DA crimes", head["current"], f"{m.format_pct(head['pct_change'], 1)} on {p.previous().label}")
+    ui.change_metric("DA crimes", head["current"], head["previous"], p.previous().label, decimals=1)
 with c[1]:
     ui.metric("Share of all crime", m.format_pct(head["share_of_crime"], signed=False))
 with c[2]:
@@ -28,15 +28,15 @@ with c[3]:
     ui.metric("Violence against the person", m.format_pct(head["vap_share"], signed=False), help="share of DA crimes")
 
 trend = m.monthly(da, bundle.first_month, bundle.last_month)
-ui.chart(ui.cached(charts.monthly_trend, trend, title=f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)",
-                              colour=COLOUR, highlight=(p.start, p.end)),
-         trend, key="da_trend", source=SOURCE, period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
-         caveat=ui.POLICE_CAVEAT, view=view)
+ui.monthly_chart(trend, view, title=f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)", colour=COLOUR,
+                highlight=(p.start, p.end), key="da_trend", source=SOURCE, caveat=ui.POLICE_CAVEAT,
+                period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}")
 types = m.compare(da.assign(da_class=m.da_class(da)), "month", p, by="da_class", weight="n")
-types["label"] = types["pct_change"].map(lambda v: m.format_pct(v, 1))
+types["label"] = m.change_labels(types, decimals=1)
 ui.chart(ui.cached(charts.change_bars, types, category="da_class", current="current", previous="previous",
                             title=f"Domestic abuse by type, {p.label} against {p.previous().label}", colour=COLOUR),
-         types, key="da_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view)
+         types, key="da_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view,
+         caveat=m.SIGNIFICANCE_NOTE)
 
 wp = view.pick(FY_TO_DATE_2020)
 st.subheader(f"Where: domestic abuse by ward, {wp.label}")
@@ -45,6 +45,8 @@ table = ui.cached(m.ward_table, bundle.crimes[bundle.crimes["domestic_abuse"]], 
 ui.ward_map_section(bundle, view, table, key="da", colour=COLOUR,
                     caption=f"Domestic abuse crimes by ward, {wp.label} against {wp.previous().label}.")
 ui.ward_top_table(table, key="da_wards", view=view, period=wp.label, n=10)
+ui.funnel_chart(table, key="da_funnel", colour=COLOUR, view=view, period=wp.label,
+                title=f"Domestic abuse per 1,000 residents by ward against the borough rate, {wp.label}")
 
 mp, sp = view.pick(ASSESS_2020), view.pick(FY_2020)
 st.subheader("MARAC and sanctuary")

@@ -16,8 +16,8 @@ heads = m.overview_headlines(crimes, asb, needles, view.pick(CAL_2020), view.pic
 cols = st.columns(len(heads))
 for col, head in zip(cols, heads):
     with col:
-        ui.metric(head["label"], head["current"], f"{m.format_pct(head['pct_change'])} ({head['change']:+,})",
-                  help=f"{head['period']} against {head['previous_period']}")
+        ui.change_metric(head["label"], head["current"], head["previous"], head["previous_period"],
+                         help=f"{head['period']} against {head['previous_period']}.")
 
 st.subheader("Trend per priority")
 trends = m.priority_trends(crimes, asb, m.in_wards(bundle.requests, view.wards), bundle.indicators,

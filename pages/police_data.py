@@ -17,7 +17,7 @@ p = view.pick(CAL_2020)
 total = m.compare(crimes, "month", p, weight="n").iloc[0]
 c = st.columns(2)
 with c[0]:
-    ui.metric(f"Recorded crime, {p.label}", int(total["current"]), f"{m.format_pct(total['pct_change'])} on {p.previous().label} ({int(total['previous']):,})")
+    ui.change_metric(f"Recorded crime, {p.label}", total["current"], total["previous"], p.previous().label)
 kent = m.district_table(bundle.indicators, "recorded_crime_district", p.end.year) if p.kind == "calendar" else None
 with c[1]:
     if kent is not None and len(kent):
@@ -27,9 +27,11 @@ ui.chart(ui.cached(charts.yearly_bars, years, x="label", y="value", title=f"Reco
          years, key="six_years", source=SOURCE, period=f"{years['label'].iloc[0]} to {years['label'].iloc[-1]}",
          caveat=ui.POLICE_CAVEAT, view=view)
 types = m.compare(crimes, "month", p, by="offence_subgroup", weight="n")
+types["label"] = m.change_labels(types)
 ui.chart(ui.cached(charts.change_bars, types, category="offence_subgroup", current="current", previous="previous", colour=COLOUR,
                             title=f"Change by crime type, {p.label} against {p.previous().label}"),
-         types, key="crime_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view)
+         types, key="crime_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view,
+         caveat=m.SIGNIFICANCE_NOTE)
 
 if kent is not None and len(kent):
     st.subheader(f"Kent districts, {p.label}")
@@ -44,7 +46,7 @@ hp = view.pick(ASSESS_2020)
 st.subheader(f"Hate crime, {hp.long_label}")
 hate = crimes[crimes["hate_strand"].notna()]
 hate_total = m.compare(hate, "month", hp, weight="n").iloc[0]
-ui.metric("Hate crimes", int(hate_total["current"]), f"{int(hate_total['change']):+} on {hp.previous().label} ({int(hate_total['previous'])})")
+ui.change_metric("Hate crimes", hate_total["current"], hate_total["previous"], hp.previous().label)
 strands = m.share_table(hate, hp, "hate_strand")
 ui.chart(ui.cached(charts.donut, strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"),
          strands, key="hate_strands", source=SOURCE + " (hate crime flag)", period=hp.label, view=view,

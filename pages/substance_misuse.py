@@ -18,7 +18,7 @@ row = m.compare(drugs, "month", p, weight="n").iloc[0]
 st.subheader(f"Drug offences, {p.long_label}")
 c = st.columns(3)
 with c[0]:
-    ui.metric("Drug offences", int(row["current"]), f"{m.format_pct(row['pct_change'])} ({int(row['change']):+,}) on {p.previous().label}")
+    ui.change_metric("Drug offences", row["current"], row["previous"], p.previous().label)
 with c[1]:
     kent = m.district_table(bundle.indicators, "drug_offences_district", p.end.year) if p.kind == "calendar" else None
     if kent is not None and len(kent):
@@ -41,18 +41,19 @@ needles = m.in_wards(bundle.needles, view.wards)
 change = m.needle_change(needles, np_, include_bulk=bulk).iloc[0]
 k = st.columns(3)
 with k[0]:
-    ui.metric("Needles found", int(change["current"]), f"{m.format_pct(change['pct_change'])} on {np_.previous().label}")
+    ui.change_metric("Needles found", change["current"], change["previous"], np_.previous().label,
+                     help="Needles, not finds: one find can hold many needles, so the test is a rough guide.")
 with k[1]:
     ui.metric("Previous period", int(change["previous"]))
 with k[2]:
     ui.metric("Bulk incidents", int(m.in_period(needles, "found", np_)["bulk_incident"].sum()),
               help="single finds of bagged needles, flagged as outliers")
 monthly = m.needle_monthly(needles, bundle.first_month, bundle.last_month, include_bulk=bulk)
-ui.chart(ui.cached(charts.monthly_trend, monthly, title=f"Needles found by month ({'including' if bulk else 'excluding'} bulk incidents)",
-                              colour=COLOUR, highlight=(np_.start, np_.end), outliers="bulk" if bulk else None),
-         monthly, key="needles_monthly", source="Maidstone Borough Council waste team needle log, including needle bins",
-         period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}", view=view,
-         caveat="" if bulk else "Excluded: bulk incidents (finds of bagged, unused needles).")
+ui.monthly_chart(monthly, view, title=f"Needles found by month ({'including' if bulk else 'excluding'} bulk incidents)",
+                colour=COLOUR, highlight=(np_.start, np_.end), extra_flags=monthly["bulk"] if bulk else None,
+                key="needles_monthly", source="Maidstone Borough Council waste team needle log, including needle bins",
+                period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
+                caveat="Bulk incidents are flagged." if bulk else "Excluded: bulk incidents (finds of bagged, unused needles).")
 table = ui.cached(m.ward_table, m.without_bulk(bundle.needles, bulk), np_, bundle.wards, bundle.population, date="found", weight="needles")
 points = m.needle_points(m.in_wards(bundle.needles, view.wards), np_, include_bulk=bulk)
 ui.ward_map_section(bundle, view, table, key="needles", colour=COLOUR, points=points,

@@ -34,7 +34,8 @@ ui.chart(ui.cached(charts.bars, table, x="measure", y="rate", series="area", tit
 name = st.selectbox("Measure over time", list(measures), key="tf_measure", bind="query-params")
 frame, date, weight = measures[name]
 trend = m.focus_trend(frame, area, bundle.first_month, bundle.last_month, date=date, weight=weight, population=bundle.population)
-ui.chart(ui.cached(charts.monthly_trend, trend, series="area", y="rate", title=f"{name} per 1,000 residents by month: focus area and the rest",
-                              colour=COLOUR, y_title="per 1,000 residents", highlight=(p.start, p.end)),
-         trend, key="focus_trend", source="Kent Police; MBC", period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
-         caveat="The task force began in September 2020: too soon to judge its impact.", view=view)
+ui.monthly_chart(trend, view, series="area", y="rate", colour=COLOUR,
+                title=f"{name} per 1,000 residents by month: focus area and the rest", y_title="per 1,000 residents",
+                highlight=(p.start, p.end), key="focus_trend", source="Kent Police; MBC",
+                period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
+                caveat="The task force began in September 2020: too soon to judge its impact.")

@@ -672,3 +672,40 @@ def _rgba(colour: str, alpha: float) -> str:
     # No spaces and 0-255 channels: plotly.js 4 rejects rgb() strings written otherwise.
     r, g, b = _rgb(colour)
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def funnel(wards: pd.DataFrame, limits: pd.DataFrame, *, rate: float, title: str, colour: str,
+           x_title: str = "Residents", y_title: str = "per 1,000 residents", height: int = 420) -> go.Figure:
+    """A funnel plot: each ward's rate against its population, with 95% and 99.8% limits.
+
+    Parameters
+    ----------
+    wards : DataFrame
+        ward_name, population, rate, current and position (from ``significance.ward_funnel``).
+    limits : DataFrame
+        denominator and lower_/upper_ 95 and 99.8 columns (``significance.funnel_limits``).
+    rate : float
+        The borough rate, drawn as the centre line.
+    """
+    if _is_empty(wards):
+        return _empty("funnel", title, height)
+    _require(wards, "funnel", "ward_name", "population", "rate", "current", "position")
+    fig = _base("funnel", title, height)
+    for level, dash in (("99.8", "dash"), ("95", "dot")):
+        for side in ("upper", "lower"):
+            fig.add_trace(go.Scatter(x=limits["denominator"], y=limits[f"{side}_{level}"], mode="lines",
+                                     name=f"{level}% limits", legendgroup=level, showlegend=side == "upper",
+                                     line=dict(color=_MUTED, width=1.2, dash=dash, shape="hv"), hoverinfo="skip"))
+    fig.add_hline(y=rate, line=dict(color=colour, width=1.5), layer="below")
+    outside = wards["position"] != "within limits"
+    for mask, name, fill in ((~outside, "Within limits", _tint(colour, 0.45)), (outside, "Outside a limit", colour)):
+        rows = wards[mask]
+        fig.add_trace(go.Scatter(
+            x=rows["population"], y=rows["rate"], mode="markers", name=name,
+            marker=dict(size=10, color=fill, line=dict(width=1, color="white")),
+            customdata=np.column_stack([rows["ward_name"], rows["current"], rows["position"]]) if len(rows) else None,
+            hovertemplate="<b>%{customdata[0]}</b><br>%{y:.1f} per 1,000 (%{customdata[1]:,} from %{x:,} residents)"
+                          "<br>%{customdata[2]}<extra></extra>"))
+    fig.update_xaxes(title_text=x_title, tickformat=",")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    return fig

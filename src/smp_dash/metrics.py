@@ -477,3 +477,20 @@ def needle_points(needles: pd.DataFrame, period: Period, include_bulk: bool = Tr
 def without_bulk(needles: pd.DataFrame, include_bulk: bool) -> pd.DataFrame:
     """``needles`` as they are, or without bulk incidents when ``include_bulk`` is False."""
     return needles if include_bulk else needles[~needles["bulk_incident"].astype(bool)]
+
+
+SIGNIFICANCE_NOTE = ("* beyond chance (exact Poisson test, 5%); changes without a mark are within chance; "
+                     "'small numbers' are too few to judge.")
+
+
+def change_labels(table: pd.DataFrame, decimals: int = 0) -> pd.Series:
+    """Each row's % change marked by what chance could explain: "+21% *", "-5%", "+50% (small numbers)"."""
+    from smp_dash.significance import poisson_change
+
+    def label(current, previous, pct):
+        test = poisson_change(current, previous)
+        mark = " (small numbers)" if test.small_numbers else " *" if test.significant else ""
+        return format_pct(pct, decimals) + mark
+
+    return pd.Series([label(c, p, v) for c, p, v in zip(table["current"], table["previous"], table["pct_change"])],
+                     index=table.index, name="label")

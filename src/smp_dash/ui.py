@@ -16,10 +16,11 @@ import importlib
 from dataclasses import dataclass, field
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from smp_dash import config, geo, metrics, periods, schema, store
+from smp_dash import charts, config, geo, metrics, outliers, periods, schema, significance, store
 from smp_dash.periods import Period
 
 PUBLISHED = "published"
@@ -78,6 +79,7 @@ class Filter:
     names: tuple[str, ...]
     kind: str
     period: Period | None
+    exclude_outliers: bool = False
 
     def pick(self, native: Period) -> Period:
         """The period to show for a figure the assessment reports for ``native``."""
@@ -215,8 +217,13 @@ def filters(bundle: Bundle) -> Filter:
         label = side.selectbox("Period", labels, key="period", bind="query-params", on_change=_remember, args=("period",))
         _remember_value("period", label)
         period = options[labels.index(label)] if label in labels else options[0]
+    _restore("outliers", lambda v: isinstance(v, bool))
+    exclude = side.toggle("Exclude flagged months", key="outliers", bind="query-params", on_change=_remember,
+                          args=("outliers",), help=f"Outliers are flagged on every monthly chart: {outliers.RULE}. "
+                          "Turn this on to replace them by the median of the months before them.")
+    _remember_value("outliers", exclude)
     codes = bundle.ward_codes
-    return Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period)
+    return Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude)
 
 
 def _remember_value(key: str, value) -> None:
@@ -276,23 +283,52 @@ def footnote(source: str, period: str, caveat: str = "") -> None:
     st.caption(text)
 
 
-def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, caveat: str = "", view: Filter | None = None) -> None:
+def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, caveat: str = "", view: Filter | None = None,
+          exclusions: str = "") -> None:
     """A plotly chart, its footnote and a CSV download of the data behind it."""
     st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
     left, right = st.columns([4, 1])
     with left:
         footnote(source, period, caveat)
     with right:
-        download(table, key=key, view=view, period=period)
+        download(table, key=key, view=view, period=period, exclusions=exclusions)
 
 
-def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str) -> None:
+def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
+                  period: str, caveat: str = "", series: str | None = None, highlight=None, y: str = "value",
+                  y_title: str = "Count", extra_flags: pd.Series | None = None) -> None:
+    """A monthly trend with outliers flagged by the robust rule (and ``extra_flags``, e.g. bulk
+    needle finds), shown with or without them as the shared filter says.
+
+    The rule judges the counts in ``value`` (its Poisson floor needs counts) even when the
+    chart draws another column ``y``, such as a rate.
+    """
+    flags = outliers.flag_series(frame, series=series)
+    if extra_flags is not None:
+        flags = flags | extra_flags.reindex(frame.index, fill_value=False).astype(bool)
+    flagged = frame.loc[flags, "month"].dt.strftime("%b %Y").tolist()
+    shown, note, excluded = frame.assign(outlier=flags), "", ""
+    if flagged:
+        note = f"Flagged outliers ({outliers.RULE}): {', '.join(flagged)}."
+    if view.exclude_outliers and flagged:
+        shown = outliers.without(frame, flags, y=y).assign(outlier=False)
+        excluded = f"flagged months replaced by the median of the {outliers.WINDOW} months before: {', '.join(flagged)}"
+        note = f"Excluded: {excluded}."
+    fig = cached(charts.monthly_trend, shown, series=series, y=y, title=title, colour=colour,
+                 highlight=highlight, outliers="outlier", y_title=y_title)
+    chart(fig, shown, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, note) if t),
+          view=view, exclusions=excluded)
+
+
+
+def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str, exclusions: str = "") -> None:
     """A "download data (CSV)" button; the file records the filter and period it came from."""
     from smp_dash import exports
 
     described = view.describe() if view else ""
     # A callable: the CSV is made only when someone clicks, not on every rerun.
-    st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=described, period=period),
+    st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=described, period=period,
+                                                           exclusions=exclusions),
                        file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore",
                        icon=":material/download:", width="stretch")
 
@@ -301,6 +337,23 @@ def metric(label: str, value, delta: str | None = None, *, help: str | None = No
     """A headline figure with its change (coloured only when the caller says the change is real)."""
     text = f"{value:,}" if isinstance(value, int) else value
     st.metric(label, text, delta=delta, delta_color=delta_color, help=help)
+
+
+def change_metric(label: str, current: float, previous: float, against: str, *, decimals: int = 0,
+                  help: str | None = None) -> None:
+    """A count with its change on the previous period and whether chance could explain it.
+
+    Changes beyond chance (exact Poisson test, 5%) are coloured (a rise red, a fall green);
+    changes within chance are grey; small numbers are labelled, never coloured.
+    """
+    test = significance.poisson_change(current, previous)
+    text = metrics.change_text(current, previous, against, decimals)
+    short = "small numbers" if test.small_numbers else "beyond chance" if test.significant else "within chance"
+    # The delta stays short enough for a narrow column; the counts behind it go in the help.
+    delta = f"{metrics.format_pct(metrics.pct_change(current, previous), decimals)} · {short}" if text else None
+    detail = f"{text} ({number(previous)} then). Change {test.verdict}; exact Poisson test." if text else None
+    metric(label, number(current), delta, delta_color="inverse" if test.significant else "off",
+           help=" ".join(t for t in (help, detail) if t))
 
 
 def actions_table(bundle: Bundle, priority: str) -> None:
@@ -362,6 +415,21 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
                                           measure=measure), MEASURES[measure])
     ward_map(deck, key=key, legend_html=legend, caption=caption + " Rates use approximate ward populations."
              if measure == "rate" else caption)
+
+
+def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, period: str, title: str) -> None:
+    """Ward rates against the borough rate with 95% and 99.8% limits (from ``metrics.ward_table``)."""
+    wards, rate = significance.ward_funnel(table)
+    if wards.empty:
+        st.info("A funnel plot needs ward populations.")
+        return
+    limits = significance.funnel_limits(np.linspace(wards["population"].min() * 0.9, wards["population"].max() * 1.05, 120), rate)
+    fig = cached(charts.funnel, wards, limits, rate=rate, title=title, colour=colour)
+    above = wards.loc[wards["position"].str.startswith("above"), "ward_name"].tolist()
+    chart(fig, wards[["ward_name", "current", "population", "rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "position"]],
+          key=key, source="ward counts and approximate ward populations", period=period, view=view,
+          caveat=f"Borough rate {rate:.1f} per 1,000. Wards above the 99.8% limit are very unlikely to differ by chance"
+                 + (f": {', '.join(above)}." if above else "; none this period."))
 
 
 def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10) -> None:

@@ -1,0 +1,88 @@
+"""Exact Poisson tests, intervals and funnel limits against known values."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from smp_dash import significance as s
+
+
+@pytest.mark.parametrize(("current", "previous", "p_value", "verdict"), [
+    (380, 383, 0.9423, "within chance (p = 0.94)"),        # hate crime: -3 is noise
+    (502, 415, 0.00449, "beyond chance (p = 0.004)"),      # drug offences +21%
+    (2888, 2732, 0.03867, "beyond chance (p = 0.04)"),     # recorded DA +5.7%
+    (115, 143, 0.0926, "within chance (p = 0.09)"),        # section 136 -20% is not beyond chance
+    (10, 10, 1.0, "within chance (p = 1.00)"),
+])
+def test_poisson_change_known_values(current, previous, p_value, verdict):
+    got = s.poisson_change(current, previous)
+    assert got.p_value == pytest.approx(p_value, abs=5e-4)
+    assert got.verdict == verdict
+
+
+def test_exact_test_matches_the_binomial_by_hand():
+    # 7 against 1: P(X >= 7 | n=8, 1/2) = 9/256, two-sided doubles it.
+    assert s.poisson_change(7, 1).p_value == pytest.approx(2 * 9 / 256)
+
+
+@pytest.mark.parametrize(("current", "previous"), [
+    (3, 1),     # fewer than 5 in a period
+    (12, 6),    # fewer than 20 in both
+    (0, 0),
+])
+def test_small_numbers_are_labelled_not_judged(current, previous):
+    got = s.poisson_change(current, previous)
+    assert got.small_numbers and not got.significant
+    assert got.verdict.startswith("small numbers")
+
+
+def test_exposure_ratio_accounts_for_a_longer_period():
+    # twice the exposure and twice the count: no change in rate
+    assert s.poisson_change(200, 100, exposure_ratio=2).p_value == pytest.approx(1.0, abs=0.01)
+    assert s.poisson_change(200, 100).significant
+
+
+def test_missing_counts_give_no_verdict():
+    got = s.poisson_change(math.nan, 10)
+    assert math.isnan(got.p_value) and not got.significant
+
+
+@pytest.mark.parametrize(("count", "low", "high"), [
+    (0, 0.0, 3.6889),          # Garwood exact limits (standard tables)
+    (10, 4.7954, 18.3904),
+    (100, 81.3640, 121.6268),
+])
+def test_count_ci_exact(count, low, high):
+    got = s.count_ci(count)
+    assert got == pytest.approx((low, high), abs=1e-3)
+
+
+def test_rate_ci_scales_the_count_interval():
+    assert s.rate_ci(10, 2000) == pytest.approx((4.7954 / 2, 18.3904 / 2), abs=1e-3)
+
+
+def test_funnel_limits_narrow_as_population_grows():
+    limits = s.funnel_limits([1000, 5000, 20000], rate=20)
+    width95 = limits["upper_95"] - limits["lower_95"]
+    assert (np.diff(width95) < 0).all()
+    assert (limits["upper_99.8"] >= limits["upper_95"]).all()
+    assert (limits["lower_99.8"] <= limits["lower_95"]).all()
+    # expected 20 at 1,000 residents: the 95% Poisson range is 12 to 29
+    assert limits.loc[0, ["lower_95", "upper_95"]].tolist() == [12.0, 29.0]
+
+
+def test_ward_funnel_flags_a_ward_far_above_the_borough_rate():
+    table = pd.DataFrame({"ward_name": ["A", "B", "C", "D"], "current": [100, 20, 21, 18],
+                          "population": [2000, 2000, 2000, 2000]})
+    wards, rate = s.ward_funnel(table)
+    assert rate == pytest.approx(159 / 8000 * 1000)
+    assert wards.set_index("ward_name")["position"].to_dict() == {
+        "A": "above 99.8% limit", "B": "below 99.8% limit", "C": "below 99.8% limit", "D": "below 99.8% limit"}
+
+
+def test_ward_funnel_skips_wards_without_population():
+    table = pd.DataFrame({"ward_name": ["A", "B"], "current": [5, 5], "population": [1000, np.nan]})
+    wards, _ = s.ward_funnel(table)
+    assert wards["ward_name"].tolist() == ["A"]
