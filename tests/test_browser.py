@@ -39,7 +39,7 @@ PAGE_TIMEOUT_MS = 30_000
 
 #: url_pathname Streamlit derives from each st.Page file name in app.py ("" is the default page).
 PAGES = ["", "serious_organised_crime", "children_young_people", "domestic_abuse", "substance_misuse",
-         "mental_health", "community_protection", "police_data", "task_force", "action_plans"]
+         "mental_health", "community_protection", "police_data", "task_force", "action_plans", "morile", "scenarios"]
 MAP_PAGES = {"domestic_abuse", "substance_misuse", "community_protection", "police_data"}
 
 STREAMLIT_IDLE = """() => {
@@ -262,6 +262,25 @@ def test_ward_filter_changes_the_overview_and_the_url(page, app_url):
     expect(ward_chips(page)).to_have_text(["High Street"])
     expect(metric(page, "Recorded crime")).not_to_have_text(before)
     assert "High Street" in showing(page)
+
+
+def metric_delta(page, label: str) -> str:
+    return (page.locator('[data-testid="stMain"] [data-testid="stMetric"]')
+            .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+            .first.locator('[data-testid="stMetricDelta"]').inner_text())
+
+
+def test_needle_outlier_toggle_switches_between_55_and_minus_37(page, app_url):
+    open_page(page, f"{app_url}/substance_misuse")
+    assert metric(page, "Needles found").inner_text() == "2,511"
+    assert metric_delta(page, "Needles found").startswith("+55%")
+    page.locator('[data-testid="stMain"] [data-testid="stCheckbox"]').filter(has_text="Include bulk incidents").click()
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+        .some(e => e.innerText === '1,011')""", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert metric_delta(page, "Needles found").startswith("-37%")
+    assert "needle_bulk=false" in page.url.lower()
+    page.screenshot(path=str(SCREENSHOTS / "substance_misuse_without_bulk.png"))
 
 
 def _free_port() -> int:

@@ -434,3 +434,24 @@ def test_charts_does_not_import_streamlit():
     names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert not any(name and name.split(".")[0] == "streamlit" for name in names)
+
+
+def test_funnel_draws_limits_centre_line_and_wards_split_by_position():
+    from smp_dash import significance
+
+    table = pd.DataFrame({"ward_name": ["A", "B", "C", "D"], "current": [100, 20, 21, 18],
+                          "population": [2000, 2000, 3000, 1500]})
+    wards, rate = significance.ward_funnel(table)
+    limits = significance.funnel_limits([1000, 2000, 4000], rate)
+    fig = charts.funnel(wards, limits, rate=rate, title="DA per 1,000, 2020", colour="#CC79A7")
+    names = [t.name for t in fig.data]
+    assert names.count("95% limits") == 2 and names.count("99.8% limits") == 2
+    outside = next(t for t in fig.data if t.name == "Outside a limit")
+    assert "A" in list(outside.customdata[:, 0])
+    assert fig.layout.shapes[0].y0 == pytest.approx(rate)       # the borough rate line
+    assert fig.layout.meta["builder"] == "funnel"
+
+
+def test_funnel_without_wards_says_so():
+    fig = charts.funnel(pd.DataFrame(), pd.DataFrame(), rate=1.0, title="x", colour="#CC79A7")
+    assert fig.layout.annotations[0].text == charts.NO_DATA
