@@ -443,7 +443,7 @@ def test_funnel_draws_limits_centre_line_and_wards_split_by_position():
                           "population": [2000, 2000, 3000, 1500]})
     wards, rate = significance.ward_funnel(table)
     limits = significance.funnel_limits([1000, 2000, 4000], rate)
-    fig = charts.funnel(wards, limits, rate=rate, title="DA per 1,000, 2020", colour="#CC79A7")
+    fig = c.funnel(wards, limits, rate=rate, title="DA per 1,000, 2020", colour="#CC79A7")
     names = [t.name for t in fig.data]
     assert names.count("95% limits") == 2 and names.count("99.8% limits") == 2
     outside = next(t for t in fig.data if t.name == "Outside a limit")
@@ -453,5 +453,5 @@ def test_funnel_draws_limits_centre_line_and_wards_split_by_position():
 
 
 def test_funnel_without_wards_says_so():
-    fig = charts.funnel(pd.DataFrame(), pd.DataFrame(), rate=1.0, title="x", colour="#CC79A7")
-    assert fig.layout.annotations[0].text == charts.NO_DATA
+    fig = c.funnel(pd.DataFrame(), pd.DataFrame(), rate=1.0, title="x", colour="#CC79A7")
+    assert fig.layout.annotations[0].text == c.NO_DATA
