@@ -33,6 +33,9 @@ PAGES = {
         st.Page("pages/morile.py", title="MoRiLE priorities", icon=":material/balance:"),
         st.Page("pages/scenarios.py", title="Scenarios", icon=":material/trending_up:"),
     ],
+    "Data": [
+        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+    ],
 }
 
 st.navigation(PAGES, position="sidebar").run()
