@@ -15,8 +15,10 @@ bundle, view = ui.page("ASB and community protection",
 p = view.pick(ASSESS_2020)
 asb = m.in_wards(bundle.asb, view.wards)
 requests = m.in_wards(bundle.requests, view.wards)
-police = m.compare(asb, "month", p, weight="n").iloc[0]
-council = m.compare(requests[requests["category"] == "ASB"], "month", p, weight="n").iloc[0]
+police = m.compare_excluding(asb, p, view.exclude_outliers)
+council = m.compare_excluding(requests[requests["category"] == "ASB"], p, view.exclude_outliers)
+if police["excluded"] or council["excluded"]:
+    st.caption(f"Outlier months replaced by the median of the months before them: {', '.join(dict.fromkeys(police['excluded'] + council['excluded']))}.")
 c = st.columns(2)
 with c[0]:
     ui.change_metric(f"Police-recorded ASB, {p.label}", police["current"], police["previous"], p.previous().label)

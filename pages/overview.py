@@ -12,12 +12,13 @@ bundle, view = ui.page("Safer Maidstone Partnership: Strategic Assessment 2020-2
 crimes = m.in_wards(bundle.crimes, view.wards)
 needles = m.in_wards(bundle.needles, view.wards)
 asb = m.in_wards(bundle.asb, view.wards)
-heads = m.overview_headlines(crimes, asb, needles, view.pick(CAL_2020), view.pick(ASSESS_2020))
+heads = m.overview_headlines(crimes, asb, needles, view.pick(CAL_2020), view.pick(ASSESS_2020), view.exclude_outliers)
 cols = st.columns(len(heads))
 for col, head in zip(cols, heads):
     with col:
+        excluded = f" Excluded outlier months: {', '.join(head['excluded'])}." if head["excluded"] else ""
         ui.change_metric(head["label"], head["current"], head["previous"], head["previous_period"],
-                         help=f"{head['period']} against {head['previous_period']}.")
+                         help=f"{head['period']} against {head['previous_period']}.{excluded}")
 
 st.subheader("Trend per priority")
 trends = m.priority_trends(crimes, asb, m.in_wards(bundle.requests, view.wards), bundle.indicators,

@@ -376,3 +376,12 @@ def test_small_numbers_are_labelled(demo_store):
 def test_ward_funnel_plot_names_wards_above_the_limit(rendered):
     captions = _captions(rendered("domestic_abuse.py"))
     assert "Borough rate" in captions and "above the 99.8% limit" in captions
+
+
+def test_excluding_outliers_recomputes_the_asb_headline(demo_store):
+    # The first lockdown's ASB surge (Apr-Jun 2020) and November 2020 are flagged: without them
+    # the +33% rise on the previous assessment year shrinks to +6%.
+    at = _open("community_protection.py", outliers="true")
+    metric = next(m for m in at.metric if m.label.startswith("Police-recorded ASB"))
+    assert (metric.value, metric.delta) == ("5,196", "+6% · beyond chance")
+    assert "Apr 2020, May 2020, Jun 2020, Nov 2020" in _captions(at)

@@ -420,8 +420,11 @@ def action_status_counts(actions: pd.DataFrame) -> pd.DataFrame:
 
 
 def overview_headlines(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.DataFrame,
-                       crime_period: Period, assessment_period: Period) -> list[dict]:
-    """The overview's headline figures, each with its period and change on the previous one."""
+                       crime_period: Period, assessment_period: Period, exclude_outliers: bool = False) -> list[dict]:
+    """The overview's headline figures, each with its period and change on the previous one.
+
+    With ``exclude_outliers`` flagged months are replaced first (see :func:`compare_excluding`).
+    """
     specs = (
         ("Recorded crime", crimes, "month", "n", crime_period),
         ("Domestic abuse", crimes[crimes["domestic_abuse"].astype(bool)], "month", "n", crime_period),
@@ -432,10 +435,10 @@ def overview_headlines(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
     )
     out = []
     for label, frame, date, weight, period in specs:
-        row = compare(frame, date, period, weight=weight).iloc[0]
+        row = compare_excluding(frame, period, exclude_outliers, date=date, weight=weight)
         out.append({"label": label, "current": int(row["current"]), "previous": int(row["previous"]),
                     "change": int(row["change"]), "pct_change": row["pct_change"], "period": period.label,
-                    "previous_period": period.previous().label})
+                    "previous_period": period.previous().label, "excluded": row["excluded"]})
     return out
 
 
@@ -494,3 +497,30 @@ def change_labels(table: pd.DataFrame, decimals: int = 0) -> pd.Series:
 
     return pd.Series([label(c, p, v) for c, p, v in zip(table["current"], table["previous"], table["pct_change"])],
                      index=table.index, name="label")
+
+
+def compare_excluding(frame: pd.DataFrame, period: Period, exclude_outliers: bool, *, date: str = "month",
+                      weight: str | None = "n", history: int = 24) -> dict:
+    """``compare`` for one measure, optionally with flagged outlier months replaced.
+
+    With ``exclude_outliers`` the monthly series (from ``history`` months before the previous
+    period) is flagged by the robust rule in :mod:`smp_dash.outliers`, flagged months are
+    replaced by the median of the months before them, and the period totals are summed from
+    the result. ``excluded`` lists the months replaced (within either period).
+    """
+    from smp_dash import outliers
+
+    row = compare(frame, date, period, weight=weight).iloc[0]
+    out = {"current": float(row["current"]), "previous": float(row["previous"]), "excluded": []}
+    if exclude_outliers:
+        start = period.previous().start - pd.DateOffset(months=history)
+        series = monthly(frame, start, period.end, date=date, weight=weight)
+        flags = outliers.flag_series(series)
+        cleaned = outliers.without(series, flags)
+        for key, span in (("current", period), ("previous", period.previous())):
+            inside = span.contains(cleaned["month"])
+            out[key] = float(round(cleaned.loc[inside, "value"].sum()))  # a count, medians can be halves
+            out["excluded"] += cleaned.loc[inside & flags, "month"].dt.strftime("%b %Y").tolist()
+    out["change"] = out["current"] - out["previous"]
+    out["pct_change"] = pct_change(out["current"], out["previous"])
+    return out
