@@ -258,10 +258,27 @@ def _figure(smp_builder: str, /, *args, **kwargs):
 
 def page(title: str, question: str) -> tuple[Bundle, Filter]:
     """Open a page: the shared data, the shared filter, and the header. Every page starts here."""
+    _through_app()
     bundle = data()
     view = filters(bundle)
     header(title, bundle, view, question)
     return bundle, view
+
+
+def _through_app() -> None:
+    """Make sure app.py's navigation (and page config) is in force, even for a deep link.
+
+    Streamlit decides once per process whether the app uses the legacy ``pages/`` folder: until
+    some session has run app.py's ``st.navigation``, a link straight to ``/domestic_abuse`` on a
+    freshly started server runs the page alone, with auto-generated navigation and no page
+    config. The first such run switches the legacy mode off and reruns through app.py, which
+    routes to the same page with the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
