@@ -631,6 +631,7 @@ def test_overview_headlines():
         # the crime figures use the crime period, the rest the assessment year (Dec 2019 - Nov 2020)
         "period": ["2020"] * 3 + ["Dec 2019 to Nov 2020"] * 3,
         "previous_period": ["2019"] * 3 + ["Dec 2018 to Nov 2019"] * 3,
+        "excluded": [[]] * 6,    # nothing replaced unless outliers are excluded
     })
     assert_frame_equal(got, want)
     for frame, copy in zip((HEADLINE, asb, needles), before):
@@ -895,3 +896,16 @@ def test_demo_share_table_matches_row_counts(demo_data, crime_cube):
     got = m.share_table(crime_cube, CAL_2020, "crime_type").set_index("crime_type")
     assert got["value"].to_dict() == expected.to_dict()
     assert got["share"].sum() == pytest.approx(100.0)
+
+
+def test_compare_excluding_replaces_a_flagged_month_by_the_trailing_median():
+    # 36 steady months at 100 (Poisson-ish wiggle), then a month of 900 in the current period.
+    months = pd.date_range("2017-12-01", "2020-11-01", freq="MS")
+    values = [100 + (i % 3) for i in range(len(months))]
+    values[-3] = 900                                   # Sep 2020
+    frame = pd.DataFrame({"month": months, "n": values})
+    kept = m.compare_excluding(frame, ASSESS_2020, False)
+    cleaned = m.compare_excluding(frame, ASSESS_2020, True)
+    assert kept["excluded"] == [] and cleaned["excluded"] == ["Sep 2020"]
+    assert kept["current"] - cleaned["current"] == 900 - 101   # replaced by the median of the 24 before
+    assert cleaned["previous"] == kept["previous"]
