@@ -26,22 +26,16 @@ with c[1]:
     ui.change_metric(f"ASB complaints to the council, {p.label}", council["current"], council["previous"], p.previous().label)
 for name, frame, source in (("Police-recorded ASB", asb, "police.uk anti-social behaviour"),
                             ("Council ASB complaints", requests[requests["category"] == "ASB"], REQUESTS)):
-    now, before = m.monthly(frame, p.start, p.end), m.monthly(frame, p.previous().start, p.previous().end)
-    ui.chart(ui.cached(charts.period_overlay, now, before, title=f"{name} by month: {p.label} against {p.previous().label} ({view.area})",
-                                   colour=COLOUR, current_label=p.label, previous_label=p.previous().label),
-             now.assign(previous=before["value"].to_numpy()), key=f"overlay_{name[:6]}", source=source,
-             period=f"{p.label} and {p.previous().label}", view=view)
+    ui.overlay_chart(frame, p, view, key=f"overlay_{name[:6]}", colour=COLOUR, source=source, first=bundle.first_month,
+                     title=f"{name} by month: {p.label} against {p.previous().label} ({view.area})")
 by_category = m.compare(requests, "month", p, by="category", weight="n")
 by_category["label"] = m.change_labels(by_category)
 ui.chart(ui.cached(charts.change_bars, by_category, category="category", current="current", previous="previous", colour=COLOUR,
                             title=f"Service requests by category, {p.label} against {p.previous().label}"),
          by_category, key="categories", source=REQUESTS, period=f"{p.label} and {p.previous().label}", view=view)
 category = st.selectbox("Category by month", sorted(by_category["category"]), key="cp_category", bind="query-params")
-now = m.monthly(requests[requests["category"] == category], p.start, p.end)
-before = m.monthly(requests[requests["category"] == category], p.previous().start, p.previous().end)
-ui.chart(ui.cached(charts.period_overlay, now, before, title=f"{category} requests by month: {p.label} against {p.previous().label}",
-                               colour=COLOUR, current_label=p.label, previous_label=p.previous().label),
-         now.assign(previous=before["value"].to_numpy()), key="category_month", source=REQUESTS, period=p.label, view=view)
+ui.overlay_chart(requests[requests["category"] == category], p, view, key="category_month", colour=COLOUR, source=REQUESTS,
+                 first=bundle.first_month, title=f"{category} requests by month: {p.label} against {p.previous().label}")
 
 st.subheader(f"Where: police-recorded ASB by ward, {p.label}")
 table = ui.cached(m.ward_table, bundle.asb, p, bundle.wards, bundle.population)

@@ -455,3 +455,14 @@ def test_funnel_draws_limits_centre_line_and_wards_split_by_position():
 def test_funnel_without_wards_says_so():
     fig = c.funnel(pd.DataFrame(), pd.DataFrame(), rate=1.0, title="x", colour="#CC79A7")
     assert fig.layout.annotations[0].text == c.NO_DATA
+
+
+def test_period_overlay_rings_flagged_months_once_in_the_legend():
+    months = pd.date_range("2019-12-01", periods=12, freq="MS")
+    cur = pd.DataFrame({"month": months, "value": range(12), "outlier": [False] * 4 + [True, True] + [False] * 6})
+    prev = pd.DataFrame({"month": months - pd.DateOffset(years=1), "value": range(12), "outlier": [True] + [False] * 11})
+    fig = c.period_overlay(cur, prev, title="ASB, Dec 2019 to Nov 2020", colour="#D55E00", current_label="now",
+                           previous_label="before", outliers="outlier")
+    rings = [t for t in fig.data if t.name == "Flagged outlier"]
+    assert [list(t.x) for t in rings] == [["Dec"], ["Apr", "May"]]
+    assert [t.showlegend for t in rings] == [True, False]

@@ -124,7 +124,7 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
 
 
 def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str, colour: str,
-                   current_label: str, previous_label: str, y_title: str = "Count",
+                   current_label: str, previous_label: str, y_title: str = "Count", outliers: str | None = None,
                    height: int = DEFAULT_HEIGHT) -> go.Figure:
     """This period and the one before it on the same month axis (e.g. Dec to Nov).
 
@@ -168,6 +168,17 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
             x=labels[:len(rows)], y=rows["value"], name=name, mode="lines+markers", line=style,
             marker=dict(color=style["color"], size=6), customdata=[f"{m:%b %Y}" for m in rows["month"]],
             hovertemplate=f"%{{customdata}}<br><b>%{{y:{fmt}}}</b><extra>{name}</extra>"))
+    legend = True
+    for rows in (prev, cur):
+        if outliers is not None and outliers in rows and rows[outliers].fillna(False).astype(bool).any():
+            mask = rows[outliers].fillna(False).astype(bool).to_numpy()
+            fig.add_trace(go.Scatter(
+                x=[label for label, hit in zip(labels, mask) if hit], y=rows.loc[mask, "value"], name="Flagged outlier",
+                mode="markers", showlegend=legend,
+                marker=dict(symbol="circle-open", size=14, color=_OUTLIER, line=dict(width=2.5, color=_OUTLIER)),
+                customdata=[f"{m:%b %Y}" for m in rows.loc[mask, "month"]],
+                hovertemplate=f"%{{customdata}}<br><b>%{{y:{fmt}}}</b><br>flagged outlier<extra></extra>"))
+            legend = False
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",")
     return fig

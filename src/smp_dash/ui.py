@@ -356,6 +356,29 @@ def metric(label: str, value, delta: str | None = None, *, help: str | None = No
     st.metric(label, text, delta=delta, delta_color=delta_color, help=help)
 
 
+def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str, title: str, colour: str,
+                  source: str, first: pd.Timestamp) -> None:
+    """This period against the previous one on the same month axis, outliers flagged as on every
+    monthly chart (judged on the whole series from ``first``) and excluded when the filter says."""
+    series = metrics.monthly(frame, first, period.end)
+    flags = outliers.flag_series(series)
+    flagged = series.loc[flags, "month"]
+    shown, note, excluded = series.assign(outlier=flags), "", ""
+    if view.exclude_outliers and flags.any():
+        shown = outliers.without(series, flags).assign(outlier=False)
+    months = lambda p: shown[p.contains(shown["month"])].reset_index(drop=True)
+    now, before = months(period), months(period.previous())
+    inside = flagged[period.contains(flagged) | period.previous().contains(flagged)].dt.strftime("%b %Y").tolist()
+    if inside:
+        note = (f"Excluded: {', '.join(inside)}, replaced by the median of the {outliers.WINDOW} months before."
+                if view.exclude_outliers else f"Flagged outliers ({outliers.RULE}): {', '.join(inside)}.")
+        excluded = ", ".join(inside) if view.exclude_outliers else ""
+    fig = cached(charts.period_overlay, now, before, title=title, colour=colour, current_label=period.label,
+                 previous_label=period.previous().label, outliers="outlier")
+    chart(fig, now.assign(previous=before["value"].reindex(now.index).to_numpy()), key=key, source=source,
+          period=f"{period.label} and {period.previous().label}", caveat=note, view=view, exclusions=excluded)
+
+
 def change_metric(label: str, current: float, previous: float, against: str, *, decimals: int = 0,
                   help: str | None = None) -> None:
     """A count with its change on the previous period and whether chance could explain it.
