@@ -3,8 +3,10 @@
 
 import streamlit as st
 
+# Presentation mode (?present=1 or ?present=true) opens with the sidebar closed for screen-sharing.
+PRESENTING = str(st.query_params.get("present", "")).lower() in ("1", "true")
 st.set_page_config(page_title="SMP Dash · Safer Maidstone Partnership", page_icon=":material/shield:",
-                   layout="wide", initial_sidebar_state="expanded")
+                   layout="wide", initial_sidebar_state="collapsed" if PRESENTING else "expanded")
 
 PAGES = {
     "Overview": [

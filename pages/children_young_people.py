@@ -19,7 +19,7 @@ if yp.kind != "financial" or youth["offences"] != youth["offences"]:
             f"showing {YOUTH_2019.label}.")
     yp = YOUTH_2019
     youth = m.youth_summary(bundle.indicators, yp)
-st.subheader(f"Youth justice, {yp.long_label}")
+ui.section(f"Youth justice, {yp.long_label}")
 st.caption("Borough-wide figures: the ward filter does not apply.")
 c = st.columns(3)
 with c[0]:
@@ -36,7 +36,7 @@ ui.chart(ui.cached(charts.stacked_share, youth["bands"], x="label", y="value", s
          view=view, caveat="Age-band splits are illustrative in the demonstration data; the totals (35 and 39) are published.")
 
 ap = view.pick(CAL_2020)
-st.subheader("Youth-related ASB reported to the council")
+ui.section("Youth-related ASB reported to the council")
 requests = m.in_wards(bundle.requests, view.wards)
 trend = m.monthly(requests[requests["subcategory"] == "Youths gathering"], bundle.first_month, bundle.last_month)
 ui.monthly_chart(trend, view, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
@@ -44,5 +44,5 @@ ui.monthly_chart(trend, view, title=f"Complaints about young people gathering, b
                 period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
          caveat="A complaint about young people gathering is not evidence of a gang; see the assessment's definitions.")
 
-st.subheader("Action plan")
+ui.section("Action plan")
 ui.actions_table(bundle, "children_young_people")

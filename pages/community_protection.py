@@ -37,14 +37,14 @@ category = st.selectbox("Category by month", sorted(by_category["category"]), ke
 ui.overlay_chart(requests[requests["category"] == category], p, view, key="category_month", colour=COLOUR, source=REQUESTS,
                  first=bundle.first_month, title=f"{category} requests by month: {p.label} against {p.previous().label}")
 
-st.subheader(f"Where: police-recorded ASB by ward, {p.label}")
+ui.section(f"Where: police-recorded ASB by ward, {p.label}")
 table = ui.cached(m.ward_table, bundle.asb, p, bundle.wards, bundle.population)
 ui.ward_map_section(bundle, view, table, key="asb", colour=COLOUR, caption=f"ASB incidents by ward, {p.label} against {p.previous().label}.")
 ui.funnel_chart(table, key="asb_funnel", colour=COLOUR, view=view, period=p.label,
                 title=f"ASB incidents per 1,000 residents by ward against the borough rate, {p.label}")
 
 year = view.pick(CAL_2020).end.year
-st.subheader(f"Warnings, notices and penalties, {year}")
+ui.section(f"Warnings, notices and penalties, {year}")
 issued = ui.cached(m.enforcement_table, bundle.enforcement, year)
 cpw = issued[issued["action"] == "CPW"]
 st.markdown(f"{cpw['with_police'].sum()} of {cpw['issued'].sum()} Community Protection Warnings were issued with Kent Police; "
@@ -57,7 +57,7 @@ for col, action in zip(st.columns(2), ("CPW", "CPN")):
                  rows, key=f"enforcement_{action}", source="Community Protection Team", period=str(year), view=view,
                  caveat="Borough-wide.")
 st.markdown("**Unauthorised encampments**")
-st.dataframe(ui.cached(m.encampment_summary, bundle.encampments), hide_index=True, width="stretch",
+ui.data_table(ui.cached(m.encampment_summary, bundle.encampments), hide_index=True, width="stretch",
              column_config={"average_days": st.column_config.NumberColumn("average days in situ", format="%.1f")})
 triggers = m.indicator_value(bundle.indicators, "community_triggers", "2020-01-01")
 st.markdown(f"**Community trigger:** {ui.number(triggers)} case review instigated in 2020.")

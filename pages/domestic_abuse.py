@@ -16,7 +16,7 @@ crimes = m.in_wards(bundle.crimes, view.wards)
 da = crimes[crimes["domestic_abuse"]]
 p = view.pick(CAL_2020)
 head = m.da_headline(crimes, p)
-st.subheader(f"Recorded domestic abuse, {p.long_label}")
+ui.section(f"Recorded domestic abuse, {p.long_label}")
 c = st.columns(4)
 with c[0]:
     ui.change_metric("DA crimes", head["current"], head["previous"], p.previous().label, decimals=1)
@@ -39,7 +39,7 @@ ui.chart(ui.cached(charts.change_bars, types, category="da_class", current="curr
          caveat=m.SIGNIFICANCE_NOTE)
 
 wp = view.pick(FY_TO_DATE_2020)
-st.subheader(f"Where: domestic abuse by ward, {wp.label}")
+ui.section(f"Where: domestic abuse by ward, {wp.label}")
 table = ui.cached(m.ward_table, bundle.crimes[bundle.crimes["domestic_abuse"]], wp, bundle.wards, bundle.population,
                      rural=config.RURAL_WARDS)
 ui.ward_map_section(bundle, view, table, key="da", colour=COLOUR,
@@ -49,7 +49,7 @@ ui.funnel_chart(table, key="da_funnel", colour=COLOUR, view=view, period=wp.labe
                 title=f"Domestic abuse per 1,000 residents by ward against the borough rate, {wp.label}")
 
 mp, sp = view.pick(ASSESS_2020), view.pick(FY_2020)
-st.subheader("MARAC and sanctuary")
+ui.section("MARAC and sanctuary")
 st.caption("Borough-wide partner figures: the ward filter does not apply.")
 marac = m.indicator_window(bundle.indicators, "marac_cases_monthly", mp)
 repeats = m.indicator_value(bundle.indicators, "marac_repeat_cases", f"{mp.start:%Y-%m-%d}")
@@ -70,5 +70,5 @@ ui.chart(ui.cached(charts.period_overlay, sanctuary["months"], sanctuary["previo
          sanctuary["months"], key="sanctuary", source="Community Protection Team sanctuary assessments",
          period=f"{sp.label} and {sp.previous().label}", view=view)
 
-st.subheader("Action plan")
+ui.section("Action plan")
 ui.actions_table(bundle, "domestic_abuse")

@@ -44,5 +44,5 @@ st.markdown("**Outreach:** since October 2020 three mental health professionals 
             f"have engaged {ui.number(m.indicator_value(bundle.indicators, 'outreach_mh_engaged', '2020-10-01'))} people, "
             f"{ui.number(m.indicator_value(bundle.indicators, 'outreach_mh_psychiatrist_plans', '2020-10-01'))} of them now on psychiatrist plans.")
 
-st.subheader("Action plan")
+ui.section("Action plan")
 ui.actions_table(bundle, "mental_health")

@@ -12,9 +12,8 @@ NUMBER, TEXT = st.column_config.NumberColumn, st.column_config.TextColumn
 
 bundle, view = ui.page("MoRiLE priorities", "Which themes carry the most threat, risk and harm, and would other "
                        "weights change the order? The assessment ranks themes with the MoRiLE matrix (Appendix 2).")
-p, codes = view.pick(CAL_2020), bundle.ward_codes
-measures = ui.cached(morile.measures_from_data, bundle.crimes, bundle.asb, bundle.needles, p, wards=view.wards,
-                     town_centre=tuple(codes[n] for n in config.TOWN_CENTRE_WARDS if n in codes))
+p, town = view.pick(CAL_2020), tuple(bundle.ward_codes[n] for n in config.TOWN_CENTRE_WARDS if n in bundle.ward_codes)
+measures = ui.cached(morile.measures_from_data, bundle.crimes, bundle.asb, bundle.needles, p, wards=view.wards, town_centre=town)
 
 
 def _use(sheet, weights=None) -> None:
@@ -33,8 +32,7 @@ def _import() -> None:
 
 
 st.expander("How the priority score is worked out", icon=":material/functions:").markdown(morile.METHOD)
-
-st.subheader("Weights")
+ui.section("Weights")
 weights = {}  # one slider per criterion, bound to the URL so a link shares them
 for col, (group, names) in zip(st.columns(4), morile.GROUPS.items()):
     col.markdown(f"**{group}**")
@@ -42,7 +40,7 @@ for col, (group, names) in zip(st.columns(4), morile.GROUPS.items()):
         weights[name] = col.slider(morile.LABELS[name], 0.0, 3.0, morile.DEFAULT_WEIGHTS[name], 0.25,
                                    key=f"w_{name}", bind="query-params")
 
-st.subheader("Scoring sheet")
+ui.section("Scoring sheet")
 st.caption(morile.SHEET_NOTE)
 left, mid, right = st.columns([1, 1, 2], vertical_alignment="bottom")
 left.button("Reset to defaults", on_click=_use, args=(morile.default_sheet(), morile.DEFAULT_WEIGHTS),
@@ -57,9 +55,10 @@ columns |= {"theme": TEXT("Theme", required=True, width="medium"),
             "priority_area": st.column_config.SelectboxColumn("Priority", options=morile.PRIORITY_AREAS, required=True),
             "data_measure": st.column_config.SelectboxColumn("Data measure", options=list(morile.MEASURES)),
             "note": TEXT("Note", width="large")}
-edited = st.data_editor(st.session_state.setdefault(SHEET, morile.default_sheet()), key="morile_sheet", num_rows="dynamic",
-                        hide_index=True, width="stretch", column_config=columns, placeholder="",
-                        alt=f"MoRiLE scoring sheet, version {st.session_state.get(VERSION, 0)}")
+base = st.session_state.setdefault(SHEET, morile.default_sheet())  # presentation mode shows no editable table
+edited = st.session_state.get("morile_valid", base) if view.present else st.data_editor(
+    base, key="morile_sheet", num_rows="dynamic", hide_index=True, width="stretch",
+    column_config=columns, placeholder="", alt=f"MoRiLE scoring sheet, version {st.session_state.get(VERSION, 0)}")
 try:
     sheet = st.session_state["morile_valid"] = morile.validate_sheet(edited, "the scoring sheet", first_row=1)
 except schema.SchemaError as exc:
@@ -70,12 +69,13 @@ mid.download_button("Export sheet (CSV)", data=partial(morile.sheet_csv, sheet),
 
 with_data = morile.data_likelihood(sheet, measures)
 table = morile.ranking_table(morile.score(with_data, weights), morile.score(morile.data_likelihood(morile.default_sheet(), measures)))
-st.subheader(f"Ranking, {view.area}")
+ui.section(f"Ranking, {view.area}")
 left, right = st.columns([6, 5])
-left.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(table),
-               column_order=("rank", "priority", "change", "theme"),
-               column_config={"rank": NUMBER("Rank", width="small"), "change": TEXT("vs default", width="small"),
-                              "theme": "Theme", "priority": NUMBER("Score", format="%.2f", width="small")})
+with left:
+    ui.data_table(table, hide_index=True, width="stretch", height=38 + 35 * len(table),
+                  column_order=("rank", "priority", "change", "theme"),
+                  column_config={"rank": NUMBER("Rank", width="small"), "change": TEXT("vs default", width="small"),
+                                 "theme": "Theme", "priority": NUMBER("Score", format="%.2f", width="small")})
 with right:  # not ui.chart, whose download button is cramped in half a page
     st.plotly_chart(ui.cached(charts.bars, table, x="theme", y="priority", orientation="h", sort=False,
                               title=f"Priority score, {view.area}", colour=charts.PRIORITY_COLOURS["overview"],
@@ -84,17 +84,17 @@ with right:  # not ui.chart, whose download button is cramped in half a page
     ui.footnote("MoRiLE scoring sheet on this page", p.long_label, "Scores are illustrative defaults unless changed here.")
     ui.download(table, key="morile_ranking", view=view, period=p.long_label)
 
-st.subheader("Which single weight change would reorder the top five?")
+ui.section("Which single weight change would reorder the top five?")
 summary = morile.sensitivity_summary(detail := ui.cached(morile.sensitivity, with_data, weights))
-st.dataframe(summary, hide_index=True, width="stretch", height=38 + 35 * len(summary), column_order=summary.columns[1:4].tolist(),
+ui.data_table(summary, hide_index=True, width="stretch", height=38 + 35 * len(summary), column_order=summary.columns[1:4].tolist(),
              column_config={"label": "Weight", "smallest_change": "Smallest change", "moves": TEXT("What moves", width=640)})
-st.expander("Every change tried, with the new top five").dataframe(
-    detail.assign(weight=detail["weight"].map(morile.LABELS)), hide_index=True, width="stretch",
-    column_order=("weight", "value", "reorders", "top"), column_config={"value": "weight tried", "top": "top five"})
+with st.expander("Every change tried, with the new top five"):
+    ui.data_table(detail.assign(weight=detail["weight"].map(morile.LABELS)), hide_index=True, width="stretch",
+                  column_order=("weight", "value", "reorders", "top"), column_config={"value": "weight tried", "top": "top five"})
 st.caption(morile.SENSITIVITY_NOTE)
 
-st.subheader(f"Volume and trend from the data, {p.long_label}")
-st.dataframe(morile.data_table(with_data), hide_index=True, width="stretch",
+ui.section(f"Volume and trend from the data, {p.long_label}")
+ui.data_table(morile.data_table(with_data), hide_index=True, width="stretch",
              column_config={"theme": "Theme", "measure": "Data measure", "count": NUMBER("Count", format="localized"),
                             "change": NUMBER("Change", format="%+.1f%%"), "volume": "Volume score", "trend": "Trend score"})
 ui.footnote(f"{morile.DATA_SOURCE}, {view.area}; scores: the MoRiLE scoring sheet above", p.long_label, morile.CAVEAT)

@@ -20,7 +20,7 @@ for col, head in zip(cols, heads):
         ui.change_metric(head["label"], head["current"], head["previous"], head["previous_period"],
                          help=f"{head['period']} against {head['previous_period']}.{excluded}")
 
-st.subheader("Trend per priority")
+ui.section("Trend per priority")
 trends = m.priority_trends(crimes, asb, m.in_wards(bundle.requests, view.wards), bundle.indicators,
                            bundle.first_month, bundle.last_month)
 links = {"soc": "pages/serious_organised_crime.py", "domestic_abuse": "pages/domestic_abuse.py",
@@ -36,13 +36,13 @@ for i, (priority, (label, series)) in enumerate(trends.items()):
 ui.footnote("Kent Police recorded crime; police.uk ASB; CPT service requests; Kent Police section 136",
             f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}, monthly", ui.POLICE_CAVEAT)
 
-st.subheader("Wards with most")
+ui.section("Wards with most")
 tops = m.overview_top_wards(bundle.crimes, bundle.asb, bundle.needles, bundle.wards, bundle.population,
                             view.pick(FY_TO_DATE_2020), view.pick(ASSESS_2020))
 for col, (label, table) in zip(st.columns(3), tops.items()):
     with col:
         st.markdown(f"**{label}**")
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.data_table(table, hide_index=True, width="stretch")
 st.page_link("pages/task_force.py", label="Shepway task force", icon=":material/handshake:")
 st.page_link("pages/police_data.py", label="Police data", icon=":material/local_police:")
 st.page_link("pages/action_plans.py", label="Action plans", icon=":material/checklist:")

@@ -34,7 +34,7 @@ ui.chart(ui.cached(charts.change_bars, types, category="offence_subgroup", curre
          caveat=m.SIGNIFICANCE_NOTE)
 
 if kent is not None and len(kent):
-    st.subheader(f"Kent districts, {p.label}")
+    ui.section(f"Kent districts, {p.label}")
     ui.district_map_section(bundle, kent, key="districts", colour=COLOUR,
                             caption=f"Police recorded crime by district, {p.label} against {p.previous().label}.")
     ui.chart(ui.cached(charts.bars, kent, x="lad_name", y="current", orientation="h", colour=COLOUR, highlight=["Maidstone"],
@@ -43,7 +43,7 @@ if kent is not None and len(kent):
              caveat="Other districts' figures are illustrative in the demonstration data.")
 
 hp = view.pick(ASSESS_2020)
-st.subheader(f"Hate crime, {hp.long_label}")
+ui.section(f"Hate crime, {hp.long_label}")
 hate = crimes[crimes["hate_strand"].notna()]
 hate_total = m.compare(hate, "month", hp, weight="n").iloc[0]
 ui.change_metric("Hate crimes", hate_total["current"], hate_total["previous"], hp.previous().label)
@@ -52,7 +52,7 @@ ui.chart(ui.cached(charts.donut, strands, names="hate_strand", values="value", t
          strands, key="hate_strands", source=SOURCE + " (hate crime flag)", period=hp.label, view=view,
          caveat="Gender and age prejudice: none recorded this period." if not strands["hate_strand"].isin(["Gender", "Age"]).any() else "")
 
-st.subheader("Integrated Offender Management")
+ui.section("Integrated Offender Management")
 iom = m.indicator_series(bundle.indicators, "iom_cohort_share", breakdown=True)
 ui.metric("IOM cohort (Kent)", ui.number(m.indicator_value(bundle.indicators, "iom_cohort", "2021-03-31")),
           f"{m.indicator_value(bundle.indicators, 'iom_cohort_change', '2021-03-31'):+.0f} on a year earlier")

@@ -55,7 +55,7 @@ sums = sc.totals(projected)
 described = sc.describe(levers)
 title = name.strip() or "Unnamed scenario"
 
-st.subheader(f"{title}: {measure.lower()}, {view.area}, {labels[0]} to {labels[-1]}")
+ui.section(f"{title}: {measure.lower()}, {view.area}, {labels[0]} to {labels[-1]}")
 st.markdown(f"**Scenario:** {described}")
 st.caption(f"The projection uses {f'the selected wards ({view.area})' if view.wards else 'the whole borough'}; "
            f"change the wards in the sidebar. The period filter does not apply: projections start after the latest "
@@ -76,10 +76,10 @@ ui.chart(figure, sc.export_table(projected, title, described), key="scenario", s
          period=f"{history['month'].iloc[0]:%b %Y} to {history['month'].iloc[-1]:%b %Y} recorded; {labels[0]} to "
          f"{labels[-1]} projected", caveat=f"Scenario: {described}", view=view)
 
-st.subheader("Partner workload at current ratios")
+ui.section("Partner workload at current ratios")
 ratios = sc.current_ratios(bundle, measure)
 if ratios:
-    st.dataframe(sc.workload(sums["extra"], ratios), hide_index=True, width="stretch",
+    ui.data_table(sc.workload(sums["extra"], ratios), hide_index=True, width="stretch",
                  column_config={"item": st.column_config.TextColumn("Partner work"),
                                 "per_case": st.column_config.NumberColumn("per case", format="%.3f"),
                                 "extra": st.column_config.NumberColumn("extra in the next 12 months", format="%.1f")})

@@ -17,7 +17,7 @@ p = view.pick(CAL_2020)
 violent = m.compare(m.violent(crimes), "month", p, by="offence_subgroup", weight="n")
 violent["label"] = m.change_labels(violent)
 total = m.compare(m.violent(crimes), "month", p, weight="n").iloc[0]
-st.subheader(f"Violent crime, {p.long_label}")
+ui.section(f"Violent crime, {p.long_label}")
 c = st.columns(3)
 with c[0]:
     ui.change_metric("Violent crime", total["current"], total["previous"], p.previous().label)
@@ -37,7 +37,7 @@ ui.monthly_chart(trend, view, series="crime_type", title=f"Robbery, weapons and 
                 highlight=(p.start, p.end), key="soc_trend", source=SOURCE, caveat=ui.POLICE_CAVEAT,
                 period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}")
 
-st.subheader("Town centre and the night-time economy")
+ui.section("Town centre and the night-time economy")
 town = [code for name, code in bundle.ward_codes.items() if name in config.TOWN_CENTRE_WARDS]
 nte = bundle.crimes[bundle.crimes["crime_type"].isin(["Violence and sexual offences", "Public order"])]
 nte_trend = m.monthly(nte.assign(area=nte["ward_code"].isin(town).map({True: "Town centre", False: "Rest of borough"})),
@@ -47,10 +47,10 @@ ui.monthly_chart(nte_trend, view, series="area", colour=COLOUR, key="nte", sourc
                 period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
                 caveat="Lockdowns closed the night-time economy; the shaded months show them.")
 
-st.subheader("Operations reported in the assessment")
+ui.section("Operations reported in the assessment")
 ops = bundle.indicators[bundle.indicators["indicator_id"].str.startswith(("brothel_op", "drugs_day", "drug_seizures"))]
-st.dataframe(ops[["label", "value", "unit", "period_start", "period_end", "note"]], hide_index=True, width="stretch")
+ui.data_table(ops[["label", "value", "unit", "period_start", "period_end", "note"]], hide_index=True, width="stretch")
 ui.footnote("Strategic Assessment 2020-21 (Kent Police, Maidstone Task Force)", "as stated in the assessment")
 
-st.subheader("Action plan")
+ui.section("Action plan")
 ui.actions_table(bundle, "soc")

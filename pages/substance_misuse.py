@@ -15,7 +15,7 @@ crimes = m.in_wards(bundle.crimes, view.wards)
 drugs = crimes[crimes["crime_type"] == "Drugs"]
 p = view.pick(CAL_2020)
 row = m.compare(drugs, "month", p, weight="n").iloc[0]
-st.subheader(f"Drug offences, {p.long_label}")
+ui.section(f"Drug offences, {p.long_label}")
 c = st.columns(3)
 with c[0]:
     ui.change_metric("Drug offences", row["current"], row["previous"], p.previous().label)
@@ -34,7 +34,7 @@ ui.chart(ui.cached(charts.indexed_lines, series, base=2015, title="Drug offences
                  "Maidstone is the selected wards."), view=view)
 
 np_ = view.pick(ASSESS_2020)
-st.subheader(f"Needle finds, {np_.long_label}")
+ui.section(f"Needle finds, {np_.long_label}")
 bulk = st.toggle("Include bulk incidents", value=True, key="needle_bulk", bind="query-params",
                  help="Two finds of bagged, unused needles held 1,500 of 2020's needles; exclude them to see the usual pattern.")
 needles = m.in_wards(bundle.needles, view.wards)
@@ -63,7 +63,7 @@ for col, period in ((left, np_), (right, np_.previous())):
     with col:
         st.markdown(f"**Top five locations, {period.label}**")
         top = m.top_locations(needles, period, include_bulk=bulk)
-        st.dataframe(top, hide_index=True, width="stretch")
+        ui.data_table(top, hide_index=True, width="stretch")
 
-st.subheader("Action plan")
+ui.section("Action plan")
 ui.actions_table(bundle, "substance_misuse")

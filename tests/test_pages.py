@@ -385,3 +385,22 @@ def test_excluding_outliers_recomputes_the_asb_headline(demo_store):
     metric = next(m for m in at.metric if m.label.startswith("Police-recorded ASB"))
     assert (metric.value, metric.delta) == ("5,196", "+6% · beyond chance")
     assert "Apr 2020, May 2020, Jun 2020, Nov 2020" in _captions(at)
+
+
+# Presentation mode ---------------------------------------------------------------------------
+
+def test_presentation_mode_shows_one_headline_and_one_chart_per_section(demo_store):
+    normal = _open("domestic_abuse.py")
+    shown = _open("domestic_abuse.py", present="1")          # the documented short link
+    assert shown.toggle(key="present").value is True
+    assert not shown.dataframe and normal.dataframe           # no raw tables on a shared screen
+    assert [m.label for m in shown.metric] == ["DA crimes", "MARAC cases, Dec 2019 to Nov 2020"]
+    assert len(shown.get("plotly_chart")) < len(normal.get("plotly_chart"))
+    # the filter in words, large, at the top
+    assert shown.markdown[0].value == "### Whole borough, periods as in the assessment"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_presentation_mode(demo_store, page):
+    at = _open(page, present="1")
+    assert not at.dataframe

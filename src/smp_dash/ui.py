@@ -39,6 +39,10 @@ DEMO_NOTICE = ("**Demonstration data.** Figures the Strategic Assessment 2020-21
 POLICE_CAVEAT = ("police.uk locations are approximate (snapped to anonymous map points); police data shows "
                  "only crime that was reported and recorded.")
 _MEMORY = "_smp_filter_memory"
+_PRESENTING = "_smp_presenting"
+_SHOWN = "_smp_section_shown"
+#: Presentation mode: larger type (Streamlit sizes in rem, so the root size scales everything).
+PRESENTATION_CSS = "<style>html { font-size: 20px; } [data-testid='stMainBlockContainer'] { max-width: 1200px; }</style>"
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Filter:
     kind: str
     period: Period | None
     exclude_outliers: bool = False
+    present: bool = False
 
     def pick(self, native: Period) -> Period:
         """The period to show for a figure the assessment reports for ``native``."""
@@ -222,8 +227,14 @@ def filters(bundle: Bundle) -> Filter:
                           args=("outliers",), help=f"Outliers are flagged on every monthly chart: {outliers.RULE}. "
                           "Turn this on to replace them by the median of the months before them.")
     _remember_value("outliers", exclude)
+    if st.query_params.get("present") == "1" and "present" not in st.session_state:
+        st.session_state["present"] = True       # the documented short link, ?present=1
+    present = side.toggle("Presentation mode", key="present", bind="query-params",
+                          help="For screen-sharing: sidebar closed, larger type, one headline and one chart per "
+                               "section, no tables, disclosure control on. Link: ?present=1")
+    st.session_state[_PRESENTING] = present
     codes = bundle.ward_codes
-    return Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude)
+    return Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present)
 
 
 def _remember_value(key: str, value) -> None:
@@ -289,7 +300,34 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
         st.warning(DEMO_NOTICE, icon=":material/science:")
     if bundle.boundary_error:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
+    if view.present:
+        st.html(PRESENTATION_CSS)
+        st.markdown(f"### {html.escape(view.describe())}")
     st.markdown(f"**Showing:** {html.escape(view.describe())}")
+
+
+def presenting() -> bool:
+    """Whether this run is in presentation mode (set by :func:`filters`)."""
+    return bool(st.session_state.get(_PRESENTING, False))
+
+
+def section(title: str) -> None:
+    """A section heading; in presentation mode a section shows one headline and one chart."""
+    st.subheader(title)
+    st.session_state[_SHOWN] = {"metric": 0, "chart": 0}
+
+
+def _allowed(kind: str) -> bool:
+    """In presentation mode, only the first ``kind`` (metric or chart) of each section is drawn."""
+    shown = st.session_state.setdefault(_SHOWN, {"metric": 0, "chart": 0})
+    shown[kind] += 1
+    return not presenting() or shown[kind] == 1
+
+
+def data_table(frame: pd.DataFrame, **kwargs) -> None:
+    """A data table; left out in presentation mode (no raw tables on a shared screen)."""
+    if not presenting():
+        st.dataframe(frame, **kwargs)
 
 
 def footnote(source: str, period: str, caveat: str = "") -> None:
@@ -303,7 +341,12 @@ def footnote(source: str, period: str, caveat: str = "") -> None:
 def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, caveat: str = "", view: Filter | None = None,
           exclusions: str = "") -> None:
     """A plotly chart, its footnote and a CSV download of the data behind it."""
+    if not _allowed("chart"):
+        return
     st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
+    if presenting():
+        footnote(source, period, caveat)
+        return
     left, right = st.columns([4, 1])
     with left:
         footnote(source, period, caveat)
@@ -352,6 +395,8 @@ def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str,
 
 def metric(label: str, value, delta: str | None = None, *, help: str | None = None, delta_color: str = "off") -> None:
     """A headline figure with its change (coloured only when the caller says the change is real)."""
+    if not _allowed("metric"):
+        return
     text = f"{value:,}" if isinstance(value, int) else value
     st.metric(label, text, delta=delta, delta_color=delta_color, help=help)
 
@@ -399,7 +444,7 @@ def change_metric(label: str, current: float, previous: float, against: str, *, 
 def actions_table(bundle: Bundle, priority: str) -> None:
     """The action plan rows of one priority with their status."""
     rows = action_rows(bundle.actions[bundle.actions["priority"] == priority])
-    st.dataframe(rows[["action", "status", "update", "target"]], hide_index=True, width="stretch",
+    data_table(rows[["action", "status", "update", "target"]], hide_index=True, width="stretch",
                  column_config={"action": st.column_config.TextColumn("Action", width="medium"),
                                 "status": st.column_config.TextColumn("Status", width="small"),
                                 "update": st.column_config.TextColumn("Update", width="large"),
@@ -414,6 +459,8 @@ def action_rows(actions: pd.DataFrame) -> pd.DataFrame:
 
 def ward_map(deck, *, key: str, legend_html: str, caption: str) -> None:
     """A pydeck ward map: clicking a ward adds it to the shared ward filter."""
+    if not _allowed("chart"):
+        return
     st.pydeck_chart(deck, width="stretch", height=480, on_select=partial(_map_clicked, f"map_{key}"),
                     selection_mode="single-object", key=f"map_{key}")
     st.html(legend_html)
@@ -474,10 +521,12 @@ def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, pe
 
 def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10) -> None:
     """The ``n`` wards with most, rural wards marked, and a download of all wards."""
+    if presenting():
+        return
     top = table.head(n)
     shown = top.assign(ward=top["ward_name"] + top["rural"].map({True: " (rural)", False: ""}))
     st.markdown(f"**Top {n} wards, {period}**")
-    st.dataframe(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
+    data_table(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
                  column_config={"current": st.column_config.NumberColumn("this period", format="%d"),
                                 "previous": st.column_config.NumberColumn("previous", format="%d"),
                                 "pct_change": st.column_config.NumberColumn("change", format="%+.0f%%"),
