@@ -8,6 +8,8 @@
     smp-dash versions DATASET             earlier versions kept for DATASET
     smp-dash restore DATASET VERSION      make an earlier version the one in use
     smp-dash template DATASET             print the CSV template of DATASET
+    smp-dash report -o pack.html [--wards NAMES] [--period-type TYPE] [--period LABEL]
+                                          the strategic assessment data pack as one HTML file
 
 Bad input prints what is wrong (file, row, column) and exits 2; the data in use is unchanged.
 """
@@ -19,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from smp_dash import config, schema, store
+from smp_dash import config, periods, schema, store
 
 EXIT_BAD_INPUT = 2
 
@@ -56,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("figures", help="every figure of the assessment from the data in use")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(run=_figures)
+
+    p = sub.add_parser("report", help="the strategic assessment data pack as one self-contained HTML file")
+    p.add_argument("--wards", default="", help='ward names, comma-separated, e.g. "Shepway North,Shepway South" '
+                   "(default: the whole borough)")
+    p.add_argument("--period-type", choices=("published",) + periods.KINDS, default="published",
+                   help="published: each figure for the period the assessment reports it (default)")
+    p.add_argument("--period", default=None, help='a period of that type, e.g. 2019, 2019/20, "Dec 2019 to Nov 2020" '
+                   "(default: the latest the data covers)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+    p.set_defaults(run=_report)
 
     p = sub.add_parser("versions", help="earlier versions kept for a dataset")
     p.add_argument("dataset", choices=schema.DATASETS)
@@ -167,6 +179,43 @@ def _show(value) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+def _report(args) -> int:
+    import os
+    import tempfile
+    from datetime import datetime, timezone
+
+    from smp_dash import geo, report
+
+    if not store.exists("crimes", args.data_dir):
+        raise FileNotFoundError("no crime data in the store; run `smp-dash demo` or `smp-dash ingest` first")
+    wards = geo.load_wards()
+    codes = dict(zip(wards["ward_name"], wards["ward_code"]))
+    chosen = [name.strip() for name in args.wards.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in codes]
+    if unknown:
+        raise ValueError(f"unknown ward(s) {', '.join(map(repr, unknown))}; choose from: {', '.join(sorted(codes))}")
+    page = report.data_pack(
+        store.read_all(args.data_dir), wards=tuple(codes[name] for name in chosen),
+        ward_names=dict(zip(wards["ward_code"], wards["ward_name"])), period_kind=args.period_type,
+        period_label=args.period, demo=store.is_demo(args.data_dir),
+        generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
+        provenance={name: store.provenance(name, args.data_dir) for name in schema.DATASETS})
+    target = args.output.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and renamed over it, so a reader never sees half a file.
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"{target} ({target.stat().st_size:,} bytes)")
+    return 0
 
 
 def _versions(args) -> int:
