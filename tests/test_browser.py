@@ -283,6 +283,21 @@ def test_needle_outlier_toggle_switches_between_55_and_minus_37(page, app_url):
     page.screenshot(path=str(SCREENSHOTS / "substance_misuse_without_bulk.png"))
 
 
+def test_data_pack_downloads_and_opens_on_its_own(page, app_url, tmp_path):
+    open_page(page, f"{app_url}/domestic_abuse")
+    with page.expect_download(timeout=120_000) as info:
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Data pack (HTML)").first.click()
+    pack = tmp_path / "pack.html"
+    info.value.save_as(pack)
+    text = pack.read_text()
+    assert "<script src=" not in text                      # self-contained: nothing fetched
+    page.goto(pack.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=60_000)
+    body = page.locator("body").inner_text()
+    assert "Demonstration data" in body and "2,888" in body and "+5.7%" in body
+    page.screenshot(path=str(SCREENSHOTS / "data_pack.png"))
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

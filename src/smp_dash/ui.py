@@ -234,7 +234,27 @@ def filters(bundle: Bundle) -> Filter:
                                "section, no tables, disclosure control on. Link: ?present=1")
     st.session_state[_PRESENTING] = present
     codes = bundle.ward_codes
-    return Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present)
+    view = Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present)
+    side.download_button("Data pack (HTML)", data=partial(_data_pack, view, bundle.ward_names, bundle.demo),
+                         file_name="smp-dash-data-pack.html", mime="text/html", on_click="ignore", key="data_pack",
+                         icon=":material/description:", width="stretch",
+                         help="Every priority's figures, charts and caveats for this view, in one file that "
+                              "opens in any browser without the dashboard.")
+    return view
+
+
+def _data_pack(view: Filter, ward_names: dict, demo: bool) -> bytes:
+    """The data pack for ``view``, built when the button is clicked (a few seconds)."""
+    from datetime import datetime, timezone
+
+    from smp_dash import report
+
+    frames = store.read_all()
+    provenance = {name: store.provenance(name) for name in schema.DATASETS}
+    return report.data_pack(frames, wards=view.wards, ward_names=ward_names, period_kind=view.kind,
+                            period_label=view.period.label if view.period else None, demo=demo,
+                            generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
+                            provenance=provenance).encode("utf-8")
 
 
 def _remember_value(key: str, value) -> None:
@@ -352,6 +372,15 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
         footnote(source, period, caveat)
     with right:
         download(table, key=key, view=view, period=period, exclusions=exclusions)
+        st.download_button("Chart (PNG)", data=partial(_png, fig), file_name=f"smp-dash-{key}.png", mime="image/png",
+                           key=f"png_{key}", on_click="ignore", icon=":material/image:", width="stretch")
+
+
+def _png(fig) -> bytes:
+    """The chart as a PNG, rendered when clicked (kaleido with the system chromium, a few seconds)."""
+    from smp_dash import images
+
+    return images.figure_png(fig)
 
 
 def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
