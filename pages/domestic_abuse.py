@@ -42,10 +42,10 @@ wp = view.pick(FY_TO_DATE_2020)
 ui.section(f"Where: domestic abuse by ward, {wp.label}")
 table = ui.cached(m.ward_table, bundle.crimes[bundle.crimes["domestic_abuse"]], wp, bundle.wards, bundle.population,
                      rural=config.RURAL_WARDS)
-ui.ward_map_section(bundle, view, table, key="da", colour=COLOUR,
+ui.ward_map_section(bundle, view, table, key="da", colour=COLOUR, sensitive=True,
                     caption=f"Domestic abuse crimes by ward, {wp.label} against {wp.previous().label}.")
-ui.ward_top_table(table, key="da_wards", view=view, period=wp.label, n=10)
-ui.funnel_chart(table, key="da_funnel", colour=COLOUR, view=view, period=wp.label,
+ui.ward_top_table(table, key="da_wards", view=view, period=wp.label, n=10, sensitive=True)
+ui.funnel_chart(table, key="da_funnel", colour=COLOUR, view=view, period=wp.label, sensitive=True,
                 title=f"Domestic abuse per 1,000 residents by ward against the borough rate, {wp.label}")
 
 mp, sp = view.pick(ASSESS_2020), view.pick(FY_2020)

@@ -42,7 +42,8 @@ tops = m.overview_top_wards(bundle.crimes, bundle.asb, bundle.needles, bundle.wa
 for col, (label, table) in zip(st.columns(3), tops.items()):
     with col:
         st.markdown(f"**{label}**")
-        ui.data_table(table, hide_index=True, width="stretch")
+        ui.data_table(ui.shown_counts(table, table.columns[1], view, sensitive=label != "Anti-social behaviour"),
+                      hide_index=True, width="stretch")
 st.page_link("pages/task_force.py", label="Shepway task force", icon=":material/handshake:")
 st.page_link("pages/police_data.py", label="Police data", icon=":material/local_police:")
 st.page_link("pages/action_plans.py", label="Action plans", icon=":material/checklist:")

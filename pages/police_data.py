@@ -47,7 +47,7 @@ ui.section(f"Hate crime, {hp.long_label}")
 hate = crimes[crimes["hate_strand"].notna()]
 hate_total = m.compare(hate, "month", hp, weight="n").iloc[0]
 ui.change_metric("Hate crimes", hate_total["current"], hate_total["previous"], hp.previous().label)
-strands = m.share_table(hate, hp, "hate_strand")
+strands = ui.protect_counts(m.share_table(hate, hp, "hate_strand"), "value", view, derived=("share",))
 ui.chart(ui.cached(charts.donut, strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"),
          strands, key="hate_strands", source=SOURCE + " (hate crime flag)", period=hp.label, view=view,
          caveat="Gender and age prejudice: none recorded this period." if not strands["hate_strand"].isin(["Gender", "Age"]).any() else "")

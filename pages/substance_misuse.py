@@ -56,7 +56,7 @@ ui.monthly_chart(monthly, view, title=f"Needles found by month ({'including' if 
                 caveat="Bulk incidents are flagged." if bulk else "Excluded: bulk incidents (finds of bagged, unused needles).")
 table = ui.cached(m.ward_table, m.without_bulk(bundle.needles, bulk), np_, bundle.wards, bundle.population, date="found", weight="needles")
 points = m.needle_points(m.in_wards(bundle.needles, view.wards), np_, include_bulk=bulk)
-ui.ward_map_section(bundle, view, table, key="needles", colour=COLOUR, points=points,
+ui.ward_map_section(bundle, view, table, key="needles", colour=COLOUR, points=points, sensitive=True,
                     caption=f"Needles found by ward, {np_.label}; dots are the find locations sized by needles.")
 left, right = st.columns(2)
 for col, period in ((left, np_), (right, np_.previous())):

@@ -404,3 +404,32 @@ def test_presentation_mode_shows_one_headline_and_one_chart_per_section(demo_sto
 def test_every_page_runs_in_presentation_mode(demo_store, page):
     at = _open(page, present="1")
     assert not at.dataframe
+
+
+# Disclosure control --------------------------------------------------------------------------
+
+def test_disclosure_control_is_in_the_link_and_says_so(demo_store):
+    at = _open("domestic_abuse.py", suppress="true")
+    assert at.toggle(key="suppress").value is True
+    assert any("Disclosure control is on" in i.value for i in at.info)
+    assert not any("Disclosure control is on" in i.value for i in _open("domestic_abuse.py").info)
+
+
+def test_presentation_mode_always_suppresses(demo_store):
+    at = _open("substance_misuse.py", present="1")
+    assert any("Disclosure control is on" in i.value for i in at.info)
+
+
+def test_ward_tables_hide_small_counts_when_protected():
+    from smp_dash import ui as ui_module
+
+    view = ui_module.Filter((), (), "published", None, suppress=True)
+    table = pd.DataFrame({"ward_code": list("ABCD"), "ward_name": list("ABCD"), "current": [40, 3, 12, 20],
+                          "previous": [35, 8, 10, 22], "change": [5, -5, 2, -2], "pct_change": [14.3, -62.5, 20.0, -9.1],
+                          "rank": [1, 4, 3, 2], "population": [4000.0] * 4, "rate": [10.0, 0.75, 3.0, 5.0]})
+    protected = ui_module.protect(table, view, sensitive=True)
+    assert protected["current"].isna().tolist() == [False, True, True, False]   # 3, and 12 to protect it
+    assert protected.loc[1, "rate"] != protected.loc[1, "rate"]                 # derived figures hidden too
+    assert ui_module.protect(table, view, sensitive=False) is None               # ASB is not sensitive
+    shown = ui_module.shown_counts(pd.DataFrame({"ward": ["A", "B"], "n": [2, 50]}), "n", view)
+    assert shown["n"].tolist() == ["<5", "50"]

@@ -67,6 +67,11 @@ def geo_dir() -> Path:
     return Path(os.environ.get("SMP_GEO_DIR", PROJECT_ROOT.parent / "shared" / "geo"))
 
 
+def suppress_default() -> bool:
+    """Whether disclosure control starts on outside presentation mode (``SMP_SUPPRESS=1``)."""
+    return os.environ.get("SMP_SUPPRESS", "0").lower() in ("1", "true", "yes")
+
+
 def reference_dir() -> Path:
     """Published reference tables transcribed from the assessment text (shipped in the repo)."""
     return PROJECT_ROOT / "data" / "reference"

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from smp_dash import charts, config, geo, metrics, outliers, periods, schema, significance, store
+from smp_dash import charts, config, disclosure, geo, metrics, outliers, periods, schema, significance, store
 from smp_dash.periods import Period
 
 PUBLISHED = "published"
@@ -85,6 +85,7 @@ class Filter:
     period: Period | None
     exclude_outliers: bool = False
     present: bool = False
+    suppress: bool = False
 
     def pick(self, native: Period) -> Period:
         """The period to show for a figure the assessment reports for ``native``."""
@@ -233,8 +234,14 @@ def filters(bundle: Bundle) -> Filter:
                           help="For screen-sharing: sidebar closed, larger type, one headline and one chart per "
                                "section, no tables, disclosure control on. Link: ?present=1")
     st.session_state[_PRESENTING] = present
+    chosen_suppress = side.toggle("Disclosure control", key="suppress", bind="query-params", disabled=present,
+                                  value=config.suppress_default(),
+                                  help="Counts of 1 to 4 of domestic abuse, needle finds and hate crime by ward are "
+                                       "shown as <5 (and cells that would reveal them are hidden). Always on in "
+                                       "presentation mode.")
     codes = bundle.ward_codes
-    view = Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present)
+    view = Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present,
+                  chosen_suppress or present)
     side.download_button("Data pack (HTML)", data=partial(_data_pack, view, bundle.ward_names, bundle.demo),
                          file_name="smp-dash-data-pack.html", mime="text/html", on_click="ignore", key="data_pack",
                          icon=":material/description:", width="stretch",
@@ -320,6 +327,8 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
         st.warning(DEMO_NOTICE, icon=":material/science:")
     if bundle.boundary_error:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
+    if view.suppress:
+        st.info(disclosure.note(), icon=":material/visibility_off:")
     if view.present:
         st.html(PRESENTATION_CSS)
         st.markdown(f"### {html.escape(view.describe())}")
@@ -513,9 +522,30 @@ def number(value, *, of: float | None = None) -> str:
     return f"{text} ({value / of * 100:.0f}%)" if of else text
 
 
+def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame | None:
+    """``table`` (a ward table) with disclosure control applied, or None when it does not apply."""
+    return disclosure.suppress_wards(table) if sensitive and view.suppress else None
+
+
+def protect_counts(frame: pd.DataFrame, column: str, view: Filter, **kwargs) -> pd.DataFrame:
+    """A breakdown with small counts hidden (numbers NaN) when disclosure control is on."""
+    return disclosure.suppress_counts(frame, column, **kwargs) if view.suppress else frame
+
+
+def shown_counts(frame: pd.DataFrame, column: str, view: Filter, sensitive: bool = True) -> pd.DataFrame:
+    """A small table of counts as shown: "<5" for hidden counts when disclosure control is on."""
+    if not (sensitive and view.suppress):
+        return frame
+    return disclosure.display(disclosure.suppress_counts(frame, column, total_shown=False))
+
+
 def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: str, colour: str, caption: str,
-                     points: pd.DataFrame | None = None, points_label: str = "Needles") -> None:
-    """Measure selector and ward choropleth for ``table`` (from ``metrics.ward_table``)."""
+                     points: pd.DataFrame | None = None, points_label: str = "Needles", sensitive: bool = False) -> None:
+    """Measure selector and ward choropleth for ``table`` (from ``metrics.ward_table``).
+
+    ``sensitive`` data (DA, needle finds, hate crime) is drawn with disclosure control when it is
+    on: hidden wards are grey and points with small counts are left off.
+    """
     from smp_dash import maps
 
     if bundle.geojson is None:
@@ -523,7 +553,11 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
         return
     measure = st.segmented_control("Map measure", list(MEASURES), format_func=MEASURES.get, default="count",
                                    key=f"{key}_measure", bind="query-params") or "count"
-    values = table.assign(value={"count": table["current"], "rate": table["rate"], "change": table["pct_change"]}[measure])
+    column = {"count": "current", "rate": "rate", "change": "pct_change"}[measure]
+    protected = protect(table, view, sensitive)
+    values = table.assign(value=table[column]) if protected is None else disclosure.map_values(protected, value=column)
+    if protected is not None and points is not None:
+        points = points[points["size"] > config.SUPPRESSION_THRESHOLD]
     deck = _deck(f"wards:{config.geo_dir()}:{config.lad_code()}", bundle.geojson, values, measure=measure, measure_label=MEASURES[measure],
                            selected=tuple(sorted(view.wards)), points=points, colour=colour, diverging=measure == "change",
                            points_label=points_label)
@@ -533,8 +567,12 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
              if measure == "rate" else caption)
 
 
-def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, period: str, title: str) -> None:
+def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, period: str, title: str,
+                 sensitive: bool = False) -> None:
     """Ward rates against the borough rate with 95% and 99.8% limits (from ``metrics.ward_table``)."""
+    protected = protect(table, view, sensitive)
+    if protected is not None:  # a hidden ward is left off: its rate would give its count away
+        table = table[protected["current"].notna().to_numpy()]
     wards, rate = significance.ward_funnel(table)
     if wards.empty:
         st.info("A funnel plot needs ward populations.")
@@ -548,18 +586,27 @@ def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, pe
                  + (f": {', '.join(above)}." if above else "; none this period."))
 
 
-def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10) -> None:
+_NUMBER_COLUMNS = {"current": st.column_config.NumberColumn("this period", format="%d"),
+                   "previous": st.column_config.NumberColumn("previous", format="%d"),
+                   "pct_change": st.column_config.NumberColumn("change", format="%+.0f%%"),
+                   "rate": st.column_config.NumberColumn("per 1,000", format="%.1f")}
+#: With disclosure control the cells are text ("<5", "hidden").
+_TEXT_COLUMNS = {"current": "this period", "previous": "previous", "pct_change": "change", "rate": "per 1,000"}
+
+
+def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10,
+                   sensitive: bool = False) -> None:
     """The ``n`` wards with most, rural wards marked, and a download of all wards."""
     if presenting():
         return
+    protected = protect(table, view, sensitive)
+    if protected is not None:
+        table = disclosure.display(protected).assign(rural=table["rural"].to_numpy())
     top = table.head(n)
     shown = top.assign(ward=top["ward_name"] + top["rural"].map({True: " (rural)", False: ""}))
     st.markdown(f"**Top {n} wards, {period}**")
     data_table(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
-                 column_config={"current": st.column_config.NumberColumn("this period", format="%d"),
-                                "previous": st.column_config.NumberColumn("previous", format="%d"),
-                                "pct_change": st.column_config.NumberColumn("change", format="%+.0f%%"),
-                                "rate": st.column_config.NumberColumn("per 1,000", format="%.1f")})
+                 column_config=_TEXT_COLUMNS if protected is not None else _NUMBER_COLUMNS)
     download(table, key=key, view=view, period=period)
 
 

@@ -1,0 +1,346 @@
+"""Uploads on the Data page: preview a file, commit it, list provenance, restore versions.
+
+A file is read and checked in full before anything is replaced. :func:`preview` returns what
+a commit would write and an account of every row it would not (row, column, value, rule);
+file-level problems (missing or extra columns, semicolons, an Excel workbook, text that is not
+UTF-8, an empty, oversize or cut-off file, a zip holding something unexpected) raise
+:class:`IngestError` or :class:`schema.SchemaError` naming the file, the row and the column.
+:func:`commit` writes through :mod:`smp_dash.store`, which keeps earlier versions and replaces
+files atomically, so a failed commit leaves the data in use as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from smp_dash import geo, schema, store
+from smp_dash.sources import _files, partner, police_uk
+from smp_dash.sources._files import IngestError
+
+__all__ = ["IngestError", "POLICE_UK", "LABELS", "Preview", "preview", "commit", "provenance_table",
+           "mixed", "versions", "restore", "template_with_notes", "column_notes", "coverage", "messages"]
+
+POLICE_UK = "police-uk"
+#: What the Data page calls each kind of upload.
+LABELS = {POLICE_UK: "police.uk street-level (CSV or zip)",
+          **{name: f"{name.replace('_', ' ').capitalize()} (partner template)" for name in schema.DATASETS}}
+#: The column giving each dataset's date range (None: the dataset is not dated).
+DATE_COLUMNS = {"crimes": "month", "asb_incidents": "month", "service_requests": "received",
+                "needle_finds": "found", "enforcement": "issued", "encampments": "started",
+                "indicators": "period_start", "actions": None, "population": None}
+DEMONSTRATION, REAL, NOT_LOADED = "demonstration", "real", "not loaded"
+UNCHANGED = "The data in use is unchanged."
+_REJECTED_COLUMNS = ["row", "column", "value", "rule"]
+
+
+@dataclass(frozen=True, eq=False)
+class Preview:
+    """What committing a file would do, worked out before anything is replaced.
+
+    ``rows_read == rows_accepted + rows_rejected + rows_outside``.
+    """
+
+    source: str                          # the file name (never a path)
+    kind: str                            # "police-uk" or a schema dataset
+    frames: dict[str, pd.DataFrame]      # dataset -> the accepted rows, typed by its contract
+    rejected: pd.DataFrame               # row, column, value, rule (outside-borough rows included)
+    rows_read: int
+    rows_rejected: int
+    rows_outside: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    wards: tuple[str, ...]               # ward names covered by the accepted rows
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        """The datasets a commit would replace."""
+        return tuple(self.frames)
+
+    @property
+    def rows_accepted(self) -> int:
+        return int(sum(len(f) for f in self.frames.values()))
+
+    def summary(self) -> str:
+        """The preview in a few sentences, for the page and the command line."""
+        when = (f"{self.first:%d %b %Y} to {self.last:%d %b %Y}" if self.first is not None
+                else "no dates")
+        lines = [f"{self.source}: read {self.rows_read:,} rows; {self.rows_accepted:,} accepted, "
+                 f"{self.rows_rejected:,} rejected, {self.rows_outside:,} outside the borough.",
+                 f"Would replace {', '.join(self.datasets)}; dates {when}; "
+                 f"{len(self.wards)} ward(s) covered."]
+        return "\n".join(lines + list(self.notes))
+
+
+def preview(data: bytes, name: str, dataset: str, *, wards: pd.DataFrame | None = None,
+            lsoas: pd.DataFrame | None = None, max_bytes: int | None = None) -> Preview:
+    """Read an upload and say what committing it would replace, without replacing anything.
+
+    Parameters
+    ----------
+    data : the uploaded file's bytes.
+    name : its name as uploaded (only the bare file name is kept).
+    dataset : "police-uk" or a key of ``schema.CONTRACTS``.
+    wards, lsoas : the borough's boundaries (``geo.load_wards``/``geo.load_lsoas``). police.uk
+        needs both; for partner files ``wards`` places coordinates and checks ward codes, and
+        None skips that check.
+    max_bytes : the largest file accepted (default ``config.MAX_UPLOAD_BYTES``).
+
+    Raises
+    ------
+    IngestError or schema.SchemaError naming the file, row and column of a file-level problem.
+    """
+    if dataset == POLICE_UK:
+        if wards is None or lsoas is None:
+            raise ValueError("a police.uk preview needs the borough's wards and LSOAs")
+        return _police_preview(data, name, wards, lsoas, max_bytes)
+    schema.columns(dataset)
+    return _partner_preview(data, name, dataset, wards, max_bytes)
+
+
+def commit(preview: Preview, *, data_dir: Path | str | None = None) -> dict[str, dict]:
+    """Make the previewed rows the data in use; return the provenance record of each dataset.
+
+    Every frame is checked before the first is written; each write is atomic and keeps the
+    version it replaces (``store.KEEP_VERSIONS``).
+    """
+    empty = [d for d, frame in preview.frames.items() if len(frame) == 0]
+    if empty or not preview.frames:
+        raise IngestError(preview.source, f"no rows were accepted for {', '.join(empty) or 'any dataset'}: "
+                                          f"nothing to commit. {UNCHANGED}")
+    for dataset, frame in preview.frames.items():
+        schema.validate(frame, dataset, preview.source)
+    return {dataset: store.write(dataset, frame, source=preview.source, demo=False, data_dir=data_dir)
+            for dataset, frame in preview.frames.items()}
+
+
+def provenance_table(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One row per dataset: whether it is demonstration or real data, and where it came from."""
+    rows = []
+    for dataset in schema.DATASETS:
+        meta = store.provenance(dataset, data_dir) or {}
+        kind = NOT_LOADED if not meta else DEMONSTRATION if meta.get("demo") else REAL
+        rows.append({"dataset": dataset, "kind": kind, "source": meta.get("source", ""),
+                     "rows": meta.get("rows", 0), "first": meta.get("first") or "",
+                     "last": meta.get("last") or "", "loaded_at": meta.get("loaded_at", ""),
+                     "sha256": (meta.get("sha256") or "")[:12]})
+    return pd.DataFrame(rows).astype({"rows": "int64"})
+
+
+def mixed(data_dir: Path | str | None = None) -> bool:
+    """True when some datasets in use are real and others are demonstration data."""
+    kinds = set(provenance_table(data_dir)["kind"])
+    return {DEMONSTRATION, REAL} <= kinds
+
+
+def statement(data_dir: Path | str | None = None) -> str:
+    """Which datasets are demonstration data and which are real, in one plain sentence each."""
+    table = provenance_table(data_dir)
+    parts = []
+    for kind in (REAL, DEMONSTRATION, NOT_LOADED):
+        names = table.loc[table["kind"] == kind, "dataset"].tolist()
+        if names:
+            parts.append(f"**{kind.capitalize()}:** {', '.join(names)}.")
+    return " ".join(parts)
+
+
+def versions(dataset: str, data_dir: Path | str | None = None) -> list[dict]:
+    """Earlier versions of ``dataset``, newest first (``store.versions``)."""
+    return store.versions(dataset, data_dir)
+
+
+def version_label(record: dict) -> str:
+    """A version as the page lists it: when it was loaded, its rows and source."""
+    kind = DEMONSTRATION if record.get("demo") else REAL
+    return (f"{record.get('loaded_at', record['version'])} · {record.get('rows', '?'):,} rows · "
+            f"{record.get('source', 'unknown')} ({kind})")
+
+
+def restore(dataset: str, version: str, data_dir: Path | str | None = None) -> dict:
+    """Make an earlier version of ``dataset`` the one in use (the current one is kept)."""
+    return store.restore(dataset, version, data_dir)
+
+
+def template_with_notes(dataset: str) -> str:
+    """The CSV template of ``dataset``: the header and one example row (notes are separate)."""
+    return partner.template_csv(dataset)
+
+
+def column_notes(dataset: str) -> pd.DataFrame:
+    """The contract of ``dataset`` for people filling in the template: one row per column."""
+    rows = [{"column": col.name, "type": col.kind, "required": not col.nullable, "rule": _rule(col),
+             "note": col.doc} for col in schema.CONTRACTS[dataset]]
+    return pd.DataFrame(rows, columns=["column", "type", "required", "rule", "note"])
+
+
+def coverage(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Rows in use per month of each dated dataset (month, dataset, value), for a coverage chart."""
+    parts = [f"SELECT date_trunc('month', {column}) AS month, '{name}' AS dataset, count(*) AS value "
+             f"FROM {name} GROUP BY 1" for name, column in DATE_COLUMNS.items()
+             if column and store.exists(name, data_dir)]
+    if not parts:
+        return pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]"), "dataset": [], "value": []})
+    frame = store.query(" UNION ALL ".join(parts) + " ORDER BY dataset, month", data_dir)
+    return frame.assign(month=pd.to_datetime(frame["month"]).astype("datetime64[ns]"),
+                        value=frame["value"].astype("int64"))
+
+
+def messages(exc: Exception) -> list[str]:
+    """Every problem an error reports, one line each (file, row, column, value, rule)."""
+    if isinstance(exc, schema.SchemaError):
+        return [str(p) for p in exc.problems]
+    return [str(exc)]
+
+
+# police.uk ----------------------------------------------------------------------------------
+
+def _police_preview(data, name, wards, lsoas, max_bytes) -> Preview:
+    upload = io.BytesIO(data)
+    upload.name = _files.display_name(name)
+    result = police_uk.read_police_uk(upload, wards=wards, lsoas=lsoas, max_bytes=max_bytes)
+    if result.rows_read == 0:
+        raise IngestError(upload.name, "the file has a header but no data rows", row=2)
+    months = pd.concat([result.crimes["month"], result.asb["month"]])
+    codes = set(result.crimes["ward_code"]) | set(result.asb["ward_code"])
+    return Preview(
+        source=upload.name, kind=POLICE_UK,
+        # A dataset the file holds no rows of is left as it is, not emptied.
+        frames={d: f for d, f in (("crimes", result.crimes), ("asb_incidents", result.asb)) if len(f)},
+        rejected=pd.DataFrame(columns=_REJECTED_COLUMNS),
+        rows_read=result.rows_read,
+        rows_rejected=result.no_location + result.duplicates_dropped,
+        rows_outside=result.outside_borough,
+        first=pd.Timestamp(months.min()) if len(months) else None,
+        last=pd.Timestamp(months.max()) if len(months) else None,
+        wards=_ward_names(codes, wards),
+        notes=(result.summary(),),
+    )
+
+
+# Partner templates --------------------------------------------------------------------------
+
+def _partner_preview(data, name, dataset, wards, max_bytes) -> Preview:
+    source, data = _files.load_bytes(data, name=name, max_bytes=max_bytes)
+    data = _files.check_text(data, source, "the partner templates use commas")
+    _check_not_cut_off(data, source)
+    frame = partner._without_trailing_blanks(partner._parse(data, source))
+    if frame.empty:
+        raise IngestError(source, "the file has a header but no data rows", row=2)
+    typed, lines, problems = _split(frame, dataset, source)
+    typed, lines, outside = _outside(typed, lines, dataset, source, wards)
+    rejected = problems + outside
+    column = DATE_COLUMNS.get(dataset)
+    dates = typed[column].dropna() if column else pd.Series([], dtype="datetime64[ns]")
+    codes = set(typed["ward_code"]) if "ward_code" in typed else set()
+    outside_rows = {p.row for p in outside}
+    return Preview(
+        source=source, kind=dataset, frames={dataset: typed},
+        rejected=_rejected_table(rejected),
+        rows_read=len(frame),
+        rows_rejected=len({p.row for p in problems}),
+        rows_outside=len(outside_rows),
+        first=pd.Timestamp(dates.min()) if len(dates) else None,
+        last=pd.Timestamp(dates.max()) if len(dates) else None,
+        wards=_ward_names(codes, wards),
+    )
+
+
+def _check_not_cut_off(data: bytes, source: str) -> None:
+    """Refuse a file whose last row stops short of the header's columns with no line break:
+    an upload interrupted half-way, which would otherwise load as a short last row."""
+    if data.endswith((b"\n", b"\r")):
+        return
+    start = data.rfind(b"\n") + 1
+    if start == 0:
+        return  # a header alone is reported as "no data rows"
+    last = data[start:].decode("utf-8", errors="replace")
+    values = next(csv.reader([last]), [])
+    expected = len(_files.header_names(data))
+    if len(values) < expected:
+        raise IngestError(source, f"the last row has {len(values)} of the header's {expected} values and "
+                                  "no line break after it: the file looks cut off (an interrupted upload "
+                                  "or save); upload the whole file again",
+                          row=data.count(b"\n") + 1)
+
+
+def _split(frame: pd.DataFrame, dataset: str, source: str):
+    """Validate row by row: (accepted rows typed, their file lines, the problems of the others).
+
+    The whole frame is validated at once; rows with problems are set aside and the rest
+    validated again (dropping a row can uncover another, e.g. the 21st duplicate), until the
+    rest passes. File-level problems (row 1: the header) are raised.
+    """
+    lines = np.arange(len(frame)) + 2  # header = line 1
+    keep = np.ones(len(frame), dtype=bool)
+    problems: list[schema.Problem] = []
+    while True:
+        kept = np.flatnonzero(keep)
+        try:
+            typed = schema.validate(frame.iloc[kept].reset_index(drop=True), dataset, source)
+            return typed, lines[kept], problems
+        except schema.SchemaError as exc:
+            if any(p.row is None or p.row < 2 for p in exc.problems) or not kept.size:
+                raise
+            positions = sorted({p.row - 2 for p in exc.problems})
+            problems.extend(replace(p, row=int(lines[kept[p.row - 2]])) for p in exc.problems)
+            keep[kept[positions]] = False
+
+
+def _outside(typed, lines, dataset, source, wards):
+    """Set aside rows whose point, or ward code, is not in the borough."""
+    if wards is None or len(typed) == 0 or "ward_code" not in typed:
+        return typed, lines, []
+    codes = set(wards["ward_code"])
+    bad_ward = ~typed["ward_code"].isin(codes).to_numpy(dtype=bool)
+    bad_point = np.zeros(len(typed), dtype=bool)
+    if "longitude" in typed:
+        lon = typed["longitude"].to_numpy(dtype="float64")
+        lat = typed["latitude"].to_numpy(dtype="float64")
+        has = np.isfinite(lon) & np.isfinite(lat)
+        placed = geo.assign_areas(lon, lat, wards, "ward_code")
+        bad_point = has & pd.isna(placed)
+    problems = []
+    for i in np.flatnonzero(bad_point):
+        problems.append(schema.Problem(source, int(lines[i]), "longitude, latitude",
+                                       f"{typed['longitude'].iloc[i]}, {typed['latitude'].iloc[i]}",
+                                       "point is outside the borough"))
+    for i in np.flatnonzero(bad_ward & ~bad_point):
+        problems.append(schema.Problem(source, int(lines[i]), "ward_code", typed["ward_code"].iloc[i],
+                                       "not a ward of the borough"))
+    out = bad_ward | bad_point
+    return typed[~out].reset_index(drop=True), lines[~out], problems
+
+
+def _rejected_table(problems: list[schema.Problem]) -> pd.DataFrame:
+    rows = [{"row": p.row, "column": p.column or "", "value": "" if p.value is None else str(p.value),
+             "rule": p.rule} for p in problems]
+    table = pd.DataFrame(rows, columns=_REJECTED_COLUMNS)
+    return table.sort_values("row", kind="stable").reset_index(drop=True).astype({"row": "int64"})
+
+
+def _ward_names(codes, wards) -> tuple[str, ...]:
+    names = geo.ward_names(wards) if wards is not None else {}
+    return tuple(sorted(names.get(c, c) for c in codes if isinstance(c, str)))
+
+
+def _rule(col: schema.Column) -> str:
+    rules = []
+    if col.kind in ("date", "month"):
+        rules.append("YYYY-MM-DD" if col.kind == "date" else "YYYY-MM or YYYY-MM-01")
+        if not col.future_ok:
+            rules.append("not in the future")
+    if col.kind == "bool":
+        rules.append("true or false")
+    if col.allowed:
+        rules.append("one of: " + ", ".join(col.allowed))
+    if col.pattern:
+        rules.append(f"matches {col.pattern}")
+    if col.bounds:
+        rules.append(f"between {col.bounds[0]:g} and {col.bounds[1]:g}")
+    return "; ".join(rules)

@@ -1,0 +1,232 @@
+"""The Data page: provenance, upload preview and commit, refusal of bad files, restore.
+
+AppTest drives the uploader directly (``FileUploader.set_value``); the browser tests upload
+through Chromium's file input against a real ``streamlit run``, each over its own store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import rows
+from smp_dash import cli, store
+from test_browser import (CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, _free_port,
+                          _wait_healthy, wait_idle)
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+
+
+def _csv(frame: pd.DataFrame, sep: str = ",") -> bytes:
+    return frame.to_csv(index=False, sep=sep, lineterminator="\n").encode()
+
+
+GOOD = _csv(rows("enforcement", {}, {"issued": "2020-06-01"}, {"issued": "2020-07-01", "action": "FPN"}))
+HALF_BAD = _csv(rows("enforcement", {}, {"issued": "not a date"}, {"issued": "2020-07-01", "action": "FPN"}))
+SEMICOLONS = _csv(rows("enforcement", {}, {"issued": "2020-06-01"}), sep=";")
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def demo_store(tmp_path, monkeypatch):
+    """A fresh demonstration store per test (these tests change it), set as SMP_DATA_DIR."""
+    folder = tmp_path / "store"
+    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
+    monkeypatch.setenv("SMP_DATA_DIR", str(folder))
+    return folder
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _upload(at: AppTest, name: str, data: bytes, dataset: str = "enforcement") -> AppTest:
+    at.selectbox(key="dataset").set_value(dataset)
+    at.file_uploader(key="upload").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _provenance(at: AppTest) -> pd.DataFrame:
+    tables = [d.value for d in at.dataframe if "sha256" in d.value.columns]
+    assert len(tables) == 1
+    return tables[0].set_index("dataset")
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_page_shows_provenance_and_says_demonstration(demo_store):
+    at = _open()
+    table = _provenance(at)
+    assert set(table["kind"]) == {"demonstration"}
+    assert table.loc["enforcement", "rows"] == 425
+    assert any(m.value.startswith("**Demonstration:** crimes, asb_incidents") for m in at.markdown)
+    assert not [w for w in at.warning if "are mixed" in w.value]
+    assert at.get("file_uploader") and at.file_uploader(key="upload").allowed_type == [".csv", ".zip"]
+    # A template download and the column notes for every partner dataset.
+    assert len([b for b in at.get("download_button") if b.proto.label == "Download the CSV template"]) == 9
+    assert any("note" in d.value.columns and "rule" in d.value.columns for d in at.dataframe)
+
+
+def test_upload_previews_and_commits(demo_store):
+    at = _upload(_open(), "cpt.csv", HALF_BAD)
+    assert _metrics(at) == {"Rows read": "3", "Rows accepted": "2", "Rows rejected": "1", "Outside the borough": "0"}
+    rejected = [d.value for d in at.dataframe if "rule" in d.value.columns and "row" in d.value.columns][0]
+    assert rejected[["row", "column", "value"]].values.tolist() == [[3, "issued", "not a date"]]
+    assert store.provenance("enforcement", demo_store)["rows"] == 425  # nothing written by a preview
+
+    at.button(key="commit").click().run()
+    assert [s.value for s in at.success] == ["Committed 2 rows to enforcement from cpt.csv."]
+    table = _provenance(at)
+    assert (table.loc["enforcement", "kind"], table.loc["enforcement", "rows"]) == ("real", 2)
+    assert any("are mixed" in w.value for w in at.warning)
+    assert any(m.value.startswith("**Real:** enforcement.") for m in at.markdown)
+
+
+@pytest.mark.parametrize("name, data, problem", [
+    ("cpt.csv", SEMICOLONS, "cpt.csv, row 1: looks like it is separated by ';'"),
+    ("cpt.csv", _csv(rows("enforcement").drop(columns="action")),
+     "cpt.csv, row 1, column 'action': required column is missing"),
+    ("cpt.csv", b"", "cpt.csv: the file is empty"),
+])
+def test_bad_upload_is_refused_and_nothing_changes(demo_store, name, data, problem):
+    before = _hashes(demo_store)
+    at = _upload(_open(), name, data)
+    assert len(at.error) == 1
+    assert problem in at.error[0].value and "The data in use is unchanged." in at.error[0].value
+    assert not [b for b in at.button if b.key == "commit"]
+    assert _hashes(demo_store) == before
+
+
+def test_restore_from_the_page(demo_store):
+    at = _upload(_open(), "cpt.csv", GOOD)
+    at.button(key="commit").click().run()
+    assert _provenance(at).loc["enforcement", "rows"] == 3
+    at.button(key="restore_enforcement").click().run()  # the newest earlier version: the demonstration rows
+    assert [s.value[:52] for s in at.success] == ["Restored enforcement: 425 rows from demonstration da"]
+    table = _provenance(at)
+    assert (table.loc["enforcement", "kind"], table.loc["enforcement", "rows"]) == ("demonstration", 425)
+
+
+# In the browser -------------------------------------------------------------------------------
+
+@pytest.fixture
+def data_app(tmp_path):
+    """A ``streamlit run app.py`` over its own demonstration store: (base URL, store folder)."""
+    folder = tmp_path / "store"
+    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
+    port = _free_port()
+    log_path = tmp_path / "streamlit.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(folder)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log_path)
+        yield url, folder
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def tab(data_app):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run the suite with `python3 dev.py test`.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        page = chromium.new_context(viewport=VIEWPORT).new_page()
+        yield page
+        chromium.close()
+
+
+def _goto_data(page, url: str) -> None:
+    page.goto(url)  # "/" first: the first session runs app.py's navigation
+    page.locator('[data-testid="stMain"] p:has-text("Showing:")').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    page.goto(f"{url}/data")
+    page.locator('[data-testid="stMain"] h3:has-text("Data in use")').wait_for(timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+
+
+def _choose_dataset(page, label: str) -> None:
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text="Dataset").first.click()
+    page.get_by_role("option", name=label, exact=True).click()
+    wait_idle(page)
+
+
+def _upload_file(page, path: Path) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+@pytest.mark.browser
+def test_upload_commit_refuse_and_restore_in_the_browser(tab, data_app, tmp_path):
+    from playwright.sync_api import expect
+
+    url, folder = data_app
+    page = tab
+    _goto_data(page, url)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("Demonstration:", exact=False).first).to_be_visible()
+
+    good = tmp_path / "cpt.csv"
+    good.write_bytes(GOOD)
+    _choose_dataset(page, "Enforcement (partner template)")
+    _upload_file(page, good)
+    expect(main.locator('[data-testid="stMetric"]').filter(has_text="Rows accepted")
+           .locator('[data-testid="stMetricValue"]')).to_have_text("3", timeout=PAGE_TIMEOUT_MS)
+    main.get_by_role("button", name="Commit 3 rows to enforcement").click()
+    expect(main.get_by_text("Committed 3 rows to enforcement from cpt.csv.")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert store.provenance("enforcement", folder)["rows"] == 3
+    expect(main.get_by_text("Real:", exact=False).first).to_be_visible()
+    expect(main.get_by_text("are mixed", exact=False)).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "data.png"))
+
+    before = _hashes(folder)
+    bad = tmp_path / "semicolons.csv"
+    bad.write_bytes(SEMICOLONS)
+    _upload_file(page, bad)
+    alert = main.locator('[data-testid="stAlert"]').filter(has_text="unchanged")
+    expect(alert).to_contain_text("semicolons.csv, row 1: looks like it is separated by ';'", timeout=PAGE_TIMEOUT_MS)
+    expect(alert).to_contain_text("The data in use is unchanged.")
+    assert _hashes(folder) == before
+    page.screenshot(path=str(SCREENSHOTS / "data_refused.png"))
+
+    main.get_by_text("enforcement: 1 earlier version(s), template").click()
+    main.get_by_role("button", name="Restore").click()
+    expect(main.get_by_text("Restored enforcement: 425 rows from demonstration dataset")).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS)
+    meta = store.provenance("enforcement", folder)
+    assert (meta["rows"], meta["demo"]) == (425, True)
