@@ -3,6 +3,8 @@
 
 import streamlit as st
 
+from smp_dash import ui
+
 # Presentation mode (?present=1 or ?present=true) opens with the sidebar closed for screen-sharing.
 PRESENTING = str(st.query_params.get("present", "")).lower() in ("1", "true")
 st.set_page_config(page_title="SMP Dash · Safer Maidstone Partnership", page_icon=":material/shield:",
@@ -41,3 +43,4 @@ PAGES = {
 }
 
 st.navigation(PAGES, position="sidebar").run()
+ui.provenance_footer()

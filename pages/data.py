@@ -10,6 +10,7 @@ bundle, view = ui.page("Data", "Which data is in use, where did it come from, an
 def _commit(preview) -> None:
     try:
         records = intake.commit(preview)
+        st.session_state["data_committed"] = st.session_state.get("data_preview_key")  # no second commit of it
         st.session_state["data_done"] = ("success", " ".join(
             f"Committed {r['rows']:,} rows to {d} from {r['source']}." for d, r in records.items()))
     except (ValueError, OSError) as exc:
@@ -58,7 +59,9 @@ ui.chart(ui.cached(charts.monthly_trend, rows, series="dataset", title="Rows in 
 ui.section("Load a file")
 kind = st.selectbox("Dataset", list(intake.LABELS), format_func=intake.LABELS.get, key="dataset")
 upload = st.file_uploader("File (CSV, or a police.uk zip)", type=["csv", "zip"], key="upload")
-if upload is not None:
+if upload is not None and st.session_state.get("data_committed") == (upload.file_id, kind):
+    st.info(f"{upload.name} is committed. Choose another file to load more.", icon=":material/check_circle:")
+elif upload is not None:
     result = _preview(upload, kind)
     if isinstance(result, Exception):
         st.error("\n".join(f"- {m}" for m in intake.messages(result)) + f"\n\n{intake.UNCHANGED}")

@@ -100,6 +100,9 @@ def test_upload_previews_and_commits(demo_store):
     assert (table.loc["enforcement", "kind"], table.loc["enforcement", "rows"]) == ("real", 2)
     assert any("are mixed" in w.value for w in at.warning)
     assert any(m.value.startswith("**Real:** enforcement.") for m in at.markdown)
+    # the committed file offers no second commit (which would only add a duplicate version)
+    assert not [b for b in at.button if b.key == "commit"]
+    assert any("is committed" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("name, data, problem", [

@@ -229,7 +229,7 @@ def _partner_preview(data, name, dataset, wards, max_bytes) -> Preview:
     source, data = _files.load_bytes(data, name=name, max_bytes=max_bytes)
     data = _files.check_text(data, source, "the partner templates use commas")
     _check_not_cut_off(data, source)
-    frame = partner._without_trailing_blanks(partner._parse(data, source))
+    frame = partner.parse_partner_csv(data, source)
     if frame.empty:
         raise IngestError(source, "the file has a header but no data rows", row=2)
     typed, lines, problems = _split(frame, dataset, source)

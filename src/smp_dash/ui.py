@@ -319,11 +319,34 @@ def _through_app() -> None:
         st.rerun()
 
 
+def _kinds(bundle: Bundle) -> tuple[list[str], list[str]]:
+    """Datasets in use that are real, and those that are demonstration data."""
+    loaded = {name: record for name, record in bundle.provenance.items() if record}
+    return ([n for n, r in loaded.items() if not r.get("demo")], [n for n, r in loaded.items() if r.get("demo")])
+
+
+def provenance_footer() -> None:
+    """The provenance of the data in use, in one line at the foot of every page."""
+    bundle = data()
+    groups: dict[str, list[str]] = {}
+    for name, record in bundle.provenance.items():
+        if record:
+            kind = "demonstration data" if record.get("demo") else record["source"]
+            groups.setdefault(f"{kind} (loaded {record['loaded_at'][:10]})", []).append(f"{name} {record['rows']:,} rows")
+    st.divider()
+    st.caption("Data in use: " + "; ".join(f"{', '.join(names)}: {kind}" for kind, names in groups.items())
+               + ". Details and earlier versions on the Data page.")
+
+
 def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     """Page title, the question it answers, the demonstration notice and the filter in words."""
     st.title(title)
     st.caption(question)
-    if bundle.demo:
+    real, demo_sets = _kinds(bundle)
+    if demo_sets and real:
+        st.warning(f"**Mixed data.** Real: {', '.join(real)}. Demonstration (illustrative, not real): "
+                   f"{', '.join(demo_sets)}. Figures that combine them are illustrative.", icon=":material/warning:")
+    elif bundle.demo:
         st.warning(DEMO_NOTICE, icon=":material/science:")
     if bundle.boundary_error:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")

@@ -77,8 +77,8 @@ def load_bytes(obj, *, name: str | None = None, max_bytes: int | None = None) ->
 def check_size(size: int, source: str, limit: int) -> None:
     """Refuse anything larger than ``limit`` bytes."""
     if size > limit:
-        raise IngestError(source, f"the file is {size / 1e6:,.1f} MB; the largest accepted is "
-                                  f"{limit / 1e6:,.1f} MB (config.MAX_UPLOAD_BYTES): split it "
+        raise IngestError(source, f"the file is {_size(size)}; the largest accepted is "
+                                  f"{_size(limit)} (config.MAX_UPLOAD_BYTES): split it "
                                   "into smaller files")
 
 
@@ -308,3 +308,8 @@ def _hidden(name: str) -> bool:
     parts = PurePosixPath(name.replace("\\", "/")).parts
     return any(p.startswith(".") or p == "__MACOSX" for p in parts)
 
+
+
+def _size(n: int) -> str:
+    """A byte count for a message: "3.2 MB", "12 KB", "900 bytes"."""
+    return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.0f} KB" if n >= 1e3 else f"{n:,} bytes"

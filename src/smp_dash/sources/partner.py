@@ -79,8 +79,7 @@ def read_partner_csv(path_or_bytes, dataset: str, *, name: str | None = None,
     schema.columns(dataset)
     source, data = _files.load_bytes(path_or_bytes, name=name, max_bytes=max_bytes)
     data = _files.check_text(data, source, _WHO)
-    frame = _parse(data, source)
-    return schema.validate(_without_trailing_blanks(frame), dataset, source, first_row=2)
+    return schema.validate(parse_partner_csv(data, source), dataset, source, first_row=2)
 
 
 def _example(dataset: str, col: schema.Column) -> str:
@@ -91,6 +90,14 @@ def _example(dataset: str, col: schema.Column) -> str:
     if col.allowed is not None and value not in col.allowed and value != "":
         value = col.allowed[0]
     return value
+
+
+def parse_partner_csv(data: bytes, source: str) -> pd.DataFrame:
+    """The rows of a partner CSV as text columns, trailing blank rows dropped, not yet validated.
+
+    File-level problems (delimiter, encoding, ragged rows) raise ``IngestError`` naming the line.
+    """
+    return _without_trailing_blanks(_parse(data, source))
 
 
 def _parse(data: bytes, source: str) -> pd.DataFrame:
