@@ -59,3 +59,15 @@ def maidstone():
         return geo.load_wards(MAIDSTONE), geo.load_lsoas(MAIDSTONE)
     except geo.BoundariesMissing as exc:
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    """A store holding the demonstration data, set as SMP_DATA_DIR for the whole module."""
+    from smp_dash import cli
+
+    folder = tmp_path_factory.mktemp("demo") / "store"
+    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMP_DATA_DIR", str(folder))
+        yield folder

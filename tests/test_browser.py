@@ -9,96 +9,40 @@ Run them with the rest of the suite (``python3 dev.py test`` installs Chromium f
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from smp_dash import cli
+
+from browsing import demo_server, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, chromium, metric, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOTS = ROOT / "artefacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """A running ``streamlit run app.py`` over a demonstration store; its base URL."""
+    with demo_server(tmp_path_factory.mktemp("browser")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
 #: Flags for Chromium on a machine with no GPU and a closed network (see the machine notes).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 #: Streamlit scrolls its main container rather than the page, so a full-page shot needs a tall window.
-VIEWPORT = {"width": 1400, "height": 5200}
-SERVER_START_S = 60
-PAGE_TIMEOUT_MS = 30_000
 
 #: url_pathname Streamlit derives from each st.Page file name in app.py ("" is the default page).
 PAGES = ["", "serious_organised_crime", "children_young_people", "domestic_abuse", "substance_misuse",
          "mental_health", "community_protection", "police_data", "task_force", "action_plans", "morile", "scenarios"]
 MAP_PAGES = {"domestic_abuse", "substance_misuse", "community_protection", "police_data"}
 
-STREAMLIT_IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null
-        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-        && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-testid="stStatusWidget"]') === null
-        && document.querySelector('[data-stale="true"]') === null
-        && document.querySelector('[data-testid^="stSkeleton"]') === null;
-}"""
-CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
-    .every(chart => chart.querySelector('.main-svg') !== null)"""
 CHART_TRACES = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     .map(chart => [chart.querySelectorAll('.main-svg').length, chart.querySelectorAll('.trace path').length])"""
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """A running ``streamlit run app.py`` on a free port, over a demonstration store; its base URL."""
-    folder = tmp_path_factory.mktemp("browser")
-    store = folder / "store"
-    assert cli.main(["--data-dir", str(store), "demo"]) == 0
-    port = _free_port()
-    log = (folder / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(store)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, folder / "streamlit.log")
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium under Playwright (never a browser Playwright downloads itself)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium. "
-                    "Run the suite with `python3 dev.py test`, which installs it.", pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: run the suite with `python3 dev.py test`, which installs "
-                    "the test extras.", pytrace=False)
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -117,35 +61,9 @@ def page(context):
     tab.close()
 
 
-def open_page(page, url: str) -> None:
-    """Go to ``url`` and wait until the script has run and every chart is drawn."""
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]', timeout=PAGE_TIMEOUT_MS)
-    # Between the page load and the first run's output the app can look idle: wait for content first.
-    page.locator('[data-testid="stMain"] p:has-text("Showing:"), [data-testid="stException"]').first.wait_for(
-        timeout=PAGE_TIMEOUT_MS)
-    wait_idle(page)
-
-
-def wait_idle(page) -> None:
-    """Wait until no rerun is running or pending, every lazily loaded element is in (Streamlit shows
-    skeletons for seconds after the run while it fetches the plotly and dataframe code), and every
-    plotly chart has its svg."""
-    page.wait_for_timeout(200)
-    page.wait_for_function(STREAMLIT_IDLE, timeout=PAGE_TIMEOUT_MS)
-    page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
-
-
 def showing(page) -> str:
     """The "Showing: ..." line under the page title."""
     return page.locator('[data-testid="stMain"] p', has_text="Showing:").inner_text()
-
-
-def metric(page, label: str):
-    """The value locator of the metric labelled ``label`` in the main area."""
-    return (page.locator('[data-testid="stMain"] [data-testid="stMetric"]')
-            .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
-            .first.locator('[data-testid="stMetricValue"]'))
 
 
 def metric_values(page) -> list[str]:
@@ -298,24 +216,3 @@ def test_data_pack_downloads_and_opens_on_its_own(page, app_url, tmp_path):
     page.screenshot(path=str(SCREENSHOTS / "data_pack.png"))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    """Poll ``/_stcore/health`` until it answers "ok"; fail with the server's log if it never does."""
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with code {process.returncode}:\n{log.read_text()[-3000:]}", pytrace=False)
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().decode().strip() == "ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"streamlit did not answer {url}/_stcore/health within {SERVER_START_S} s:\n"
-                f"{log.read_text()[-3000:]}", pytrace=False)

@@ -7,9 +7,6 @@ through Chromium's file input against a real ``streamlit run``, each over its ow
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import rows
 from smp_dash import cli, store
-from test_browser import (CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, _free_port,
-                          _wait_healthy, wait_idle)
+from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, chromium, serve, wait_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -137,38 +133,14 @@ def data_app(tmp_path):
     """A ``streamlit run app.py`` over its own demonstration store: (base URL, store folder)."""
     folder = tmp_path / "store"
     assert cli.main(["--data-dir", str(folder), "demo"]) == 0
-    port = _free_port()
-    log_path = tmp_path / "streamlit.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(folder)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log_path)
+    with serve(folder, tmp_path / "streamlit.log") as url:
         yield url, folder
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture
 def tab(data_app):
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run the suite with `python3 dev.py test`.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        page = chromium.new_context(viewport=VIEWPORT).new_page()
-        yield page
-        chromium.close()
+    with chromium() as browser:
+        yield browser.new_context(viewport=VIEWPORT).new_page()
 
 
 def _goto_data(page, url: str) -> None:

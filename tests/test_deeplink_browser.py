@@ -2,7 +2,8 @@
 
 import pytest
 
-from test_browser import app_url, browser, context, open_page, page, showing  # noqa: F401  (fixtures)
+from browsing import open_page
+from test_browser import app_url, browser, context, page, showing  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

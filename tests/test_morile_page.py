@@ -8,37 +8,20 @@ Fixtures follow tests/test_pages.py and tests/test_browser.py.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smp_dash import cli, morile
+from browsing import demo_server, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, chromium, open_page, wait_idle
+from smp_dash import morile
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 PAGE = "pages/morile.py"
-SCREENSHOTS = ROOT / "artefacts" / "screenshots"
 DA = "Domestic abuse (including stalking)"
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    """A store holding the demonstration data, set as SMP_DATA_DIR for the whole module."""
-    folder = tmp_path_factory.mktemp("morile") / "store"
-    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMP_DATA_DIR", str(folder))
-        yield folder
 
 
 def _open(**query) -> AppTest:
@@ -131,23 +114,6 @@ def test_the_ward_filter_changes_volume_and_trend(default_page, demo_store):
 
 # Browser ------------------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1400, "height": 5200}
-SERVER_START_S = 60
-PAGE_TIMEOUT_MS = 30_000
-STREAMLIT_IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null
-        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-        && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-testid="stStatusWidget"]') === null
-        && document.querySelector('[data-stale="true"]') === null
-        && document.querySelector('[data-testid^="stSkeleton"]') === null;
-}"""
-CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
-    .every(chart => chart.querySelector('.main-svg') !== null)"""
 #: The bar chart's theme labels, top to bottom: the ranking as drawn.
 CHART_ORDER = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .yaxislayer-above .ytick text'))
     .map(t => ({y: t.getBoundingClientRect().top, text: t.textContent}))
@@ -155,55 +121,16 @@ CHART_ORDER = """() => Array.from(document.querySelectorAll('[data-testid="stPlo
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """A running ``streamlit run app.py`` on a free port, over a demonstration store; its base URL."""
-    folder = tmp_path_factory.mktemp("morile_browser")
-    store = folder / "store"
-    assert cli.main(["--data-dir", str(store), "demo"]) == 0
-    port = _free_port()
-    log = (folder / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(store)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, folder / "streamlit.log")
+def app(tmp_path_factory) -> str:
+    """A ``streamlit run app.py`` over its own demonstration store; its base URL."""
+    with demo_server(tmp_path_factory.mktemp("morile_browser")) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium under Playwright (never a browser Playwright downloads itself)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium. "
-                    "Run the suite with `python3 dev.py test`, which installs it.", pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: run the suite with `python3 dev.py test`.", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def app(app_url, browser) -> str:
-    """The server's URL once the home page has been opened. Until app.py has run in some session, a fresh
-    server answers a deep link (``/morile``) from Streamlit's pages/ folder, skipping app.py's wide layout."""
-    context = browser.new_context(viewport=VIEWPORT)
-    open_page(context.new_page(), f"{app_url}/")
-    context.close()
-    return app_url
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -211,20 +138,6 @@ def page(browser):
     context = browser.new_context(viewport=VIEWPORT)
     yield context.new_page()
     context.close()
-
-
-def open_page(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]', timeout=PAGE_TIMEOUT_MS)
-    page.locator('[data-testid="stMain"] p:has-text("Showing:"), [data-testid="stException"]').first.wait_for(
-        timeout=PAGE_TIMEOUT_MS)
-    wait_idle(page)
-
-
-def wait_idle(page) -> None:
-    page.wait_for_timeout(200)
-    page.wait_for_function(STREAMLIT_IDLE, timeout=PAGE_TIMEOUT_MS)
-    page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
 
 
 def chart_order(page) -> list[str]:
@@ -322,25 +235,3 @@ def test_editing_a_score_and_resetting(page, app):
     page.wait_for_timeout(1000)
     assert chart_order(page)[0].startswith("Domestic abuse")
     no_exception(page)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with code {process.returncode}:\n{log.read_text()[-3000:]}", pytrace=False)
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().decode().strip() == "ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"streamlit did not answer {url}/_stcore/health within {SERVER_START_S} s:\n"
-                f"{log.read_text()[-3000:]}", pytrace=False)

@@ -16,22 +16,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smp_dash import cli, config, geo, ui
+from smp_dash import config, geo, ui
 
 ROOT = Path(__file__).parents[1]
 APP = ROOT / "app.py"
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 TASK_FORCE = ["Shepway North", "Shepway South"]
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    """A store holding the demonstration data, set as SMP_DATA_DIR for the whole module."""
-    folder = tmp_path_factory.mktemp("pages") / "store"
-    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMP_DATA_DIR", str(folder))
-        yield folder
 
 
 @pytest.fixture(scope="module")

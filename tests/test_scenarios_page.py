@@ -7,14 +7,7 @@ of those two months, and a shared link must reopen the same scenario.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -22,23 +15,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smp_dash import cli, config, geo, scenarios
+from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, chromium, metric, open_page, serve, wait_idle
+from smp_dash import config, geo, scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 PAGE = "pages/scenarios.py"
 EURO = {"sc_name": "Euro 2020 summer", "sc_measure": "Domestic abuse", "sc_uplift": "20",
         "sc_months": ["Jun 2021", "Jul 2021"]}
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    """A store holding the demonstration data, set as SMP_DATA_DIR for the whole module."""
-    folder = tmp_path_factory.mktemp("scenarios") / "store"
-    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMP_DATA_DIR", str(folder))
-        yield folder
 
 
 def _da_series(store: Path) -> pd.DataFrame:
@@ -151,92 +135,16 @@ def test_ward_filter_narrows_the_projection(demo_store):
 
 # In a real browser ------------------------------------------------------------------------------
 
-SCREENSHOTS = ROOT / "artefacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1400, "height": 2600}
-SERVER_START_S = 60
-PAGE_TIMEOUT_MS = 30_000
-STREAMLIT_IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null
-        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-        && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-testid="stStatusWidget"]') === null
-        && document.querySelector('[data-stale="true"]') === null
-        && document.querySelector('[data-testid^="stSkeleton"]') === null;
-}"""
-CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
-    .every(chart => chart.querySelector('.main-svg') !== null)"""
-
-
 @pytest.fixture(scope="module")
 def app_url(demo_store, tmp_path_factory):
-    """A running ``streamlit run app.py`` on a free port over the demonstration store; its base URL."""
-    log_path = tmp_path_factory.mktemp("scenarios-server") / "streamlit.log"
-    log = log_path.open("w")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(demo_store)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log_path)
+    with serve(demo_store, tmp_path_factory.mktemp("scenarios_browser") / "streamlit.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium under Playwright (never a browser Playwright downloads itself)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium. "
-                    "Run the suite with `python3 dev.py test`, which installs it.", pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: run the suite with `python3 dev.py test`.", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-def _open_page(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]', timeout=PAGE_TIMEOUT_MS)
-    page.locator('[data-testid="stMain"] p:has-text("Showing:"), [data-testid="stException"]').first.wait_for(
-        timeout=PAGE_TIMEOUT_MS)
-    _wait_idle(page)
-
-
-def _wait_idle(page) -> None:
-    page.wait_for_timeout(200)
-    page.wait_for_function(STREAMLIT_IDLE, timeout=PAGE_TIMEOUT_MS)
-    page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
-
-
-def _metric(page, label: str):
-    return (page.locator('[data-testid="stMain"] [data-testid="stMetric"]')
-            .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
-            .first.locator('[data-testid="stMetricValue"]'))
+def page(tmp_path):
+    with chromium() as browser:
+        yield browser.new_context(viewport={"width": 1400, "height": 2600}).new_page()
 
 
 @pytest.mark.browser
@@ -245,53 +153,30 @@ def test_shared_scenario_link_in_the_browser(page, app_url, demo_store):
 
     # The app's root first: on a fresh server, a deep link opened before app.py has ever run is served
     # from the pages/ folder without app.py's navigation and wide layout (a Streamlit start-up quirk).
-    _open_page(page, f"{app_url}/")
+    open_page(page, f"{app_url}/")
     # Learn how Streamlit writes bound widgets into the URL by setting two in the browser: the
     # selectbox writes its label, the text input its text, spaces as "+".
-    _open_page(page, f"{app_url}/scenarios")
+    open_page(page, f"{app_url}/scenarios")
     main = page.locator('[data-testid="stMain"]')
     main.locator('[data-testid="stSelectbox"]').filter(has_text="Measure").click()
     page.get_by_role("option", name="ASB incidents", exact=True).click()
     expect(page).to_have_url(re.compile(r"[?&]sc_measure=ASB\+incidents(&|$)"), timeout=PAGE_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     name = main.locator('[data-testid="stTextInput"] input')
     name.fill("Euro 2020 summer")
     name.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]sc_name=Euro\+2020\+summer(&|$)"), timeout=PAGE_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
 
     link = f"{app_url}/scenarios?" + urlencode(
         [(key, value) for key, values in EURO.items() for value in ([values] if isinstance(values, str) else values)])
     assert "sc_uplift=20&sc_months=Jun+2021&sc_months=Jul+2021" in link
-    _open_page(page, link)
+    open_page(page, link)
     errors = page.locator('[data-testid="stException"]')
     assert errors.count() == 0, errors.first.inner_text()[:500]
     expect(page.locator('[data-testid="stAlert"]', has_text="Demonstration data.").first).to_be_visible()
-    expect(_metric(page, "Extra cases")).to_have_text(_euro_extra(demo_store))
+    expect(metric(page, "Extra cases")).to_have_text(_euro_extra(demo_store))
     expect(main.locator("h3", has_text="Euro 2020 summer: domestic abuse")).to_be_visible()
     assert page.locator('[data-testid="stPlotlyChart"] .trace path').count() > 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "scenarios.png"), full_page=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    """Poll ``/_stcore/health`` until it answers "ok"; fail with the server's log if it never does."""
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with code {process.returncode}:\n{log.read_text()[-3000:]}", pytrace=False)
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().decode().strip() == "ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"streamlit did not answer {url}/_stcore/health within {SERVER_START_S} s:\n"
-                f"{log.read_text()[-3000:]}", pytrace=False)

@@ -524,3 +524,29 @@ def compare_excluding(frame: pd.DataFrame, period: Period, exclude_outliers: boo
     out["change"] = out["current"] - out["previous"]
     out["pct_change"] = pct_change(out["current"], out["previous"])
     return out
+
+
+def aggregates(frames: dict[str, pd.DataFrame]) -> dict:
+    """What the pages and the data pack draw from, built once from the store's frames.
+
+    Crimes, ASB and service requests become cubes (counts per month, ward and the dimensions
+    the pages split by); the other datasets are kept as they are. ``first_month`` and
+    ``last_month`` bound the crime data (the demonstration start when there is none).
+    """
+    from smp_dash import config
+
+    crimes = frames["crimes"]
+    months = crimes["month"] if len(crimes) else pd.Series([pd.Timestamp(config.DEMO_START)])
+    return {
+        "crimes": cube(crimes, "month", ["ward_code", "crime_type", "offence_subgroup", "domestic_abuse", "hate_strand"]),
+        "asb": cube(frames["asb_incidents"], "month", ["ward_code"]),
+        "requests": cube(frames["service_requests"], "received", ["ward_code", "category", "subcategory"]),
+        "needles": frames["needle_finds"],
+        "enforcement": frames["enforcement"],
+        "encampments": frames["encampments"],
+        "indicators": frames["indicators"],
+        "actions": frames["actions"],
+        "population": frames["population"],
+        "first_month": pd.Timestamp(months.min()),
+        "last_month": pd.Timestamp(months.max()),
+    }

@@ -20,16 +20,13 @@ import plotly.io as pio
 
 from smp_dash import charts, config, metrics as m, periods
 from smp_dash.figures import ASSESS_2020, CAL_2020, FY_TO_DATE_2020, YOUTH_2019
+from smp_dash.selection import PUBLISHED, PUBLISHED_WORDS, Filter  # noqa: F401  (re-exported)
 from smp_dash.periods import Period
 
-PUBLISHED = "published"
 PERIOD_KINDS = (PUBLISHED,) + periods.KINDS
 TITLE = "Safer Maidstone Partnership — strategic assessment data pack"
 #: Said wherever the app says "As in the assessment" (ui.KIND_LABELS).
 PUBLISHED_LABEL = "As in the assessment"
-PUBLISHED_WORDS = ("As in the assessment: each figure for the period the assessment reports it (police recorded "
-                   "crime: calendar year 2020; ASB, needle finds, hate crime and MARAC: Dec 2019 to Nov 2020; "
-                   "domestic abuse by ward: Apr to Nov 2020, the financial year to date)")
 POLICE_CAVEATS = ("police.uk locations are approximate (snapped to anonymous map points).",
                   "Police data shows only crime that was reported and recorded.")
 DEMO_CAVEAT = ("Illustrative demonstration values: figures the Strategic Assessment 2020-21 states are reproduced "
@@ -42,27 +39,8 @@ ACTION_PRIORITIES = {"soc": "Serious and organised crime", "children_young_peopl
 
 
 def build_bundle(frames: dict[str, pd.DataFrame]) -> dict:
-    """The small aggregates the pack draws from, built as the app builds them (``ui._bundle``).
-
-    Crimes, ASB and service requests become cubes (counts per month, ward and the dimensions
-    the pages split by); the other datasets are kept as they are. ``first_month`` and
-    ``last_month`` bound the crime data.
-    """
-    crimes = frames["crimes"]
-    months = crimes["month"] if len(crimes) else pd.Series([pd.Timestamp(config.DEMO_START)])
-    return {
-        "crimes": m.cube(crimes, "month", ["ward_code", "crime_type", "offence_subgroup", "domestic_abuse", "hate_strand"]),
-        "asb": m.cube(frames["asb_incidents"], "month", ["ward_code"]),
-        "requests": m.cube(frames["service_requests"], "received", ["ward_code", "category", "subcategory"]),
-        "needles": frames["needle_finds"],
-        "enforcement": frames["enforcement"],
-        "encampments": frames["encampments"],
-        "indicators": frames["indicators"],
-        "actions": frames["actions"],
-        "population": frames["population"],
-        "first_month": pd.Timestamp(months.min()),
-        "last_month": pd.Timestamp(months.max()),
-    }
+    """The aggregates the pack draws from, built exactly as the app builds them."""
+    return m.aggregates(frames)
 
 
 def period_from_label(kind: str, label: str | None, first, last) -> Period | None:
@@ -115,34 +93,9 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     bundle = build_bundle(frames)
     bundle["wards"] = pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())})
     chosen = period_from_label(period_kind, period_label, bundle["first_month"], bundle["last_month"])
-    view = _View(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen)
+    view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen)
     sections = [build(bundle, view) for build in _SECTIONS]
     return _document(view, sections, bundle["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
-
-
-@dataclass(frozen=True)
-class _View:
-    """The wards and period of the pack, as ``ui.Filter`` holds them for a page."""
-
-    wards: tuple[str, ...]
-    names: tuple[str, ...]
-    kind: str
-    period: Period | None
-
-    def pick(self, native: Period) -> Period:
-        return native if self.kind == PUBLISHED or self.period is None else self.period
-
-    @property
-    def area(self) -> str:
-        if not self.names:
-            return "Whole borough"
-        if len(self.names) == 1:
-            return self.names[0]
-        return ", ".join(self.names[:-1]) + " and " + self.names[-1]
-
-    @property
-    def when(self) -> str:
-        return PUBLISHED_WORDS if self.kind == PUBLISHED else self.period.long_label
 
 
 @dataclass
@@ -165,7 +118,7 @@ class _Section:
                              period.long_label if period else ""))
 
 
-def _overview(b: dict, v: _View) -> _Section:
+def _overview(b: dict, v: Filter) -> _Section:
     s = _Section("Overview: headline figures")
     crime_p, assess_p = v.pick(CAL_2020), v.pick(ASSESS_2020)
     heads = m.overview_headlines(m.in_wards(b["crimes"], v.wards), m.in_wards(b["asb"], v.wards),
@@ -180,7 +133,7 @@ def _overview(b: dict, v: _View) -> _Section:
     return s
 
 
-def _soc(b: dict, v: _View) -> _Section:
+def _soc(b: dict, v: Filter) -> _Section:
     s = _Section("Serious and organised crime", actions="soc")
     crimes, p = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020)
     violent = m.compare(m.violent(crimes), "month", p, by="offence_subgroup", weight="n")
@@ -204,7 +157,7 @@ def _soc(b: dict, v: _View) -> _Section:
     return s
 
 
-def _children(b: dict, v: _View) -> _Section:
+def _children(b: dict, v: Filter) -> _Section:
     s = _Section("Children and young people", actions="children_young_people")
     yp = v.pick(YOUTH_2019)
     youth = m.youth_summary(b["indicators"], yp)
@@ -227,7 +180,7 @@ def _children(b: dict, v: _View) -> _Section:
     return s
 
 
-def _domestic_abuse(b: dict, v: _View) -> _Section:
+def _domestic_abuse(b: dict, v: Filter) -> _Section:
     s = _Section("Domestic abuse", actions="domestic_abuse")
     colour = charts.PRIORITY_COLOURS["domestic_abuse"]
     crimes, p = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020)
@@ -257,7 +210,7 @@ def _domestic_abuse(b: dict, v: _View) -> _Section:
     return s
 
 
-def _substance(b: dict, v: _View) -> _Section:
+def _substance(b: dict, v: Filter) -> _Section:
     s = _Section("Substance misuse", actions="substance_misuse")
     colour = charts.PRIORITY_COLOURS["substance_misuse"]
     crimes, p, np_ = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020), v.pick(ASSESS_2020)
@@ -284,7 +237,7 @@ def _substance(b: dict, v: _View) -> _Section:
     return s
 
 
-def _mental_health(b: dict, v: _View) -> _Section:
+def _mental_health(b: dict, v: Filter) -> _Section:
     s = _Section("Mental health", actions="mental_health")
     colour, p = charts.PRIORITY_COLOURS["mental_health"], v.pick(CAL_2020)
     value = lambda q: m.indicator_value(b["indicators"], "section_136_uses", f"{q.start:%Y-%m-%d}")
@@ -302,7 +255,7 @@ def _mental_health(b: dict, v: _View) -> _Section:
     return s
 
 
-def _community_protection(b: dict, v: _View) -> _Section:
+def _community_protection(b: dict, v: Filter) -> _Section:
     s = _Section("ASB and community protection")
     colour, p = charts.PRIORITY_COLOURS["asb_community_protection"], v.pick(ASSESS_2020)
     asb, requests = m.in_wards(b["asb"], v.wards), m.in_wards(b["requests"], v.wards)
@@ -324,7 +277,7 @@ def _community_protection(b: dict, v: _View) -> _Section:
     return s
 
 
-def _police(b: dict, v: _View) -> _Section:
+def _police(b: dict, v: Filter) -> _Section:
     s = _Section("Police data")
     colour = charts.PRIORITY_COLOURS["police_data"]
     crimes, p, hp = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020), v.pick(ASSESS_2020)
@@ -361,7 +314,7 @@ th{background:#F1F4F8}td.n{text-align:right}.notice{background:#FFF4CE;border:1p
 """
 
 
-def _document(view: _View, sections: list[_Section], actions: pd.DataFrame, *, demo: bool, generated_at: str, provenance: dict) -> str:
+def _document(view: Filter, sections: list[_Section], actions: pd.DataFrame, *, demo: bool, generated_at: str, provenance: dict) -> str:
     e = html.escape
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(TITLE)}</title>"
              f"<style>{_STYLE}</style></head><body>",

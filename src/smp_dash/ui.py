@@ -22,8 +22,8 @@ import streamlit as st
 
 from smp_dash import charts, config, disclosure, geo, metrics, outliers, periods, schema, significance, store
 from smp_dash.periods import Period
+from smp_dash.selection import PUBLISHED, Filter
 
-PUBLISHED = "published"
 KIND_OPTIONS = (PUBLISHED,) + periods.KINDS
 #: Shown in the period-type box and written into shared links (Streamlit puts the label in the
 #: URL, e.g. ``?ptype=Calendar+year``): keep them short and stable.
@@ -75,39 +75,6 @@ class Bundle:
         return dict(zip(self.wards["ward_name"], self.wards["ward_code"]))
 
 
-@dataclass(frozen=True)
-class Filter:
-    """The view every page shows: wards (codes; empty = whole borough) and a period choice."""
-
-    wards: tuple[str, ...]
-    names: tuple[str, ...]
-    kind: str
-    period: Period | None
-    exclude_outliers: bool = False
-    present: bool = False
-    suppress: bool = False
-
-    def pick(self, native: Period) -> Period:
-        """The period to show for a figure the assessment reports for ``native``."""
-        return native if self.kind == PUBLISHED or self.period is None else self.period
-
-    @property
-    def area(self) -> str:
-        if not self.names:
-            return "Whole borough"
-        if len(self.names) <= 3:
-            return " and ".join([", ".join(self.names[:-1]), self.names[-1]]) if len(self.names) > 1 else self.names[0]
-        return f"{len(self.names)} wards"
-
-    def describe(self, native: Period | None = None) -> str:
-        """The filter in words, e.g. "Shepway North and Shepway South, Assessment year, Dec 2019 to Nov 2020"."""
-        if self.kind == PUBLISHED:
-            when = native.long_label if native is not None else "periods as in the assessment"
-        else:
-            when = self.period.long_label
-        return f"{self.area}, {when}"
-
-
 def _stamp(data_dir) -> tuple:
     """What identifies the data in use: file names, sizes and change times."""
     folder = config.data_dir() if data_dir is None else data_dir
@@ -133,27 +100,15 @@ def _load_demo(folder: str) -> None:
 def _bundle(folder: str, geo_dir: str, lad: str, stamp: tuple) -> Bundle:
     frames = store.read_all(folder)
     wards, geojson, error = _boundaries(geo_dir, lad, frames)
-    crimes = frames["crimes"]
-    months = crimes["month"] if len(crimes) else pd.Series([pd.Timestamp(config.DEMO_START)])
     from smp_dash import maps
 
     return Bundle(
-        crimes=metrics.cube(crimes, "month", ["ward_code", "crime_type", "offence_subgroup", "domestic_abuse", "hate_strand"]),
-        asb=metrics.cube(frames["asb_incidents"], "month", ["ward_code"]),
-        requests=metrics.cube(frames["service_requests"], "received", ["ward_code", "category", "subcategory"]),
-        needles=frames["needle_finds"],
-        enforcement=frames["enforcement"],
-        encampments=frames["encampments"],
-        indicators=frames["indicators"],
-        actions=frames["actions"],
-        population=frames["population"],
+        **metrics.aggregates(frames),
         wards=pd.DataFrame(wards[["ward_code", "ward_name"]]),
         geojson=maps.ward_geojson(wards) if geojson else None,
         boundary_error=error,
         provenance={name: store.provenance(name, folder) for name in schema.DATASETS},
         demo=store.is_demo(folder),
-        first_month=pd.Timestamp(months.min()),
-        last_month=pd.Timestamp(months.max()),
     )
 
 
