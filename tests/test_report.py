@@ -201,3 +201,10 @@ def test_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("SMP_CHROMIUM", str(tmp_path / "no-browser"))
     with pytest.raises(images.ChromiumMissing, match="SMP_CHROMIUM=.*not an executable browser"):
         images.chromium_path()
+
+
+def test_pack_with_disclosure_control_says_so(default_pack, demo_data):
+    from smp_dash import disclosure
+
+    assert disclosure.note() not in default_pack
+    assert disclosure.note() in _pack(demo_data, suppress=True)

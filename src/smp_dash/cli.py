@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="published: each figure for the period the assessment reports it (default)")
     p.add_argument("--period", default=None, help='a period of that type, e.g. 2019, 2019/20, "Dec 2019 to Nov 2020" '
                    "(default: the latest the data covers)")
+    p.add_argument("--suppress", action="store_true",
+                   help="disclosure control: small ward counts of DA, needle finds and hate crime shown as <5")
     p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
     p.set_defaults(run=_report)
 
@@ -201,7 +203,8 @@ def _report(args) -> int:
         ward_names=dict(zip(wards["ward_code"], wards["ward_name"])), period_kind=args.period_type,
         period_label=args.period, demo=store.is_demo(args.data_dir),
         generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
-        provenance={name: store.provenance(name, args.data_dir) for name in schema.DATASETS})
+        provenance={name: store.provenance(name, args.data_dir) for name in schema.DATASETS},
+        suppress=args.suppress)
     target = args.output.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed over it, so a reader never sees half a file.

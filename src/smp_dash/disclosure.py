@@ -142,6 +142,14 @@ def hidden_totals(table: pd.DataFrame) -> tuple[str, ...]:
     return tuple(table.attrs.get(_ATTR, {}).get("hidden_totals", ()))
 
 
+def shown(frame: pd.DataFrame, column: str, on: bool) -> pd.DataFrame:
+    """A small table of counts as published: "<5" for hidden counts when ``on``, else unchanged.
+
+    No total is published beside such a table (a top-five list), so only small counts are hidden.
+    """
+    return display(suppress_counts(frame, column, total_shown=False)) if on else frame
+
+
 def note(threshold: int | None = None, suppress_zero: bool = False) -> str:
     """The sentence to show wherever disclosure control is on.
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.io as pio
 
-from smp_dash import charts, config, metrics as m, periods
+from smp_dash import charts, config, disclosure, metrics as m, periods
 from smp_dash.figures import ASSESS_2020, CAL_2020, FY_TO_DATE_2020, YOUTH_2019
 from smp_dash.selection import PUBLISHED, PUBLISHED_WORDS, Filter  # noqa: F401  (re-exported)
 from smp_dash.periods import Period
@@ -68,7 +68,7 @@ def period_from_label(kind: str, label: str | None, first, last) -> Period | Non
 
 def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
               period_kind: str = PUBLISHED, period_label: str | None = None, demo: bool, generated_at: str,
-              provenance: dict) -> str:
+              provenance: dict, suppress: bool = False) -> str:
     """The data pack for ``wards`` (ward codes; empty = whole borough) and a period, as HTML.
 
     Parameters
@@ -93,7 +93,7 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     bundle = build_bundle(frames)
     bundle["wards"] = pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())})
     chosen = period_from_label(period_kind, period_label, bundle["first_month"], bundle["last_month"])
-    view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen)
+    view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, suppress=suppress)
     sections = [build(bundle, view) for build in _SECTIONS]
     return _document(view, sections, bundle["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
 
@@ -128,7 +128,9 @@ def _overview(b: dict, v: Filter) -> _Section:
         s.add(head["label"], head["current"], head["previous"], p, decimals=1 if head["label"] == "Domestic abuse" else 0)
     tops = m.overview_top_wards(b["crimes"], b["asb"], b["needles"], b["wards"], b["population"],
                                 v.pick(FY_TO_DATE_2020), assess_p)
-    s.tables += [(f"Wards with most: {label.lower()} (whole borough)", table) for label, table in tops.items()]
+    s.tables += [(f"Wards with most: {label.lower()} (whole borough)",
+                  disclosure.shown(table, table.columns[1], v.suppress and label != "Anti-social behaviour"))
+                 for label, table in tops.items()]
     s.caveats += list(POLICE_CAVEATS)
     return s
 
@@ -204,6 +206,8 @@ def _domestic_abuse(b: dict, v: Filter) -> _Section:
     wp = v.pick(FY_TO_DATE_2020)
     table = m.ward_table(b["crimes"][b["crimes"]["domestic_abuse"].astype(bool)], wp, b["wards"], b["population"],
                          rural=config.RURAL_WARDS)
+    if v.suppress:  # disclosure control, as on the page: small counts and what would reveal them hidden
+        table = disclosure.display(disclosure.suppress_wards(table))
     s.tables.append((f"Top ten wards for domestic abuse, {wp.long_label} (whole borough)",
                      table.head(10)[["rank", "ward_name", "current", "previous", "pct_change", "rate"]]))
     s.caveats += list(POLICE_CAVEATS) + ["MARAC figures are borough-wide.", m.SIGNIFICANCE_NOTE]
@@ -294,7 +298,10 @@ def _police(b: dict, v: Filter) -> _Section:
     s.charts.append(charts.change_bars(types, category="offence_subgroup", current="current", previous="previous",
                                        colour=colour, current_label=p.label, previous_label=p.previous().label,
                                        title=f"Change by crime type, {p.label} against {p.previous().label}"))
-    s.charts.append(charts.donut(m.share_table(hate, hp, "hate_strand"), names="hate_strand", values="value",
+    strands = m.share_table(hate, hp, "hate_strand")
+    if v.suppress:
+        strands = disclosure.suppress_counts(strands, "value", derived=("share",))
+    s.charts.append(charts.donut(strands, names="hate_strand", values="value",
                                  title=f"Hate crime by strand, {hp.label}"))
     s.caveats += list(POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
     return s
@@ -324,6 +331,8 @@ def _document(view: Filter, sections: list[_Section], actions: pd.DataFrame, *, 
              f"<p><strong>Generated:</strong> {e(generated_at)}</p>"]
     if demo:
         parts.append(f"<p class=\"notice\"><strong>{e(DEMO_NOTICE)}</strong></p>")
+    if view.suppress:
+        parts.append(f"<p class=\"notice\">{e(disclosure.note())}</p>")
     plotly_included = False
     for section in sections:
         parts.append(f"<section><h2>{e(section.title)}</h2>")
@@ -375,10 +384,11 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=table.index)
     for column in table.columns:
         values = table[column]
+        # Text cells are already written (disclosure control's "<5", "hidden"): kept as they are.
         if column == "pct_change":
-            out["Change"] = [m.format_pct(x) for x in values]
+            out["Change"] = [x if isinstance(x, str) else m.format_pct(x) for x in values]
         elif column == "rate":
-            out["Per 1,000"] = ["n/a" if not _known(x) else f"{x:.1f}" for x in values]
+            out["Per 1,000"] = [x if isinstance(x, str) else "n/a" if not _known(x) else f"{x:.1f}" for x in values]
         else:
             out[_HEADERS.get(column, str(column))] = [_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool)
                                                       else x for x in values]

@@ -216,7 +216,7 @@ def _data_pack(view: Filter, ward_names: dict, demo: bool) -> bytes:
     return report.data_pack(frames, wards=view.wards, ward_names=ward_names, period_kind=view.kind,
                             period_label=view.period.label if view.period else None, demo=demo,
                             generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
-                            provenance=provenance).encode("utf-8")
+                            provenance=provenance, suppress=view.suppress).encode("utf-8")
 
 
 def _remember_value(key: str, value) -> None:
@@ -512,9 +512,7 @@ def protect_counts(frame: pd.DataFrame, column: str, view: Filter, **kwargs) -> 
 
 def shown_counts(frame: pd.DataFrame, column: str, view: Filter, sensitive: bool = True) -> pd.DataFrame:
     """A small table of counts as shown: "<5" for hidden counts when disclosure control is on."""
-    if not (sensitive and view.suppress):
-        return frame
-    return disclosure.display(disclosure.suppress_counts(frame, column, total_shown=False))
+    return disclosure.shown(frame, column, sensitive and view.suppress)
 
 
 def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: str, colour: str, caption: str,
