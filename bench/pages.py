@@ -39,6 +39,9 @@ PAGES = {
     "police_data": "pages/police_data.py",
     "task_force": "pages/task_force.py",
     "action_plans": "pages/action_plans.py",
+    "morile": "pages/morile.py",
+    "scenarios": "pages/scenarios.py",
+    "data": "pages/data.py",
 }
 
 #: The overview's figures the naive way: whole frames read, filtered and grouped on every rerun.
