@@ -387,7 +387,7 @@ def test_presentation_mode_shows_one_headline_and_one_chart_per_section(demo_sto
     assert [m.label for m in shown.metric] == ["DA crimes", "MARAC cases, Dec 2019 to Nov 2020"]
     assert len(shown.get("plotly_chart")) < len(normal.get("plotly_chart"))
     # the filter in words, large, at the top
-    assert shown.markdown[0].value == "### Whole borough, periods as in the assessment"
+    assert shown.markdown[0].value == "### Showing: Whole borough, periods as in the assessment"
 
 
 @pytest.mark.parametrize("page", PAGES)

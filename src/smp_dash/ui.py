@@ -307,10 +307,11 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
     if view.suppress:
         st.info(disclosure.note(), icon=":material/visibility_off:")
-    if view.present:
+    if view.present:  # the filter in words, large, for the people watching the shared screen
         st.html(PRESENTATION_CSS)
-        st.markdown(f"### {html.escape(view.describe())}")
-    st.markdown(f"**Showing:** {html.escape(view.describe())}")
+        st.markdown(f"### Showing: {html.escape(view.describe())}")
+    else:
+        st.markdown(f"**Showing:** {html.escape(view.describe())}")
 
 
 def presenting() -> bool:
