@@ -1,0 +1,54 @@
+"""Benchmark: cold start to the first page fully rendered in Chromium.
+
+Each run starts a new ``streamlit run`` process over an existing demonstration store and times
+from process start to the overview page having drawn every chart in a fresh browser (server
+start, first session, data load and cube building, first render). The browser is launched
+before the clock starts. Prints each run, the median and the 5 s target.
+
+    .venv/bin/python bench/startup.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the browser helpers the Playwright tests use
+
+from browsing import VIEWPORT, chromium, open_page, serve  # noqa: E402
+
+TARGET_S = 5.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    from smp_dash import cli
+
+    print(f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+    times = []
+    with tempfile.TemporaryDirectory() as folder, chromium() as browser:
+        store = Path(folder) / "store"
+        assert cli.main(["--data-dir", str(store), "demo"]) == 0
+        for run in range(args.runs):
+            start = time.perf_counter()
+            with serve(store, Path(folder) / f"streamlit-{run}.log") as url:
+                context = browser.new_context(viewport=VIEWPORT)
+                open_page(context.new_page(), f"{url}/")
+                times.append(time.perf_counter() - start)
+                context.close()
+            print(f"  run {run + 1}: {times[-1]:.2f} s")
+    median = statistics.median(times)
+    print(f"cold start to first rendered page: median {median:.2f} s over {len(times)} runs "
+          f"(min {min(times):.2f}, max {max(times):.2f}); target {TARGET_S:g} s: {'PASS' if median <= TARGET_S else 'MISS'}")
+
+
+if __name__ == "__main__":
+    main()
