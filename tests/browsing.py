@@ -26,6 +26,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 VIEWPORT = {"width": 1400, "height": 5200}
 SERVER_START_S = 60
 PAGE_TIMEOUT_MS = 30_000
+#: The server process behind each URL ``serve`` yields (for benchmarks that read its memory).
+SERVERS: dict[str, subprocess.Popen] = {}
 
 STREAMLIT_IDLE = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -50,10 +52,12 @@ def serve(store: Path, log_path: Path):
          "--server.headless", "true", "--server.fileWatcherType", "none"],
         cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(store)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    SERVERS[url] = process
     try:
         wait_healthy(url, process, log_path)
         yield url
     finally:
+        SERVERS.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=10)

@@ -1,0 +1,59 @@
+"""Benchmark: server memory with one browser session and with many at once.
+
+Starts ``streamlit run`` over a demonstration store, opens one session in Chromium and reads the
+server's resident memory (VmRSS from /proc), then keeps ``--sessions`` tabs open at once, each
+having drawn the overview and the domestic abuse page, and reads it again. The increment per
+extra session is (RSS with N - RSS with 1) / (N - 1). The shared data is loaded once per process
+(st.cache_resource), so each session should cost only its own widget state and messages.
+
+    .venv/bin/python bench/memory.py --sessions 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the browser helpers the Playwright tests use
+
+from browsing import SERVERS, VIEWPORT, chromium, demo_server, open_page  # noqa: E402
+
+TARGET_MB = 30.0
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    args = parser.parse_args()
+    print(f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+    with tempfile.TemporaryDirectory() as folder, demo_server(Path(folder)) as url, chromium() as browser:
+        pid = SERVERS[url].pid
+        tabs = []
+        for n in range(args.sessions):
+            tab = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+            open_page(tab, f"{url}/")
+            open_page(tab, f"{url}/domestic_abuse")
+            tabs.append(tab)
+            if n == 0:
+                one = rss_mb(pid)
+                print(f"server RSS with 1 session:  {one:8.1f} MB")
+        many = rss_mb(pid)
+        print(f"server RSS with {len(tabs)} sessions: {many:8.1f} MB")
+        per = (many - one) / (len(tabs) - 1)
+        print(f"increment per extra session: {per:.1f} MB; target {TARGET_MB:g} MB: {'PASS' if per <= TARGET_MB else 'MISS'}")
+
+
+if __name__ == "__main__":
+    main()
