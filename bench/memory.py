@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the browser helpers the Playwright tests use
 
-from browsing import SERVERS, VIEWPORT, chromium, demo_server, open_page  # noqa: E402
+from browsing import SERVERS, chromium, demo_server, open_page  # noqa: E402
 
 TARGET_MB = 30.0
 
