@@ -47,11 +47,12 @@ def change_time(tab, ward: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", nargs="*", default=PAGES, help="url paths (overview is the empty string)")
     args = parser.parse_args()
     print(f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
     print(f"{'page':26} {'median s':>9} {'min':>6} {'max':>6}  target {TARGET_S:g} s")
     with tempfile.TemporaryDirectory() as folder, demo_server(Path(folder)) as url, chromium() as browser:
-        for path in PAGES:
+        for path in args.pages:
             times = []
             for run in range(args.runs):
                 tab = browser.new_context(viewport=VIEWPORT).new_page()

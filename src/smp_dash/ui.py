@@ -610,6 +610,8 @@ def _district_geojson(geo_dir: str) -> dict | None:
     from smp_dash import maps
 
     try:
-        return maps.district_geojson(geo.load_districts(geo_dir))
+        # A county overview needs less detail than ward maps: 55 KB instead of 170 KB, and it
+        # redraws on every rerun of the page.
+        return maps.district_geojson(geo.load_districts(geo_dir), tolerance=0.002)
     except geo.BoundariesMissing:
         return None
