@@ -108,12 +108,6 @@ def available(kind: str, first: pd.Timestamp, last: pd.Timestamp, comparable: bo
     return sorted(out, key=lambda p: p.start, reverse=True)
 
 
-def lockdown_frame() -> pd.DataFrame:
-    """The lockdowns as a frame (start, end, label) for shading charts."""
-    return pd.DataFrame([(pd.Timestamp(s), pd.Timestamp(e), n) for s, e, n in LOCKDOWNS],
-                        columns=["start", "end", "label"])
-
-
 def lockdown_share(month: pd.Timestamp) -> float:
     """Share of the days of ``month`` spent in a national lockdown (0 to 1)."""
     days = pd.date_range(month, month + pd.offsets.MonthEnd(0), freq="D")

@@ -38,11 +38,6 @@ ACTION_PRIORITIES = {"soc": "Serious and organised crime", "children_young_peopl
                      "mental_health": "Mental health"}
 
 
-def build_bundle(frames: dict[str, pd.DataFrame]) -> dict:
-    """The aggregates the pack draws from, built exactly as the app builds them."""
-    return m.aggregates(frames)
-
-
 def period_from_label(kind: str, label: str | None, first, last) -> Period | None:
     """The period of ``kind`` named ``label`` among those the data covers (newest when no label).
 
@@ -90,7 +85,7 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     unknown = [w for w in wards if w not in ward_names]
     if unknown:
         raise ValueError(f"unknown ward code(s) {', '.join(unknown)}; expected codes of: {', '.join(ward_names)}")
-    bundle = build_bundle(frames)
+    bundle = m.aggregates(frames)
     bundle["wards"] = pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())})
     chosen = period_from_label(period_kind, period_label, bundle["first_month"], bundle["last_month"])
     view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, suppress=suppress)

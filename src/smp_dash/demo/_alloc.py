@@ -62,19 +62,6 @@ def monthly(annual: dict[int, int], profile, shock=None, pins: dict[str, int] | 
     return out
 
 
-def spread_labels(counts_by_month: np.ndarray, totals_by_label: np.ndarray, rng) -> np.ndarray:
-    """Label ``sum(counts_by_month)`` rows (ordered by month) so each label gets its total.
-
-    Returns an array of label positions, one per row: a shuffled list with exactly
-    ``totals_by_label[i]`` copies of ``i``, so per-label and per-month totals both hold.
-    """
-    counts_by_month = np.asarray(counts_by_month)
-    if counts_by_month.sum() != np.sum(totals_by_label):
-        raise ValueError("month and label totals differ")
-    labels = np.repeat(np.arange(len(totals_by_label)), totals_by_label)
-    return rng.permutation(labels)
-
-
 def split(total: int, parts: int, rng, low: int = 1) -> np.ndarray:
     """``parts`` random positive integers (each >= ``low``) adding to ``total``."""
     if parts * low > total:
