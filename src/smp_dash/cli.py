@@ -49,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="load police.uk data or a partner CSV")
     p.add_argument("dataset", help="police-uk, or one of: " + ", ".join(schema.DATASETS))
     p.add_argument("path", type=Path)
-    p.add_argument("--lad", default=None, help="district LAD code (default: SMP_LAD_CODE or Maidstone)")
+    p.add_argument("--lad", default=None, help='district LAD code, or "all" for every Kent and Medway district '
+                   "(default: SMP_LAD_CODE or Maidstone)")
+    p.add_argument("--demo", action="store_true",
+                   help="mark the data as demonstration (invented) data, e.g. the synthetic Kent-scale test files")
     p.set_defaults(run=_ingest)
 
     p = sub.add_parser("check", help="validate the store and summarise each dataset")
@@ -104,8 +107,8 @@ def _ingest(args) -> int:
         raise ValueError(f"unknown dataset {args.dataset!r}; expected police-uk or one of {', '.join(schema.DATASETS)}")
     from smp_dash.sources.partner import read_partner_csv
 
-    frame = read_partner_csv(args.path, args.dataset)
-    record = store.write(args.dataset, frame, source=args.path.name, data_dir=args.data_dir)
+    frame = read_partner_csv(args.path, args.dataset, max_bytes=config.MAX_INGEST_BYTES)
+    record = store.write(args.dataset, frame, source=args.path.name, demo=args.demo, data_dir=args.data_dir)
     print(f"{args.dataset}: {record['rows']:,} rows from {args.path.name} ({record['first']} to {record['last']}).")
     return 0
 
@@ -126,8 +129,8 @@ def _ingest_police_uk(args) -> int:
 
         result = read_police_uk(args.path, wards=wards, lsoas=lsoas, progress=progress)
     name = Path(args.path).name
-    store.write("crimes", result.crimes, source=name, data_dir=args.data_dir)
-    store.write("asb_incidents", result.asb, source=name, data_dir=args.data_dir)
+    store.write("crimes", result.crimes, source=name, demo=args.demo, data_dir=args.data_dir)
+    store.write("asb_incidents", result.asb, source=name, demo=args.demo, data_dir=args.data_dir)
     print(result.summary())
     return 0
 

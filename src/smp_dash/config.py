@@ -27,8 +27,11 @@ DEMO_END = "2021-03-31"
 #: The assessment's data runs to the end of its assessment year (December to November).
 ASSESSMENT_YEAR_END = "2020-11-30"
 
-#: Largest upload or ingest file accepted, in bytes.
+#: Largest file accepted from the browser (the Data page's uploads), in bytes.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+#: Largest file the command line ingests from the server's own disk (an administrator's
+#: county-wide extract can be larger than an upload), in bytes.
+MAX_INGEST_BYTES = 4 * 1024 * 1024 * 1024
 
 #: Counts from 1 to this value are shown as "<5" when disclosure control is on.
 SUPPRESSION_THRESHOLD = 4

@@ -40,8 +40,16 @@ def boundary_path(name: str, geo_dir: Path | str | None = None) -> Path:
 
 
 def load_wards(lad_code: str | None = None, geo_dir: Path | str | None = None) -> gpd.GeoDataFrame:
-    """Electoral wards (2013 set) of one district, or of all Kent and Medway if ``lad_code`` is "all"."""
-    return _select(_read(str(boundary_path(WARDS_FILE, geo_dir))), lad_code, "ward_code")
+    """Electoral wards (2013 set) of one district, or of all Kent and Medway if ``lad_code`` is "all".
+
+    Ward names are what people choose wards by, so they must be unique: across districts a
+    name used twice (Castle is a ward of Dartford, Dover, and Tonbridge and Malling) gets its
+    district, e.g. "Castle (Dover)".
+    """
+    wards = _select(_read(str(boundary_path(WARDS_FILE, geo_dir))), lad_code, "ward_code")
+    shared = wards["ward_name"].duplicated(keep=False)
+    wards.loc[shared, "ward_name"] = wards["ward_name"][shared] + " (" + wards["lad_name"][shared] + ")"
+    return wards
 
 
 def load_lsoas(lad_code: str | None = None, geo_dir: Path | str | None = None) -> gpd.GeoDataFrame:
