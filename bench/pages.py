@@ -6,10 +6,11 @@ calls. Two scales (``stores.py``): Maidstone (the demonstration dataset, ~100,00
 target 150 ms a rerun) and Kent (all 13 districts, 1.3 million crimes plus ASB and service
 requests, ingested through ``smp-dash ingest``; target 400 ms).
 
-The naive baseline does the overview's core work the way most Streamlit crime dashboards do
-it: read the Parquet files with pandas on every rerun (or keep them in ``st.cache_data``,
-which hands each rerun a fresh copy of every frame), filter by ward, group, and build the
-plotly figures. It runs under the same ``AppTest`` harness, so both include its overhead.
+The naive baseline (``naive_app.py``) does the overview's core work and one ward map the way
+most Streamlit crime dashboards do it: read the Parquet files with pandas on every rerun (or
+keep them in ``st.cache_data``, which hands each rerun a fresh copy of every frame), filter by
+ward, group, and build the figures. It runs under the same ``AppTest`` harness, so both include
+its overhead.
 
     .venv/bin/python bench/pages.py [--runs 7] [--scales maidstone kent] [--kent-store DIR]
 """
@@ -24,7 +25,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -47,93 +47,6 @@ PAGES = {
     "scenarios": "pages/scenarios.py",
     "data": "pages/data.py",
 }
-
-#: The overview's figures the naive way: whole frames read, filtered and grouped on every rerun.
-NAIVE_CORE = """
-    ward_names = sorted(crimes["ward_code"].dropna().unique())
-    wards = st.sidebar.multiselect("Wards", ward_names, key="wards")
-    if wards:
-        crimes = crimes[crimes["ward_code"].isin(wards)]
-        asb = asb[asb["ward_code"].isin(wards)]
-        needles = needles[needles["ward_code"].isin(wards)]
-        requests = requests[requests["ward_code"].isin(wards)]
-
-    def count(frame, date, start, end, weight=None):
-        rows = frame[(frame[date] >= start) & (frame[date] <= end)]
-        return int(rows[weight].sum()) if weight else len(rows)
-
-    heads = [
-        ("Recorded crime", crimes, "month", None, "2020"),
-        ("Domestic abuse", crimes[crimes["domestic_abuse"] == True], "month", None, "2020"),
-        ("Drug offences", crimes[crimes["crime_type"] == "Drugs"], "month", None, "2020"),
-        ("ASB incidents", asb, "month", None, "assessment"),
-        ("Needles found", needles, "found", "needles", "assessment"),
-        ("Hate crimes", crimes[crimes["hate_strand"].notna()], "month", None, "assessment"),
-    ]
-    periods = {"2020": ("2020-01-01", "2020-12-31", "2019-01-01", "2019-12-31"),
-               "assessment": ("2019-12-01", "2020-11-30", "2018-12-01", "2019-11-30")}
-    for col, (label, frame, date, weight, kind) in zip(st.columns(6), heads):
-        start, end, pstart, pend = (pd.Timestamp(d) for d in periods[kind])
-        now, before = count(frame, date, start, end, weight), count(frame, date, pstart, pend, weight)
-        col.metric(label, f"{now:,}", f"{now - before:+,}")
-
-    by_month = crimes.groupby(["month", "crime_type"]).size().rename("n").reset_index()
-    series = {
-        "Violent crime": by_month[by_month["crime_type"].isin(["Violence and sexual offences", "Robbery"])]
-        .groupby("month")["n"].sum(),
-        "Domestic abuse": crimes[crimes["domestic_abuse"] == True].groupby("month").size(),
-        "Drug offences": by_month[by_month["crime_type"] == "Drugs"].set_index("month")["n"],
-        "Anti-social behaviour": asb.groupby("month").size(),
-        "Young people gathering": requests[requests["subcategory"] == "Youths gathering"]
-        .groupby(requests["received"].dt.to_period("M").dt.to_timestamp()).size(),
-        "Needles found": needles.groupby(needles["found"].dt.to_period("M").dt.to_timestamp())["needles"].sum(),
-    }
-    cols = st.columns(3)
-    for i, (label, values) in enumerate(series.items()):
-        frame = values.rename("value").reset_index()
-        frame.columns = ["month", "value"]
-        cols[i % 3].plotly_chart(px.line(frame, x="month", y="value", title=label, height=160), key=f"spark_{i}")
-
-    names = dict(zip(population["ward_code"], population["ward_code"]))
-    for col, (label, frame, date) in zip(st.columns(3), (("Domestic abuse", crimes[crimes["domestic_abuse"] == True], "month"),
-                                                         ("ASB", asb, "month"), ("Needles", needles, "found"))):
-        recent = frame[(frame[date] >= "2019-12-01") & (frame[date] <= "2020-11-30")]
-        top = recent.groupby("ward_code").size().sort_values(ascending=False).head(5).rename("count").reset_index()
-        col.dataframe(top.assign(ward=top["ward_code"].map(names)), hide_index=True)
-"""
-
-NAIVE_READ = """
-import os
-
-import pandas as pd
-import plotly.express as px
-import streamlit as st
-
-folder = os.environ["SMP_DATA_DIR"]
-crimes = pd.read_parquet(os.path.join(folder, "crimes.parquet"))
-asb = pd.read_parquet(os.path.join(folder, "asb_incidents.parquet"))
-needles = pd.read_parquet(os.path.join(folder, "needle_finds.parquet"))
-requests = pd.read_parquet(os.path.join(folder, "service_requests.parquet"))
-population = pd.read_parquet(os.path.join(folder, "population.parquet"))
-"""
-
-NAIVE_CACHE = """
-import os
-
-import pandas as pd
-import plotly.express as px
-import streamlit as st
-
-
-@st.cache_data
-def load(name):
-    return pd.read_parquet(os.path.join(os.environ["SMP_DATA_DIR"], name + ".parquet"))
-
-
-crimes, asb, needles = load("crimes"), load("asb_incidents"), load("needle_finds")
-requests, population = load("service_requests"), load("population")
-"""
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -158,8 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["SMP_DATA_DIR"] = str(store)
             print(f"{scale} store ready in {time.perf_counter() - start:.0f} s: {_sizes(store)}", flush=True)
             results = _time_pages(args.runs)
-            naive = {name: _time_script(Path(tmp) / f"{name}.py", head + textwrap.dedent(NAIVE_CORE), args.runs)
-                     for name, head in (("naive_read", NAIVE_READ), ("naive_cache", NAIVE_CACHE))}
+            naive = {mode: _time_naive(mode, args.runs) for mode in ("read", "cache")}
         _report(scale, results, naive, args.runs)
     return 0
 
@@ -184,8 +96,8 @@ def _report(scale: str, results, naive, runs: int) -> None:
         print(f"{page:26} {med:10.1f} {min(times):8.1f} {max(times):8.1f}  {'PASS' if med <= target else 'MISS'}")
     overview = results.get("overview")
     print(f"Naive baseline at {scale} scale: the overview's core work, the usual way")
-    labels = {"naive_read": "pd.read_parquet + groupby on every rerun",
-              "naive_cache": "st.cache_data over whole frames (copied per rerun)"}
+    labels = {"read": "pd.read_parquet + groupby on every rerun",
+              "cache": "st.cache_data over whole frames (copied per rerun)"}
     for name, times in naive.items():
         if isinstance(times, str):
             print(f"  {labels[name]:52} ERROR {times}")
@@ -213,11 +125,11 @@ def _time_pages(runs: int) -> dict[str, list[float] | str]:
     return results
 
 
-def _time_script(path: Path, source: str, runs: int) -> list[float] | str:
+def _time_naive(mode: str, runs: int) -> list[float] | str:
     from streamlit.testing.v1 import AppTest
 
-    path.write_text(source)
-    at = AppTest.from_file(str(path), default_timeout=120)
+    os.environ["NAIVE_MODE"] = mode
+    at = AppTest.from_file(str(ROOT / "bench" / "naive_app.py"), default_timeout=120)
     at.run()
     if at.exception:
         return at.exception[0].message.splitlines()[0][:100]

@@ -3,7 +3,8 @@
 Each run starts a new ``streamlit run`` process over an existing demonstration store and times
 from process start to the overview page having drawn every chart in a fresh browser (server
 start, first session, data load and cube building, first render). The browser is launched
-before the clock starts. Prints each run, the median and the 5 s target.
+before the clock starts. Prints each run, the median and the 5 s target, then the same for the
+naive baseline (``naive_app.py``) and the ratio.
 
     .venv/bin/python bench/startup.py --runs 5
 """
@@ -33,21 +34,28 @@ def main() -> None:
     from smp_dash import cli
 
     print(f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
-    times = []
     with tempfile.TemporaryDirectory() as folder, chromium() as browser:
         store = Path(folder) / "store"
         assert cli.main(["--data-dir", str(store), "demo"]) == 0
-        for run in range(args.runs):
-            start = time.perf_counter()
-            with serve(store, Path(folder) / f"streamlit-{run}.log") as url:
-                context = browser.new_context(viewport=VIEWPORT)
-                open_page(context.new_page(), f"{url}/")
-                times.append(time.perf_counter() - start)
-                context.close()
-            print(f"  run {run + 1}: {times[-1]:.2f} s")
+        ours = _cold_starts("SMP Dash", browser, store, Path(folder), "app.py", args.runs)
+        naive = _cold_starts("naive baseline", browser, store, Path(folder), "bench/naive_app.py", args.runs)
+    print(f"naive baseline / SMP Dash: {naive / ours:.2f}x")
+
+
+def _cold_starts(label: str, browser, store: Path, folder: Path, script: str, runs: int) -> float:
+    times = []
+    for run in range(runs):
+        start = time.perf_counter()
+        with serve(store, folder / f"streamlit-{run}.log", script) as url:
+            context = browser.new_context(viewport=VIEWPORT)
+            open_page(context.new_page(), f"{url}/")
+            times.append(time.perf_counter() - start)
+            context.close()
+        print(f"  {label} run {run + 1}: {times[-1]:.2f} s", flush=True)
     median = statistics.median(times)
-    print(f"cold start to first rendered page: median {median:.2f} s over {len(times)} runs "
+    print(f"{label}: cold start to first rendered page: median {median:.2f} s over {len(times)} runs "
           f"(min {min(times):.2f}, max {max(times):.2f}); target {TARGET_S:g} s: {'PASS' if median <= TARGET_S else 'MISS'}")
+    return median
 
 
 if __name__ == "__main__":

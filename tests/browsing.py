@@ -38,19 +38,30 @@ STREAMLIT_IDLE = """() => {
         && document.querySelector('[data-stale="true"]') === null
         && document.querySelector('[data-testid^="stSkeleton"]') === null;
 }"""
+#: Arm a watch on the app's script state: every change of it (a run starting or ending) is counted,
+#: so a measurement can wait for the rerun its action caused instead of sleeping a fixed time.
+WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (window.__smpWatch) window.__smpWatch.disconnect();
+    window.__smpRuns = 0;
+    window.__smpWatch = new MutationObserver(records => { window.__smpRuns += records.length; });
+    window.__smpWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+RUN_SEEN = "() => window.__smpRuns > 0"
 CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     .every(chart => chart.querySelector('.main-svg') !== null)"""
 
 
 @contextmanager
-def serve(store: Path, log_path: Path):
-    """``streamlit run app.py`` on a free port over ``store``; yields its base URL, stops it after."""
+def serve(store: Path, log_path: Path, script: str = "app.py", env: dict | None = None):
+    """``streamlit run <script>`` (the app by default) on a free port over ``store``; yields its base URL,
+    stops it after. ``env`` adds environment variables for the server."""
     port = free_port()
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(store)}, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(store), **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     SERVERS[url] = process
     try:
@@ -111,6 +122,17 @@ def wait_idle(page) -> None:
     page.wait_for_timeout(200)
     page.wait_for_function(STREAMLIT_IDLE, timeout=PAGE_TIMEOUT_MS)
     page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
+
+
+def timed_rerun(page, action) -> float:
+    """Seconds from ``action()`` (a click, a key press) to the rerun it causes having drawn the page."""
+    page.evaluate(WATCH_RUNS)
+    start = time.perf_counter()
+    action()
+    page.wait_for_function(RUN_SEEN, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(STREAMLIT_IDLE, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
+    return time.perf_counter() - start
 
 
 def metric(page, label: str):

@@ -39,7 +39,7 @@ def browser():
 #: url_pathname Streamlit derives from each st.Page file name in app.py ("" is the default page).
 PAGES = ["", "serious_organised_crime", "children_young_people", "domestic_abuse", "substance_misuse",
          "mental_health", "community_protection", "police_data", "task_force", "action_plans", "morile", "scenarios"]
-MAP_PAGES = {"domestic_abuse", "substance_misuse", "community_protection", "police_data"}
+MAP_PAGES = {"domestic_abuse", "substance_misuse", "community_protection"}   # police data: districts in SVG
 
 CHART_TRACES = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     .map(chart => [chart.querySelectorAll('.main-svg').length, chart.querySelectorAll('.trace path').length])"""

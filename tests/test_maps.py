@@ -303,6 +303,38 @@ def test_districts_with_key_and_name():
     assert "{lad_name}" in deck._tooltip["html"]
 
 
+def test_outline_map_colours_each_district_as_the_deck_does():
+    districts = SQUARES.rename(columns={"ward_code": "lad_code", "ward_name": "lad_name"})
+    values = SQUARE_VALUES.rename(columns={"ward_code": "lad_code"}).drop(columns="ward_name")
+    geojson = maps.district_geojson(districts)
+    fig = maps.outline_map(geojson, values, measure="count", measure_label="Crimes", title="Districts",
+                           selected={"B"})
+    deck = maps.choropleth(geojson, values, measure="count", measure_label="Crimes", key="lad_code",
+                           name="lad_name", selected={"B"})
+    assert [t.name for t in fig.data] == ["Alpha", "Gamma", "Beta"]     # the selected one drawn last, on top
+    by_name = {props["lad_name"]: props for props in _props(deck)}
+    for trace in fig.data:
+        props = by_name[trace.name]
+        r, g, b, alpha = props["fill"]
+        assert trace.fillcolor == f"rgba({r},{g},{b},{alpha / 255:.2f})"
+        assert props["value_text"] in trace.text and props["change_text"] in trace.text
+        ring = list(zip(trace.x, trace.y))
+        assert len(ring) == len(next(f for f in geojson["features"]
+                                     if f["properties"]["lad_name"] == trace.name)["geometry"]["coordinates"][0])
+    widths = {t.name: t.line.width for t in fig.data}
+    assert widths["Beta"] > widths["Alpha"]          # the selected district is outlined
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio > 1
+
+
+def test_outline_map_refuses_points_and_lines():
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"lad_code": "A", "lad_name": "Alpha"},
+         "geometry": {"type": "Point", "coordinates": [0.5, 51.2]}}]}
+    values = pd.DataFrame({"lad_code": ["A"], "value": [1.0], "current": [1], "previous": [1], "pct_change": [0.0]})
+    with pytest.raises(ValueError, match="expected a Polygon or MultiPolygon"):
+        maps.outline_map(geojson, values, measure="count", measure_label="x", title="")
+
+
 @pytest.mark.parametrize("kwargs, values, match", [
     ({"measure": "median"}, SQUARE_VALUES, "measure must be one of"),
     ({"colour": "red"}, SQUARE_VALUES, "colour must be"),

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pydeck as pdk
 import shapely
 from pydeck.bindings.json_tools import default_serialize
@@ -38,6 +39,9 @@ from smp_dash.metrics import format_pct
 COORD_DECIMALS = 5
 #: Default simplification tolerance, in degrees (see ``ward_geojson``).
 DEFAULT_TOLERANCE = 0.0004
+#: A county overview of districts needs less detail than a ward map (about 55 KB instead of
+#: 170 KB), and it is redrawn on every rerun of the page.
+DISTRICT_TOLERANCE = 0.002
 
 #: How each measure is written: counts, rates per 1,000 residents, percentage changes.
 MEASURE_KINDS = {"count": "count", "current": "count", "previous": "count",
@@ -121,7 +125,7 @@ def ward_geojson(wards: gpd.GeoDataFrame, tolerance: float = DEFAULT_TOLERANCE) 
     return _boundary_geojson(wards, ("ward_code", "ward_name"), tolerance)
 
 
-def district_geojson(districts: gpd.GeoDataFrame, tolerance: float = DEFAULT_TOLERANCE) -> dict:
+def district_geojson(districts: gpd.GeoDataFrame, tolerance: float = DISTRICT_TOLERANCE) -> dict:
     """District boundaries (``lad_code``, ``lad_name``) as GeoJSON, as ``ward_geojson`` does wards."""
     return _boundary_geojson(districts, ("lad_code", "lad_name"), tolerance)
 
@@ -210,27 +214,8 @@ def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_lab
         measure_label, fill, line, line_width) and, with points, a ScatterplotLayer "points";
         the view fitted to the boundaries.
     """
-    kind = _measure_kind(measure)
-    _require(values, (key, *VALUE_COLUMNS), "values")
-    if values[key].duplicated().any():
-        raise ValueError(f"values has more than one row for {key} "
-                         f"{sorted(values.loc[values[key].duplicated(), key].astype(str))[:5]}")
-    _check_colour(colour)
-    features = geojson.get("features", [])
-    for feature in features:
-        if key not in feature.get("properties", {}):
-            raise ValueError(f"geojson feature has no {key!r} property; pass key= and name= to match")
-
-    by_code = values.set_index(values[key].astype(str))
-    value = pd.to_numeric(by_code["value"], errors="coerce")
-    breaks = classes(value, diverging=diverging)
-    palette = _palette(len(breaks), colour, diverging)
-    picked = {str(code) for code in selected} if selected else set()
-    coloured = {"type": "FeatureCollection",
-                "features": [_coloured_feature(feature, by_code, value, breaks, palette, picked,
-                                               kind, measure_label, key, name)
-                             for feature in features]}
-
+    features = _coloured(geojson, values, measure, measure_label, selected, colour, diverging, key, name)
+    coloured = {"type": "FeatureCollection", "features": features}
     layers = [pdk.Layer("GeoJsonLayer", coloured, id=layer_id, pickable=True, auto_highlight=True,
                         highlight_color=HIGHLIGHT, stroked=True, filled=True,
                         get_fill_color="properties.fill", get_line_color="properties.line",
@@ -244,6 +229,43 @@ def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_lab
         tooltip={"html": TOOLTIP_LINES % name, "style": TOOLTIP_STYLE},
         **({"map_style": basemap, "map_provider": "carto"} if basemap else {"map_provider": None}),
     )
+
+
+def outline_map(geojson: dict, values: pd.DataFrame, *, measure: str, measure_label: str, title: str,
+                selected: Iterable[str] | None = None, colour: str = DEFAULT_COLOUR,
+                key: str = "lad_code", name: str = "lad_name", height: int = 440) -> go.Figure:
+    """The same choropleth as ``choropleth`` drawn as a plotly figure (SVG, no WebGL).
+
+    For a handful of large areas (the 13 Kent districts) where nothing is clicked: the browser
+    redraws an SVG figure in milliseconds, where a WebGL deck can take a second to rebuild
+    without a GPU. Arguments as ``choropleth``; one filled trace per part of an area (named by
+the area; islands are parts), hover gives the
+    name, the value, this and the previous period, and the change. Longitude and latitude keep
+    their true proportions at the areas' latitude.
+    """
+    features = _coloured(geojson, values, measure, measure_label, selected, colour, False, key, name)
+    fig = go.Figure()
+    on_top = sorted(features, key=lambda f: f["properties"]["line_width"] == SELECTED_LINE_WIDTH)  # outlines last
+    for feature in on_top:
+        props = feature["properties"]
+        r, g, b, alpha = props["fill"]
+        hover = (f"<b>{html.escape(props[name])}</b><br>{html.escape(measure_label)}: {props['value_text']}<br>"
+                 f"This period: {props['current']}<br>Previous: {props['previous']}<br>Change: {props['change_text']}")
+        for ring in _outer_rings(feature["geometry"]):   # one filled trace per part
+            fig.add_trace(go.Scatter(
+                x=[p[0] for p in ring], y=[p[1] for p in ring], mode="lines", fill="toself", name=props[name],
+                legendgroup=props[name], showlegend=False, hoveron="fills", text=hover, hoverinfo="text",
+                fillcolor=f"rgba({r},{g},{b},{alpha / 255:.2f})",
+                line=dict(color="rgb({},{},{})".format(*props["line"][:3]),
+                          width=LINE_WIDTH_PX[1] if props["line_width"] == SELECTED_LINE_WIDTH else LINE_WIDTH_PX[0])))
+    lo_x, lo_y, hi_x, hi_y = _bounds(features) or (0, 0, 1, 1)
+    aspect = 1 / math.cos(math.radians((lo_y + hi_y) / 2))
+    fig.update_layout(title=dict(text=title, x=0, font=dict(size=15)), showlegend=False, height=height,
+                      margin=dict(l=0, r=0, t=40, b=0), plot_bgcolor="white", paper_bgcolor="white",
+                      xaxis=dict(visible=False, range=[lo_x, hi_x]),
+                      yaxis=dict(visible=False, range=[lo_y, hi_y], scaleanchor="x", scaleratio=aspect),
+                      hoverlabel=dict(bgcolor="white"))
+    return fig
 
 
 def legend(values, *, measure_label: str | None = None, colour: str = DEFAULT_COLOUR,
@@ -324,6 +346,36 @@ def _boundary_geojson(frame: gpd.GeoDataFrame, keep: tuple[str, str], tolerance:
                  "geometry": json.loads(shapely.to_geojson(geom))}
                 for code, label, geom in zip(frame[keep[0]], frame[keep[1]], geoms)]
     return {"type": "FeatureCollection", "features": features}
+
+
+def _coloured(geojson, values, measure, measure_label, selected, colour, diverging, key, name) -> list[dict]:
+    """Each feature of ``geojson`` with its fill, outline and tooltip properties (see ``choropleth``)."""
+    kind = _measure_kind(measure)
+    _require(values, (key, *VALUE_COLUMNS), "values")
+    if values[key].duplicated().any():
+        raise ValueError(f"values has more than one row for {key} "
+                         f"{sorted(values.loc[values[key].duplicated(), key].astype(str))[:5]}")
+    _check_colour(colour)
+    features = geojson.get("features", [])
+    for feature in features:
+        if key not in feature.get("properties", {}):
+            raise ValueError(f"geojson feature has no {key!r} property; pass key= and name= to match")
+    by_code = values.set_index(values[key].astype(str))
+    value = pd.to_numeric(by_code["value"], errors="coerce")
+    breaks = classes(value, diverging=diverging)
+    palette = _palette(len(breaks), colour, diverging)
+    picked = {str(code) for code in selected} if selected else set()
+    return [_coloured_feature(feature, by_code, value, breaks, palette, picked, kind, measure_label, key, name)
+            for feature in features]
+
+
+def _outer_rings(geometry: dict) -> list[list]:
+    """The outer ring of each part of a Polygon or MultiPolygon (districts have no holes to show)."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    if geometry["type"] == "MultiPolygon":
+        return [polygon[0] for polygon in geometry["coordinates"]]
+    raise ValueError(f"expected a Polygon or MultiPolygon, not {geometry['type']}")
 
 
 def _coloured_feature(feature: dict, by_code: pd.DataFrame, value: pd.Series, breaks, palette,

@@ -597,10 +597,9 @@ def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colou
         return
     names = {f["properties"]["lad_name"]: f["properties"]["lad_code"] for f in geojson["features"]}
     values = table.assign(lad_code=table["lad_name"].map(names), value=table["current"])
-    deck = _deck(f"districts:{config.geo_dir()}", geojson, values, measure="count", measure_label="Recorded crimes", colour=colour,
-                           selected={names["Maidstone"]} if "Maidstone" in names else None,
-                           layer_id="districts", key="lad_code", name="lad_name")
-    st.pydeck_chart(deck, width="stretch", height=440, key=f"map_{key}")
+    chart = cached(maps.outline_map, geojson, values, measure="count", measure_label="Recorded crimes", colour=colour,
+                   title="", selected={names["Maidstone"]} if "Maidstone" in names else None)
+    st.plotly_chart(chart, width="stretch", key=f"map_{key}", config={"displayModeBar": False}, theme=None)
     st.html(maps.legend_html(maps.legend(values["value"], colour=colour), "Recorded crimes"))
     st.caption(f"{caption} {config.BOUNDARY_ATTRIBUTION}")
 
@@ -610,8 +609,6 @@ def _district_geojson(geo_dir: str) -> dict | None:
     from smp_dash import maps
 
     try:
-        # A county overview needs less detail than ward maps: 55 KB instead of 170 KB, and it
-        # redraws on every rerun of the page.
-        return maps.district_geojson(geo.load_districts(geo_dir), tolerance=0.002)
+        return maps.district_geojson(geo.load_districts(geo_dir))
     except geo.BoundariesMissing:
         return None
