@@ -41,11 +41,12 @@ STREAMLIT_IDLE = """() => {
 #: Arm a watch on the app's script state: every change of it (a run starting or ending) is counted,
 #: so a measurement can wait for the rerun its action caused instead of sleeping a fixed time.
 WATCH_RUNS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
     if (window.__smpWatch) window.__smpWatch.disconnect();
     window.__smpRuns = 0;
     window.__smpWatch = new MutationObserver(records => { window.__smpRuns += records.length; });
-    window.__smpWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    // The whole document, not the app element: React can replace that element between runs.
+    window.__smpWatch.observe(document.body, {attributes: true, subtree: true,
+                                              attributeFilter: ['data-test-script-state']});
 }"""
 RUN_SEEN = "() => window.__smpRuns > 0"
 CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
@@ -112,7 +113,8 @@ def open_page(page, url: str) -> None:
     # Between the page load and the first run's output the app can look idle: wait for content first.
     page.locator('[data-testid="stMain"] p:has-text("Showing:"), [data-testid="stException"]').first.wait_for(
         timeout=PAGE_TIMEOUT_MS)
-    wait_idle(page)
+    # The run has started drawing, so the idle test below cannot pass before it: no settling pause.
+    _wait_drawn(page)
 
 
 def wait_idle(page) -> None:
@@ -120,6 +122,10 @@ def wait_idle(page) -> None:
     skeletons for seconds after the run while it fetches the plotly and dataframe code), and every
     plotly chart has its svg."""
     page.wait_for_timeout(200)
+    _wait_drawn(page)
+
+
+def _wait_drawn(page) -> None:
     page.wait_for_function(STREAMLIT_IDLE, timeout=PAGE_TIMEOUT_MS)
     page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
 
@@ -130,8 +136,7 @@ def timed_rerun(page, action) -> float:
     start = time.perf_counter()
     action()
     page.wait_for_function(RUN_SEEN, timeout=PAGE_TIMEOUT_MS)
-    page.wait_for_function(STREAMLIT_IDLE, timeout=PAGE_TIMEOUT_MS)
-    page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
+    _wait_drawn(page)
     return time.perf_counter() - start
 
 

@@ -86,3 +86,33 @@ def test_ward_funnel_skips_wards_without_population():
     table = pd.DataFrame({"ward_name": ["A", "B"], "current": [5, 5], "population": [1000, np.nan]})
     wards, _ = s.ward_funnel(table)
     assert wards["ward_name"].tolist() == ["A"]
+
+
+# The numpy implementations against scipy.stats (a test dependency only) -------------------
+
+@pytest.mark.parametrize("k, n, p", [(0, 0, 0.5), (3, 10, 0.5), (7490, 15201, 0.5), (15201, 32500, 0.5),
+                                     (1, 40, 0.3), (40, 40, 0.5), (0, 40, 0.5), (12, 30, 0.37), (20, 40, 0.5)])
+def test_binomial_test_matches_scipy(k, n, p):
+    from scipy import stats
+
+    expected = stats.binomtest(k, n, p).pvalue if n else 1.0
+    assert s.binom_two_sided(k, n, p) == pytest.approx(expected, rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5, 17, 380, 7490])
+@pytest.mark.parametrize("level", [0.95, 0.998])
+def test_garwood_interval_matches_scipy(count, level):
+    from scipy import stats
+
+    a = 1 - level
+    low = 0.0 if count == 0 else stats.chi2.ppf(a / 2, 2 * count) / 2
+    high = stats.chi2.ppf(1 - a / 2, 2 * count + 2) / 2
+    assert s.count_ci(count, level) == pytest.approx((low, high), rel=1e-9)
+
+
+def test_poisson_quantiles_match_scipy():
+    from scipy import stats
+
+    means = np.array([0.0, 0.3, 1.0, 4.4, 17.2, 95.0, 612.5, 8100.0, np.nan])
+    for q in (0.001, 0.025, 0.5, 0.975, 0.999):
+        np.testing.assert_array_equal(s.poisson_ppf(q, means), stats.poisson.ppf(q, means))
