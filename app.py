@@ -1,9 +1,12 @@
-"""SMP Dash: page configuration and navigation. Each page draws the shared filter itself
-(``ui.filters``), so the same code runs whether a page is reached from here or directly."""
+"""SMP Dash: page configuration, sign-in and navigation. Each page draws the shared filter itself
+(``ui.filters``), so the same code runs whether a page is reached from here or directly.
+
+When sign-in is configured (``[auth]`` in .streamlit/secrets.toml), nothing but the sign-in page is
+served until someone signs in with an address the roles file knows; every page checks again."""
 
 import streamlit as st
 
-from smp_dash import ui
+from smp_dash import access, ui
 
 # Presentation mode (?present=1 or ?present=true) opens with the sidebar closed for screen-sharing.
 PRESENTING = str(st.query_params.get("present", "")).lower() in ("1", "true")
@@ -41,6 +44,12 @@ PAGES = {
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
     ],
 }
+
+if not isinstance(ui.current_access(), access.Access):
+    # Signed out or refused: one hidden page, whatever the link asked for. No data is read.
+    st.navigation([st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:", default=True)],
+                  position="hidden").run()
+    st.stop()
 
 st.navigation(PAGES, position="sidebar").run()
 ui.provenance_footer()

@@ -2,45 +2,9 @@
 
 import streamlit as st
 
-from smp_dash import charts, geo, intake, ui
+from smp_dash import charts, intake, ui
 
 bundle, view = ui.page("Data", "Which data is in use, where did it come from, and how do I load or restore a file?")
-
-
-def _commit(preview) -> None:
-    try:
-        records = intake.commit(preview)
-        st.session_state["data_committed"] = st.session_state.get("data_preview_key")  # no second commit of it
-        st.session_state["data_done"] = ("success", " ".join(
-            f"Committed {r['rows']:,} rows to {d} from {r['source']}." for d, r in records.items()))
-    except (ValueError, OSError) as exc:
-        st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
-
-
-def _restore(dataset: str, version: str) -> None:
-    record = intake.restore(dataset, version)
-    st.session_state["data_done"] = ("success", f"Restored {dataset}: {record['rows']:,} rows from {record['source']}.")
-
-
-def _preview(upload, kind: str):
-    """The preview of ``upload``, worked out once per file and dataset (a police.uk zip takes seconds)."""
-    key = (upload.file_id, kind)
-    if st.session_state.get("data_preview_key") != key:
-        try:
-            wards, lsoas = (geo.load_wards(), geo.load_lsoas()) if kind == intake.POLICE_UK else (_wards(), None)
-            st.session_state["data_preview"] = intake.preview(upload.getvalue(), upload.name, kind, wards=wards, lsoas=lsoas)
-        except (ValueError, OSError) as exc:
-            st.session_state["data_preview"] = exc
-        st.session_state["data_preview_key"] = key
-    return st.session_state["data_preview"]
-
-
-def _wards():
-    try:
-        return geo.load_wards()
-    except geo.BoundariesMissing:
-        return None
-
 
 status, message = st.session_state.pop("data_done", (None, None))
 if status:
@@ -56,41 +20,58 @@ rows = intake.coverage()
 ui.chart(ui.cached(charts.monthly_trend, rows, series="dataset", title="Rows in use per month", lockdowns=False),
          rows, key="coverage", source="the data in use (provenance above)", period="every month loaded")
 
-ui.section("Load a file")
-kind = st.selectbox("Dataset", list(intake.LABELS), format_func=intake.LABELS.get, key="dataset")
-upload = st.file_uploader("File (CSV, or a police.uk zip)", type=["csv", "zip"], key="upload")
-if upload is not None and st.session_state.get("data_committed") == (upload.file_id, kind):
-    st.info(f"{upload.name} is committed. Choose another file to load more.", icon=":material/check_circle:")
-elif upload is not None:
-    result = _preview(upload, kind)
-    if isinstance(result, Exception):
-        st.error("\n".join(f"- {m}" for m in intake.messages(result)) + f"\n\n{intake.UNCHANGED}")
-    else:
-        cols = st.columns(4)
-        for col, (label, value) in zip(cols, [("Rows read", result.rows_read), ("Rows accepted", result.rows_accepted),
-                                              ("Rows rejected", result.rows_rejected),
-                                              ("Outside the borough", result.rows_outside)]):
-            with col:
-                ui.metric(label, value)
-        st.text(result.summary())
-        st.markdown(f"**Wards covered:** {', '.join(result.wards) or 'none'}")
-        if len(result.rejected):
-            st.markdown("**Rows left out, and why**")
-            ui.data_table(result.rejected, hide_index=True, width="stretch")
-        st.button(f"Commit {result.rows_accepted:,} rows to {', '.join(result.datasets) or kind}", key="commit",
-                  type="primary", on_click=_commit, args=(result,), disabled=result.rows_accepted == 0)
 
-ui.section("Versions and templates")
-for dataset in intake.LABELS:
-    if dataset == intake.POLICE_UK:
-        continue
-    kept = intake.versions(dataset)
-    with st.expander(f"{dataset}: {len(kept)} earlier version(s), template"):
-        if kept:
-            chosen = st.selectbox("Version", [v["version"] for v in kept], key=f"version_{dataset}",
-                                  format_func={v["version"]: intake.version_label(v) for v in kept}.get)
-            st.button("Restore", key=f"restore_{dataset}", on_click=_restore, args=(dataset, chosen))
-        st.download_button("Download the CSV template", intake.template_with_notes(dataset),
-                           file_name=f"{dataset}-template.csv", mime="text/csv", key=f"template_{dataset}",
-                           on_click="ignore", icon=":material/download:")
-        ui.data_table(intake.column_notes(dataset), hide_index=True, width="stretch")
+def _analyst_sections() -> None:
+    """Uploads, restores and row-level data: analysts only (access.py)."""
+    ui.section("Load a file")
+    kind = st.selectbox("Dataset", list(intake.LABELS), format_func=intake.LABELS.get, key="dataset")
+    upload = st.file_uploader("File (CSV, or a police.uk zip)", type=["csv", "zip"], key="upload")
+    if upload is not None and st.session_state.get("data_committed") == (upload.file_id, kind):
+        st.info(f"{upload.name} is committed. Choose another file to load more.", icon=":material/check_circle:")
+    elif upload is not None:
+        result = ui.upload_preview(upload, kind)
+        if isinstance(result, Exception):
+            st.error("\n".join(f"- {m}" for m in intake.messages(result)) + f"\n\n{intake.UNCHANGED}")
+        else:
+            cols = st.columns(4)
+            for col, (label, value) in zip(cols, [("Rows read", result.rows_read), ("Rows accepted", result.rows_accepted),
+                                                  ("Rows rejected", result.rows_rejected),
+                                                  ("Outside the borough", result.rows_outside)]):
+                with col:
+                    ui.metric(label, value)
+            st.text(result.summary())
+            st.markdown(f"**Wards covered:** {', '.join(result.wards) or 'none'}")
+            if len(result.rejected):
+                st.markdown("**Rows left out, and why**")
+                ui.data_table(result.rejected, hide_index=True, width="stretch")
+            st.button(f"Commit {result.rows_accepted:,} rows to {', '.join(result.datasets) or kind}", key="commit",
+                      type="primary", on_click=ui.commit_upload, args=(result,), disabled=result.rows_accepted == 0)
+
+    ui.section("Versions and templates")
+    for dataset in intake.LABELS:
+        if dataset == intake.POLICE_UK:
+            continue
+        kept = intake.versions(dataset)
+        with st.expander(f"{dataset}: {len(kept)} earlier version(s), template"):
+            if kept:
+                chosen = st.selectbox("Version", [v["version"] for v in kept], key=f"version_{dataset}",
+                                      format_func={v["version"]: intake.version_label(v) for v in kept}.get)
+                st.button("Restore", key=f"restore_{dataset}", on_click=ui.restore_version, args=(dataset, chosen))
+            st.download_button("Download the CSV template", intake.template_with_notes(dataset),
+                               file_name=f"{dataset}-template.csv", mime="text/csv", key=f"template_{dataset}",
+                               on_click="ignore", icon=":material/download:")
+            ui.data_table(intake.column_notes(dataset), hide_index=True, width="stretch")
+
+    ui.section("Row-level data")
+    dataset = st.selectbox("Dataset", intake.ROW_DATASETS, key="rows_dataset")
+    frame, total = ui.row_sample(dataset, view.wards)
+    st.caption(f"{total:,} rows in {view.area.lower()}; the newest {len(frame):,} shown.")
+    ui.data_table(frame, hide_index=True, width="stretch")
+    ui.download(frame, key=f"rows_{dataset}", view=view, period="newest rows")
+
+
+if ui.who().can_upload:
+    _analyst_sections()
+else:
+    st.info(f"Loading files, restoring versions and row-level data are for analysts. {ui.who().describe()}",
+            icon=":material/lock:")

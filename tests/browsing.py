@@ -54,14 +54,15 @@ CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPl
 
 
 @contextmanager
-def serve(store: Path, log_path: Path, script: str = "app.py", env: dict | None = None):
-    """``streamlit run <script>`` (the app by default) on a free port over ``store``; yields its base URL,
-    stops it after. ``env`` adds environment variables for the server."""
-    port = free_port()
+def serve(store: Path, log_path: Path, script: str = "app.py", env: dict | None = None, *,
+          port: int | None = None, args: tuple[str, ...] = ()):
+    """``streamlit run <script>`` (the app by default) on ``port`` (default: a free one) over ``store``;
+    yields its base URL, stops it after. ``env`` adds environment variables, ``args`` options."""
+    port = port or free_port()
     log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
+         "--server.headless", "true", "--server.fileWatcherType", "none", *args],
         cwd=ROOT, env={**os.environ, "SMP_DATA_DIR": str(store), **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     SERVERS[url] = process

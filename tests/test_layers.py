@@ -13,7 +13,7 @@ PACKAGE = ROOT / "src" / "smp_dash"
 
 #: A module may import only modules of a lower rank (or its own package's modules).
 RANK = {
-    "config": 0, "schema": 1, "geo": 2, "periods": 2, "store": 3, "sources": 3, "outliers": 3, "significance": 3,
+    "config": 0, "access": 1, "schema": 1, "geo": 2, "periods": 2, "store": 3, "sources": 3, "outliers": 3, "significance": 3,
     "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "figures": 5, "demo": 5,
     "morile": 5, "scenarios": 6, "disclosure": 5, "intake": 4, "images": 5, "report": 6, "selection": 3,
     "cli": 7, "ui": 7,

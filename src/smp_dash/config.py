@@ -75,6 +75,12 @@ def suppress_default() -> bool:
     return os.environ.get("SMP_SUPPRESS", "0").lower() in ("1", "true", "yes")
 
 
+def roles_file() -> Path:
+    """Who may sign in as what (``SMP_ROLES_FILE``, default ``.streamlit/roles.toml``); read only
+    when sign-in is configured in ``.streamlit/secrets.toml``."""
+    return Path(os.environ.get("SMP_ROLES_FILE", PROJECT_ROOT / ".streamlit" / "roles.toml"))
+
+
 def reference_dir() -> Path:
     """Published reference tables transcribed from the assessment text (shipped in the repo)."""
     return PROJECT_ROOT / "data" / "reference"

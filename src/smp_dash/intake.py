@@ -179,6 +179,25 @@ def column_notes(dataset: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["column", "type", "required", "rule", "note"])
 
 
+#: Datasets with a row per event in a ward, which the row-level view lists.
+ROW_DATASETS = ("crimes", "asb_incidents", "service_requests", "needle_finds", "enforcement", "encampments")
+
+
+def rows(dataset: str, wards=(), *, limit: int = 1000, data_dir: Path | str | None = None) -> tuple[pd.DataFrame, int]:
+    """The first ``limit`` rows of ``dataset`` in ``wards`` (codes; empty for all), newest first,
+    and how many rows match. Only the listed datasets: the name never reaches SQL unchecked."""
+    if dataset not in ROW_DATASETS:
+        raise ValueError(f"no row-level view of {dataset!r}; choose one of {', '.join(ROW_DATASETS)}")
+    if not store.exists(dataset, data_dir):
+        return schema.empty(dataset), 0
+    date = store.date_column(dataset)
+    where = "WHERE len($wards) = 0 OR list_contains($wards, ward_code)"
+    total = int(store.query(f"SELECT count(*) AS n FROM {dataset} {where}", data_dir, wards=list(wards))["n"].iloc[0])
+    frame = store.query(f"SELECT * FROM {dataset} {where} ORDER BY {date} DESC LIMIT $limit", data_dir,
+                        wards=list(wards), limit=int(limit))
+    return frame, total
+
+
 def coverage(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Rows in use per month of each dated dataset (month, dataset, value), for a coverage chart."""
     parts = [f"SELECT date_trunc('month', {column}) AS month, '{name}' AS dataset, count(*) AS value "

@@ -119,6 +119,12 @@ def query(sql: str, data_dir: Path | str | None = None, **params) -> pd.DataFram
         return con.execute(sql, params or None).df()
 
 
+def date_column(dataset: str) -> str | None:
+    """The column that dates each row of ``dataset`` (None for undated datasets)."""
+    schema.columns(dataset)
+    return _DATE_COLUMNS[dataset]
+
+
 def is_demo(data_dir: Path | str | None = None) -> bool:
     """True when any dataset in use is demonstration data."""
     return any((provenance(d, data_dir) or {}).get("demo", False) for d in schema.DATASETS)

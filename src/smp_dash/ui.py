@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from smp_dash import charts, config, disclosure, geo, metrics, outliers, periods, schema, significance, store
+from smp_dash import access, charts, config, disclosure, geo, metrics, outliers, periods, schema, significance, store
 from smp_dash.periods import Period
 from smp_dash.selection import PUBLISHED, Filter
 
@@ -36,6 +36,8 @@ PRESETS = {
 }
 DEMO_NOTICE = ("**Demonstration data.** Figures the Strategic Assessment 2020-21 states are reproduced "
                "exactly; every other number (other years, wards, months, places) is illustrative, not real.")
+OPEN_NOTICE = ("Open demonstration mode: sign-in is not configured, so anyone who can reach this address sees "
+               "everything. Configure sign-in before loading real data (README, 'Access control').")
 POLICE_CAVEAT = ("police.uk locations are approximate (snapped to anonymous map points); police data shows "
                  "only crime that was reported and recorded.")
 _MEMORY = "_smp_filter_memory"
@@ -121,6 +123,95 @@ def _boundaries(geo_dir: str, lad: str, frames) -> tuple[pd.DataFrame, bool, str
         return pd.DataFrame({"ward_code": codes, "ward_name": codes}), False, str(exc)
 
 
+# Who is using this session --------------------------------------------------------------
+
+_ACCESS = "_smp_access"
+
+
+def auth_configured() -> bool:
+    """Whether sign-in is configured (an ``[auth]`` section in ``.streamlit/secrets.toml``)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:          # no secrets file at all (StreamlitSecretNotFoundError)
+        return False
+
+
+def current_access() -> access.Access | str | None:
+    """This session's access: ``access.OPEN`` when sign-in is not configured, None before
+    sign-in, the reason (text) when the signed-in person is refused."""
+    if not auth_configured():
+        return access.OPEN
+    user = st.user
+    if not user.get("is_logged_in", False):
+        return None
+    email = user.get("email") or user.get("preferred_username")   # Entra ID may send only the latter
+    path = config.roles_file()
+    roles = _roles(str(path), _file_stamp(path))
+    if isinstance(roles, str):
+        return f"Access control is not set up correctly, so nobody can be let in. {roles}"
+    role = roles.role_for(email)
+    if role is None:
+        return (f"{email or 'This account'} is not on the list of people who may use SMP Dash. "
+                "Ask the partnership's analyst to add your address or your organisation's domain.")
+    return access.Access(role, email)
+
+
+def who() -> access.Access:
+    """The access of the person using this session (set by :func:`page`; open mode elsewhere)."""
+    return st.session_state.get(_ACCESS) or access.OPEN
+
+
+def _file_stamp(path) -> tuple:
+    try:
+        stat = path.stat()
+        return stat.st_size, stat.st_mtime_ns
+    except OSError:
+        return ()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _roles(path: str, stamp: tuple) -> access.Roles | str:
+    """The roles file, read again whenever it changes; its error message if it is wrong."""
+    try:
+        return access.load_roles(path)
+    except access.RolesError as exc:
+        return str(exc)
+
+
+def _provider() -> str | None:
+    """The provider to sign in with: the unnamed one, or the first named ``[auth.<name>]``."""
+    section = st.secrets["auth"]
+    if "client_id" in section:
+        return None
+    named = [name for name, value in section.items() if hasattr(value, "keys")]
+    return named[0] if named else None
+
+
+def sign_in_page() -> None:
+    """The only page served before sign-in (or to someone refused): no data, no navigation."""
+    st.title("SMP Dash · Safer Maidstone Partnership")
+    state = current_access()
+    if state is None:
+        st.markdown("The partnership's community safety dashboard. Sign in with your organisation account "
+                    "to see it; what you can see depends on the role the partnership has given you.")
+        st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login, args=(_provider(),),
+                  key="sign_in")
+    elif isinstance(state, str):
+        st.error(state, icon=":material/block:")
+        st.button("Sign out", on_click=st.logout, key="sign_out_refused")
+
+
+def require_access() -> access.Access:
+    """This session's access, or the sign-in page and a stop: every page and download starts here."""
+    state = current_access()
+    if not isinstance(state, access.Access):
+        st.session_state.pop(_ACCESS, None)
+        sign_in_page()
+        st.stop()
+    st.session_state[_ACCESS] = state
+    return state
+
+
 # The shared filter -----------------------------------------------------------------------
 
 def _remember(key: str) -> None:
@@ -189,20 +280,32 @@ def filters(bundle: Bundle) -> Filter:
                           help="For screen-sharing: sidebar closed, larger type, one headline and one chart per "
                                "section, no tables, disclosure control on. Link: ?present=1")
     st.session_state[_PRESENTING] = present
-    chosen_suppress = side.toggle("Disclosure control", key="suppress", bind="query-params", disabled=present,
+    person = who()
+    chosen_suppress = side.toggle("Disclosure control", key="suppress", bind="query-params",
+                                  disabled=present or person.always_suppress,
                                   value=config.suppress_default(),
                                   help="Counts of 1 to 4 of domestic abuse, needle finds and hate crime by ward are "
                                        "shown as <5 (and cells that would reveal them are hidden). Always on in "
                                        "presentation mode.")
     codes = bundle.ward_codes
     view = Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present,
-                  chosen_suppress or present)
-    side.download_button("Data pack (HTML)", data=partial(_data_pack, view, bundle.ward_names, bundle.demo),
-                         file_name="smp-dash-data-pack.html", mime="text/html", on_click="ignore", key="data_pack",
-                         icon=":material/description:", width="stretch",
-                         help="Every priority's figures, charts and caveats for this view, in one file that "
-                              "opens in any browser without the dashboard.")
+                  chosen_suppress or present or person.always_suppress)
+    if person.can_download_pack:
+        side.download_button("Data pack (HTML)", data=partial(_data_pack, view, bundle.ward_names, bundle.demo),
+                             file_name="smp-dash-data-pack.html", mime="text/html", on_click="ignore", key="data_pack",
+                             icon=":material/description:", width="stretch",
+                             help="Every priority's figures, charts and caveats for this view, in one file that "
+                                  "opens in any browser without the dashboard.")
+    _account(person)
     return view
+
+
+def _account(person: access.Access) -> None:
+    """Who is signed in, as what, and the way out."""
+    st.sidebar.divider()
+    st.sidebar.caption(person.describe())
+    if not person.open_mode:
+        st.sidebar.button("Sign out", key="sign_out", on_click=st.logout, icon=":material/logout:", width="stretch")
 
 
 def _data_pack(view: Filter, ward_names: dict, demo: bool) -> bytes:
@@ -221,6 +324,80 @@ def _data_pack(view: Filter, ward_names: dict, demo: bool) -> bytes:
 
 def _remember_value(key: str, value) -> None:
     st.session_state.setdefault(_MEMORY, {})[key] = value
+
+
+# Loading and restoring data (the Data page; analysts only) ---------------------------------
+
+def _analyst_only() -> bool:
+    if who().can_upload:
+        return True
+    st.session_state["data_done"] = ("error", f"Only analysts can change the data in use. {who().describe()}")
+    return False
+
+
+def upload_preview(upload, kind: str):
+    """The preview of an uploaded file, worked out once per file and dataset (a police.uk zip
+    takes seconds); the exception if the file cannot be read. The upload's name is only shown."""
+    from smp_dash import intake
+
+    key = (upload.file_id, kind)
+    if st.session_state.get("data_preview_key") != key:
+        try:
+            if kind == intake.POLICE_UK:
+                wards, lsoas = geo.load_wards(), geo.load_lsoas()
+            else:
+                wards, lsoas = _wards_or_none(), None
+            st.session_state["data_preview"] = intake.preview(upload.getvalue(), upload.name, kind, wards=wards, lsoas=lsoas)
+        except (ValueError, OSError) as exc:
+            st.session_state["data_preview"] = exc
+        st.session_state["data_preview_key"] = key
+    return st.session_state["data_preview"]
+
+
+def _wards_or_none():
+    try:
+        return geo.load_wards()
+    except geo.BoundariesMissing:
+        return None
+
+
+def commit_upload(preview) -> None:
+    """Commit a previewed upload (a button callback); the outcome is shown on the next run."""
+    from smp_dash import intake
+
+    if not _analyst_only():
+        return
+    try:
+        records = intake.commit(preview)
+        st.session_state["data_committed"] = st.session_state.get("data_preview_key")  # no second commit of it
+        st.session_state["data_done"] = ("success", " ".join(
+            f"Committed {r['rows']:,} rows to {d} from {r['source']}." for d, r in records.items()))
+    except (ValueError, OSError) as exc:
+        st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
+
+
+def restore_version(dataset: str, version: str) -> None:
+    """Make an earlier version the one in use (a button callback)."""
+    from smp_dash import intake
+
+    if not _analyst_only():
+        return
+    record = intake.restore(dataset, version)
+    st.session_state["data_done"] = ("success", f"Restored {dataset}: {record['rows']:,} rows from {record['source']}.")
+
+
+def row_sample(dataset: str, wards: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """The newest rows of ``dataset`` in ``wards`` and how many match (``intake.rows``), worked out
+    once per dataset, wards and version of the data in use."""
+    folder = config.data_dir()
+    return _row_sample(dataset, tuple(wards), str(folder), _stamp(folder))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _row_sample(dataset: str, wards: tuple[str, ...], folder: str, stamp: tuple):
+    from smp_dash import intake
+
+    return intake.rows(dataset, wards, data_dir=folder)
 
 
 # Page furniture --------------------------------------------------------------------------
@@ -252,6 +429,7 @@ def _figure(smp_builder: str, /, *args, **kwargs):
 def page(title: str, question: str) -> tuple[Bundle, Filter]:
     """Open a page: the shared data, the shared filter, and the header. Every page starts here."""
     _through_app()
+    require_access()
     bundle = data()
     view = filters(bundle)
     header(title, bundle, view, question)
@@ -303,6 +481,8 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
                    f"{', '.join(demo_sets)}. Figures that combine them are illustrative.", icon=":material/warning:")
     elif bundle.demo:
         st.warning(DEMO_NOTICE, icon=":material/science:")
+    if who().open_mode:
+        st.caption(":material/lock_open: " + OPEN_NOTICE)
     if bundle.boundary_error:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
     if view.suppress:
@@ -347,8 +527,9 @@ def footnote(source: str, period: str, caveat: str = "") -> None:
 
 
 def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, caveat: str = "", view: Filter | None = None,
-          exclusions: str = "") -> None:
-    """A plotly chart, its footnote and a CSV download of the data behind it."""
+          exclusions: str = "", sensitive_wards: bool = False) -> None:
+    """A plotly chart, its footnote and a CSV download of the data behind it (``sensitive_wards``:
+    ward-level DA, needle finds or hate crime, which viewers may not download)."""
     if not _allowed("chart"):
         return
     st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
@@ -359,7 +540,8 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
     with left:
         footnote(source, period, caveat)
     with right:
-        download(table, key=key, view=view, period=period, exclusions=exclusions)
+        if not download(table, key=key, view=view, period=period, exclusions=exclusions, sensitive_wards=sensitive_wards):
+            return
         st.download_button("Chart (PNG)", data=partial(_png, fig), file_name=f"smp-dash-{key}.png", mime="image/png",
                            key=f"png_{key}", on_click="ignore", icon=":material/image:", width="stretch")
 
@@ -398,16 +580,24 @@ def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, co
 
 
 
-def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str, exclusions: str = "") -> None:
-    """A "download data (CSV)" button; the file records the filter and period it came from."""
+def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str, exclusions: str = "",
+             sensitive_wards: bool = False) -> bool:
+    """A "download data (CSV)" button; the file records the filter and period it came from.
+
+    Returns False (and draws a note instead) when this person's role may not download it.
+    """
     from smp_dash import exports
 
+    if not who().can_download(sensitive_wards):
+        st.caption(":material/lock: Ward-level downloads of sensitive data are not available to viewers.")
+        return False
     described = view.describe() if view else ""
     # A callable: the CSV is made only when someone clicks, not on every rerun.
     st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=described, period=period,
                                                            exclusions=exclusions),
                        file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore",
                        icon=":material/download:", width="stretch")
+    return True
 
 
 def metric(label: str, value, delta: str | None = None, *, help: str | None = None, delta_color: str = "off") -> None:
@@ -535,6 +725,8 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
     values = table.assign(value=table[column]) if protected is None else disclosure.map_values(protected, value=column)
     if protected is not None and points is not None:
         points = points[points["size"] > config.SUPPRESSION_THRESHOLD]
+    if points is not None and not who().can_see_locations:
+        points = None           # viewers see ward totals, not where finds were made
     deck = _deck(f"wards:{config.geo_dir()}:{config.lad_code()}", bundle.geojson, values, measure=measure, measure_label=MEASURES[measure],
                            selected=tuple(sorted(view.wards)), points=points, colour=colour, diverging=measure == "change",
                            points_label=points_label)
@@ -560,7 +752,7 @@ def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, pe
     chart(fig, wards[["ward_name", "current", "population", "rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "position"]],
           key=key, source="ward counts and approximate ward populations", period=period, view=view,
           caveat=f"Borough rate {rate:.1f} per 1,000. Wards above the 99.8% limit are very unlikely to differ by chance"
-                 + (f": {', '.join(above)}." if above else "; none this period."))
+                 + (f": {', '.join(above)}." if above else "; none this period."), sensitive_wards=sensitive)
 
 
 _NUMBER_COLUMNS = {"current": st.column_config.NumberColumn("this period", format="%d"),
@@ -584,7 +776,7 @@ def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, 
     st.markdown(f"**Top {n} wards, {period}**")
     data_table(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
                  column_config=_TEXT_COLUMNS if protected is not None else _NUMBER_COLUMNS)
-    download(table, key=key, view=view, period=period)
+    download(table, key=key, view=view, period=period, sensitive_wards=sensitive)
 
 
 def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colour: str, caption: str) -> None:

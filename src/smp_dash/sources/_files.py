@@ -40,8 +40,12 @@ class IngestError(ValueError):
 
 
 def display_name(name: str | os.PathLike) -> str:
-    """The bare file name, whether ``name`` is a POSIX or a Windows path (never a full path)."""
-    return re.split(r"[\\/]", str(name))[-1] or str(name)
+    """The bare file name, whether ``name`` is a POSIX or a Windows path (never a full path),
+    reduced to letters, digits, spaces and ``._()-`` (at most 120 characters): an uploaded file's
+    name is only ever a label in messages and provenance, never trusted as a path or as markup."""
+    bare = re.split(r"[\\/]", str(name))[-1].strip()
+    safe = re.sub(r"[^\w .()-]", "_", bare, flags=re.ASCII)[:120].strip(" .")
+    return safe or "upload"
 
 
 def max_bytes_or_default(max_bytes: int | None) -> int:
