@@ -37,8 +37,8 @@ ui.footnote("Kent Police recorded crime; police.uk ASB; CPT service requests; Ke
             f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}, monthly", ui.POLICE_CAVEAT)
 
 ui.section("Wards with most")
-tops = m.overview_top_wards(bundle.crimes, bundle.asb, bundle.needles, bundle.wards, bundle.population,
-                            view.pick(FY_TO_DATE_2020), view.pick(ASSESS_2020))
+tops = ui.cached(m.overview_top_wards, bundle.crimes, bundle.asb, bundle.needles, bundle.wards, bundle.population,
+                 view.pick(FY_TO_DATE_2020), view.pick(ASSESS_2020))
 for col, (label, table) in zip(st.columns(3), tops.items()):
     with col:
         st.markdown(f"**{label}**")
