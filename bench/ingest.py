@@ -101,6 +101,16 @@ def naive(sample: Path, wards) -> float:
     return time.perf_counter() - start
 
 
+def _timed_reads(target: Path, wards, lsoas, repeat: int):
+    """``read_police_uk`` ``repeat`` times: the last result and the seconds each read took."""
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = read_police_uk(target, wards=wards, lsoas=lsoas)
+        timings.append(time.perf_counter() - start)
+    return result, timings
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -120,11 +130,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{time.perf_counter() - start:.1f} s")
 
         target = files[0] if args.zip else folder
-        timings = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            result = read_police_uk(target, wards=wards, lsoas=lsoas)
-            timings.append(time.perf_counter() - start)
+        result, timings = _timed_reads(target, wards, lsoas, args.repeat)
         seconds = statistics.median(timings)
         fast = result.rows_read / seconds
         print(f"rows read      {result.rows_read:>12,}")
@@ -148,12 +154,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"speed-up       {fast / slow:>12.0f} x")
 
         # One deployment for the whole county keeps every row: all 305 wards, no early discard.
-        wards_all, lsoas_all = geo.load_wards("all"), geo.load_lsoas("all")
-        timings = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            result = read_police_uk(target, wards=wards_all, lsoas=lsoas_all)
-            timings.append(time.perf_counter() - start)
+        result, timings = _timed_reads(target, geo.load_wards("all"), geo.load_lsoas("all"), args.repeat)
         seconds = statistics.median(timings)
         print(f"county-wide    {seconds:>12.2f} s  median of {args.repeat}, keeping "
               f"{result.crimes_kept + result.asb_kept:,} rows in 305 wards: "
