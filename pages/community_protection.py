@@ -49,13 +49,10 @@ issued = ui.cached(m.enforcement_table, bundle.enforcement, year)
 cpw = issued[issued["action"] == "CPW"]
 st.markdown(f"{cpw['with_police'].sum()} of {cpw['issued'].sum()} Community Protection Warnings were issued with Kent Police; "
             f"{issued.loc[issued['action'] == 'FPN', 'issued'].sum()} Fixed Penalty Notices followed breaches.")
-for col, action in zip(st.columns(2), ("CPW", "CPN")):
-    with col:
-        rows = issued[issued["action"] == action]
-        ui.chart(ui.cached(charts.bars, rows, x="category", y="issued", orientation="h", colour=COLOUR,
-                             title=f"{ {'CPW': 'Warnings (CPW)', 'CPN': 'Notices (CPN)'}[action]} by category, {year}"),
-                 rows, key=f"enforcement_{action}", source="Community Protection Team", period=str(year), view=view,
-                 caveat="Borough-wide.")
+rows = issued[issued["action"].isin(["CPW", "CPN"])].replace({"action": {"CPW": "Warnings (CPW)", "CPN": "Notices (CPN)"}})
+ui.chart(ui.cached(charts.bars, rows, x="category", y="issued", series="action", orientation="h", colour=COLOUR,
+                   title=f"Community Protection Warnings and Notices by category, {year}"),
+         rows, key="enforcement", source="Community Protection Team", period=str(year), view=view, caveat="Borough-wide.")
 st.markdown("**Unauthorised encampments**")
 ui.data_table(ui.cached(m.encampment_summary, bundle.encampments), hide_index=True, width="stretch",
              column_config={"average_days": st.column_config.NumberColumn("average days in situ", format="%.1f")})
