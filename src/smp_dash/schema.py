@@ -260,8 +260,17 @@ def _check_columns(df, contract, source, extra) -> list[Problem]:
 
 
 def _blank(series: pd.Series) -> pd.Series:
+    if not _is_text(series):     # numbers, dates and booleans are blank only when missing
+        return series.isna()
     text = series.astype("string").str.strip()
     return series.isna() | text.isna() | (text == "")
+
+
+def _is_text(series: pd.Series) -> bool:
+    """Whether a column holds text (or anything else that may hide blanks and stray spaces)."""
+    dtype = series.dtype
+    return not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+                or pd.api.types.is_bool_dtype(dtype))
 
 
 def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
@@ -279,9 +288,11 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
             off = values.notna() & (values.dt.day != 1)
             rule[off] = "a month must be the first day of the month"
         if not col.future_ok:
-            year = pd.to_numeric(series.astype("string").str.strip().str.slice(0, 4), errors="coerce")
-            rule[(values > pd.Timestamp.now()) | (values.isna() & (year > pd.Timestamp.now().year))] = \
-                "date is in the future"
+            future = values > pd.Timestamp.now()
+            if _is_text(series):   # a far-future date text (e.g. 3020-01-01) may not parse at all
+                year = pd.to_numeric(series.astype("string").str.strip().str.slice(0, 4), errors="coerce")
+                future |= values.isna() & (year > pd.Timestamp.now().year)
+            rule[future] = "date is in the future"
     elif col.kind == "bool":
         text = series.astype("string").str.strip().str.lower()
         values = pd.Series(pd.NA, index=series.index, dtype="boolean")
@@ -347,14 +358,18 @@ def _is_missing(value) -> bool:
 
 def _check_rows(typed, raw, dataset, source, first_row) -> list[Problem]:
     problems = []
-    dup = pd.Series(False, index=typed.index) if dataset in ALLOW_DUPLICATE_ROWS \
-        else typed.duplicated(keep="first")
+    key = _UNIQUE_KEYS.get(dataset)
+    repeated_key = typed.duplicated(list(key), keep="first") if key else None
+    if dataset in ALLOW_DUPLICATE_ROWS or (repeated_key is not None and not repeated_key.any()):
+        # a row can only repeat an earlier one if its unique key does: no need to compare whole rows
+        dup = pd.Series(False, index=typed.index)
+    else:
+        dup = typed.duplicated(keep="first")
     for idx in np.flatnonzero(dup.to_numpy())[:MAX_ERRORS_LISTED]:
         problems.append(Problem(source, int(idx) + first_row, None, None,
                                 "duplicate row (the same as an earlier row)"))
-    key = _UNIQUE_KEYS.get(dataset)
     if key:
-        clash = typed.duplicated(list(key), keep="first") & ~dup
+        clash = repeated_key & ~dup
         for idx in np.flatnonzero(clash.to_numpy())[:MAX_ERRORS_LISTED]:
             problems.append(Problem(source, int(idx) + first_row, ",".join(key),
                                     typed.loc[idx, key[0]], "must be unique"))

@@ -27,6 +27,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from smp_dash import geo, schema
@@ -212,12 +213,12 @@ def _read_file(name: str, data: bytes, borough: _Borough) -> _Part:
     _check_lsoa_codes(data, name, lsoa_cats, lsoa_codes, rows)
     sub = table.take(pa.array(rows, type=pa.int64()))
     frame = pd.DataFrame({
-        "crime_id": sub["Crime ID"].to_pandas().astype(object).str.strip(),
+        "crime_id": _trimmed(sub["Crime ID"]),
         "month": months[rows],
         "crime_type": crime_type[rows],
         "longitude": np.where(has_xy[rows], lon[rows], np.nan),
         "latitude": np.where(has_xy[rows], lat[rows], np.nan),
-        "location": _blank_to_na(sub["Location"].to_pandas().astype(object).str.strip()),
+        "location": _trimmed(sub["Location"], blank_as_none=True),
         "lsoa_code": _blank_to_na(pd.Series(lsoa_cats[lsoa_codes[rows]], dtype=object).str.strip()),
         "ward_code": ward[rows],
         "source": name,
@@ -324,8 +325,9 @@ def _check_lsoa_codes(data, name, cats, codes, rows) -> None:
 def _crime_rows(data, name, frame: pd.DataFrame, records: np.ndarray) -> pd.DataFrame:
     """Crimes in contract order, with ids made for the rare crime published without one."""
     ids = frame["crime_id"].to_numpy(dtype=object)
-    blank = np.array([not i for i in ids], dtype=bool) if len(ids) else np.zeros(0, dtype=bool)
-    spaced = frame["crime_id"].str.contains(r"\s", regex=True).to_numpy(dtype=bool)
+    text = pa.array(ids, type=pa.string())
+    blank = pc.equal(text, "").to_numpy(zero_copy_only=False) if len(ids) else np.zeros(0, dtype=bool)
+    spaced = pc.match_substring_regex(text, r"\s").to_numpy(zero_copy_only=False) if len(ids) else blank
     if spaced.any():
         i = int(np.flatnonzero(spaced)[0])
         raise IngestError(name, "a Crime ID cannot contain spaces", row=_line(data, int(records[i])),
@@ -355,6 +357,14 @@ def _made_id(name: str, record: int, row: pd.Series) -> str:
     # The file and record are part of the hash: two identical rows without ids are two crimes.
     text = "\x1f".join([name, str(record)] + [str(v) for v in row.to_numpy()])
     return ("pu-" + hashlib.sha1(text.encode("utf-8")).hexdigest())[:20]
+
+
+def _trimmed(column: pa.ChunkedArray, blank_as_none: bool = False) -> np.ndarray:
+    """A text column with surrounding spaces removed (in Arrow), as Python strings."""
+    text = pc.utf8_trim_whitespace(column)
+    if blank_as_none:
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    return text.to_numpy(zero_copy_only=False).astype(object)
 
 
 def _blank_to_na(values: pd.Series) -> np.ndarray:
