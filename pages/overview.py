@@ -30,8 +30,8 @@ cols = st.columns(3)
 for i, (priority, (label, series)) in enumerate(trends.items()):
     with cols[i % 3]:
         st.markdown(f"**{label}**")
-        st.plotly_chart(ui.cached(charts.sparkline, series, colour=charts.PRIORITY_COLOURS[priority]), width="stretch",
-                        key=f"spark_{priority}", config={"displayModeBar": False})
+        st.markdown(ui.cached(charts.sparkline_svg, series, colour=charts.PRIORITY_COLOURS[priority], label=label),
+                    unsafe_allow_html=True)
         st.page_link(links[priority], label=f"Open {label.lower()}", icon=":material/arrow_forward:")
 ui.footnote("Kent Police recorded crime; police.uk ASB; CPT service requests; Kent Police section 136",
             f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}, monthly", ui.POLICE_CAVEAT)

@@ -98,6 +98,10 @@ def test_page_renders(page, app_url, path):
     errors = page.locator('[data-testid="stException"]')
     assert errors.count() == 0, f"/{path} shows an exception: {errors.first.inner_text()[:500]}"
     expect(page.locator('[data-testid="stAlert"]', has_text="Demonstration data.").first).to_be_visible()
+    if path == "":      # the overview's trends are inline SVG sparklines, drawn without plotly.js
+        lines = page.locator('[data-testid="stMain"] svg[role="img"] path[stroke-linecap="round"]')
+        assert lines.count() == 6, "the overview should show a sparkline per priority"
+        return
     charts = page.evaluate(CHART_TRACES)
     assert charts, f"/{path} shows no plotly chart"
     blank = [i for i, (svgs, paths) in enumerate(charts) if svgs == 0 or paths == 0]

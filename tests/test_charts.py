@@ -55,7 +55,6 @@ CALLS = [
     (c.yearly_bars, (YEARS,), dict(title="Referrals, financial years 2017/18 to 2019/20", colour=SOC)),
     (c.indexed_lines, (AREAS,), dict(base=2018, title="Index, calendar years 2018 to 2020")),
     (c.stacked_share, (BANDS,), dict(x="year", y="n", series="band", title="Age bands, 2019 to 2020")),
-    (c.sparkline, (TREND,), dict(colour=SOC)),
     (c.donut, (STRANDS,), dict(names="strand", values="n", title=f"Hate crime strands, {LABEL}")),
 ]
 IDS = [call[0].__name__ for call in CALLS]
@@ -67,7 +66,7 @@ def test_every_builder_names_itself_and_shares_the_template(builder, frames, kwa
     assert fig.layout.meta == {"builder": builder.__name__}
     assert fig.layout.template.layout.font.family.endswith("sans-serif")
     assert fig.layout.template.layout.plot_bgcolor == "white"
-    assert fig.layout.height == (c.SPARKLINE_HEIGHT if builder is c.sparkline else c.DEFAULT_HEIGHT)
+    assert fig.layout.height == c.DEFAULT_HEIGHT
     pio.to_json(fig, validate=True)  # serialisable as plotly.js will receive it
 
 
@@ -406,13 +405,27 @@ def test_stacked_share_with_an_empty_bar():
     assert [t.y[0] for t in fig.data] == [0, 0, 0]          # a year with no rows is 0%, not NaN
 
 
-def test_sparkline_is_bare():
-    fig = c.sparkline(TREND, colour=SOC)
-    assert fig.layout.height == 80 and fig.layout.showlegend is False
-    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
-    assert list(fig.data[0].y) == list(TREND.value) and list(fig.data[1].y) == [111]
-    assert fig.layout.title.text is None
-    assert max(fig.layout.margin.l, fig.layout.margin.r, fig.layout.margin.t, fig.layout.margin.b) <= 8
+def test_sparkline_svg_draws_every_month_and_marks_the_latest():
+    import xml.etree.ElementTree as ET
+
+    svg = c.sparkline_svg(TREND, colour=SOC, label="Violent crime")
+    root = ET.fromstring(svg)                      # well-formed: the browser draws it without a script
+    ns = "{http://www.w3.org/2000/svg}"
+    area, line, dot = root.findall(f"{ns}path") or root.findall("path")
+    assert line.get("d").count("L") == len(TREND) - 1 and line.get("stroke") == SOC
+    heights = [float(point.split(",")[1]) for point in re.findall(r"[ML]([\d.]+,[\d.]+)", line.get("d"))]
+    highest = TREND["value"].idxmax()
+    assert min(heights) == heights[highest]          # the highest month is drawn highest (smallest y)
+    title = (root.find(f"{ns}title") or root.find("title")).text
+    latest = pd.to_datetime(TREND["month"]).iloc[-1]
+    assert title.startswith(f"Violent crime: {latest:%b %Y} 111;")
+    assert root.get("aria-label") == title and root.get("width") == "100%"
+    assert dot.get("stroke-linecap") == "round"    # a zero-length round-capped stroke: a dot at any width
+
+
+def test_sparkline_svg_without_data_says_so():
+    svg = c.sparkline_svg(TREND.iloc[0:0], colour=SOC)
+    assert c.NO_DATA in svg and "<path" not in svg
 
 
 def test_donut_largest_first_with_total():
