@@ -125,9 +125,6 @@ def _boundaries(geo_dir: str, lad: str, frames) -> tuple[pd.DataFrame, bool, str
 
 # Who is using this session --------------------------------------------------------------
 
-_ACCESS = "_smp_access"
-
-
 def auth_configured() -> bool:
     """Whether sign-in is configured (an ``[auth]`` section in ``.streamlit/secrets.toml``)."""
     try:
@@ -157,8 +154,10 @@ def current_access() -> access.Access | str | None:
 
 
 def who() -> access.Access:
-    """The access of the person using this session (set by :func:`page`; open mode elsewhere)."""
-    return st.session_state.get(_ACCESS) or access.OPEN
+    """The access of the person using this session, worked out afresh from ``st.user`` and the
+    roles file (cached) on every call, never remembered: someone who may not see the app gets the
+    sign-in page and the run stops here."""
+    return require_access()
 
 
 def _file_stamp(path) -> tuple:
@@ -205,10 +204,8 @@ def require_access() -> access.Access:
     """This session's access, or the sign-in page and a stop: every page and download starts here."""
     state = current_access()
     if not isinstance(state, access.Access):
-        st.session_state.pop(_ACCESS, None)
         sign_in_page()
         st.stop()
-    st.session_state[_ACCESS] = state
     return state
 
 
@@ -329,9 +326,12 @@ def _remember_value(key: str, value) -> None:
 # Loading and restoring data (the Data page; analysts only) ---------------------------------
 
 def _analyst_only() -> bool:
-    if who().can_upload:
+    """For button callbacks, which run before the page: only analysts change the data in use."""
+    state = current_access()
+    if isinstance(state, access.Access) and state.can_upload:
         return True
-    st.session_state["data_done"] = ("error", f"Only analysts can change the data in use. {who().describe()}")
+    reason = state.describe() if isinstance(state, access.Access) else "Sign in first."
+    st.session_state["data_done"] = ("error", f"Only analysts can change the data in use. {reason}")
     return False
 
 
@@ -429,7 +429,7 @@ def _figure(smp_builder: str, /, *args, **kwargs):
 def page(title: str, question: str) -> tuple[Bundle, Filter]:
     """Open a page: the shared data, the shared filter, and the header. Every page starts here."""
     _through_app()
-    require_access()
+    who()
     bundle = data()
     view = filters(bundle)
     header(title, bundle, view, question)
