@@ -44,6 +44,16 @@ def rows(dataset: str, *changes: dict) -> pd.DataFrame:
     return pd.DataFrame([{**GOOD_ROWS[dataset], **change} for change in changes], dtype=object)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, one per test module (``browsing.chromium``); each test
+    opens its own context, so each page load is its own Streamlit session."""
+    from browsing import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     """An empty store folder, also set as SMP_DATA_DIR so nothing touches the real one."""

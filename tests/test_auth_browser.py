@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from browsing import PAGE_TIMEOUT_MS, chromium, free_port, serve, wait_idle
+from browsing import PAGE_TIMEOUT_MS, free_port, serve, wait_idle
 
 pytestmark = pytest.mark.browser
 CLIENT_SECRET = "client-secret-7c1e4a9b"
@@ -63,12 +63,6 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     with serve(folder / "store", log, env={"SMP_ROLES_FILE": str(roles)}, port=port,
                args=("--secrets.files", str(secrets))) as url:
         yield url, log
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pytest
 
 
-from browsing import demo_server, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, chromium, metric, open_page, wait_idle
+from browsing import demo_server, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, metric, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +25,6 @@ def app_url(tmp_path_factory):
     """A running ``streamlit run app.py`` over a demonstration store; its base URL."""
     with demo_server(tmp_path_factory.mktemp("browser")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 #: Flags for Chromium on a machine with no GPU and a closed network (see the machine notes).

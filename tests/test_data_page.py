@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import rows
 from smp_dash import cli, store
-from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, chromium, serve, wait_idle
+from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, serve, wait_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -138,9 +138,10 @@ def data_app(tmp_path):
 
 
 @pytest.fixture
-def tab(data_app):
-    with chromium() as browser:
-        yield browser.new_context(viewport=VIEWPORT).new_page()
+def tab(data_app, browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context.new_page()
+    context.close()
 
 
 def _goto_data(page, url: str) -> None:

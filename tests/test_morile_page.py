@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from browsing import demo_server, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, chromium, open_page, wait_idle
+from browsing import demo_server, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, open_page, wait_idle
 from smp_dash import morile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,12 +125,6 @@ def app(tmp_path_factory) -> str:
     """A ``streamlit run app.py`` over its own demonstration store; its base URL."""
     with demo_server(tmp_path_factory.mktemp("morile_browser")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

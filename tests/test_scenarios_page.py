@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, chromium, metric, open_page, serve, wait_idle
+from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, metric, open_page, serve, wait_idle
 from smp_dash import config, geo, scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,9 +142,10 @@ def app_url(demo_store, tmp_path_factory):
 
 
 @pytest.fixture
-def page(tmp_path):
-    with chromium() as browser:
-        yield browser.new_context(viewport={"width": 1400, "height": 2600}).new_page()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 2600})
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.browser
