@@ -4,6 +4,8 @@
 When sign-in is configured (``[auth]`` in .streamlit/secrets.toml), nothing but the sign-in page is
 served until someone signs in with an address the roles file knows; every page checks again."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from smp_dash import access, ui
@@ -46,8 +48,11 @@ PAGES = {
 }
 
 if not isinstance(ui.current_access(), access.Access):
-    # Signed out or refused: one hidden page, whatever the link asked for. No data is read.
-    st.navigation([st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:", default=True)],
+    # Signed out or refused: every address (a shared link too) shows the sign-in page, with no
+    # navigation and no "page not found". No data is read.
+    links = sorted(p.stem for p in (Path(__file__).parent / "pages").glob("*.py") if p.stem != "overview")
+    st.navigation([st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:", default=True)]
+                  + [st.Page(ui.sign_in_page, title="Sign in", url_path=link) for link in links],
                   position="hidden").run()
     st.stop()
 

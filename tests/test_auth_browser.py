@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from browsing import PAGE_TIMEOUT_MS, free_port, serve, wait_idle
+from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, free_port, serve, wait_idle
 
 pytestmark = pytest.mark.browser
 CLIENT_SECRET = "client-secret-7c1e4a9b"
@@ -107,9 +107,12 @@ def test_signed_out_browser_gets_only_the_sign_in(tab, app, path):
     wait_idle(tab)
     main = tab.locator('[data-testid="stMain"]').inner_text()
     assert "Showing:" not in main and "domestic abuse" not in main.lower()
+    assert tab.get_by_text("Page not found").count() == 0      # a shared link lands on the sign-in, not an error
     assert tab.locator('[data-testid="stSidebarNav"]').count() == 0
     assert tab.locator('[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"], '
                        '[data-testid="stDownloadButton"]').count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"sign_in_{path or 'overview'}.png"))
 
 
 def test_analyst_signs_in_and_can_load_data(tab, app):
@@ -139,6 +142,7 @@ def test_viewer_sees_aggregates_only(tab, app):
     tab.get_by_text("not available to viewers").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     wait_idle(tab)
     assert tab.get_by_text("Disclosure control is on").count() >= 1
+    tab.screenshot(path=str(SCREENSHOTS / "viewer_domestic_abuse.png"))
     assert tab.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"]').count() == 0   # no data pack
 
 
