@@ -57,23 +57,28 @@ def test_invalid_write_leaves_old_data_byte_identical(data_dir):
     assert store.versions("crimes") == []   # nothing was archived either
 
 
-def test_interrupted_replace_leaves_old_file_and_no_temp_files(data_dir, monkeypatch):
+def test_failed_commit_leaves_old_data_and_no_temp_files(data_dir, monkeypatch):
     store.write("crimes", crimes("a"), source="good.csv")
     before = sha256(store.path("crimes"))
     real_replace = os.replace
 
     def failing_replace(src, dst):
-        # the archive copy may go through; the swap of the file in use fails, like a full disk
-        if os.path.basename(dst) == "crimes.parquet":
+        # the new data file goes through; the swap of the manifest fails, like a full disk
+        if os.path.basename(dst) == store.MANIFEST:
             raise OSError("disk full")
         real_replace(src, dst)
 
-    monkeypatch.setattr(store.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
-        store.write("crimes", crimes("b"), source="new.csv")
+    with monkeypatch.context() as patched:
+        patched.setattr(store.os, "replace", failing_replace)
+        with pytest.raises(OSError, match="disk full"):
+            store.write("crimes", crimes("b"), source="new.csv")
     assert sha256(store.path("crimes")) == before
     assert store.read("crimes")["crime_id"].tolist() == ["a"]
+    assert store.versions("crimes") == []
     assert [p.name for p in data_dir.rglob("*.tmp")] == []
+    store.write("population", rows("population"), source="ons.csv")  # the next write clears the orphan
+    assert sorted(p.relative_to(data_dir).as_posix() for p in data_dir.glob("objects/*/*")) == [
+        store.path(name).relative_to(data_dir).as_posix() for name in ("crimes", "population")]
 
 
 def test_versions_kept_newest_first_and_restore(data_dir):
@@ -88,9 +93,129 @@ def test_versions_kept_newest_first_and_restore(data_dir):
     assert store.versions("crimes")[0]["source"] == "v3.csv"
 
 
-def test_restore_unknown_version(data_dir):
-    with pytest.raises(FileNotFoundError, match="no version 'nope' of crimes"):
-        store.restore("crimes", "nope")
+@pytest.mark.parametrize("version", [
+    "nope",
+    "../../crimes",                 # a path climbing out of the store
+    "../population/{population}",   # a version of another dataset, reached by a path
+    "{population}",                 # a version of another dataset, by its id
+    "",
+])
+def test_restore_refuses_anything_but_a_listed_version(data_dir, version):
+    store.write("population", rows("population"), source="ons1.csv")
+    store.write("population", rows("population", {"population": "13000"}), source="ons2.csv")
+    store.write("crimes", crimes("a"), source="k.csv")
+    version = version.format(population=store.versions("population")[0]["version"])
+    with pytest.raises(FileNotFoundError, match=f"no version {version!r} of crimes"):
+        store.restore("crimes", version)
+    assert store.read("crimes")["crime_id"].tolist() == ["a"]
+
+
+def test_write_many_is_all_or_nothing(data_dir):
+    store.write_many({"crimes": crimes("a"), "asb_incidents": rows("asb_incidents")}, source="old.csv")
+    with pytest.raises(schema.SchemaError, match=r"new\.csv, row 2, column 'ward_code'"):
+        store.write_many({"crimes": crimes("b"), "asb_incidents": rows("asb_incidents", {"ward_code": "x"})},
+                         source="new.csv")
+    assert [store.provenance(d)["source"] for d in ("crimes", "asb_incidents")] == ["old.csv", "old.csv"]
+    records = store.write_many({"crimes": crimes("b", "c"), "asb_incidents": rows("asb_incidents")}, source="new.csv")
+    assert {d: r["rows"] for d, r in records.items()} == {"crimes": 2, "asb_incidents": 1}
+    assert [v["source"] for v in store.versions("crimes") + store.versions("asb_incidents")] == ["old.csv"] * 2
+
+
+def test_an_empty_frame_is_refused_unless_emptying_on_purpose(data_dir):
+    store.write("needle_finds", rows("needle_finds"), source="log.csv")
+    with pytest.raises(ValueError, match=r"blank\.csv: no rows for needle_finds: nothing replaced"):
+        store.write("needle_finds", schema.empty("needle_finds"), source="blank.csv")
+    assert len(store.read("needle_finds")) == 1 and store.versions("needle_finds") == []
+    assert store.write("needle_finds", schema.empty("needle_finds"), source="blank.csv", allow_empty=True)["rows"] == 0
+    assert len(store.read("needle_finds")) == 0 and store.versions("needle_finds")[0]["rows"] == 1
+
+
+def test_pruned_versions_leave_no_file_and_kept_ones_keep_theirs(data_dir):
+    for n in range(5):
+        store.write("crimes", crimes(f"v{n}"), source=f"v{n}.csv", keep=2)
+    files = sorted(p.name for p in (data_dir / "objects" / "crimes").iterdir())
+    assert files == sorted([store.path("crimes").name] + [f"{v['version']}.parquet" for v in store.versions("crimes")])
+    assert store.verify() == []
+
+
+TAMPERING = [
+    # (case, change to the store after two writes, dataset named)
+    ("data file changed", lambda d: store.path("crimes", d).chmod(0o644) or
+     store.path("crimes", d).write_bytes(store.path("population", d).read_bytes()), "crimes"),
+    ("data file missing", lambda d: store.path("population", d).unlink(), "population"),
+    ("record of another file", lambda d: _swap_records(d, "crimes", "population"), "crimes"),
+]
+
+
+def _swap_records(folder, one, other):
+    import json
+
+    manifest = json.loads((folder / store.MANIFEST).read_text())
+    slots = manifest["datasets"]
+    slots[one]["current"]["record"]["sha256"] = slots[other]["current"]["record"]["sha256"]
+    (folder / store.MANIFEST).write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("case, tamper, dataset", TAMPERING, ids=[t[0] for t in TAMPERING])
+def test_verify_names_the_dataset_whose_file_does_not_match_its_record(data_dir, case, tamper, dataset):
+    store.write("crimes", crimes("a", "b"), source="k.csv")
+    store.write("population", rows("population"), source="ons.csv")
+    assert store.verify() == []
+    tamper(data_dir)
+    assert [name for name, _ in store.verify()] == [dataset]
+
+
+def test_stamp_changes_with_every_commit(data_dir):
+    store.write("crimes", crimes("a"), source="k.csv")
+    first = store.stamp()
+    assert store.stamp() == first
+    store.write("crimes", crimes("a"), source="k.csv")
+    assert store.stamp() != first
+
+
+def test_links_by_dataset_name_follow_the_data_in_use(data_dir):
+    store.write("crimes", crimes("a"), source="k.csv")
+    store.write("crimes", crimes("b"), source="k2.csv")
+    assert pd.read_parquet(data_dir / "crimes.parquet")["crime_id"].tolist() == ["b"]
+    assert sorted(p.name for p in data_dir.glob("*.parquet")) == ["crimes.parquet"]
+
+
+def _legacy_store(folder):
+    """A store as earlier releases wrote it: <dataset>.parquet + .json, versions/<dataset>/."""
+    import json
+
+    for name, ids in (("crimes", ["new"]), ("needle_finds", None)):
+        frame = crimes(*ids) if ids else rows(name)
+        typed = schema.validate(frame, name)
+        typed.to_parquet(folder / f"{name}.parquet", index=False)
+        record = store._provenance(name, typed, f"{name}.csv", False, (folder / f"{name}.parquet").read_bytes())
+        (folder / f"{name}.json").write_text(json.dumps(record))
+    old = folder / "versions" / "crimes"
+    old.mkdir(parents=True)
+    typed = schema.validate(crimes("old"), "crimes")
+    typed.to_parquet(old / "20200101T000000000000Z.parquet", index=False)
+    record = store._provenance("crimes", typed, "old.csv", False, (old / "20200101T000000000000Z.parquet").read_bytes())
+    (old / "20200101T000000000000Z.json").write_text(json.dumps(record))
+
+
+def test_a_store_in_the_earlier_layout_is_read_then_moved_by_its_first_write(data_dir):
+    data_dir.mkdir()
+    _legacy_store(data_dir)
+    assert store.read("crimes")["crime_id"].tolist() == ["new"]
+    assert [v["source"] for v in store.versions("crimes")] == ["old.csv"]
+    assert store.verify() == []
+
+    store.write("population", rows("population"), source="ons.csv")
+    assert (data_dir / store.MANIFEST).is_file()
+    assert store.read("crimes")["crime_id"].tolist() == ["new"]
+    assert store.provenance("needle_finds")["source"] == "needle_finds.csv"
+    assert [v["version"] for v in store.versions("crimes")] == ["20200101T000000000000Z"]
+    store.restore("crimes", "20200101T000000000000Z")
+    assert store.read("crimes")["crime_id"].tolist() == ["old"]
+    assert store.verify() == []
+    leftovers = [p.name for p in data_dir.iterdir() if p.suffix == ".json" and p.name != store.MANIFEST]
+    assert leftovers == [] and not (data_dir / "versions").exists()
+    assert all(p.is_symlink() for p in data_dir.glob("*.parquet"))
 
 
 def test_query_over_views(data_dir):

@@ -1,121 +1,228 @@
-"""The one place data is persisted and queried: one Parquet file per dataset.
+"""The one place data is persisted and queried: immutable Parquet files named by one manifest.
 
 Layout under the data directory::
 
-    <dataset>.parquet        the version in use
-    <dataset>.json           its provenance (source, rows, date range, loaded at, hash, demo flag)
-    versions/<dataset>/<stamp>.parquet + .json   earlier versions, newest first on restore
+    manifest.json                        the commit point: per dataset, the file and provenance
+                                         record in use and the versions kept, newest first
+    objects/<dataset>/<version>.parquet  data files, written once and never changed
+    <dataset>.parquet                    a symbolic link to the file in use, for tools that open
+                                         a dataset by name (the manifest is what counts)
+    .lock                                held by the one write in progress (``fcntl.flock``)
 
-Every write validates first and then replaces the file atomically (write to a temporary file
-in the same folder, fsync, then ``os.replace``), so a failed or interrupted write leaves the
-previous data in use and readable.
+A write (:func:`write_many`, one dataset or several) takes the lock, validates every frame,
+writes each new data file (temporary name, fsync, rename) and then replaces the manifest the
+same way. That one rename is the commit: a write killed at any moment leaves the old state or
+the new one, never one dataset new and another old, never a data file with another's record.
+Readers never lock: they read the manifest once and open the immutable files it names. What a
+killed write leaves behind (temporary files, data files no manifest names) is removed by the
+next write, and an earlier version's file is deleted only after the manifest stops listing it.
+
+A store written by earlier releases (``<dataset>.parquet`` + ``<dataset>.json``, earlier
+versions under ``versions/<dataset>/``) is read as it is and moved to this layout by its first
+write.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import io
 import json
 import os
+import secrets
+import shutil
+import signal
 import tempfile
-from datetime import datetime, timezone
+import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Mapping
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from smp_dash import config, schema
 
 KEEP_VERSIONS = 5
+#: Seconds a write waits for another write's lock before it is refused (``SMP_STORE_LOCK_TIMEOUT``).
+LOCK_TIMEOUT = 60.0
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+#: ``SMP_STORE_CRASH_AT=<step>`` kills the writing process at that step, as ``kill -9`` would
+#: (the crash tests). Steps, in order: ``locked``; for each dataset ``temp:<dataset>`` (its data
+#: file written under a temporary name) and ``data:<dataset>`` (renamed); ``temp:manifest.json``;
+#: ``committed`` (the manifest renamed); ``link:<dataset>`` for each link changed; ``pruned``.
+CRASH_AT = "SMP_STORE_CRASH_AT"
+_FORMAT = 2
+_LEGACY = 1
 
 _DATE_COLUMNS = {"crimes": "month", "asb_incidents": "month", "service_requests": "received",
                  "needle_finds": "found", "enforcement": "issued", "encampments": "started",
                  "indicators": "period_start", "actions": None, "population": None}
 
 
-def _dir(data_dir: Path | str | None) -> Path:
-    return Path(data_dir) if data_dir is not None else config.data_dir()
+class StoreLocked(TimeoutError):
+    """Another write held the store's lock for longer than the wait allowed."""
 
 
 def path(dataset: str, data_dir: Path | str | None = None) -> Path:
-    """The Parquet file of ``dataset`` in use."""
+    """The Parquet file of ``dataset`` in use (``<dataset>.parquet`` when none is loaded)."""
     schema.columns(dataset)  # unknown datasets fail with a clear message
-    return _dir(data_dir) / f"{dataset}.parquet"
+    folder = _dir(data_dir)
+    entry = _current(_manifest(folder), dataset)
+    return folder / entry["file"] if entry else folder / f"{dataset}.parquet"
 
 
 def exists(dataset: str, data_dir: Path | str | None = None) -> bool:
     """Whether a version of ``dataset`` is in use."""
-    return path(dataset, data_dir).is_file()
+    schema.columns(dataset)
+    return _current(_manifest(_dir(data_dir)), dataset) is not None
 
 
 def write(dataset: str, frame: pd.DataFrame, *, source: str, demo: bool = False,
-          data_dir: Path | str | None = None, keep: int = KEEP_VERSIONS) -> dict:
-    """Validate ``frame`` and make it the version of ``dataset`` in use, atomically.
+          data_dir: Path | str | None = None, keep: int = KEEP_VERSIONS, allow_empty: bool = False) -> dict:
+    """Validate ``frame`` and make it the version of ``dataset`` in use (:func:`write_many`)."""
+    return write_many({dataset: frame}, source=source, demo=demo, data_dir=data_dir, keep=keep,
+                      allow_empty=allow_empty)[dataset]
 
-    The version it replaces is kept under ``versions/`` (the newest ``keep`` are kept).
-    Returns the provenance record written beside it.
+
+def write_many(frames: Mapping[str, pd.DataFrame], *, source: str, demo: bool = False,
+               data_dir: Path | str | None = None, keep: int = KEEP_VERSIONS,
+               allow_empty: bool = False, lock_timeout: float | None = None) -> dict[str, dict]:
+    """Make ``frames`` the datasets in use, all of them or none, in one locked transaction.
+
+    Parameters
+    ----------
+    frames : dataset name -> its rows; datasets not named are left as they are.
+    source : the file the rows came from (provenance).
+    demo : whether the rows are demonstration (invented) data.
+    keep : how many earlier versions of each dataset to keep.
+    allow_empty : replace a dataset with zero rows; without it a frame with no rows is refused,
+        so that a file that kept nothing never empties a dataset by accident.
+    lock_timeout : seconds to wait for another write (default ``LOCK_TIMEOUT``, or
+        ``SMP_STORE_LOCK_TIMEOUT``).
+
+    Returns
+    -------
+    The provenance record of each dataset written.
+
+    Raises
+    ------
+    schema.SchemaError for a frame that breaks its contract, ValueError for an empty frame
+    without ``allow_empty``, StoreLocked when another write holds the lock too long. Nothing
+    is changed in any of these cases.
     """
-    typed = schema.validate(frame, dataset, source)
+    if not frames:
+        raise ValueError(f"{source}: no dataset to write: nothing replaced")
+    typed = {name: schema.validate(frame, name, source) for name, frame in frames.items()}
+    empty = [name for name, frame in typed.items() if len(frame) == 0]
+    if empty and not allow_empty:
+        raise ValueError(f"{source}: no rows for {', '.join(empty)}: nothing replaced "
+                         "(allow_empty empties a dataset on purpose)")
+    payloads = {name: _parquet_bytes(frame) for name, frame in typed.items()}
     folder = _dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = path(dataset, folder)
-    payload = _parquet_bytes(typed)
-    record = _provenance(dataset, typed, source, demo, payload)
-    if target.is_file():
-        _archive(dataset, folder, keep)
-    _atomic_write(target, payload)
-    _atomic_write(target.with_suffix(".json"), json.dumps(record, indent=2).encode())
-    return record
+    with _locked(folder, lock_timeout):
+        manifest = _tidy(folder)
+        version = _new_version(manifest, typed)
+        entries = {}
+        for name, frame in typed.items():
+            entry = {"version": version, "file": f"objects/{name}/{version}.parquet",
+                     "record": _provenance(name, frame, source, demo, payloads[name])}
+            _atomic_write(folder / entry["file"], payloads[name], step=f"temp:{name}")
+            _step(f"data:{name}")
+            entries[name] = entry
+        _commit(folder, manifest, entries, keep)
+    return {name: dict(entry["record"]) for name, entry in entries.items()}
 
 
 def read(dataset: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     """The version of ``dataset`` in use, typed by its contract (empty if none is loaded)."""
-    target = path(dataset, data_dir)
-    if not target.is_file():
-        return schema.empty(dataset)
-    return pd.read_parquet(target)
+    schema.columns(dataset)
+    folder = _dir(data_dir)
+    entry = _current(_manifest(folder), dataset)
+    return pd.read_parquet(folder / entry["file"]) if entry else schema.empty(dataset)
 
 
 def read_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Every dataset in use, by name (empty frames for datasets not loaded)."""
-    return {name: read(name, data_dir) for name in schema.DATASETS}
+    """Every dataset in use, by name (empty frames for datasets not loaded), from one manifest."""
+    folder = _dir(data_dir)
+    manifest = _manifest(folder)
+    return {name: (pd.read_parquet(folder / entry["file"]) if (entry := _current(manifest, name))
+                   else schema.empty(name)) for name in schema.DATASETS}
 
 
 def provenance(dataset: str, data_dir: Path | str | None = None) -> dict | None:
     """The provenance record of the version in use, or None."""
-    meta = path(dataset, data_dir).with_suffix(".json")
-    return json.loads(meta.read_text()) if meta.is_file() else None
+    schema.columns(dataset)
+    entry = _current(_manifest(_dir(data_dir)), dataset)
+    return dict(entry["record"]) if entry else None
 
 
 def versions(dataset: str, data_dir: Path | str | None = None) -> list[dict]:
     """Earlier versions of ``dataset``, newest first, each with its provenance and ``version`` id."""
-    folder = _dir(data_dir) / "versions" / dataset
-    out = []
-    for meta in sorted(folder.glob("*.json"), reverse=True):
-        record = json.loads(meta.read_text())
-        record["version"] = meta.stem
-        out.append(record)
-    return out
+    slot = _manifest(_dir(data_dir))["datasets"].get(dataset) or {}
+    return [{**entry["record"], "version": entry["version"]} for entry in slot.get("kept", [])]
 
 
-def restore(dataset: str, version: str, data_dir: Path | str | None = None) -> dict:
-    """Make an earlier version the one in use (the current one is kept as a version too)."""
+def restore(dataset: str, version: str, data_dir: Path | str | None = None, *,
+            keep: int = KEEP_VERSIONS, lock_timeout: float | None = None) -> dict:
+    """Make an earlier version the one in use; the one it replaces is kept as a version.
+
+    ``version`` must be one of :func:`versions`' ids, exactly: anything else (a path, a
+    version of another dataset) is refused with FileNotFoundError, as is a version whose
+    file no longer matches its record's SHA-256.
+    """
+    schema.columns(dataset)
     folder = _dir(data_dir)
-    old = folder / "versions" / dataset / f"{version}.parquet"
-    if not old.is_file():
-        raise FileNotFoundError(f"no version {version!r} of {dataset}; see `smp-dash versions {dataset}`")
-    frame = pd.read_parquet(old)
-    record = json.loads(old.with_suffix(".json").read_text())
-    return write(dataset, frame, source=record["source"], demo=record.get("demo", False), data_dir=folder)
+    with _locked(folder, lock_timeout):
+        manifest = _tidy(folder)
+        kept = (manifest["datasets"].get(dataset) or {}).get("kept", [])
+        entry = next((e for e in kept if e["version"] == version), None)
+        if entry is None:
+            raise FileNotFoundError(f"no version {version!r} of {dataset}; see `smp-dash versions {dataset}`")
+        problem = _verify_entry(folder, entry)
+        if problem:
+            raise FileNotFoundError(f"version {version!r} of {dataset} cannot be restored: {problem}")
+        _commit(folder, manifest, {dataset: entry}, keep)
+    return dict(entry["record"])
+
+
+def verify(data_dir: Path | str | None = None) -> list[tuple[str, str]]:
+    """Check every data file, in use or kept, against its record's SHA-256 and row count.
+
+    Returns (dataset, problem) pairs; an empty list when every file matches its record.
+    """
+    folder = _dir(data_dir)
+    problems = []
+    for name, slot in _manifest(folder)["datasets"].items():
+        for entry in _entries(slot):
+            problem = _verify_entry(folder, entry)
+            if problem:
+                problems.append((name, f"{entry['file']}: {problem}"))
+    return problems
+
+
+def stamp(data_dir: Path | str | None = None) -> tuple:
+    """What identifies the data in use, for cache keys: changes with every commit."""
+    folder = _dir(data_dir)
+    try:
+        info = (folder / MANIFEST).stat()
+    except FileNotFoundError:
+        return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.parquet")))
+    return (MANIFEST, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def query(sql: str, data_dir: Path | str | None = None, **params) -> pd.DataFrame:
     """Run DuckDB SQL over the store; each dataset in use is a view of the same name."""
     folder = _dir(data_dir)
+    manifest = _manifest(folder)
     with duckdb.connect() as con:
         for name in schema.DATASETS:
-            file = folder / f"{name}.parquet"
-            if file.is_file():
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_path(file)}')")
+            entry = _current(manifest, name)
+            if entry:
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_path(folder / entry['file'])}')")
         return con.execute(sql, params or None).df()
 
 
@@ -127,7 +234,233 @@ def date_column(dataset: str) -> str | None:
 
 def is_demo(data_dir: Path | str | None = None) -> bool:
     """True when any dataset in use is demonstration data."""
-    return any((provenance(d, data_dir) or {}).get("demo", False) for d in schema.DATASETS)
+    manifest = _manifest(_dir(data_dir))
+    return any((_current(manifest, name) or {}).get("record", {}).get("demo", False) for name in schema.DATASETS)
+
+
+def _dir(data_dir: Path | str | None) -> Path:
+    return Path(data_dir) if data_dir is not None else config.data_dir()
+
+
+# The manifest ---------------------------------------------------------------------------------
+
+def _manifest(folder: Path) -> dict:
+    """The manifest in use; a store in the earlier layout (or none) is described as one."""
+    try:
+        return json.loads((folder / MANIFEST).read_bytes())
+    except FileNotFoundError:
+        return _legacy(folder)
+
+
+def _current(manifest: dict, dataset: str) -> dict | None:
+    return (manifest["datasets"].get(dataset) or {}).get("current")
+
+
+def _entries(slot: dict) -> list[dict]:
+    return ([slot["current"]] if slot.get("current") else []) + list(slot.get("kept", []))
+
+
+def _legacy(folder: Path) -> dict:
+    """A store written by earlier releases, described as a manifest naming its files in place."""
+    datasets = {}
+    for name in schema.DATASETS:
+        data, meta = folder / f"{name}.parquet", folder / f"{name}.json"
+        current = None
+        if data.is_file() and not data.is_symlink():
+            record = json.loads(meta.read_text()) if meta.is_file() else {"dataset": name, "source": "unknown"}
+            when = datetime.fromtimestamp(data.stat().st_mtime, timezone.utc)
+            current = {"version": _version_id(when), "file": data.name, "record": record}
+        kept = [{"version": old.stem, "file": f"versions/{name}/{old.name}",
+                 "record": json.loads(old.with_suffix(".json").read_text())}
+                for old in sorted((folder / "versions" / name).glob("*.parquet"), reverse=True)
+                if old.with_suffix(".json").is_file()]
+        if current or kept:
+            datasets[name] = {"current": current, "kept": kept}
+    return {"format": _LEGACY, "datasets": datasets}
+
+
+def _new_version(manifest: dict, datasets) -> str:
+    """A version id (the UTC time, to the microsecond) no written dataset has used."""
+    taken = {e["version"] for name in datasets for e in _entries(manifest["datasets"].get(name) or {})}
+    when = datetime.now(timezone.utc)
+    while _version_id(when) in taken:
+        when += timedelta(microseconds=1)
+    return _version_id(when)
+
+
+def _version_id(when: datetime) -> str:
+    return when.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _commit(folder: Path, manifest: dict, entries: dict[str, dict], keep: int) -> None:
+    """Replace the manifest with one naming ``entries`` as in use (the commit), then tidy."""
+    datasets = _migrated(folder, manifest)
+    for name, entry in entries.items():
+        entry = _in_objects(folder, name, entry)
+        slot = datasets.get(name) or {"current": None, "kept": []}
+        kept = [e for e in slot["kept"] if e["version"] != entry["version"]]  # a restored version is in use
+        if slot["current"]:
+            kept.insert(0, slot["current"])
+        datasets[name] = {"current": entry, "kept": kept[:max(keep, 0)]}
+    new = {"format": _FORMAT, "datasets": datasets}
+    _atomic_write(folder / MANIFEST, json.dumps(new, indent=1).encode())
+    _step("committed")
+    _tidy(folder, new)
+    _step("pruned")
+
+
+def _migrated(folder: Path, manifest: dict) -> dict:
+    """The manifest's datasets with every file under objects/ (earlier-layout files linked in)."""
+    return {name: {"current": slot["current"] and _in_objects(folder, name, slot["current"]),
+                   "kept": [_in_objects(folder, name, e) for e in slot["kept"]]}
+            for name, slot in manifest["datasets"].items()}
+
+
+def _in_objects(folder: Path, dataset: str, entry: dict) -> dict:
+    """``entry`` with its file under objects/ (an earlier layout's file is hard-linked there)."""
+    if entry["file"].startswith("objects/"):
+        return entry
+    target = f"objects/{dataset}/{entry['version']}.parquet"
+    _link_or_copy(folder / entry["file"], folder / target)
+    return {**entry, "file": target}
+
+
+def _tidy(folder: Path, manifest: dict | None = None) -> dict:
+    """Remove what no manifest names (a killed write's files, pruned versions, the earlier
+    layout once migrated) and point the ``<dataset>.parquet`` links at the files in use."""
+    manifest = manifest or _manifest(folder)
+    named = {(folder / e["file"]).resolve() for slot in manifest["datasets"].values() for e in _entries(slot)}
+    for file in folder.glob("objects/*/*"):
+        if file.resolve() not in named:
+            file.unlink(missing_ok=True)
+    for file in folder.glob(".*.tmp"):
+        file.unlink(missing_ok=True)
+    if manifest["format"] == _FORMAT:
+        for name in schema.DATASETS:
+            (folder / f"{name}.json").unlink(missing_ok=True)
+            shutil.rmtree(folder / "versions" / name, ignore_errors=True)
+            _link(folder, name, _current(manifest, name))
+        _remove_if_empty(folder / "versions")
+    return manifest
+
+
+def _link(folder: Path, dataset: str, entry: dict | None) -> None:
+    link = folder / f"{dataset}.parquet"
+    if entry is None:
+        link.unlink(missing_ok=True)  # no stale file under a dataset's name
+        return
+    if link.is_symlink() and os.readlink(link) == entry["file"]:
+        return
+    temp = folder / f".{dataset}.parquet.{secrets.token_hex(4)}.tmp"
+    try:
+        os.symlink(entry["file"], temp)
+        os.replace(temp, link)
+    except OSError:  # a file system without symbolic links: no link rather than a stale file
+        temp.unlink(missing_ok=True)
+        link.unlink(missing_ok=True)
+    _step(f"link:{dataset}")
+
+
+# Files ----------------------------------------------------------------------------------------
+
+@contextmanager
+def _locked(folder: Path, timeout: float | None):
+    """Hold the store's lock file for the whole write; wait up to ``timeout`` seconds for it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if timeout is None:
+        timeout = float(os.environ.get("SMP_STORE_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    lock = folder / LOCK
+    with open(lock, "a+") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise StoreLocked(f"the store is being written by {holder} (lock file {lock}); waited "
+                                      f"{timeout:g} s: nothing was changed, try again when it has finished") from None
+                time.sleep(0.05)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        try:
+            _step("locked")
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _step(name: str) -> None:
+    """A point between two steps of a write: ``SMP_STORE_CRASH_AT=<name>`` dies here (tests)."""
+    if os.environ.get(CRASH_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _atomic_write(target: Path, payload: bytes, step: str | None = None) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        _step(step or f"temp:{target.name}")
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        _atomic_write(target, source.read_bytes())
+    _fsync_dir(target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def _verify_entry(folder: Path, entry: dict) -> str | None:
+    """What is wrong with a data file given its record, or None."""
+    file, record = folder / entry["file"], entry["record"]
+    if not file.is_file():
+        return "the data file is missing"
+    if record.get("sha256") and _sha256(file) != record["sha256"]:
+        return "its SHA-256 differs from its record's (the file was changed, or the record is another file's)"
+    rows = pq.ParquetFile(file).metadata.num_rows
+    if "rows" in record and rows != record["rows"]:
+        return f"it holds {rows:,} rows; its record says {record['rows']:,}"
+    return None
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with open(file, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _sql_path(file: Path) -> str:
@@ -135,8 +468,6 @@ def _sql_path(file: Path) -> str:
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False, compression="zstd")
     return buffer.getvalue()
@@ -158,31 +489,3 @@ def _provenance(dataset, frame, source, demo, payload) -> dict:
         "sha256": hashlib.sha256(payload).hexdigest(),
         "demo": bool(demo),
     }
-
-
-def _archive(dataset: str, folder: Path, keep: int) -> None:
-    current = path(dataset, folder)
-    versions_dir = folder / "versions" / dataset
-    versions_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    meta = current.with_suffix(".json")
-    _atomic_write(versions_dir / f"{stamp}.parquet", current.read_bytes())
-    _atomic_write(versions_dir / f"{stamp}.json",
-                  meta.read_bytes() if meta.is_file() else b'{"source": "unknown"}')
-    for old in sorted(versions_dir.glob("*.parquet"), reverse=True)[keep:]:
-        old.unlink()
-        old.with_suffix(".json").unlink(missing_ok=True)
-
-
-def _atomic_write(target: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
