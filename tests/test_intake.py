@@ -116,10 +116,6 @@ BAD_FILES = [
      r"street\.csv: this is an Excel workbook \(\.xlsx\)"),
     ("empty file", "enforcement", "cpt.csv", lambda p: b"", {}, r"cpt\.csv: the file is empty"),
     ("blank lines only", "enforcement", "cpt.csv", lambda p: b"\n\n  \n", {}, r"cpt\.csv: the file is empty"),
-    ("header only", "enforcement", "cpt.csv", lambda p: _csv(GOOD_ENF.iloc[:0]), {},
-     r"cpt\.csv, row 2: the file has a header but no data rows"),
-    ("header only, police.uk", intake.POLICE_UK, "street.csv", lambda p: (POLICE_HEADER + "\n").encode(), {},
-     r"street\.csv, row 2: the file has a header but no data rows"),
     ("larger than the limit", "enforcement", "cpt.csv", lambda p: _csv(GOOD_ENF), {"max_bytes": 50},
      r"cpt\.csv: the file is [0-9.,]+ (bytes|KB|MB); the largest accepted"),
     ("larger than the limit, zip member", intake.POLICE_UK, "kent.zip",
@@ -197,7 +193,8 @@ def test_bad_row_is_set_aside_with_its_reason(seeded, maidstone, case, dataset, 
     if case not in ("duplicate row", "duplicate key"):
         alone = intake.preview(_csv(rows(dataset, change)), "partner.csv", dataset, wards=wards, lsoas=lsoas)
         assert alone.rows_accepted == 0 and alone.rejected["row"].tolist() == [2]
-        with pytest.raises(intake.IngestError, match=r"partner\.csv: no rows were accepted .* nothing to commit"):
+        with pytest.raises(intake.IngestError, match=r"partner\.csv: no rows (accepted|inside the borough) "
+                                                      r"\(1 row (rejected|outside)\): nothing replaced"):
             intake.commit(alone, data_dir=seeded)
     assert _hashes(seeded) == before
 
@@ -283,6 +280,79 @@ def test_police_uk_without_asb_leaves_asb_as_it_is(seeded, maidstone, police_csv
     before = store.provenance("asb_incidents", seeded)
     intake.commit(result, data_dir=seeded)
     assert store.provenance("asb_incidents", seeded) == before
+
+
+# Files that keep nothing: refused, unless emptying on purpose ---------------------------------
+
+def _outside_only(police: bytes) -> bytes:
+    return (POLICE_HEADER + "\n" + _police_row("t1", *TONBRIDGE, lsoa="E01024800") + "\n"
+            + _police_row("", *TONBRIDGE, lsoa="E01024800", kind="Anti-social behaviour") + "\n").encode()
+
+
+BOTH = ("crimes", "asb_incidents")
+NOTHING_KEPT = [
+    # (case, dataset, name, make(police_csv) -> bytes, refusal pattern, datasets --allow-empty empties)
+    ("header only", "needle_finds", "needles.csv", lambda p: _csv(rows("needle_finds").iloc[:0]),
+     r"needles\.csv, row 2: the file has a header but no data rows: nothing replaced\. "
+     r"Use --allow-empty to empty needle_finds on purpose\.", ("needle_finds",)),
+    ("header only, police.uk", intake.POLICE_UK, "street.csv", lambda p: (POLICE_HEADER + "\n").encode(),
+     r"street\.csv, row 2: the file has a header but no data rows: nothing replaced\. "
+     r"Use --allow-empty to empty crimes, asb_incidents on purpose\.", BOTH),
+    # a zip bomb's kind: a million blank lines compress to a few kilobytes and hold no rows
+    ("blank lines in a zip", intake.POLICE_UK, "kent.zip",
+     lambda p: _zip({"2020-05/2020-05-kent-street.csv": (POLICE_HEADER + "\n" * 1_000_000).encode()}),
+     r"kent\.zip, row 2: the file has a header but no data rows: nothing replaced", BOTH),
+    ("every row outside the borough", intake.POLICE_UK, "2020-05-kent-street.csv", _outside_only,
+     r"2020-05-kent-street\.csv: no rows inside the borough \(2 rows outside\): nothing replaced\. "
+     r"Use --allow-empty to empty crimes, asb_incidents on purpose\.", BOTH),
+    ("every partner row in another district", "enforcement", "cpt.csv",
+     lambda p: _csv(rows("enforcement", {"ward_code": "E05009999"}, {"ward_code": "E05009998"})),
+     r"cpt\.csv: no rows inside the borough \(2 rows outside\): nothing replaced", ("enforcement",)),
+    ("every partner row rejected", "enforcement", "cpt.csv",
+     lambda p: _csv(rows("enforcement", {"action": "ASBO"}, {"issued": "2099-01-01"}, {"ward_code": "E05009999"})),
+     r"cpt\.csv: no rows accepted \(1 row outside, 2 rows rejected\): nothing replaced", ("enforcement",)),
+]
+
+
+@pytest.mark.parametrize("case, dataset, name, make, refusal, emptied", NOTHING_KEPT,
+                         ids=[c[0] for c in NOTHING_KEPT])
+def test_a_file_that_keeps_nothing_is_refused_unless_emptying_on_purpose(seeded, maidstone, police_csv, case,
+                                                                         dataset, name, make, refusal, emptied):
+    wards, lsoas = maidstone
+    before = _hashes(seeded)
+    result = intake.preview(make(police_csv), name, dataset, wards=wards, lsoas=lsoas)
+    assert (result.datasets, result.empty, result.rows_accepted) == ((), emptied, 0)
+    assert "Nothing to commit" in result.summary()
+    with pytest.raises(intake.IngestError, match=refusal):
+        intake.commit(result, data_dir=seeded)
+    assert _hashes(seeded) == before
+
+    records = intake.commit(result, data_dir=seeded, allow_empty=True)
+    assert {d: r["rows"] for d, r in records.items()} == dict.fromkeys(emptied, 0)
+    assert [len(store.read(d, seeded)) for d in emptied] == [0] * len(emptied)
+    assert [v["rows"] for d in emptied for v in store.versions(d, seeded)] == [1] * len(emptied)  # kept
+    untouched = set(schema.DATASETS) - set(emptied)
+    assert {d: len(store.read(d, seeded)) for d in untouched} == dict.fromkeys(untouched, 1)
+
+
+@pytest.mark.parametrize("left, kind", [
+    ("asb_incidents", "Robbery"),   # crimes only: ASB stays as it was
+    ("crimes", "Anti-social behaviour"),   # ASB only: crimes stay as they were
+])
+def test_police_uk_file_holding_one_kind_leaves_the_other(seeded, maidstone, points, left, kind):
+    wards, lsoas = maidstone
+    (a, ax, ay), _, _ = points
+    data = (POLICE_HEADER + "\n" + _police_row("" if kind != "Robbery" else "x1", ax, ay, a, kind=kind) + "\n").encode()
+    before = store.provenance(left, seeded)
+    result = intake.preview(data, "street.csv", intake.POLICE_UK, wards=wards, lsoas=lsoas)
+    assert result.empty == (left,) and result.refusal is None
+    assert f"Would leave {left} as it is" in result.summary()
+    records = intake.commit(result, data_dir=seeded)
+    assert list(records) == [d for d in BOTH if d != left]
+    assert store.provenance(left, seeded) == before and store.versions(left, seeded) == []
+
+    intake.commit(result, data_dir=seeded, allow_empty=True)   # emptied on purpose
+    assert len(store.read(left, seeded)) == 0 and store.versions(left, seeded)[0]["rows"] == 1
 
 
 # Versions, provenance, templates --------------------------------------------------------------

@@ -5,8 +5,11 @@ a commit would write and an account of every row it would not (row, column, valu
 file-level problems (missing or extra columns, semicolons, an Excel workbook, text that is not
 UTF-8, an empty, oversize or cut-off file, a zip holding something unexpected) raise
 :class:`IngestError` or :class:`schema.SchemaError` naming the file, the row and the column.
-:func:`commit` writes through :mod:`smp_dash.store`, which keeps earlier versions and replaces
-files atomically, so a failed commit leaves the data in use as it was.
+:func:`commit` writes every dataset of the file through :mod:`smp_dash.store` in one locked
+transaction (all of them or none), keeping earlier versions. A file that keeps no rows is
+refused rather than emptying a dataset, unless ``allow_empty`` says to empty it on purpose; a
+police.uk file without anti-social behaviour (or without crimes) leaves that dataset as it is.
+The command line (``smp-dash ingest``) goes through the same :func:`preview` and :func:`commit`.
 """
 
 from __future__ import annotations
@@ -57,11 +60,27 @@ class Preview:
     last: pd.Timestamp | None
     wards: tuple[str, ...]               # ward names covered by the accepted rows
     notes: tuple[str, ...] = field(default=())
+    empty: tuple[str, ...] = field(default=())  # datasets the file holds no rows of: left as they are
+    problems: tuple[schema.Problem, ...] = field(default=())  # the rejected rows' broken rules
 
     @property
     def datasets(self) -> tuple[str, ...]:
         """The datasets a commit would replace."""
         return tuple(self.frames)
+
+    @property
+    def refusal(self) -> str | None:
+        """Why a commit would replace nothing (None when it would replace something)."""
+        if self.frames:
+            return None
+        if self.rows_read == 0:
+            why = "the file has a header but no data rows"
+        else:
+            counts = [f"{n:,} row{'s' * (n != 1)} {what}" for n, what in ((self.rows_outside, "outside"),
+                                                                         (self.rows_rejected, "rejected")) if n]
+            where = "accepted" if self.rows_rejected else "inside the borough"
+            why = f"no rows {where} ({', '.join(counts)})"
+        return f"{why}: nothing replaced. Use --allow-empty to empty {', '.join(self.empty)} on purpose."
 
     @property
     def rows_accepted(self) -> int:
@@ -73,24 +92,32 @@ class Preview:
                 else "no dates")
         lines = [f"{self.source}: read {self.rows_read:,} rows; {self.rows_accepted:,} accepted, "
                  f"{self.rows_rejected:,} rejected, {self.rows_outside:,} outside the borough.",
-                 f"Would replace {', '.join(self.datasets)}; dates {when}; "
+                 f"Would replace {', '.join(self.datasets) or 'nothing'}; dates {when}; "
                  f"{len(self.wards)} ward(s) covered."]
+        if self.empty and self.frames:
+            lines.append(f"Would leave {', '.join(self.empty)} as it is: the file holds none of its rows.")
+        if self.refusal:
+            lines.append(f"Nothing to commit: {self.refusal}")
         return "\n".join(lines + list(self.notes))
 
 
-def preview(data: bytes, name: str, dataset: str, *, wards: pd.DataFrame | None = None,
-            lsoas: pd.DataFrame | None = None, max_bytes: int | None = None) -> Preview:
+def preview(data: bytes | Path, name: str, dataset: str, *, wards: pd.DataFrame | None = None,
+            lsoas: pd.DataFrame | None = None, max_bytes: int | None = None,
+            progress=None) -> Preview:
     """Read an upload and say what committing it would replace, without replacing anything.
 
     Parameters
     ----------
-    data : the uploaded file's bytes.
+    data : the uploaded file's bytes, or a path on this machine (the command line: a CSV, or
+        for police.uk also a folder of ``YYYY-MM/`` folders or the zip archive).
     name : its name as uploaded (only the bare file name is kept).
     dataset : "police-uk" or a key of ``schema.CONTRACTS``.
     wards, lsoas : the borough's boundaries (``geo.load_wards``/``geo.load_lsoas``). police.uk
         needs both; for partner files ``wards`` places coordinates and checks ward codes, and
         None skips that check.
-    max_bytes : the largest file accepted (default ``config.MAX_UPLOAD_BYTES``).
+    max_bytes : the largest file accepted (default ``config.MAX_UPLOAD_BYTES``); for police.uk
+        also the largest file inside an archive.
+    progress : police.uk only, called as ``progress(files_done, files_total)``.
 
     Raises
     ------
@@ -99,25 +126,34 @@ def preview(data: bytes, name: str, dataset: str, *, wards: pd.DataFrame | None 
     if dataset == POLICE_UK:
         if wards is None or lsoas is None:
             raise ValueError("a police.uk preview needs the borough's wards and LSOAs")
-        return _police_preview(data, name, wards, lsoas, max_bytes)
+        return _police_preview(data, name, wards, lsoas, max_bytes, progress)
     schema.columns(dataset)
     return _partner_preview(data, name, dataset, wards, max_bytes)
 
 
-def commit(preview: Preview, *, data_dir: Path | str | None = None) -> dict[str, dict]:
+def commit(preview: Preview, *, data_dir: Path | str | None = None, demo: bool = False,
+           allow_empty: bool = False) -> dict[str, dict]:
     """Make the previewed rows the data in use; return the provenance record of each dataset.
 
-    Every frame is checked before the first is written; each write is atomic and keeps the
-    version it replaces (``store.KEEP_VERSIONS``).
+    Every dataset of the file is written in one store transaction: all of them or none, each
+    keeping the version it replaces (``store.KEEP_VERSIONS``). A dataset the file holds no
+    rows of is left as it is; when that is every dataset the commit is refused.
+
+    Parameters
+    ----------
+    preview : what :func:`preview` returned.
+    demo : mark the rows as demonstration (invented) data.
+    allow_empty : empty the datasets the file holds no rows of, on purpose, instead.
+
+    Raises
+    ------
+    IngestError when the file keeps no rows and ``allow_empty`` is not given;
+    store.StoreLocked when another write holds the store too long. Nothing is changed.
     """
-    empty = [d for d, frame in preview.frames.items() if len(frame) == 0]
-    if empty or not preview.frames:
-        raise IngestError(preview.source, f"no rows were accepted for {', '.join(empty) or 'any dataset'}: "
-                                          f"nothing to commit. {UNCHANGED}")
-    for dataset, frame in preview.frames.items():
-        schema.validate(frame, dataset, preview.source)
-    return {dataset: store.write(dataset, frame, source=preview.source, demo=False, data_dir=data_dir)
-            for dataset, frame in preview.frames.items()}
+    if preview.refusal and not allow_empty:
+        raise IngestError(preview.source, preview.refusal, row=2 if preview.rows_read == 0 else None)
+    frames = {**preview.frames, **({d: schema.empty(d) for d in preview.empty} if allow_empty else {})}
+    return store.write_many(frames, source=preview.source, demo=demo, data_dir=data_dir, allow_empty=allow_empty)
 
 
 def provenance_table(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -219,18 +255,19 @@ def messages(exc: Exception) -> list[str]:
 
 # police.uk ----------------------------------------------------------------------------------
 
-def _police_preview(data, name, wards, lsoas, max_bytes) -> Preview:
-    upload = io.BytesIO(data)
-    upload.name = _files.display_name(name)
-    result = police_uk.read_police_uk(upload, wards=wards, lsoas=lsoas, max_bytes=max_bytes)
-    if result.rows_read == 0:
-        raise IngestError(upload.name, "the file has a header but no data rows", row=2)
+def _police_preview(data, name, wards, lsoas, max_bytes, progress) -> Preview:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = io.BytesIO(bytes(data))
+        data.name = _files.display_name(name)
+    result = police_uk.read_police_uk(data, wards=wards, lsoas=lsoas, max_bytes=max_bytes, progress=progress)
     months = pd.concat([result.crimes["month"], result.asb["month"]])
     codes = set(result.crimes["ward_code"]) | set(result.asb["ward_code"])
+    frames = {"crimes": result.crimes, "asb_incidents": result.asb}
     return Preview(
-        source=upload.name, kind=POLICE_UK,
+        source=_files.display_name(name), kind=POLICE_UK,
         # A dataset the file holds no rows of is left as it is, not emptied.
-        frames={d: f for d, f in (("crimes", result.crimes), ("asb_incidents", result.asb)) if len(f)},
+        frames={d: f for d, f in frames.items() if len(f)},
+        empty=tuple(d for d, f in frames.items() if not len(f)),
         rejected=pd.DataFrame(columns=_REJECTED_COLUMNS),
         rows_read=result.rows_read,
         rows_rejected=result.no_location + result.duplicates_dropped,
@@ -249,8 +286,6 @@ def _partner_preview(data, name, dataset, wards, max_bytes) -> Preview:
     data = _files.check_text(data, source, "the partner templates use commas")
     _check_not_cut_off(data, source)
     frame = partner.parse_partner_csv(data, source)
-    if frame.empty:
-        raise IngestError(source, "the file has a header but no data rows", row=2)
     typed, lines, problems = _split(frame, dataset, source)
     typed, lines, outside = _outside(typed, lines, dataset, source, wards)
     rejected = problems + outside
@@ -259,7 +294,9 @@ def _partner_preview(data, name, dataset, wards, max_bytes) -> Preview:
     codes = set(typed["ward_code"]) if "ward_code" in typed else set()
     outside_rows = {p.row for p in outside}
     return Preview(
-        source=source, kind=dataset, frames={dataset: typed},
+        source=source, kind=dataset, frames={dataset: typed} if len(typed) else {},
+        empty=() if len(typed) else (dataset,),
+        problems=tuple(problems),
         rejected=_rejected_table(rejected),
         rows_read=len(frame),
         rows_rejected=len({p.row for p in problems}),
