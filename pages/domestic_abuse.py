@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, config, metrics as m, ui
+from smp_dash import charts, config, disclosure, metrics as m, ui
 from smp_dash.figures import ASSESS_2020, CAL_2020, FY_2020, FY_TO_DATE_2020
 
 COLOUR = charts.PRIORITY_COLOURS["domestic_abuse"]
@@ -16,27 +16,35 @@ crimes = m.in_wards(bundle.crimes, view.wards)
 da = crimes[crimes["domestic_abuse"]]
 p = view.pick(CAL_2020)
 head = m.da_headline(crimes, p)
+guarded = disclosure.guard(bundle.crimes[bundle.crimes["domestic_abuse"]], view.wards, p, on=view.suppress)
+types = m.compare(da.assign(da_class=m.da_class(da)), "month", p, by="da_class", weight="n")
+types["label"] = m.change_labels(types, decimals=1)
+if guarded.selection:   # a small type, or one that would reveal it, is hidden in the chart and its data
+    types = disclosure.protect_breakdown(types)
+vap_hidden = disclosure.any_hidden(types[types["da_class"] == "Violence against the person"])
 ui.section(f"Recorded domestic abuse, {p.long_label}")
 c = st.columns(4)
 with c[0]:
-    ui.change_metric("DA crimes", head["current"], head["previous"], p.previous().label, decimals=1)
-with c[1]:
-    ui.metric("Share of all crime", m.format_pct(head["share_of_crime"], signed=False))
+    ui.change_metric("DA crimes", head["current"], head["previous"], p.previous().label, decimals=1, guarded=guarded)
+with c[1]:  # a share of a shown total gives a hidden count back
+    ui.metric("Share of all crime", disclosure.HIDDEN if guarded.hidden else m.format_pct(head["share_of_crime"], signed=False))
 with c[2]:
-    ui.metric("Share of violent crime", m.format_pct(head["share_of_violent"], signed=False))
+    ui.metric("Share of violent crime", disclosure.HIDDEN if guarded.hidden else m.format_pct(head["share_of_violent"], signed=False))
 with c[3]:
-    ui.metric("Violence against the person", m.format_pct(head["vap_share"], signed=False), help="share of DA crimes")
+    ui.metric("Violence against the person", disclosure.HIDDEN if guarded.hidden or vap_hidden
+              else m.format_pct(head["vap_share"], signed=False), help="share of DA crimes")
 
 trend = m.monthly(da, bundle.first_month, bundle.last_month)
 ui.monthly_chart(trend, view, title=f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)", colour=COLOUR,
-                highlight=(p.start, p.end), key="da_trend", source=SOURCE, caveat=ui.POLICE_CAVEAT,
+                highlight=(p.start, p.end), key="da_trend", source=SOURCE, caveat=ui.POLICE_CAVEAT, guarded=guarded,
                 period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}")
-types = m.compare(da.assign(da_class=m.da_class(da)), "month", p, by="da_class", weight="n")
-types["label"] = m.change_labels(types, decimals=1)
-ui.chart(ui.cached(charts.change_bars, types, category="da_class", current="current", previous="previous",
-                            title=f"Domestic abuse by type, {p.label} against {p.previous().label}", colour=COLOUR),
-         types, key="da_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view,
-         caveat=m.SIGNIFICANCE_NOTE)
+if guarded.series_hidden():
+    st.info(f"Domestic abuse by type: {guarded.series_hidden()}", icon=":material/visibility_off:")
+else:
+    ui.chart(ui.cached(charts.change_bars, types, category="da_class", current="current", previous="previous",
+                       title=f"Domestic abuse by type, {p.label} against {p.previous().label}", colour=COLOUR),
+             disclosure.published(types), key="da_types", source=SOURCE,
+             period=f"{p.label} and {p.previous().label}", view=view, caveat=m.SIGNIFICANCE_NOTE)
 
 wp = view.pick(FY_TO_DATE_2020)
 ui.section(f"Where: domestic abuse by ward, {wp.label}")

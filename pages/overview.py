@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, metrics as m, ui
+from smp_dash import charts, disclosure, metrics as m, ui
 from smp_dash.figures import ASSESS_2020, CAL_2020, FY_TO_DATE_2020
 
 bundle, view = ui.page("Safer Maidstone Partnership: Strategic Assessment 2020-21, live",
@@ -13,12 +13,15 @@ crimes = m.in_wards(bundle.crimes, view.wards)
 needles = m.in_wards(bundle.needles, view.wards)
 asb = m.in_wards(bundle.asb, view.wards)
 heads = m.overview_headlines(crimes, asb, needles, view.pick(CAL_2020), view.pick(ASSESS_2020), view.exclude_outliers)
+guards = disclosure.guard_specs(m.overview_specs(bundle.crimes, bundle.asb, bundle.needles, view.pick(CAL_2020),
+                                                 view.pick(ASSESS_2020)), view.wards, view.suppress)
 cols = st.columns(len(heads))
 for col, head in zip(cols, heads):
     with col:
         excluded = f" Excluded outlier months: {', '.join(head['excluded'])}." if head["excluded"] else ""
         ui.change_metric(head["label"], head["current"], head["previous"], head["previous_period"],
-                         help=f"{head['period']} against {head['previous_period']}.{excluded}")
+                         help=f"{head['period']} against {head['previous_period']}.{excluded}",
+                         guarded=guards.get(head["label"]))
 
 ui.section("Trend per priority")
 trends = m.priority_trends(crimes, asb, m.in_wards(bundle.requests, view.wards), bundle.indicators,
@@ -30,8 +33,13 @@ cols = st.columns(3)
 for i, (priority, (label, series)) in enumerate(trends.items()):
     with cols[i % 3]:
         st.markdown(f"**{label}**")
-        st.markdown(ui.cached(charts.sparkline_svg, series, colour=charts.PRIORITY_COLOURS[priority], label=label),
-                    unsafe_allow_html=True)
+        shown, why = disclosure.protect_series(series, on=view.suppress and bool(view.wards)
+                                               and priority in m.SENSITIVE_TRENDS)
+        if shown is None:
+            st.caption(why)
+        else:
+            st.markdown(ui.cached(charts.sparkline_svg, shown, colour=charts.PRIORITY_COLOURS[priority], label=label),
+                        unsafe_allow_html=True)
         st.page_link(links[priority], label=f"Open {label.lower()}", icon=":material/arrow_forward:")
 ui.footnote("Kent Police recorded crime; police.uk ASB; CPT service requests; Kent Police section 136",
             f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}, monthly", ui.POLICE_CAVEAT)
@@ -42,8 +50,10 @@ tops = ui.cached(m.overview_top_wards, bundle.crimes, bundle.asb, bundle.needles
 for col, (label, table) in zip(st.columns(3), tops.items()):
     with col:
         st.markdown(f"**{label}**")
-        ui.data_table(ui.shown_counts(table, table.columns[1], view, sensitive=label != "Anti-social behaviour"),
-                      hide_index=True, width="stretch")
+        sensitive = label != "Anti-social behaviour"
+        ui.data_table(ui.shown_counts(table, table.columns[1], view, sensitive=sensitive), hide_index=True,
+                      width="stretch", key=f"top_{label[:6].lower()}", view=view, period=table.columns[1],
+                      sensitive_wards=sensitive)
 st.page_link("pages/task_force.py", label="Shepway task force", icon=":material/handshake:")
 st.page_link("pages/police_data.py", label="Police data", icon=":material/local_police:")
 st.page_link("pages/action_plans.py", label="Action plans", icon=":material/checklist:")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, metrics as m, ui
+from smp_dash import charts, disclosure, metrics as m, ui
 from smp_dash.figures import ASSESS_2020, CAL_2020
 
 COLOUR = charts.PRIORITY_COLOURS["police_data"]
@@ -46,11 +46,16 @@ hp = view.pick(ASSESS_2020)
 ui.section(f"Hate crime, {hp.long_label}")
 hate = crimes[crimes["hate_strand"].notna()]
 hate_total = m.compare(hate, "month", hp, weight="n").iloc[0]
-ui.change_metric("Hate crimes", hate_total["current"], hate_total["previous"], hp.previous().label)
+guarded = disclosure.guard(bundle.crimes[bundle.crimes["hate_strand"].notna()], view.wards, hp, on=view.suppress)
+ui.change_metric("Hate crimes", hate_total["current"], hate_total["previous"], hp.previous().label, guarded=guarded)
 strands = ui.protect_counts(m.share_table(hate, hp, "hate_strand"), "value", view, derived=("share",))
-ui.chart(ui.cached(charts.donut, strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"),
-         strands, key="hate_strands", source=SOURCE + " (hate crime flag)", period=hp.label, view=view,
-         caveat="Gender and age prejudice: none recorded this period." if not strands["hate_strand"].isin(["Gender", "Age"]).any() else "")
+if guarded.series_hidden():
+    st.info(f"Hate crime by strand: {guarded.series_hidden()}", icon=":material/visibility_off:")
+else:
+    ui.chart(ui.cached(charts.donut, strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"),
+             disclosure.published(strands), key="hate_strands", source=SOURCE + " (hate crime flag)", period=hp.label,
+             view=view, sensitive_wards=True,
+             caveat="Gender and age prejudice: none recorded this period." if not strands["hate_strand"].isin(["Gender", "Age"]).any() else "")
 
 ui.section("Integrated Offender Management")
 iom = m.indicator_series(bundle.indicators, "iom_cohort_share", breakdown=True)

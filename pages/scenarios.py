@@ -5,7 +5,7 @@ Every widget is bound to the URL, so a copied link reopens the same named scenar
 
 import streamlit as st
 
-from smp_dash import charts, scenarios as sc, ui
+from smp_dash import charts, disclosure, scenarios as sc, ui
 
 COLOURS = {"Domestic abuse": charts.PRIORITY_COLOURS["domestic_abuse"],
            "ASB incidents": charts.PRIORITY_COLOURS["asb_community_protection"],
@@ -55,7 +55,7 @@ sums = sc.totals(projected)
 described = sc.describe(levers)
 title = name.strip() or "Unnamed scenario"
 
-ui.section(f"{title}: {measure.lower()}, {view.area}, {labels[0]} to {labels[-1]}")
+ui.section(f"{ui.plain(title)}: {measure.lower()}, {view.area}, {labels[0]} to {labels[-1]}")  # a name from a link is text
 st.markdown(f"**Scenario:** {described}")
 st.caption(f"The projection uses {f'the selected wards ({view.area})' if view.wards else 'the whole borough'}; "
            f"change the wards in the sidebar. The period filter does not apply: projections start after the latest "
@@ -70,11 +70,14 @@ with k[2]:
     ui.metric("Extra cases", f"{sums['extra']:+,.0f}", help="Scenario less baseline, over the next 12 months.")
 
 history = series.tail(36)
+recorded = f"{history['month'].iloc[0]:%b %Y} to {history['month'].iloc[-1]:%b %Y} recorded; "
+shown, why = disclosure.protect_series(history, on=view.suppress and bool(view.wards) and measure in sc.SENSITIVE)
+if why:  # a small month of a sensitive count for a ward selection: the projection only
+    history, recorded, why = history.iloc[0:0], "", f"Recorded months not shown. {why}"
 figure = ui.cached(sc.projection_figure, history, projected, colour=COLOURS[measure],
-                   title=f"{measure} by month, {view.area}: recorded, and projected with a 95% band")
+                   title=f"{measure} by month, {view.area}: {'recorded, and ' if len(history) else ''}projected with a 95% band")
 ui.chart(figure, sc.export_table(projected, title, described), key="scenario", source=SOURCES[measure],
-         period=f"{history['month'].iloc[0]:%b %Y} to {history['month'].iloc[-1]:%b %Y} recorded; {labels[0]} to "
-         f"{labels[-1]} projected", caveat=f"Scenario: {described}", view=view)
+         period=f"{recorded}{labels[0]} to {labels[-1]} projected", caveat=f"Scenario: {described} {why}".strip(), view=view)
 
 ui.section("Partner workload at current ratios")
 ratios = sc.current_ratios(bundle, measure)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, metrics as m, ui
+from smp_dash import charts, disclosure, metrics as m, ui
 from smp_dash.figures import ASSESS_2020, CAL_2020
 
 COLOUR = charts.PRIORITY_COLOURS["substance_misuse"]
@@ -39,18 +39,21 @@ bulk = st.toggle("Include bulk incidents", value=True, key="needle_bulk", bind="
                  help="Two finds of bagged, unused needles held 1,500 of 2020's needles; exclude them to see the usual pattern.")
 needles = m.in_wards(bundle.needles, view.wards)
 change = m.needle_change(needles, np_, include_bulk=bulk).iloc[0]
+guarded = disclosure.guard(m.without_bulk(bundle.needles, bulk), view.wards, np_, on=view.suppress, date="found",
+                           weight="needles")
+bulk_finds = int(m.in_period(needles, "found", np_)["bulk_incident"].sum())
 k = st.columns(3)
 with k[0]:
-    ui.change_metric("Needles found", change["current"], change["previous"], np_.previous().label,
+    ui.change_metric("Needles found", change["current"], change["previous"], np_.previous().label, guarded=guarded,
                      help="Needles, not finds: one find can hold many needles, so the test is a rough guide.")
 with k[1]:
-    ui.metric("Previous period", int(change["previous"]))
+    ui.metric("Previous period", guarded.text(previous=True))
 with k[2]:
-    ui.metric("Bulk incidents", int(m.in_period(needles, "found", np_)["bulk_incident"].sum()),
+    ui.metric("Bulk incidents", disclosure.small_count(bulk_finds, view.suppress and bool(view.wards)) or bulk_finds,
               help="single finds of bagged needles, flagged as outliers")
 monthly = m.needle_monthly(needles, bundle.first_month, bundle.last_month, include_bulk=bulk)
 ui.monthly_chart(monthly, view, title=f"Needles found by month ({'including' if bulk else 'excluding'} bulk incidents)",
-                colour=COLOUR, highlight=(np_.start, np_.end), extra_flags=monthly["bulk"] if bulk else None,
+                colour=COLOUR, highlight=(np_.start, np_.end), extra_flags=monthly["bulk"] if bulk else None, guarded=guarded,
                 key="needles_monthly", source="Maidstone Borough Council waste team needle log, including needle bins",
                 period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
                 caveat="Bulk incidents are flagged." if bulk else "Excluded: bulk incidents (finds of bagged, unused needles).")
@@ -58,12 +61,16 @@ table = ui.cached(m.ward_table, m.without_bulk(bundle.needles, bulk), np_, bundl
 points = m.needle_points(m.in_wards(bundle.needles, view.wards), np_, include_bulk=bulk)
 ui.ward_map_section(bundle, view, table, key="needles", colour=COLOUR, points=points, sensitive=True,
                     caption=f"Needles found by ward, {np_.label}; dots are the find locations sized by needles.")
-left, right = st.columns(2)
-for col, period in ((left, np_), (right, np_.previous())):
-    with col:
-        st.markdown(f"**Top five locations, {period.label}**")
-        top = m.top_locations(needles, period, include_bulk=bulk)
-        ui.data_table(top, hide_index=True, width="stretch")
+if ui.who().can_see_locations:
+    left, right = st.columns(2)
+    for col, period, when in ((left, np_, "now"), (right, np_.previous(), "before")):
+        with col:
+            st.markdown(f"**Top five locations, {period.label}**")
+            top = ui.shown_counts(m.top_locations(needles, period, include_bulk=bulk), "needles", view)
+            ui.data_table(top, hide_index=True, width="stretch", key=f"needle_places_{when}", view=view,
+                          period=period.label, sensitive_wards=True)
+else:
+    st.caption(":material/lock: Where needles were found (place names) is not shown to viewers; the map gives ward totals.")
 
 ui.section("Action plan")
 ui.actions_table(bundle, "substance_misuse")

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from smp_dash import charts, config, metrics as m, ui
+from smp_dash import charts, config, disclosure, metrics as m, ui
 from smp_dash.figures import ASSESS_2020
 
 COLOUR = charts.PRIORITY_COLOURS["task_force"]
+SENSITIVE = ("Domestic abuse", "Needles found")
 
 bundle, view = ui.page("The Maidstone Task Force: Shepway North and Shepway South",
                        "How do the task force's focus wards compare with the rest of the borough on domestic abuse, ASB, drugs and "
@@ -21,12 +22,19 @@ measures = {
     "Drug offences": (crimes[crimes["crime_type"] == "Drugs"], "month", "n"),
     "Needles found": (bundle.needles, "found", "needles"),
 }
+guards = {name: disclosure.guard(frame, area, p, on=view.suppress, date=date, weight=weight)
+          for name, (frame, date, weight) in measures.items() if name in SENSITIVE}
 table = m.focus_comparison(measures, p, area, bundle.population)
+hidden = table["measure"].map(lambda name: name in guards and guards[name].change_hidden)
+table = disclosure.hide_rows(table, hidden, ("current", "previous", "pct_change", "rate"))
 cols = st.columns(len(measures))
 for col, (name, row) in zip(cols, table[table["area"] == "Focus area"].set_index("measure").iterrows()):
     rest = table[(table["area"] == "Rest of borough") & (table["measure"] == name)].iloc[0]
     with col:
-        ui.metric(name, int(row["current"]), f"{row['rate']:.1f} per 1,000 (rest: {rest['rate']:.1f})")
+        if name in guards and guards[name].change_hidden:
+            ui.metric(name, guards[name].text(), help=disclosure.HIDDEN_HELP)
+        else:
+            ui.metric(name, int(row["current"]), f"{row['rate']:.1f} per 1,000 (rest: {rest['rate']:.1f})")
 ui.chart(ui.cached(charts.bars, table, x="measure", y="rate", series="area", title=f"Rate per 1,000 residents, {p.label}: focus area and the rest",
                      colour=COLOUR, orientation="v"),
          table, key="focus_rates", source="Kent Police; MBC needle log", period=p.label, view=view,
@@ -38,4 +46,4 @@ ui.monthly_chart(trend, view, series="area", y="rate", colour=COLOUR,
                 title=f"{name} per 1,000 residents by month: focus area and the rest", y_title="per 1,000 residents",
                 highlight=(p.start, p.end), key="focus_trend", source="Kent Police; MBC",
                 period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
-                caveat="The task force began in September 2020: too soon to judge its impact.")
+                caveat="The task force began in September 2020: too soon to judge its impact.", guarded=guards.get(name))

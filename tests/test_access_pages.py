@@ -88,8 +88,9 @@ def test_partner_sees_every_page_and_download_but_cannot_load(roles_file):
 
 def test_viewer_sees_aggregates_only(roles_file):
     at = _as(VIEWER, "domestic_abuse.py", suppress="false")     # the link cannot switch disclosure control off
-    toggle = at.sidebar.toggle(key="suppress")
-    assert toggle.proto.disabled
+    toggle = at.sidebar.toggle(key="suppress_forced")
+    assert toggle.proto.disabled and toggle.value is True        # and the toggle says so, whatever the link says
+    assert not [t for t in at.sidebar.toggle if t.key == "suppress"]
     assert any("<5" in i.value or "small" in i.value.lower() for i in at.info)   # the disclosure note
     downloads = _downloads(at)
     assert not {"dl_da_wards", "dl_da_funnel", "png_da_funnel", "data_pack"} & downloads
@@ -104,6 +105,16 @@ def test_viewer_map_of_needle_finds_has_no_find_locations(roles_file):
 
     assert "points" in layers(_as(PARTNER, "substance_misuse.py"))
     assert "points" not in layers(_as(VIEWER, "substance_misuse.py"))
+
+
+def test_viewer_sees_no_needle_find_place_names(roles_file):
+    def places(at):
+        return [d for d in at.dataframe if "location_name" in d.value.columns]
+
+    assert len(places(_as(PARTNER, "substance_misuse.py"))) == 2       # this period and the last
+    viewer = _as(VIEWER, "substance_misuse.py")
+    assert not places(viewer)
+    assert any("not shown to viewers" in c.value for c in viewer.caption)
 
 
 def test_a_signed_in_session_can_sign_out(roles_file):

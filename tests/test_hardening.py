@@ -37,6 +37,8 @@ def test_streamlit_config_keeps_xsrf_on_and_limits_uploads():
     assert settings["server"]["enableXsrfProtection"] is True
     assert settings["server"]["maxUploadSize"] * 1024 * 1024 == config.MAX_UPLOAD_BYTES
     assert settings["client"]["showErrorDetails"] == "none"      # no tracebacks in browsers
+    # Tables' own CSV and copy would bypass the role rules and formula neutralising of the app's CSV button.
+    assert settings["client"]["disableDataExport"] is True
 
 
 def test_secrets_and_roles_files_are_never_committed():

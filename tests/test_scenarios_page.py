@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, metric, open_page, serve, wait_idle
-from smp_dash import config, geo, scenarios
+from smp_dash import config, geo, scenarios, ui
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -181,3 +181,15 @@ def test_shared_scenario_link_in_the_browser(page, app_url, demo_store):
     assert page.locator('[data-testid="stPlotlyChart"] .trace path').count() > 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "scenarios.png"), full_page=True)
+
+
+def test_a_scenario_name_from_a_link_is_shown_as_text_not_markdown(demo_store):
+    """``?sc_name=![](http://host/leak.png)`` must not make the page fetch an image or show a link."""
+    hostile = "![](http://host/leak.png) [click](http://host/x) **bold**"
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"sc_name": hostile})
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [e.value for e in (*at.subheader, *at.markdown, *at.caption)]
+    assert any(ui.plain(hostile) in text for text in shown)          # the name, escaped for markdown
+    assert not [text for text in shown if "](http://host" in text]    # never as a link or an image

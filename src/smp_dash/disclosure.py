@@ -49,13 +49,15 @@ so callers showing a suppressed table should order it by name.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from smp_dash import config
-from smp_dash.metrics import format_pct
+from smp_dash.metrics import format_pct, in_period
+from smp_dash.periods import Period
 
 #: How a cell hidden to protect another (or a derived figure) is written.
 HIDDEN = "hidden"
@@ -195,6 +197,16 @@ def display(table: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
     return out
 
 
+def published(table: pd.DataFrame) -> pd.DataFrame:
+    """A table as it may be published: :func:`display` of a suppressed table, any other unchanged."""
+    return display(table) if "suppressed" in table.columns else table
+
+
+def any_hidden(table: pd.DataFrame) -> bool:
+    """Whether a table holds a hidden count (False for a table that was not suppressed)."""
+    return "suppressed" in table.columns and bool(table["suppressed"].any())
+
+
 def map_values(table: pd.DataFrame, value: str = "current", threshold: int | None = None) -> pd.DataFrame:
     """A suppressed ward table as a map's values: hidden wards are NaN, so drawn grey.
 
@@ -227,6 +239,207 @@ def map_values(table: pd.DataFrame, value: str = "current", threshold: int | Non
         if col in table.columns:
             out[f"{col}_text"] = text[col]
     return out
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A selection's count this period and the period before, and why either may not be shown.
+
+    ``current_hidden`` / ``previous_hidden`` are None when the count may be published, or the
+    text to show instead: "<5" (the count itself is small) or "hidden" (it would reveal a small
+    count elsewhere). A change is shown only when neither is hidden.
+    """
+
+    current: float
+    previous: float
+    current_hidden: str | None = None
+    previous_hidden: str | None = None
+    #: Disclosure control is on and the count is for a ward selection (not the whole borough):
+    #: then its monthly series and breakdowns are protected too (:func:`protect_series`).
+    selection: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        """Whether the current count is hidden."""
+        return self.current_hidden is not None
+
+    @property
+    def change_hidden(self) -> bool:
+        """Whether the change must not be shown (either count hidden: one gives the other back)."""
+        return self.current_hidden is not None or self.previous_hidden is not None
+
+    def series_hidden(self) -> str | None:
+        """Why the selection's series and breakdowns are not shown at all, or None: they add up
+        to a total that is hidden."""
+        return SERIES_HIDDEN if self.selection and self.change_hidden else None
+
+    def text(self, previous: bool = False) -> str:
+        """The count as published: "<5", "hidden" or "1,234"."""
+        hidden, value = (self.previous_hidden, self.previous) if previous else (self.current_hidden, self.current)
+        return hidden if hidden is not None else _text(value, _count_text)
+
+
+#: Said where a selection's series or breakdown is left out because its total is hidden.
+SERIES_HIDDEN = ("Not shown: disclosure control hides this selection's total (a count from 1 to 4, or one that "
+                 "would reveal a small count elsewhere), and a breakdown would add up to it.")
+#: Said wherever a figure is hidden by disclosure control.
+HIDDEN_HELP = ("Hidden by disclosure control: the count is from 1 to 4, or would let a small count elsewhere "
+               "be worked out.")
+
+
+def guard(frame: pd.DataFrame, wards: Collection[str], period: Period, *, on: bool, date: str = "month",
+          weight: str | None = "n", threshold: int | None = None) -> Guarded:
+    """A sensitive measure's count for a ward selection, this period and the one before, as publishable.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Every row of the measure for the whole borough (not only the selection), with
+        ``ward_code`` and the ``date`` column; the ward counts it gives are what a reader can
+        see on the ward map and table for the same period.
+    wards : collection of str
+        The selected ward codes; empty for the whole borough.
+    period : Period
+        The period shown; the previous one is ``period.previous()``.
+    on : bool
+        Whether disclosure control applies; when False nothing is hidden.
+    date, weight : str
+        The date column, and the column summed (None counts rows).
+    threshold : int, optional
+        Largest count hidden as small; ``config.SUPPRESSION_THRESHOLD`` when None.
+
+    Returns
+    -------
+    Guarded
+        The two counts and, for each, None or the text shown instead (see :func:`selection_hidden`).
+    """
+    counts = [_ward_counts(in_period(frame, date, p), weight) for p in (period, period.previous())]
+    totals = [float(c[c.index.isin(list(wards))].sum()) if wards else float(c.sum()) for c in counts]
+    if not on:
+        return Guarded(*totals)
+    return Guarded(*totals, *(selection_hidden(c, wards, threshold) for c in counts), selection=bool(wards))
+
+
+def guard_specs(specs: Iterable[dict], wards: Collection[str], on: bool) -> dict[str, Guarded]:
+    """:func:`guard` for each sensitive headline of ``specs`` (``metrics.overview_specs``: label,
+    borough-wide frame, date, weight, period, sensitive), by label."""
+    return {s["label"]: guard(s["frame"], wards, s["period"], on=on, date=s["date"], weight=s["weight"])
+            for s in specs if s["sensitive"]}
+
+
+def selection_hidden(ward_counts: pd.Series, selected: Collection[str], threshold: int | None = None) -> str | None:
+    """Why the total of the ``selected`` wards may not be published, or None when it may.
+
+    A reader can see the borough total and the ward table (with small counts and the cells that
+    would reveal them hidden, :func:`suppress_wards`). The selection's total is hidden ("<5")
+    when it is from 1 to the threshold, and "hidden" when publishing it would pin a small count:
+    the rest of the borough is from 1 to the threshold, or the hidden wards inside the selection
+    (or outside it) would have a known sum that gives a small ward's count away.
+
+    Parameters
+    ----------
+    ward_counts : Series
+        The count of every ward of the borough (index: ward code; rows without a ward under "").
+    selected : collection of str
+        The selected ward codes; empty for the whole borough.
+    threshold : int, optional
+        Largest count hidden as small; ``config.SUPPRESSION_THRESHOLD`` when None.
+    """
+    limit = _threshold(threshold)
+    counts = ward_counts.astype("float64")
+    inside = counts.index.isin(list(selected)) if selected else np.ones(len(counts), dtype=bool)
+    if _is_small(counts[inside].sum(), limit):
+        return _small_text(limit)
+    if inside.all():
+        return None
+    if _is_small(counts[~inside].sum(), limit):
+        return HIDDEN
+    wards = counts[counts.index != ""].to_numpy()
+    in_wards = inside[counts.index != ""]
+    primary, secondary, _ = _protect(wards, limit, False, True)
+    hidden = primary | secondary
+    groups = [hidden & in_wards, hidden & ~in_wards]
+    if not all(g.any() for g in groups):
+        return None      # no hidden ward inside, or all of them: nothing new is revealed
+    shown_nonzero = wards[~hidden & (wards > 0)]
+    ceiling = float(shown_nonzero.min()) if len(shown_nonzero) else float(wards.sum())
+    for group in groups:
+        if not _protected(wards, primary & group, secondary & group, limit, 1, ceiling):
+            return HIDDEN
+    return None
+
+
+def protect_series(frame: pd.DataFrame, *, value: str = "value", date: str = "month", on: bool = True,
+                   threshold: int | None = None) -> tuple[pd.DataFrame | None, str]:
+    """A monthly series of a sensitive count for a ward selection, as it may be published.
+
+    Months of 1 to the threshold cannot be shown: the series is then summed by calendar
+    quarter (numeric columns summed; a rate per 1,000 adds up over a quarter of one year), and
+    when a quarter is still small it is not shown at all.
+
+    Returns
+    -------
+    (DataFrame or None, str)
+        The series (monthly, or by quarter dated at each quarter's first month), or None; and a
+        sentence saying what was done ("" when nothing was).
+    """
+    limit = _threshold(threshold)
+    if not on or not _any_small(frame[value], limit):
+        return frame, ""
+    keys = [c for c in frame.columns if c != date and not pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])]
+    numbers = [c for c in frame.columns if c not in keys and c != date and pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+    quarter = frame[date].dt.to_period("Q").dt.to_timestamp()
+    quarterly = frame.assign(**{date: quarter}).groupby([date, *keys], sort=True)[numbers].sum().reset_index()
+    if not _any_small(quarterly[value], limit):
+        return quarterly, (f"Shown by quarter: a month held from 1 to {limit}, which disclosure control does not "
+                           "show for a ward selection.")
+    return None, (f"Not shown: a quarter held from 1 to {limit}, which disclosure control does not show for a "
+                  "ward selection.")
+
+
+def protect_breakdown(frame: pd.DataFrame, *, counts: Sequence[str] = ("current", "previous"),
+                      label: str | None = "label", threshold: int | None = None) -> pd.DataFrame:
+    """A breakdown by category (domestic abuse by type, say) with small counts hidden.
+
+    Each count column is protected against its total (which the page shows as a headline), as
+    :func:`suppress_wards` protects a ward table; changes are hidden in rows with a hidden count,
+    and the text column ``label`` (a change label on a chart) reads "<5" or "hidden" there.
+    """
+    derived = tuple(c for c in DERIVED_COLUMNS if c in frame.columns)
+    out = _suppress(frame, tuple(counts), derived, threshold, False, True)
+    if label and label in frame.columns:
+        current = display(out)[counts[0]]
+        out[label] = [(text if hidden else HIDDEN) if row_hidden else original for original, row_hidden, hidden, text
+                      in zip(frame[label], out["suppressed"], out[f"{counts[0]}_suppressed"], current)]
+    return out
+
+
+def hide_rows(table: pd.DataFrame, mask, columns: Iterable[str]) -> pd.DataFrame:
+    """``table`` with ``columns`` blanked (NaN) in the rows ``mask`` marks; ``table`` is left untouched."""
+    mask = pd.Series(mask, index=table.index).astype(bool)
+    return table.assign(**{c: table[c].astype("float64").where(~mask) for c in columns if c in table.columns})
+
+
+def small_count(value: float, on: bool, threshold: int | None = None) -> str | None:
+    """"<5" when ``value`` is a small count that disclosure control hides, else None."""
+    limit = _threshold(threshold)
+    return _small_text(limit) if on and _is_small(value, limit) else None
+
+
+def _ward_counts(rows: pd.DataFrame, weight: str | None) -> pd.Series:
+    values = rows[weight] if weight else pd.Series(1, index=rows.index)
+    return values.groupby(rows["ward_code"].fillna(""), observed=True).sum()
+
+
+def _is_small(value: float, limit: int) -> bool:
+    return 0 < float(value) <= limit
+
+
+def _any_small(values: pd.Series, limit: int) -> bool:
+    numbers = pd.to_numeric(values, errors="coerce")
+    return bool(((numbers > 0) & (numbers <= limit)).any())
 
 
 def _suppress(frame: pd.DataFrame, counts: tuple[str, ...], derived: tuple[str, ...], threshold: int | None,
@@ -270,12 +483,14 @@ def _protect(values: np.ndarray, limit: int, suppress_zero: bool, total_shown: b
     return primary, secondary, False
 
 
-def _protected(values, primary, secondary, limit: int, low: int) -> bool:
-    """Whether no primary cell is pinned by the hidden sum and what a reader knows of each cell."""
+def _protected(values, primary, secondary, limit: int, low: int, ceiling: float | None = None) -> bool:
+    """Whether no primary cell is pinned by the hidden sum and what a reader knows of each cell
+    (a cell hidden for protection is no larger than ``ceiling``, by default the smallest shown)."""
     hidden = primary | secondary
     remaining = float(values[hidden].sum())
-    shown_nonzero = values[~hidden & (values > 0)]
-    ceiling = float(shown_nonzero.min()) if len(shown_nonzero) else remaining
+    if ceiling is None:
+        shown_nonzero = values[~hidden & (values > 0)]
+        ceiling = float(shown_nonzero.min()) if len(shown_nonzero) else remaining
     lows = np.where(primary, low, limit + 1)[hidden]
     highs = np.where(primary, limit, ceiling)[hidden]
     for i in np.flatnonzero(primary[hidden]):

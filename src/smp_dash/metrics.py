@@ -425,21 +425,34 @@ def overview_headlines(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
 
     With ``exclude_outliers`` flagged months are replaced first (see :func:`compare_excluding`).
     """
-    specs = (
-        ("Recorded crime", crimes, "month", "n", crime_period),
-        ("Domestic abuse", crimes[crimes["domestic_abuse"].astype(bool)], "month", "n", crime_period),
-        ("Drug offences", crimes[crimes["crime_type"] == "Drugs"], "month", "n", crime_period),
-        ("ASB incidents", asb, "month", "n", assessment_period),
-        ("Needles found", needles, "found", "needles", assessment_period),
-        ("Hate crimes", crimes[crimes["hate_strand"].notna()], "month", "n", assessment_period),
-    )
     out = []
-    for label, frame, date, weight, period in specs:
-        row = compare_excluding(frame, period, exclude_outliers, date=date, weight=weight)
+    for spec in overview_specs(crimes, asb, needles, crime_period, assessment_period):
+        label, period = spec["label"], spec["period"]
+        row = compare_excluding(spec["frame"], period, exclude_outliers, date=spec["date"], weight=spec["weight"])
         out.append({"label": label, "current": int(row["current"]), "previous": int(row["previous"]),
                     "change": int(row["change"]), "pct_change": row["pct_change"], "period": period.label,
                     "previous_period": period.previous().label, "excluded": row["excluded"]})
     return out
+
+
+def overview_specs(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.DataFrame, crime_period: Period,
+                   assessment_period: Period) -> list[dict]:
+    """What each overview headline counts: label, rows (frame), date and weight columns, period,
+    and whether it is a sensitive count (person-level, so under disclosure control)."""
+    spec = lambda label, frame, date, weight, period, sensitive=False: {  # noqa: E731
+        "label": label, "frame": frame, "date": date, "weight": weight, "period": period, "sensitive": sensitive}
+    return [
+        spec("Recorded crime", crimes, "month", "n", crime_period),
+        spec("Domestic abuse", crimes[crimes["domestic_abuse"].astype(bool)], "month", "n", crime_period, True),
+        spec("Drug offences", crimes[crimes["crime_type"] == "Drugs"], "month", "n", crime_period),
+        spec("ASB incidents", asb, "month", "n", assessment_period),
+        spec("Needles found", needles, "found", "needles", assessment_period, True),
+        spec("Hate crimes", crimes[crimes["hate_strand"].notna()], "month", "n", assessment_period, True),
+    ]
+
+
+#: The overview's priority trends that count a sensitive measure (domestic abuse).
+SENSITIVE_TRENDS = ("domestic_abuse",)
 
 
 def priority_trends(crimes: pd.DataFrame, asb: pd.DataFrame, requests: pd.DataFrame, indicators: pd.DataFrame,

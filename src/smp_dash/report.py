@@ -82,6 +82,18 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     ValueError
         For a ward code not in ``ward_names`` or a period the data does not cover.
     """
+    view, sections = pack_sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
+                                   period_label=period_label, suppress=suppress)
+    return _document(view, sections, frames["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
+
+
+def pack_sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
+                  period_kind: str = PUBLISHED, period_label: str | None = None,
+                  suppress: bool = False) -> tuple[Filter, list[_Section]]:
+    """The view and the sections of the data pack (figures, charts, tables, notes), before HTML.
+
+    Arguments and errors as for :func:`data_pack`.
+    """
     unknown = [w for w in wards if w not in ward_names]
     if unknown:
         raise ValueError(f"unknown ward code(s) {', '.join(unknown)}; expected codes of: {', '.join(ward_names)}")
@@ -89,8 +101,7 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     bundle["wards"] = pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())})
     chosen = period_from_label(period_kind, period_label, bundle["first_month"], bundle["last_month"])
     view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, suppress=suppress)
-    sections = [build(bundle, view) for build in _SECTIONS]
-    return _document(view, sections, bundle["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
+    return view, [build(bundle, view) for build in _SECTIONS]
 
 
 @dataclass
@@ -106,9 +117,11 @@ class _Section:
     actions: str | None = None
 
     def add(self, label: str, current, previous=None, period: Period | None = None, *, decimals: int = 0,
-            value: str | None = None) -> None:
+            value: str | None = None, guarded: disclosure.Guarded | None = None) -> None:
         change = m.change_text(current, previous, period.previous().label if period else "", decimals) \
             if previous is not None else None
+        if guarded is not None and guarded.change_hidden:   # disclosure control: as the page shows it
+            value, change = (guarded.text() if guarded.hidden else value), "not shown (disclosure control)"
         self.figures.append((label, value if value is not None else _number(current), change or "",
                              period.long_label if period else ""))
 
@@ -118,9 +131,12 @@ def _overview(b: dict, v: Filter) -> _Section:
     crime_p, assess_p = v.pick(CAL_2020), v.pick(ASSESS_2020)
     heads = m.overview_headlines(m.in_wards(b["crimes"], v.wards), m.in_wards(b["asb"], v.wards),
                                  m.in_wards(b["needles"], v.wards), crime_p, assess_p)
+    guards = disclosure.guard_specs(m.overview_specs(b["crimes"], b["asb"], b["needles"], crime_p, assess_p),
+                                    v.wards, v.suppress)
     for head in heads:
         p = crime_p if head["period"] == crime_p.label else assess_p
-        s.add(head["label"], head["current"], head["previous"], p, decimals=1 if head["label"] == "Domestic abuse" else 0)
+        s.add(head["label"], head["current"], head["previous"], p, decimals=1 if head["label"] == "Domestic abuse" else 0,
+              guarded=guards.get(head["label"]))
     tops = m.overview_top_wards(b["crimes"], b["asb"], b["needles"], b["wards"], b["population"],
                                 v.pick(FY_TO_DATE_2020), assess_p)
     s.tables += [(f"Wards with most: {label.lower()} (whole borough)",
@@ -183,21 +199,28 @@ def _domestic_abuse(b: dict, v: Filter) -> _Section:
     crimes, p = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020)
     da = crimes[crimes["domestic_abuse"].astype(bool)]
     head = m.da_headline(crimes, p)
-    s.add("Domestic abuse crimes", head["current"], head["previous"], p, decimals=1)
+    guarded = disclosure.guard(b["crimes"][b["crimes"]["domestic_abuse"].astype(bool)], v.wards, p, on=v.suppress)
+    types = m.compare(da.assign(da_class=m.da_class(da)), "month", p, by="da_class", weight="n")
+    types["label"] = m.change_labels(types, decimals=1)
+    if guarded.selection:
+        types = disclosure.protect_breakdown(types)
+    vap_hidden = disclosure.any_hidden(types[types["da_class"] == "Violence against the person"])
+    s.add("Domestic abuse crimes", head["current"], head["previous"], p, decimals=1, guarded=guarded)
     for label, key in (("Share of all crime", "share_of_crime"), ("Share of violent crime", "share_of_violent"),
                        ("Violence against the person, share of DA", "vap_share")):
-        s.add(label, None, value=m.format_pct(head[key], signed=False))
+        hidden = guarded.hidden or (vap_hidden and key == "vap_share")
+        s.add(label, None, value=disclosure.HIDDEN if hidden else m.format_pct(head[key], signed=False))
     mp = v.pick(ASSESS_2020)
     marac = m.indicator_window(b["indicators"], "marac_cases_monthly", mp)
     s.add("MARAC cases (borough)", marac["current"], marac["previous"], mp)
-    s.charts.append(charts.monthly_trend(m.monthly(da, b["first_month"], b["last_month"]), colour=colour,
-                                         highlight=(p.start, p.end),
-                                         title=f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)"))
-    types = m.compare(da.assign(da_class=m.da_class(da)), "month", p, by="da_class", weight="n")
-    types["label"] = m.change_labels(types, decimals=1)
-    s.charts.append(charts.change_bars(types, category="da_class", current="current", previous="previous", colour=colour,
-                                       current_label=p.label, previous_label=p.previous().label,
-                                       title=f"Domestic abuse by type, {p.label} against {p.previous().label}"))
+    _series_chart(s, m.monthly(da, b["first_month"], b["last_month"]), guarded, colour=colour, highlight=(p.start, p.end),
+                  title=f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)")
+    if guarded.series_hidden():
+        s.notes.append(f"Domestic abuse by type: {guarded.series_hidden()}")
+    else:
+        s.charts.append(charts.change_bars(types, category="da_class", current="current", previous="previous",
+                                           colour=colour, current_label=p.label, previous_label=p.previous().label,
+                                           title=f"Domestic abuse by type, {p.label} against {p.previous().label}"))
     wp = v.pick(FY_TO_DATE_2020)
     table = m.ward_table(b["crimes"][b["crimes"]["domestic_abuse"].astype(bool)], wp, b["wards"], b["population"],
                          rural=config.RURAL_WARDS)
@@ -217,19 +240,23 @@ def _substance(b: dict, v: Filter) -> _Section:
     row = m.compare(drugs, "month", p, weight="n").iloc[0]
     s.add("Drug offences", row["current"], row["previous"], p)
     needles = m.in_wards(b["needles"], v.wards)
+    guards = {bulk: disclosure.guard(m.without_bulk(b["needles"], bulk), v.wards, np_, on=v.suppress, date="found",
+                                     weight="needles") for bulk in (True, False)}
     change = m.needle_change(needles, np_).iloc[0]
-    s.add("Needles found", change["current"], change["previous"], np_)
+    s.add("Needles found", change["current"], change["previous"], np_, guarded=guards[True])
     without = m.needle_change(needles, np_, include_bulk=False).iloc[0]
-    s.add("Needles found, without bulk incidents", without["current"], without["previous"], np_)
-    s.add("Bulk incidents", int(m.in_period(needles, "found", np_)["bulk_incident"].sum()), period=np_)
+    s.add("Needles found, without bulk incidents", without["current"], without["previous"], np_, guarded=guards[False])
+    bulk_finds = int(m.in_period(needles, "found", np_)["bulk_incident"].sum())
+    s.add("Bulk incidents", bulk_finds, period=np_, value=disclosure.small_count(bulk_finds, v.suppress and bool(v.wards)))
     series = m.maidstone_vs_kent(drugs if v.wards else b["crimes"], b["indicators"], "drug_offences_district", "Drugs",
                                  range(2015, 2021))
     if (series["year"] == 2015).any():
         s.charts.append(charts.indexed_lines(series, base=2015, title="Drug offences, Maidstone and Kent, indexed to 2015 = 100"))
-    s.charts.append(charts.monthly_trend(m.needle_monthly(needles, b["first_month"], b["last_month"]), colour=colour,
-                                         highlight=(np_.start, np_.end),
-                                         title=f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)"))
-    s.tables.append((f"Top five needle-find locations, {np_.label}", m.top_locations(needles, np_)))
+    _series_chart(s, m.needle_monthly(needles, b["first_month"], b["last_month"]), guards[True], colour=colour,
+                  highlight=(np_.start, np_.end),
+                  title=f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)")
+    s.tables.append((f"Top five needle-find locations, {np_.label}",
+                     disclosure.shown(m.top_locations(needles, np_), "needles", v.suppress)))
     s.caveats += list(POLICE_CAVEATS) + ["Drug offences are mostly found by proactive policing: a rise can mean more "
                                          "enforcement.", "One needle find can hold many needles; two bulk incidents "
                                          "of bagged, unused needles dominate 2020."]
@@ -284,7 +311,8 @@ def _police(b: dict, v: Filter) -> _Section:
     s.add("Recorded crime", total["current"], total["previous"], p)
     hate = crimes[crimes["hate_strand"].notna()]
     hate_total = m.compare(hate, "month", hp, weight="n").iloc[0]
-    s.add("Hate crimes", hate_total["current"], hate_total["previous"], hp)
+    guarded = disclosure.guard(b["crimes"][b["crimes"]["hate_strand"].notna()], v.wards, hp, on=v.suppress)
+    s.add("Hate crimes", hate_total["current"], hate_total["previous"], hp, guarded=guarded)
     years = m.calendar_years(crimes, b["first_month"], b["last_month"])
     s.charts.append(charts.yearly_bars(years, x="label", y="value", colour=colour,
                                        title=f"Recorded crime by calendar year, {_plot_text(v.area)}"))
@@ -296,10 +324,25 @@ def _police(b: dict, v: Filter) -> _Section:
     strands = m.share_table(hate, hp, "hate_strand")
     if v.suppress:
         strands = disclosure.suppress_counts(strands, "value", derived=("share",))
-    s.charts.append(charts.donut(strands, names="hate_strand", values="value",
-                                 title=f"Hate crime by strand, {hp.label}"))
+    if guarded.series_hidden():
+        s.notes.append(f"Hate crime by strand: {guarded.series_hidden()}")
+    else:
+        s.charts.append(charts.donut(strands, names="hate_strand", values="value",
+                                     title=f"Hate crime by strand, {hp.label}"))
     s.caveats += list(POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
     return s
+
+
+def _series_chart(s: _Section, series: pd.DataFrame, guarded: disclosure.Guarded, *, title: str, **style) -> None:
+    """A sensitive monthly series, protected as the page protects it (``ui.monthly_chart``)."""
+    shown, why = (None, guarded.series_hidden()) if guarded.series_hidden() else \
+        disclosure.protect_series(series, on=guarded.selection)
+    if shown is None:
+        s.notes.append(f"{title}: {why}")
+        return
+    s.charts.append(charts.monthly_trend(shown, title=f"{title}, by quarter" if why else title, **style))
+    if why:
+        s.notes.append(why)
 
 
 _SECTIONS = (_overview, _soc, _children, _domestic_abuse, _substance, _mental_health, _community_protection, _police)

@@ -34,6 +34,8 @@ import plotly.graph_objects as go
 from smp_dash import charts, metrics, periods
 
 MEASURES = ("Domestic abuse", "ASB incidents", "Drug offences", "Needles found")
+#: The measures that count people or their places, under disclosure control for a ward selection.
+SENSITIVE = ("Domestic abuse", "Needles found")
 #: The normal quantile of a two-sided 95% band.
 Z95 = 1.96
 #: A month counts as a lockdown month when at least this share of its days was in a national lockdown.

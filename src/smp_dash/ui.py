@@ -278,15 +278,18 @@ def filters(bundle: Bundle) -> Filter:
                                "section, no tables, disclosure control on. Link: ?present=1")
     st.session_state[_PRESENTING] = present
     person = who()
-    chosen_suppress = side.toggle("Disclosure control", key="suppress", bind="query-params",
-                                  disabled=present or person.always_suppress,
-                                  value=config.suppress_default(),
-                                  help="Counts of 1 to 4 of domestic abuse, needle finds and hate crime by ward are "
-                                       "shown as <5 (and cells that would reveal them are hidden). Always on in "
-                                       "presentation mode.")
+    forced = present or person.always_suppress
+    suppress_help = ("Counts of 1 to 4 of domestic abuse, needle finds and hate crime are shown as <5 wherever they "
+                     "appear for a ward or a ward selection (and figures that would reveal them are hidden). Always "
+                     "on in presentation mode and for viewers.")
+    if forced:  # shown on, whatever the link says: a link cannot switch it off
+        side.toggle("Disclosure control", value=True, disabled=True, key="suppress_forced", help=suppress_help)
+        chosen_suppress = True
+    else:
+        chosen_suppress = side.toggle("Disclosure control", key="suppress", bind="query-params",
+                                      value=config.suppress_default(), help=suppress_help)
     codes = bundle.ward_codes
-    view = Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present,
-                  chosen_suppress or present or person.always_suppress)
+    view = Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present, chosen_suppress)
     if person.can_download_pack:
         side.download_button("Data pack (HTML)", data=partial(_data_pack, view, bundle.ward_names, bundle.demo),
                              file_name="smp-dash-data-pack.html", mime="text/html", on_click="ignore", key="data_pack",
@@ -494,13 +497,22 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
         st.markdown(f"**Showing:** {html.escape(view.describe())}")
 
 
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def plain(text: str) -> str:
+    """``text`` escaped so that Streamlit's markdown shows it as written: no link, image, emphasis or HTML."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
 def presenting() -> bool:
     """Whether this run is in presentation mode (set by :func:`filters`)."""
     return bool(st.session_state.get(_PRESENTING, False))
 
 
 def section(title: str) -> None:
-    """A section heading; in presentation mode a section shows one headline and one chart."""
+    """A section heading (markdown: pass words from a link or an upload through :func:`plain`);
+    in presentation mode a section shows one headline and one chart."""
     st.subheader(title)
     st.session_state[_SHOWN] = {"metric": 0, "chart": 0}
 
@@ -512,10 +524,18 @@ def _allowed(kind: str) -> bool:
     return not presenting() or shown[kind] == 1
 
 
-def data_table(frame: pd.DataFrame, **kwargs) -> None:
-    """A data table; left out in presentation mode (no raw tables on a shared screen)."""
-    if not presenting():
-        st.dataframe(frame, **kwargs)
+def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | None = None, period: str = "",
+               sensitive_wards: bool = False, **kwargs) -> None:
+    """A data table; left out in presentation mode (no raw tables on a shared screen).
+
+    The table's own toolbar has no export (``client.disableDataExport``): with a ``key`` the
+    app's CSV button, which follows the role rules and neutralises formulas, is drawn under it.
+    """
+    if presenting():
+        return
+    st.dataframe(frame, **kwargs)
+    if key is not None:
+        download(frame, key=key, view=view, period=period, sensitive_wards=sensitive_wards)
 
 
 def footnote(source: str, period: str, caveat: str = "") -> None:
@@ -555,13 +575,27 @@ def _png(fig) -> bytes:
 
 def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
                   period: str, caveat: str = "", series: str | None = None, highlight=None, y: str = "value",
-                  y_title: str = "Count", extra_flags: pd.Series | None = None) -> None:
+                  y_title: str = "Count", extra_flags: pd.Series | None = None,
+                  guarded: disclosure.Guarded | None = None) -> None:
     """A monthly trend with outliers flagged by the robust rule (and ``extra_flags``, e.g. bulk
     needle finds), shown with or without them as the shared filter says.
 
     The rule judges the counts in ``value`` (its Poisson floor needs counts) even when the
-    chart draws another column ``y``, such as a rate.
+    chart draws another column ``y``, such as a rate. A sensitive count for a ward selection
+    (``guarded``, the selection's total under disclosure control) is shown by quarter when a month
+    is small, and not at all when a quarter is or the total is hidden (:func:`disclosure.protect_series`).
     """
+    if guarded is not None and guarded.selection:
+        protected, why = (None, guarded.series_hidden()) if guarded.series_hidden() else disclosure.protect_series(frame)
+        if protected is None:
+            st.info(f"{title}: {why}", icon=":material/visibility_off:")
+            return
+        if why:
+            fig = cached(charts.monthly_trend, protected, series=series, y=y, title=f"{title}, by quarter",
+                         colour=colour, highlight=highlight, y_title=y_title)
+            chart(fig, protected, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, why) if t),
+                  view=view)
+            return
     flags = outliers.flag_series(frame, series=series)
     if extra_flags is not None:
         flags = flags | extra_flags.reindex(frame.index, fill_value=False).astype(bool)
@@ -632,12 +666,18 @@ def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str
 
 
 def change_metric(label: str, current: float, previous: float, against: str, *, decimals: int = 0,
-                  help: str | None = None) -> None:
+                  help: str | None = None, guarded: disclosure.Guarded | None = None) -> None:
     """A count with its change on the previous period and whether chance could explain it.
 
     Changes beyond chance (exact Poisson test, 5%) are coloured (a rise red, a fall green);
-    changes within chance are grey; small numbers are labelled, never coloured.
+    changes within chance are grey; small numbers are labelled, never coloured. ``guarded``
+    (a sensitive measure under disclosure control) hides the count or the change it says.
     """
+    if guarded is not None and guarded.change_hidden:
+        value = guarded.text() if guarded.hidden else number(current)
+        metric(label, value, None, help=" ".join(t for t in (help, f"Change on {against} not shown.",
+                                                             disclosure.HIDDEN_HELP) if t))
+        return
     test = significance.poisson_change(current, previous)
     text = metrics.change_text(current, previous, against, decimals)
     short = "small numbers" if test.small_numbers else "beyond chance" if test.significant else "within chance"
