@@ -12,6 +12,12 @@
                                           the strategic assessment data pack as one HTML file
 
 Bad input prints what is wrong (file, row, column) and exits 2; the data in use is unchanged.
+An ingest goes through the Data page's checks (``intake.preview`` and ``intake.commit``): a file
+cut off half-way, rows outside the borough (points, or ward codes of another district) set aside
+and counted, a file that keeps no rows refused unless ``--allow-empty``. Files up to
+``config.MAX_INGEST_BYTES`` are read (the page takes ``config.MAX_UPLOAD_BYTES``); in a police.uk
+archive each member is held to the same limit, by its stated and its actual size. A write waits
+for another write to the same store (``store.LOCK_TIMEOUT``) and then exits 3.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from smp_dash import config, periods, schema, store
 
 EXIT_BAD_INPUT = 2
+EXIT_BUSY = 3
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,10 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (schema.SchemaError, ValueError, FileNotFoundError) as exc:
+    except (schema.SchemaError, ValueError, FileNotFoundError, store.StoreLocked) as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("The data in use is unchanged.", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BUSY if isinstance(exc, store.StoreLocked) else EXIT_BAD_INPUT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,9 +61,12 @@ def _parser() -> argparse.ArgumentParser:
                    "(default: SMP_LAD_CODE or Maidstone)")
     p.add_argument("--demo", action="store_true",
                    help="mark the data as demonstration (invented) data, e.g. the synthetic Kent-scale test files")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="empty a dataset the file holds no rows of, on purpose (without it such a file is "
+                        "refused, and a police.uk file without anti-social behaviour leaves asb_incidents as it is)")
     p.set_defaults(run=_ingest)
 
-    p = sub.add_parser("check", help="validate the store and summarise each dataset")
+    p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it")
     p.set_defaults(run=_check)
 
     p = sub.add_parser("figures", help="every figure of the assessment from the data in use")
@@ -101,57 +112,81 @@ def _demo(args) -> int:
 
 
 def _ingest(args) -> int:
-    if args.dataset in ("police-uk", "police_uk"):
-        return _ingest_police_uk(args)
-    if args.dataset not in schema.DATASETS:
-        raise ValueError(f"unknown dataset {args.dataset!r}; expected police-uk or one of {', '.join(schema.DATASETS)}")
-    from smp_dash.sources.partner import read_partner_csv
+    from smp_dash import intake
 
-    frame = read_partner_csv(args.path, args.dataset, max_bytes=config.MAX_INGEST_BYTES)
-    record = store.write(args.dataset, frame, source=args.path.name, demo=args.demo, data_dir=args.data_dir)
-    print(f"{args.dataset}: {record['rows']:,} rows from {args.path.name} ({record['first']} to {record['last']}).")
+    kind = intake.POLICE_UK if args.dataset in ("police-uk", "police_uk") else args.dataset
+    if kind != intake.POLICE_UK and kind not in schema.DATASETS:
+        raise ValueError(f"unknown dataset {args.dataset!r}; expected police-uk or one of {', '.join(schema.DATASETS)}")
+    wards, lsoas = _boundaries(args.lad or config.lad_code(), kind)
+    with _progress_bar() as progress:
+        result = intake.preview(args.path, args.path.name, kind, wards=wards, lsoas=lsoas,
+                                max_bytes=config.MAX_INGEST_BYTES, progress=progress)
+    if result.problems:  # the page lets an analyst leave bad rows out; a script is stopped by them
+        raise schema.SchemaError(list(result.problems))
+    print(result.summary())
+    for line in result.rejected.head(10).itertuples():
+        print(f"  left out: row {line.row}, {line.column} {line.value}: {line.rule}")
+    before = {name: store.provenance(name, args.data_dir) for name in result.empty}
+    records = intake.commit(result, data_dir=args.data_dir, demo=args.demo, allow_empty=args.allow_empty)
+    for name, record in records.items():
+        print(f"{name}: {record['rows']:,} rows from {record['source']} ({record['first']} to {record['last']}).")
+    for name, meta in before.items():
+        if name not in records:
+            held = f"{meta['rows']:,} rows from {meta['source']}" if meta else "not loaded"
+            print(f"{name}: none in the file; left as it was ({held}). --allow-empty empties it.")
     return 0
 
 
-def _ingest_police_uk(args) -> int:
+def _boundaries(lad: str, kind: str):
+    """The wards and LSOAs that decide what is inside the borough (police.uk needs them)."""
+    from smp_dash import geo
+
+    try:
+        return geo.load_wards(lad), geo.load_lsoas(lad)
+    except geo.BoundariesMissing:
+        if kind == "police-uk":
+            raise
+        print("warning: no boundary files; points and ward codes are not checked against the borough",
+              file=sys.stderr)
+        return None, None
+
+
+@contextmanager
+def _progress_bar():
+    """A progress bar on a terminal, as ``progress(files_done, files_total)``."""
     from tqdm import tqdm
 
-    from smp_dash import geo
-    from smp_dash.sources.police_uk import read_police_uk
-
-    lad = args.lad or config.lad_code()
-    wards, lsoas = geo.load_wards(lad), geo.load_lsoas(lad)
-    with tqdm(unit="file", desc="police.uk", disable=not sys.stderr.isatty()) as bar:
+    with tqdm(unit="file", desc="reading", disable=not sys.stderr.isatty()) as shown:
         def progress(done, total):
-            bar.total = total
-            bar.n = done
-            bar.refresh()
+            shown.total = total
+            shown.n = done
+            shown.refresh()
 
-        result = read_police_uk(args.path, wards=wards, lsoas=lsoas, progress=progress)
-    name = Path(args.path).name
-    store.write("crimes", result.crimes, source=name, demo=args.demo, data_dir=args.data_dir)
-    store.write("asb_incidents", result.asb, source=name, demo=args.demo, data_dir=args.data_dir)
-    print(result.summary())
-    return 0
+        yield progress
 
 
 def _check(args) -> int:
-    problems = 0
+    mismatched = store.verify(args.data_dir)
+    broken = {name for name, _ in mismatched}
     for name in schema.DATASETS:
         meta = store.provenance(name, args.data_dir)
         if meta is None:
             print(f"{name:18} not loaded")
             continue
+        if name in broken:
+            continue  # reported below; a changed file is not read
         try:
             frame = schema.validate(store.read(name, args.data_dir), name, str(store.path(name, args.data_dir)))
         except schema.SchemaError as exc:
-            problems += 1
+            broken.add(name)
             print(f"{name:18} INVALID\n{exc}")
             continue
         kind = "demonstration" if meta.get("demo") else "real"
         print(f"{name:18} {len(frame):>8,} rows  {meta.get('first') or '':>10} to {meta.get('last') or '':10}  "
               f"{kind:13} from {meta['source']}  loaded {meta['loaded_at']}")
-    return 1 if problems else 0
+    for name, problem in mismatched:
+        print(f"{name:18} DOES NOT MATCH ITS RECORD: {problem}")
+    return 1 if broken else 0
 
 
 def figure_table(data_dir=None):
