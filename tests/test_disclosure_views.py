@@ -47,6 +47,9 @@ SENSITIVE_CHARTS = ("Domestic abuse crimes by month", "Domestic abuse by type", 
     ({"A": 3, "B": 10, "C": 50, "D": 7}, ["B", "C", "D"], "hidden"),  # the rest of the borough is A alone
     ({"A": 3, "B": 10, "C": 50, "D": 7}, [], None),                 # the whole borough
     ({"A": 2, "B": 1}, [], "<5"),                                   # a small borough total
+    ({"A": 4, "B": 4, "C": 0}, [], "hidden"),                       # 8 would pin both <5 wards at 4 (hidden_totals)
+    ({"A": 4, "B": 4, "C": 0}, ["A", "B"], "hidden"),               # and so would the two wards' total
+    ({"A": 4, "B": 4, "C": 0}, ["C"], None),                        # the borough total is hidden: the rest is unknown
     ({"A": 0, "B": 10, "C": 20}, ["A"], None),                      # a true zero is shown
     ({"A": 3, "B": 4, "C": 50, "D": 60}, ["A", "C"], "hidden"),     # 53 - C = A
     ({"A": 3, "B": 4, "C": 50, "D": 60}, ["A", "B", "C"], None),    # A+B = 7 is known from the table anyway

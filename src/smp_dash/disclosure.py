@@ -350,21 +350,26 @@ def selection_hidden(ward_counts: pd.Series, selected: Collection[str], threshol
     inside = counts.index.isin(list(selected)) if selected else np.ones(len(counts), dtype=bool)
     if _is_small(counts[inside].sum(), limit):
         return _small_text(limit)
-    if inside.all():
-        return None
-    if _is_small(counts[~inside].sum(), limit):
+    if not inside.all() and _is_small(counts[~inside].sum(), limit):
         return HIDDEN
     wards = counts[counts.index != ""].to_numpy()
     in_wards = inside[counts.index != ""]
-    primary, secondary, _ = _protect(wards, limit, False, True)
-    hidden = primary | secondary
-    groups = [hidden & in_wards, hidden & ~in_wards]
-    if not all(g.any() for g in groups):
-        return None      # no hidden ward inside, or all of them: nothing new is revealed
+    table = suppress_counts(pd.DataFrame({"n": wards}), "n", threshold=limit)   # the ward table a reader sees
+    if inside.all():   # the borough total: hidden only where the ward table cannot protect its cells
+        return HIDDEN if hidden_totals(table) else None
+    hidden, secondary = table["n_suppressed"].to_numpy(), table["n_secondary"].to_numpy()
+    primary = hidden & ~secondary
+    inside_hidden, outside_hidden = hidden & in_wards, hidden & ~in_wards
+    if hidden_totals(table):     # no borough total: only the selection's hidden wards get a known sum
+        groups = [inside_hidden]
+    elif inside_hidden.any() and outside_hidden.any():   # the selection splits the hidden wards in two known sums
+        groups = [inside_hidden, outside_hidden]
+    else:                        # none of them inside, or all: nothing the ward table does not give already
+        groups = []
     shown_nonzero = wards[~hidden & (wards > 0)]
     ceiling = float(shown_nonzero.min()) if len(shown_nonzero) else float(wards.sum())
     for group in groups:
-        if not _protected(wards, primary & group, secondary & group, limit, 1, ceiling):
+        if group.any() and not _protected(wards, primary & group, secondary & group, limit, 1, ceiling):
             return HIDDEN
     return None
 
