@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 from conftest import GOOD_ROWS, HIGH_STREET, rows
@@ -72,6 +74,13 @@ def test_accepted_variants(dataset, change, expected):
     ("crimes", {"ward_code": ""}, "ward_code", "a value is required"),
     ("crimes", {"crime_id": "a1 b2"}, "crime_id", "must match"),
     ("population", {"year": "twenty"}, "year", r"expected a number \(whole\)"),
+    # what a float cannot hold, and what does not fit the 64-bit whole numbers of a column
+    ("indicators", {"value": "inf"}, "value", "expected a finite number"),
+    ("indicators", {"value": "-inf"}, "value", "expected a finite number"),
+    ("indicators", {"value": "1e309"}, "value", "expected a finite number"),
+    ("needle_finds", {"needles": "-inf"}, "needles", "expected a finite number"),
+    ("population", {"year": "99999999999999999999999"}, "year", "expected a whole number that fits in 64 bits"),
+    ("population", {"year": "18446744073709551615"}, "year", "expected a whole number that fits in 64 bits"),
 ])
 def test_bad_value_names_file_row_and_column(dataset, change, column, rule):
     # crimes need a second crime_id, or the uniqueness rule would fire as well
@@ -118,6 +127,23 @@ def test_every_problem_is_listed_not_just_the_first():
         schema.validate(frame, "crimes", "bad.csv", first_row=10)
     assert [(p.row, p.column) for p in info.value.problems] == [(10, "crime_type"), (11, "ward_code")]
     assert str(info.value).startswith("2 problem(s) found:")
+
+
+def test_every_repeated_row_is_listed():
+    # all of them in one pass: the Data page sets rows aside and validates again until none is left
+    with pytest.raises(schema.SchemaError) as info:
+        schema.validate(rows("encampments", *[{}] * 30), "encampments", "bad.csv")
+    assert [p.row for p in info.value.problems] == list(range(3, 32))
+    assert str(info.value).endswith("... and 9 more")
+
+
+def test_column_checks_take_time_linear_in_the_columns():
+    frame = pd.DataFrame(columns=[f"c{i}" for i in range(20_000)] + ["c0"])
+    start = time.perf_counter()
+    with pytest.raises(schema.SchemaError) as info:
+        schema.validate(frame, "population", "wide.csv")
+    assert time.perf_counter() - start < 1.0      # a bound, not a benchmark: seconds when pairwise
+    assert len(info.value.problems) == 4 + 20_000 + 1   # missing; not in the contract (each name once); repeated
 
 
 def test_unknown_dataset():

@@ -8,6 +8,7 @@ value and the rule it broke. Partner CSV templates are the contract's header row
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,6 +182,10 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
 }
 
 DATASETS = tuple(CONTRACTS)
+#: The most columns a file may have, checked on its header before it is parsed: four times the
+#: widest contract leaves room for stray columns (which are then named), and refuses at once a
+#: header of a million columns that would take hours to parse and compare.
+MAX_COLUMNS = 4 * max(len(contract) for contract in CONTRACTS.values())
 
 #: Datasets where identical rows are legitimate: police.uk ASB rows carry no id and share
 #: anonymised points; two requests, notices or finds can share day, place and category.
@@ -246,15 +251,17 @@ def _contract(dataset: str) -> tuple[Column, ...]:
 
 
 def _check_columns(df, contract, source, extra) -> list[Problem]:
+    # Sets and a Counter: linear in the number of columns, however many a frame has.
     names = [c.name for c in contract]
-    have = [str(c) for c in df.columns]
+    have = Counter(str(c) for c in df.columns)
     problems = [Problem(source, 1, name, None, "required column is missing")
                 for name in names if name not in have]
     if extra == "reject":
+        known = set(names)
         problems += [Problem(source, 1, name, None,
                              f"column is not part of the contract (expected: {', '.join(names)})")
-                     for name in have if name not in names]
-    dupes = sorted({h for h in have if have.count(h) > 1})
+                     for name in have if name not in known]
+    dupes = sorted(name for name, n in have.items() if n > 1)
     problems += [Problem(source, 1, d, None, "column appears more than once") for d in dupes]
     return problems
 
@@ -302,14 +309,7 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
             values = series.astype("boolean")
         rule[values.isna() & ~blank] = "expected true or false"
     elif col.kind in ("int", "float"):
-        values = pd.to_numeric(series.where(~blank), errors="coerce")
-        rule[values.isna() & ~blank] = f"expected a number{' (whole)' if col.kind == 'int' else ''}"
-        if col.kind == "int":
-            frac = values.notna() & (values % 1 != 0)
-            rule[frac] = "expected a whole number"
-            values = values.round().astype("Int64")
-        else:
-            values = values.astype("float64")
+        values, rule = _numbers(series, blank, rule, col.kind)
     else:
         raise ValueError(f"unknown column kind {col.kind!r}")
     present = ~blank & (rule == "")
@@ -326,6 +326,24 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
         numeric = pd.to_numeric(values, errors="coerce")
         rule[present & ((numeric < lo) | (numeric > hi))] = f"must be between {lo:g} and {hi:g}"
     return values, rule
+
+
+def _numbers(series: pd.Series, blank: pd.Series, rule: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
+    """Numbers, refusing text, inf and -inf (also what overflows a float, e.g. 1e309) and, for
+    whole numbers, fractions and values beyond 64 bits."""
+    parsed = pd.to_numeric(series.where(~blank), errors="coerce")  # may be uint64 or Int64
+    number = pd.Series(parsed.to_numpy(dtype="float64", na_value=np.nan), index=series.index)
+    rule = rule.copy()
+    rule[number.isna() & ~blank] = f"expected a number{' (whole)' if kind == 'int' else ''}"
+    rule[np.isinf(number)] = "expected a finite number (this is infinite, or too large to hold)"
+    if kind == "float":
+        return number, rule
+    rule[np.isfinite(number) & (number % 1 != 0)] = "expected a whole number"
+    rule[np.isfinite(number) & (number.abs() >= 2.0**63)] = "expected a whole number that fits in 64 bits"
+    whole = pd.Series(pd.NA, index=series.index, dtype="Int64")
+    ok = (rule == "") & number.notna()
+    whole[ok] = parsed[ok].round().astype("int64")
+    return whole, rule
 
 
 def _to_datetime(series: pd.Series, blank: pd.Series) -> pd.Series:
@@ -365,12 +383,14 @@ def _check_rows(typed, raw, dataset, source, first_row) -> list[Problem]:
         dup = pd.Series(False, index=typed.index)
     else:
         dup = typed.duplicated(keep="first")
-    for idx in np.flatnonzero(dup.to_numpy())[:MAX_ERRORS_LISTED]:
+    # Every repeat is listed (SchemaError shows the first few): a reader that sets rows aside
+    # and validates again then needs one more pass, not one per twenty repeats.
+    for idx in np.flatnonzero(dup.to_numpy()):
         problems.append(Problem(source, int(idx) + first_row, None, None,
                                 "duplicate row (the same as an earlier row)"))
     if key:
         clash = repeated_key & ~dup
-        for idx in np.flatnonzero(clash.to_numpy())[:MAX_ERRORS_LISTED]:
+        for idx in np.flatnonzero(clash.to_numpy()):
             problems.append(Problem(source, int(idx) + first_row, ",".join(key),
                                     typed.loc[idx, key[0]], "must be unique"))
     if dataset in _ORDERED:
