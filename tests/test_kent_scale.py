@@ -26,9 +26,9 @@ def kent_store(sources, tmp_path_factory):
     paths, _ = sources
     folder = tmp_path_factory.mktemp("kent-store") / "store"
     steps = [["ingest", "police-uk", str(paths["police_uk"]), "--lad", "all", "--demo"],
-             ["ingest", "crimes", str(paths["crimes"]), "--demo"],
-             ["ingest", "service_requests", str(paths["service_requests"]), "--demo"],
-             ["ingest", "population", str(paths["population"]), "--demo"]]
+             ["ingest", "crimes", str(paths["crimes"]), "--lad", "all", "--demo"],
+             ["ingest", "service_requests", str(paths["service_requests"]), "--lad", "all", "--demo"],
+             ["ingest", "population", str(paths["population"]), "--lad", "all", "--demo"]]
     for step in steps:
         assert cli.main(["--data-dir", str(folder), *step]) == 0, step
     return folder
@@ -47,7 +47,8 @@ def test_police_uk_files_are_monthly_and_in_police_uk_columns(sources):
 def test_every_district_has_crimes_and_the_mix_follows_the_pattern(kent_store, sources):
     _, pattern = sources
     crimes = store.read("crimes", kent_store)
-    assert len(crimes) == CRIMES
+    # as for police.uk: a point a metre outside the generalised county edge is left out
+    assert CRIMES - 5 <= len(crimes) <= CRIMES
     lad_of = dict(zip(geo.load_wards("all")["ward_code"], geo.load_wards("all")["lad_code"]))
     assert set(crimes["ward_code"].map(lad_of)) == set(config.KENT_LAD_PREFIXES)
     share = crimes["domestic_abuse"].mean()
