@@ -249,3 +249,20 @@ def test_demo_flag(data_dir):
 def test_unknown_dataset_path(data_dir):
     with pytest.raises(KeyError, match="unknown dataset"):
         store.path("crime")
+
+
+def test_no_link_points_at_a_removed_file_even_keeping_no_versions(data_dir, monkeypatch):
+    store.write("crimes", crimes("a"), source="a.csv", keep=0)
+    seen = []
+    real_unlink = store.Path.unlink
+
+    def unlink(self, missing_ok=False):
+        # whenever a data file is removed, the link by name already points elsewhere
+        if "objects" in self.parts:
+            seen.append((data_dir / "crimes.parquet").resolve() != self.resolve())
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(store.Path, "unlink", unlink)
+    store.write("crimes", crimes("b"), source="b.csv", keep=0)
+    assert seen == [True]
+    assert store.versions("crimes") == [] and len(list(data_dir.glob("objects/crimes/*"))) == 1

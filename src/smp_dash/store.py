@@ -329,18 +329,18 @@ def _tidy(folder: Path, manifest: dict | None = None) -> dict:
     """Remove what no manifest names (a killed write's files, pruned versions, the earlier
     layout once migrated) and point the ``<dataset>.parquet`` links at the files in use."""
     manifest = manifest or _manifest(folder)
+    if manifest["format"] == _FORMAT:  # links first: none is left pointing at a file removed below
+        for name in schema.DATASETS:
+            _link(folder, name, _current(manifest, name))
+            (folder / f"{name}.json").unlink(missing_ok=True)
+            shutil.rmtree(folder / "versions" / name, ignore_errors=True)
+        _remove_if_empty(folder / "versions")
     named = {(folder / e["file"]).resolve() for slot in manifest["datasets"].values() for e in _entries(slot)}
     for file in folder.glob("objects/*/*"):
         if file.resolve() not in named:
             file.unlink(missing_ok=True)
     for file in folder.glob(".*.tmp"):
         file.unlink(missing_ok=True)
-    if manifest["format"] == _FORMAT:
-        for name in schema.DATASETS:
-            (folder / f"{name}.json").unlink(missing_ok=True)
-            shutil.rmtree(folder / "versions" / name, ignore_errors=True)
-            _link(folder, name, _current(manifest, name))
-        _remove_if_empty(folder / "versions")
     return manifest
 
 
