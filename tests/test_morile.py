@@ -297,6 +297,9 @@ def test_every_problem_is_listed():
     (_csv().replace(b",", b";"), "separated by ';'"),
     (_csv(lambda lines: [lines[0] + ",theme"] + lines[1:]), "column appears more than once"),
     (b"PK\x03\x04[Content_Types]xl/", "Excel workbook"),
+    (_csv().replace(b"\n", b"\r"), r"sheet\.csv, row 1: lines end with a carriage return alone"),
+    (_csv()[:-30], r"sheet\.csv, row 4: the last row has .* values and no line break after it: the file looks cut off"),
+    (_csv(lambda lines: [lines[0] + ",x" * 100] + lines[1:]), r"sheet\.csv, row 1: the header has 115 columns"),
 ])
 def test_unreadable_file_names_the_file(data, message):
     with pytest.raises(IngestError, match=message):

@@ -349,9 +349,10 @@ def validate_sheet(df: pd.DataFrame, source: str, *, first_row: int = 2) -> pd.D
         priority_area or data_measure, scores that are not whole numbers within their bounds.
     """
     have = [str(c) for c in df.columns]
-    problems = [schema.Problem(source, 1, c, None, "required column is missing") for c in SHEET_COLUMNS if c not in have]
+    present, known = set(have), set(SHEET_COLUMNS)   # sets: linear in the number of columns
+    problems = [schema.Problem(source, 1, c, None, "required column is missing") for c in SHEET_COLUMNS if c not in present]
     problems += [schema.Problem(source, 1, c, None, f"column is not part of the sheet (expected: {', '.join(SHEET_COLUMNS)})")
-                 for c in have if c not in SHEET_COLUMNS]
+                 for c in have if c not in known]
     if not problems and not len(df):
         problems.append(schema.Problem(source, None, None, None, "the sheet has no themes"))
     if not problems and len(df) > MAX_THEMES:
@@ -388,15 +389,13 @@ def read_sheet(bytes_or_path, name: str | None = None, *, max_bytes: int | None 
 
     Raises
     ------
-    ValueError (``IngestError``) naming the file when it is empty, too large, not UTF-8 text or not
-    comma-separated; smp_dash.schema.SchemaError (file, row, column, value, rule) for bad content.
+    ValueError (``IngestError``) naming the file when it is empty, too large, not UTF-8 text, not
+    comma-separated, cut off or has too many or repeated columns; smp_dash.schema.SchemaError
+    (file, row, column, value, rule) for bad content.
     """
     source, data = _files.load_bytes(bytes_or_path, name=name, max_bytes=max_bytes)
     data = _files.check_text(data, source, "the scoring sheet uses commas")
-    header = _files.header_names(data)
-    repeated = sorted({h for h in header if header.count(h) > 1})
-    if repeated:
-        raise _files.IngestError(source, "column appears more than once in the header", row=1, column=", ".join(repeated))
+    _files.check_not_cut_off(data, source)
     try:
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, ValueError) as exc:

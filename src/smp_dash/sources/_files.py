@@ -1,8 +1,10 @@
-"""Checks shared by the readers: size, Excel, encoding, delimiter, ragged rows, zip safety.
+"""Checks shared by the readers: size, Excel, encoding, line endings, delimiter, header, ragged
+rows, cut-off files, zip safety.
 
 Everything here works on bytes in memory and raises :class:`IngestError` naming the file and,
 where it can, the row (the 1-based line of the file, header = line 1) and the column, in the
-same words as :class:`smp_dash.schema.Problem`. Nothing is ever extracted to disk.
+same words as :class:`smp_dash.schema.Problem`. Nothing is ever extracted to disk. Every check
+is linear in the size of the file: a hostile upload costs no more than reading it.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import lzma
 import os
 import re
 import zipfile
+import zlib
+from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
 from typing import Callable
@@ -27,6 +32,14 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|' characters"}
 _SAVE_AS = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
+_BARE_CR = re.compile(rb"\r(?!\n|\Z)")  # one at the very end ends the last line
+#: The compression methods Python's zipfile reads; anything else is refused before reading.
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+_ZIP_METHOD_NAMES = {6: "Implode", 9: "Deflate64 (Windows' 'Compressed folder' for large files)",
+                     93: "Zstandard", 95: "XZ", 98: "PPMd", 99: "AES encryption"}
+#: What a damaged archive raises while a member is read (a bad CRC, a broken stream).
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError,
+                    ValueError)  # ValueError: an offset before the start of the file
 
 
 class IngestError(ValueError):
@@ -87,7 +100,8 @@ def check_size(size: int, source: str, limit: int) -> None:
 
 
 def check_text(data: bytes, source: str, who: str) -> bytes:
-    """Refuse empty files, spreadsheets named .csv and text that is not UTF-8.
+    """Refuse empty files, spreadsheets named .csv, text that is not UTF-8, old Mac line endings,
+    and a header of more than :data:`schema.MAX_COLUMNS` columns or with a name twice.
 
     Returns the bytes without a UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one).
     ``who`` finishes the delimiter message, e.g. "police.uk files use commas".
@@ -105,7 +119,10 @@ def check_text(data: bytes, source: str, who: str) -> bytes:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     _check_utf8(data, source)
+    _check_line_endings(data, source)
     check_delimiter(data, source, who)
+    _allow_fields_up_to(len(data))
+    _check_header(data, source)
     return data
 
 
@@ -127,6 +144,62 @@ def check_delimiter(data: bytes, source: str, who: str) -> None:
                                   f"{who}: {_SAVE_AS}", row=1)
 
 
+def _check_line_endings(data: bytes, source: str) -> None:
+    # A carriage return alone ends a line for pandas and Arrow but not for the csv module, so
+    # old Mac line endings would be read one way and located another: refuse them.
+    bare = _BARE_CR.search(data)
+    if bare is None:
+        return
+    row, column = _where(data, bare.start())
+    rule = ("lines end with a carriage return alone (old Mac line endings)" if row == 1 else
+            "a carriage return without a line feed (old Mac line endings, or one inside a value)")
+    raise IngestError(source, f"{rule}: {_SAVE_AS}", row=row, column=column)
+
+
+def _allow_fields_up_to(size: int) -> None:
+    # pandas and Arrow read a value of any length; the csv module stops at 128 KiB by default, so
+    # the scans that locate an error (and intake's) would fail on a long value before reaching
+    # the row at fault. No value is longer than the file, which is in memory and under the size
+    # limit. The limit is process-wide and only ever raised.
+    wanted = min(size, 2**31 - 1)  # a C long on every platform
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
+
+
+def _check_header(data: bytes, source: str) -> None:
+    # Before any parser sees the file, in time linear in the header's length: a header of a
+    # million columns is refused at once instead of being parsed and compared pairwise.
+    line = header_line(data)
+    if line.count(",") >= schema.MAX_COLUMNS:  # only then can there be too many (quotes aside)
+        count = len(_fields(line))
+        if count > schema.MAX_COLUMNS:
+            raise IngestError(source, f"the header has {count:,} columns; the most accepted is "
+                                      f"{schema.MAX_COLUMNS} (schema.MAX_COLUMNS, four times the widest "
+                                      "template): is this the right file?", row=1)
+    names = [name.strip() for name in _fields(line)]
+    repeated = sorted(name for name, n in Counter(names).items() if n > 1)
+    if repeated:
+        raise IngestError(source, "column appears more than once in the header", row=1,
+                          column=", ".join(repeated))
+
+
+def check_not_cut_off(data: bytes, source: str) -> None:
+    """Refuse a file whose last row stops short of the header's columns with no line break:
+    an upload interrupted half-way, which would otherwise load as a short last row."""
+    if data.endswith((b"\n", b"\r")):
+        return
+    start = data.rfind(b"\n") + 1
+    if start == 0:
+        return  # a header alone is reported as "no data rows"
+    values = _fields(data[start:].decode("utf-8", errors="replace"))
+    expected = len(header_names(data))
+    if len(values) < expected:
+        raise IngestError(source, f"the last row has {len(values)} of the header's {expected} values and "
+                                  "no line break after it: the file looks cut off (an interrupted upload "
+                                  "or save); upload the whole file again",
+                          row=data.count(b"\n") + 1)
+
+
 def header_line(data: bytes) -> str:
     """The first line of the file as text (after check_text, so it decodes)."""
     end = data.find(b"\n")
@@ -136,8 +209,28 @@ def header_line(data: bytes) -> str:
 
 def header_names(data: bytes) -> list[str]:
     """The header row's column names, stripped of surrounding spaces."""
-    row = next(csv.reader([header_line(data)]), [])
-    return [name.strip() for name in row]
+    return [name.strip() for name in _fields(header_line(data))]
+
+
+def _fields(line: str) -> list[str]:
+    """One line's comma-separated values; a line the csv module cannot read splits on commas
+    (it is only ever used to name a column or count values)."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return line.split(",")
+
+
+def _where(data: bytes, offset: int) -> tuple[int, str | None]:
+    """The file line (header = 1) and, past the header, the column of the byte at ``offset``."""
+    row = data.count(b"\n", 0, offset) + 1
+    if row == 1:
+        return row, None
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset].decode("utf-8", errors="replace")
+    field = len(_fields(prefix)) - 1 if prefix else 0
+    names = header_names(data)
+    return row, names[field] if 0 <= field < len(names) else None
 
 
 def _check_utf8(data: bytes, source: str) -> None:
@@ -154,31 +247,22 @@ def _check_utf8(data: bytes, source: str) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        prefix = data[line_start:exc.start].decode("utf-8", errors="replace")
-        field = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0
-        names = header_names(data) if row > 1 else []
-        column = names[field] if 0 <= field < len(names) else None
+        row, column = _where(data, exc.start)
         raise IngestError(
             source, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
                     f"cannot be decoded (the file looks like Windows-1252/Latin-1): {_SAVE_AS}",
             row=row, column=column) from None
 
 
-def record_lines(data: bytes, records: list[int] | np.ndarray) -> dict[int, int]:
+def record_lines(data: bytes, records: list[int] | np.ndarray, source: str) -> dict[int, int]:
     """The file line of each 0-based data record (header = line 1, empty lines skipped).
 
     Scans the file in Python, so it is only used to locate an error already found.
     """
     wanted = set(int(r) for r in records)
     found: dict[int, int] = {}
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
     record = -1  # the header
-    start = 1
-    for row in reader:
-        line = start
-        start = reader.line_num + 1
+    for line, row in _lines(data, source):
         if not row:
             continue
         if record in wanted:
@@ -189,15 +273,28 @@ def record_lines(data: bytes, records: list[int] | np.ndarray) -> dict[int, int]
     return found
 
 
+def _lines(data: bytes, source: str):
+    """(file line, values) of each record, for the slow scans; a record the csv module cannot
+    read raises IngestError naming its line."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise IngestError(source, f"could not be read as CSV: {exc}", row=start) from None
+        yield start, row
+        start = reader.line_num + 1
+
+
 def locate_parse_error(data: bytes, source: str, numeric: tuple[str, ...], exc: Exception) -> IngestError:
     """Turn a fast parser's failure into an error naming the row and column (slow scan)."""
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
-    header = [h.strip() for h in next(reader, [])]
+    lines = _lines(data, source)
+    header = [h.strip() for h in next(lines, (1, []))[1]]
     positions = {name: header.index(name) for name in numeric if name in header}
-    start = reader.line_num + 1
-    for row in reader:
-        line = start
-        start = reader.line_num + 1
+    for line, row in lines:
         if not row:
             continue
         if len(row) != len(header):
@@ -266,16 +363,21 @@ def open_zip(data_or_path, source: str, max_bytes: int) -> tuple[zipfile.ZipFile
     """Open an archive and vet every member before any is read; return the CSV members.
 
     Refuses members that climb out of the archive ("../"), absolute paths, nested archives,
-    encrypted members and members larger than ``max_bytes``.
+    encrypted members, compression methods zipfile cannot read and members larger than
+    ``max_bytes``.
     """
     try:
         archive = zipfile.ZipFile(data_or_path if not isinstance(data_or_path, bytes)
                                   else io.BytesIO(data_or_path))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:  # ValueError: offsets past the end
         raise IngestError(source, f"not a readable zip archive ({exc})") from None
+    try:
+        for info in archive.infolist():
+            _vet_member(info, source, max_bytes)
+    except IngestError:
+        archive.close()
+        raise
     infos = [i for i in archive.infolist() if not i.is_dir()]
-    for info in infos:
-        _vet_member(info, source, max_bytes)
     if any(n.startswith("xl/") or n == "[Content_Types].xml" for n in archive.namelist()):
         archive.close()
         raise IngestError(source, f"this is an Excel workbook (.xlsx), not police.uk CSV files: {_SAVE_AS}")
@@ -286,8 +388,12 @@ def open_zip(data_or_path, source: str, max_bytes: int) -> tuple[zipfile.ZipFile
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, max_bytes: int) -> bytes:
     """One member's bytes, read in memory and never more than ``max_bytes``."""
     where = f"{source}:{info.filename}"
-    with archive.open(info) as handle:
-        data = handle.read(max_bytes + 1)
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(max_bytes + 1)
+    except _ZIP_READ_ERRORS as exc:
+        raise IngestError(where, f"the archive is damaged and this member cannot be read ({exc}): "
+                                 "download the archive again") from None
     check_size(len(data), where, max_bytes)
     if data.startswith(_ZIP_MAGIC):
         raise IngestError(where, "archives inside the archive are not accepted; unzip the inner one first")
@@ -296,6 +402,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, ma
 
 def _vet_member(info: zipfile.ZipInfo, source: str, max_bytes: int) -> None:
     name = info.filename
+    if not name:
+        raise IngestError(source, "the archive is damaged (a member has no name): download it again")
     parts = PurePosixPath(name.replace("\\", "/")).parts
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
         raise IngestError(source, f"refused: member {name!r} has a path that leaves the archive "
@@ -305,6 +413,11 @@ def _vet_member(info: zipfile.ZipInfo, source: str, max_bytes: int) -> None:
                                   "unzip it first")
     if info.flag_bits & 0x1:
         raise IngestError(source, f"member {name!r} is password-protected")
+    if info.compress_type not in _ZIP_METHODS:
+        method = _ZIP_METHOD_NAMES.get(info.compress_type, "an unusual method")
+        raise IngestError(source, f"member {name!r} is compressed with {method} (zip method "
+                                  f"{info.compress_type}), which cannot be read: make the zip again "
+                                  "with ordinary (Deflate) compression")
     check_size(info.file_size, f"{source}:{name}", max_bytes)
 
 

@@ -2,8 +2,9 @@
 
 Partners (the Community Protection Team, the waste team, Kent Police analysts) fill in a
 template in Excel and upload it. The reader refuses what Excel commonly produces instead of a
-comma-separated UTF-8 file (a workbook named .csv, semicolons, Windows-1252 text), and then
-validates every row against the contract, naming the file, the row and the column.
+comma-separated UTF-8 file (a workbook named .csv, semicolons, Windows-1252 text, a file cut
+off half-way), and then validates every row against the contract, naming the file, the row and
+the column.
 """
 
 from __future__ import annotations
@@ -95,17 +96,14 @@ def _example(dataset: str, col: schema.Column) -> str:
 def parse_partner_csv(data: bytes, source: str) -> pd.DataFrame:
     """The rows of a partner CSV as text columns, trailing blank rows dropped, not yet validated.
 
-    File-level problems (delimiter, encoding, ragged rows) raise ``IngestError`` naming the line.
+    ``data`` has passed ``_files.check_text`` (which vets the header). A cut-off last row and
+    ragged rows raise ``IngestError`` naming the line.
     """
+    _files.check_not_cut_off(data, source)
     return _without_trailing_blanks(_parse(data, source))
 
 
 def _parse(data: bytes, source: str) -> pd.DataFrame:
-    header = _files.header_names(data)
-    repeated = sorted({h for h in header if header.count(h) > 1})
-    if repeated:
-        raise IngestError(source, "column appears more than once in the header", row=1,
-                          column=", ".join(repeated))
     try:
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
                             skip_blank_lines=False, encoding="utf-8")

@@ -174,13 +174,15 @@ def _report(progress, done, total) -> None:
 def _refuse_repeats(entries, label: str) -> None:
     # police.uk names each file by month and force: the same name twice is the same month
     # downloaded twice, which would count its anti-social behaviour (which has no ids) twice.
+    # Names are compared ignoring case, as Windows and macOS folders do ("KENT" is "kent").
     seen: dict[str, str] = {}
     for path, _ in entries:
         name = _files.display_name(path)
-        if name in seen:
-            raise IngestError(label, f"{name} appears twice ({seen[name]} and {path}): the same "
+        key = name.casefold()
+        if key in seen:
+            raise IngestError(label, f"{name} appears twice ({seen[key]} and {path}): the same "
                                      "month downloaded twice; remove one copy")
-        seen[name] = path
+        seen[key] = path
 
 
 def _street_only(entries):
@@ -253,20 +255,22 @@ def _parse(data: bytes, name: str) -> pa.Table:
         raise _files.locate_parse_error(data, name, ("Longitude", "Latitude"), exc) from None
 
 
-def _line(data: bytes, record: int) -> int:
-    return _files.record_lines(data, [record])[record]
+def _line(data: bytes, record: int, name: str) -> int:
+    return _files.record_lines(data, [record], name)[record]
 
 
 def _check_uk_box(data, name, lon, lat, has_xy) -> None:
-    bad_lon = has_xy & ((lon < _LON[0]) | (lon > _LON[1]))
-    bad_lat = has_xy & ((lat < _LAT[0]) | (lat > _LAT[1]))
+    # inf, -inf and 1e309 (which Arrow reads as inf) are not finite, so has_xy leaves them out:
+    # refuse them rather than take the row for one without coordinates.
+    bad_lon = np.isinf(lon) | (has_xy & ((lon < _LON[0]) | (lon > _LON[1])))
+    bad_lat = np.isinf(lat) | (has_xy & ((lat < _LAT[0]) | (lat > _LAT[1])))
     bad = np.flatnonzero(bad_lon | bad_lat)
     if bad.size:
         i = int(bad[0])
         column, value, box = ("Longitude", lon[i], _LON) if bad_lon[i] else ("Latitude", lat[i], _LAT)
-        raise IngestError(name, f"coordinate outside the UK (expected {box[0]:g} to {box[1]:g}; "
-                                "are longitude and latitude swapped?)",
-                          row=_line(data, i), column=column, value=float(value))
+        rule = ("expected a finite number" if np.isinf(value) else
+                f"coordinate outside the UK (expected {box[0]:g} to {box[1]:g}; are longitude and latitude swapped?)")
+        raise IngestError(name, rule, row=_line(data, i, name), column=column, value=float(value))
 
 
 def _months(data, name, month: pd.Series) -> np.ndarray:
@@ -281,7 +285,7 @@ def _months(data, name, month: pd.Series) -> np.ndarray:
                 else "month is in the future" if parsed[k] > now else None)
         if rule:
             row = int(np.flatnonzero(codes == k)[0])
-            raise IngestError(name, rule, row=_line(data, row), column="Month", value=text)
+            raise IngestError(name, rule, row=_line(data, row, name), column="Month", value=text)
     return parsed.to_numpy(dtype="datetime64[ns]")[codes]
 
 
@@ -294,7 +298,7 @@ def _crime_types(data, name, kind: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             row = int(np.flatnonzero(codes == k)[0])
             raise IngestError(name, f"unknown crime type; police.uk uses: {ASB}, "
                                     f"{', '.join(schema.CRIME_TYPES)}",
-                              row=_line(data, row), column="Crime type", value=text)
+                              row=_line(data, row, name), column="Crime type", value=text)
     return cats[codes], cats[codes] == ASB
 
 
@@ -319,7 +323,7 @@ def _check_lsoa_codes(data, name, cats, codes, rows) -> None:
         if text and not _LSOA.match(text):
             row = int(rows[np.flatnonzero(codes[rows] == k)[0]])
             raise IngestError(name, "expected a 2011 LSOA code like E01024320",
-                              row=_line(data, row), column="LSOA code", value=text)
+                              row=_line(data, row, name), column="LSOA code", value=text)
 
 
 def _crime_rows(data, name, frame: pd.DataFrame, records: np.ndarray) -> pd.DataFrame:
@@ -330,7 +334,7 @@ def _crime_rows(data, name, frame: pd.DataFrame, records: np.ndarray) -> pd.Data
     spaced = pc.match_substring_regex(text, r"\s").to_numpy(zero_copy_only=False) if len(ids) else blank
     if spaced.any():
         i = int(np.flatnonzero(spaced)[0])
-        raise IngestError(name, "a Crime ID cannot contain spaces", row=_line(data, int(records[i])),
+        raise IngestError(name, "a Crime ID cannot contain spaces", row=_line(data, int(records[i]), name),
                           column="Crime ID", value=ids[i])
     if blank.any():
         ids = ids.copy()

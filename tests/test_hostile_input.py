@@ -1,0 +1,268 @@
+"""Hostile input: a message, never a traceback, and never a server tied up (issue 11, parts 3 and 4).
+
+Each file goes through both doors: the Data page (``intake.preview``) and the command line
+(``smp-dash ingest``). Only our own errors may come out (IngestError, SchemaError), naming the
+file, the row and the column where there is one, and every file of the store is byte-identical
+afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import time
+import zipfile
+
+import pytest
+
+from conftest import rows
+from smp_dash import cli, intake, morile, schema, store
+from smp_dash.sources import police_uk
+
+POLICE_HEADER = ",".join(police_uk.COLUMNS)
+MEMBER = "2020-05/2020-05-kent-street.csv"
+LONG = "x" * 200_000   # longer than the csv module's default field limit (131,072)
+
+
+def _police(*lines: str) -> bytes:
+    return ("\n".join([POLICE_HEADER, *lines]) + "\n").encode()
+
+
+def _police_row(crime_id="c1", lon="0.5273", lat="51.2692", location="On or near High Street") -> str:
+    return f"{crime_id},2020-05,Kent Police,Kent Police,{lon},{lat},{location},E01024371,Maidstone 012A,Robbery,,"
+
+
+GOOD_POLICE = _police(_police_row("c1"), _police_row("c2"))
+
+
+def _partner(dataset: str, *changes: dict) -> bytes:
+    """The good row of ``dataset`` (line 2), then one row per change (line 3 on)."""
+    return rows(dataset, {}, *changes).to_csv(index=False, lineterminator="\n").encode()
+
+
+def _zip(members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, payload in members.items():
+            archive.writestr(zipfile.ZipInfo(name) if not name else name, payload)
+    return buffer.getvalue()
+
+
+def _bad_crc() -> bytes:
+    # A stored member with one byte changed: the archive opens, reading the member fails its CRC.
+    whole = bytearray(_zip({MEMBER: GOOD_POLICE}, zipfile.ZIP_STORED))
+    whole[whole.index(b"c1,2020")] = ord("d")
+    return bytes(whole)
+
+
+def _deflate64() -> bytes:
+    # Windows' "Send to > Compressed folder" uses Deflate64 (method 9) for large files.
+    whole = bytearray(_zip({MEMBER: GOOD_POLICE}, zipfile.ZIP_STORED))
+    central = whole.index(b"PK\x01\x02")
+    whole[8:10] = whole[central + 10:central + 12] = struct.pack("<H", 9)
+    return bytes(whole)
+
+
+def _bad_offset() -> bytes:
+    # The end record puts the central directory one byte later than it is: the member's header
+    # offset becomes -1: a ValueError ("negative seek value") from bytes, an OSError from a file.
+    whole = bytearray(_zip({MEMBER: GOOD_POLICE}))
+    end = whole.rindex(b"PK\x05\x06")
+    offset = struct.unpack_from("<I", whole, end + 16)[0]
+    struct.pack_into("<I", whole, end + 16, offset + 1)
+    return bytes(whole)
+
+
+@pytest.fixture
+def seeded(data_dir):
+    """A store holding one demonstration row of every dataset."""
+    for name in schema.DATASETS:
+        store.write(name, rows(name), source="demonstration (illustrative)", demo=True, data_dir=data_dir)
+    return data_dir
+
+
+def _hashes(folder) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _cli_ingest(folder, dataset: str, path) -> int:
+    return cli.main(["--data-dir", str(folder), "ingest", dataset, str(path)])
+
+
+# Refused whole, by both doors, with the same message ----------------------------------------
+
+POLICE = intake.POLICE_UK
+REFUSED = [
+    # (case, dataset, file name, bytes, message pattern)
+    ("CR-only line endings", "enforcement", "cpt.csv", _partner("enforcement").replace(b"\n", b"\r"),
+     r"cpt\.csv, row 1: lines end with a carriage return alone \(old Mac line endings\)"),
+    ("CR-only line endings, police.uk", POLICE, "street.csv", GOOD_POLICE.replace(b"\n", b"\r"),
+     r"street\.csv, row 1: lines end with a carriage return alone"),
+    # pandas and Arrow end a line there, the csv module does not: rows would be miscounted
+    ("a carriage return alone inside a row", "enforcement", "cpt.csv",
+     _partner("enforcement", {}).replace(b"Noise (inc. with ASB)", b"Noise\rASB"),
+     r"cpt\.csv, row 2, column 'category': a carriage return without a line feed"),
+    # the fast parser reads the long value; locating the ragged row must read past it too
+    ("a value over the csv module's limit, then a ragged row, police.uk", POLICE, "street.csv",
+     _police(_police_row("c1", location=LONG), "x,y"),
+     r"street\.csv, row 3: value 'x,y': expected 12 comma-separated values as in the header, found 2"),
+    ("a value over the csv module's limit, then a ragged row", "enforcement", "cpt.csv",
+     _partner("enforcement", {"category": LONG}) + b"2020-05-04,CPW,Noise,true,E05004996,extra,extra\n",
+     r"cpt\.csv, row 4: value '2020-05-04,CPW,Noise,true,E05004996,extra,extra': expected 5 comma-separated "
+     r"values as in the header, found 7"),
+    ("a cut-off last line", "enforcement", "cpt.csv", _partner("enforcement", {})[:-25],
+     r"cpt\.csv, row 3: the last row has 3 of the header's 5 values and no line break after it: .*looks cut off"),
+    ("zip with a bad CRC", POLICE, "kent.zip", _bad_crc(),
+     rf"kent\.zip:{MEMBER}: the archive is damaged and this member cannot be read \(Bad CRC-32"),
+    ("zip with an unsupported compression method", POLICE, "kent.zip", _deflate64(),
+     rf"kent\.zip: member '{MEMBER}' is compressed with Deflate64 .*\(zip method 9\), which cannot be read"),
+    ("zip whose offsets point before the start", POLICE, "kent.zip", _bad_offset(),
+     rf"kent\.zip:{MEMBER}: the archive is damaged and this member cannot be read \("),
+    ("zip member without a name", POLICE, "kent.zip", _zip({"": GOOD_POLICE}),
+     r"kent\.zip: the archive is damaged \(a member has no name\)"),
+    ("the same month twice, names differing only in case", POLICE, "kent.zip",
+     _zip({MEMBER: GOOD_POLICE, MEMBER.replace("kent", "KENT"): GOOD_POLICE}),
+     r"kent\.zip: 2020-05-kent-street\.csv appears twice \(2020-05/2020-05-KENT-street\.csv and "
+     r"2020-05/2020-05-kent-street\.csv\): the same month downloaded twice"),
+    ("inf longitude, police.uk", POLICE, "street.csv", _police(_police_row("c1"), _police_row("c2", lon="inf")),
+     r"street\.csv, row 3, column 'Longitude': value inf: expected a finite number"),
+    ("-inf latitude, police.uk", POLICE, "street.csv", _police(_police_row("c1"), _police_row("c2", lat="-inf")),
+     r"street\.csv, row 3, column 'Latitude': value -inf: expected a finite number"),
+    ("1e309 overflows to inf, police.uk", POLICE, "street.csv",
+     _police(_police_row("c1"), _police_row("c2", lon="1e309")),
+     r"street\.csv, row 3, column 'Longitude': value inf: expected a finite number"),
+    ("a header of 1,000 columns", "enforcement", "cpt.csv",
+     (",".join(f"c{i}" for i in range(1000)) + "\n" + "1," * 999 + "1\n").encode(),
+     rf"cpt\.csv, row 1: the header has 1,000 columns; the most accepted is {schema.MAX_COLUMNS}"),
+    ("a column twice, police.uk", POLICE, "street.csv", GOOD_POLICE.replace(b"Context", b"Location"),
+     r"street\.csv, row 1, column 'Location': column appears more than once in the header"),
+]
+
+
+@pytest.mark.parametrize("case, dataset, name, data, message", REFUSED, ids=[c[0] for c in REFUSED])
+def test_the_data_page_refuses_with_a_message(seeded, maidstone, case, dataset, name, data, message):
+    wards, lsoas = maidstone
+    before = _hashes(seeded)
+    with pytest.raises((intake.IngestError, schema.SchemaError), match=message):
+        intake.preview(data, name, dataset, wards=wards, lsoas=lsoas)
+    assert _hashes(seeded) == before
+
+
+@pytest.mark.parametrize("case, dataset, name, data, message", REFUSED, ids=[c[0] for c in REFUSED])
+def test_the_command_line_refuses_with_a_message(seeded, maidstone, tmp_path, capsys, case, dataset, name, data,
+                                                 message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = _hashes(seeded)
+    assert _cli_ingest(seeded, dataset, path) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert re.search(message, err), err
+    assert _hashes(seeded) == before
+
+
+def test_the_same_month_twice_in_a_folder_differing_only_in_case(seeded, maidstone, tmp_path, capsys):
+    folder = tmp_path / "download"
+    for force in ("kent", "KENT"):
+        (folder / "2020-05").mkdir(parents=True, exist_ok=True)
+        (folder / "2020-05" / f"2020-05-{force}-street.csv").write_bytes(GOOD_POLICE)
+    before = _hashes(seeded)
+    assert _cli_ingest(seeded, POLICE, folder) == cli.EXIT_BAD_INPUT
+    assert ("download: 2020-05-kent-street.csv appears twice (2020-05/2020-05-KENT-street.csv and "
+            "2020-05/2020-05-kent-street.csv)") in capsys.readouterr().err
+    assert _hashes(seeded) == before
+
+
+# A bad value in a partner file: the Data page sets the row aside, the command line refuses ----
+
+BAD_VALUES = [
+    # (case, dataset, the bad row's changes, column named, rule)
+    ("a whole number beyond 64 bits", "population", {"year": "2019", "population": "99999999999999999999999"},
+     "population", "expected a whole number that fits in 64 bits"),
+    # 2**64 - 1: pandas reads a column holding it as unsigned 64-bit, which no cast to int64 takes
+    ("2**64 - 1", "population", {"year": "18446744073709551615"}, "year",
+     "expected a whole number that fits in 64 bits"),
+    ("inf", "indicators", {"value": "inf"}, "value", "expected a finite number"),
+    ("-inf", "indicators", {"value": "-inf"}, "value", "expected a finite number"),
+    ("1e309 overflows a float", "indicators", {"value": "1e309"}, "value", "expected a finite number"),
+    ("inf in a whole-number column", "needle_finds", {"needles": "inf"}, "needles", "expected a finite number"),
+    ("1e309 in a coordinate", "needle_finds", {"longitude": "1e309"}, "longitude", "expected a finite number"),
+]
+
+
+@pytest.mark.parametrize("case, dataset, change, column, rule", BAD_VALUES, ids=[c[0] for c in BAD_VALUES])
+def test_the_data_page_sets_a_bad_value_aside(seeded, maidstone, case, dataset, change, column, rule):
+    wards, _ = maidstone
+    before = _hashes(seeded)
+    result = intake.preview(_partner(dataset, change), f"{dataset}.csv", dataset, wards=wards)
+    assert (result.rows_accepted, result.rows_rejected) == (1, 1)
+    problem = result.rejected.iloc[0]
+    assert (problem["row"], problem["column"], problem["value"]) == (3, column, change[column])
+    assert problem["rule"].startswith(rule)
+    assert _hashes(seeded) == before
+
+
+@pytest.mark.parametrize("case, dataset, change, column, rule", BAD_VALUES, ids=[c[0] for c in BAD_VALUES])
+def test_the_command_line_refuses_a_bad_value(seeded, tmp_path, capsys, case, dataset, change, column, rule):
+    path = tmp_path / f"{dataset}.csv"
+    path.write_bytes(_partner(dataset, change))
+    before = _hashes(seeded)
+    assert _cli_ingest(seeded, dataset, path) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert f"{dataset}.csv, row 3, column '{column}': value '{change[column]}': {rule}" in err
+    assert "Traceback" not in err
+    assert _hashes(seeded) == before
+
+
+# No upload ties up the server ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def million_columns() -> bytes:
+    """A header of 10**6 columns (9 MB) and one short row."""
+    return (",".join(f"c{i:07d}" for i in range(10**6)) + "\n1,2\n").encode()
+
+
+READERS = {
+    "Data page, partner template": lambda data, w, l: intake.preview(data, "wide.csv", "enforcement", wards=w),
+    "Data page, police.uk": lambda data, w, l: intake.preview(data, "wide.csv", POLICE, wards=w, lsoas=l),
+    "MoRiLE sheet import": lambda data, w, l: morile.read_sheet(data, "wide.csv"),
+}
+
+
+@pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
+def test_a_million_columns_are_refused_within_a_second(maidstone, million_columns, reader):
+    wards, lsoas = maidstone
+    start = time.perf_counter()
+    with pytest.raises(intake.IngestError, match=r"wide\.csv, row 1: the header has 1,000,000 columns"):
+        reader(million_columns, wards, lsoas)
+    assert time.perf_counter() - start < 1.0   # a bound, not a benchmark: hours before the check
+
+
+def test_a_million_columns_on_the_command_line(seeded, tmp_path, capsys, million_columns):
+    path = tmp_path / "wide.csv"
+    path.write_bytes(million_columns)
+    before = _hashes(seeded)
+    start = time.perf_counter()
+    assert _cli_ingest(seeded, "enforcement", path) == cli.EXIT_BAD_INPUT
+    assert time.perf_counter() - start < 1.0
+    assert "wide.csv, row 1: the header has 1,000,000 columns" in capsys.readouterr().err
+    assert _hashes(seeded) == before
+
+
+def test_the_column_bound_holds_every_template():
+    widest = max([len(c) for c in schema.CONTRACTS.values()] + [len(police_uk.COLUMNS), len(morile.SHEET_COLUMNS)])
+    assert widest < schema.MAX_COLUMNS
+
+
+def test_many_repeated_rows_are_set_aside_in_one_more_pass(maidstone):
+    # schema once listed 20 repeats per validation, and the Data page validated again until none
+    # was left: 20,000 repeats took a thousand passes over the file.
+    wards, _ = maidstone
+    data = _partner("encampments", *[{}] * 20_000)
+    start = time.perf_counter()
+    result = intake.preview(data, "camps.csv", "encampments", wards=wards)
+    assert (result.rows_accepted, result.rows_rejected) == (1, 20_000)
+    assert time.perf_counter() - start < 5.0
