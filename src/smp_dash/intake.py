@@ -34,9 +34,7 @@ POLICE_UK = "police-uk"
 LABELS = {POLICE_UK: "police.uk street-level (CSV or zip)",
           **{name: f"{name.replace('_', ' ').capitalize()} (partner template)" for name in schema.DATASETS}}
 #: The column giving each dataset's date range (None: the dataset is not dated).
-DATE_COLUMNS = {"crimes": "month", "asb_incidents": "month", "service_requests": "received",
-                "needle_finds": "found", "enforcement": "issued", "encampments": "started",
-                "indicators": "period_start", "actions": None, "population": None}
+DATE_COLUMNS = {name: store.date_column(name) for name in schema.DATASETS}
 DEMONSTRATION, REAL, NOT_LOADED = "demonstration", "real", "not loaded"
 UNCHANGED = "The data in use is unchanged."
 _REJECTED_COLUMNS = ["row", "column", "value", "rule"]
