@@ -22,10 +22,16 @@ def _use(sheet, weights=None) -> None:
                              **{f"w_{name}": weight for name, weight in (weights or {}).items()}})
 
 
+def _may_import() -> bool:
+    """Importing a sheet is for analysts (access.py), as loading data is: checked afresh, also in the
+    callback, which runs before the page."""
+    return getattr(ui.current_access(), "can_upload", False)
+
+
 def _import() -> None:
     upload, st.session_state[ERROR] = st.session_state.get("morile_upload"), None
     try:
-        if upload is not None:
+        if upload is not None and _may_import():
             _use(morile.read_sheet(upload.getvalue(), upload.name))
     except ValueError as exc:  # SchemaError or IngestError: the sheet in use is kept
         st.session_state[ERROR] = [str(x) for x in getattr(exc, "problems", [exc])]
@@ -45,8 +51,11 @@ st.caption(morile.SHEET_NOTE)
 left, mid, right = st.columns([1, 1, 2], vertical_alignment="bottom")
 left.button("Reset to defaults", on_click=_use, args=(morile.default_sheet(), morile.DEFAULT_WEIGHTS),
             icon=":material/restart_alt:", width="stretch")
-right.file_uploader("Import a scoring sheet (CSV)", type="csv", key="morile_upload", on_change=_import,
-                    max_upload_size=config.MAX_UPLOAD_BYTES // 2**20)
+if _may_import():
+    right.file_uploader("Import a scoring sheet (CSV)", type="csv", key="morile_upload", on_change=_import,
+                        max_upload_size=config.MAX_UPLOAD_BYTES // 2**20)
+else:
+    right.caption("Importing a scoring sheet is for analysts; scores and weights can still be changed here.")
 for problem in st.session_state.get(ERROR) or []:
     st.error(f"Not imported: {problem}", icon=":material/error:")
 columns = {c: NUMBER(morile.LABELS[c], min_value=morile.BOUNDS[c][0], max_value=morile.BOUNDS[c][1], step=1,

@@ -131,3 +131,11 @@ def test_without_sign_in_configured_every_page_says_open_mode(demo_store, page):
     assert not at.exception
     assert any("Open demonstration mode" in c.value for c in at.caption)
     assert "sign_out" not in [b.key for b in at.sidebar.button]
+
+
+@pytest.mark.parametrize("email, imports", [(ANALYST, True), (PARTNER, False), (VIEWER, False)])
+def test_only_analysts_can_import_a_morile_sheet(roles_file, email, imports):
+    at = _as(email, "morile.py")
+    assert bool(at.get("file_uploader")) is imports
+    assert any("for analysts" in c.value for c in at.caption) == (not imports)
+    assert at.dataframe       # everyone still sees the sheet and the ranking
