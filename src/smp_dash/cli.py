@@ -123,7 +123,8 @@ def _ingest(args) -> int:
                                 max_bytes=config.MAX_INGEST_BYTES, progress=progress)
     if result.problems:  # the page lets an analyst leave bad rows out; a script is stopped by them
         raise schema.SchemaError(list(result.problems))
-    print(result.summary())
+    if result.refusal is None or args.allow_empty:  # a refusal is the error message, said once
+        print(result.summary())
     for line in result.rejected.head(10).itertuples():
         print(f"  left out: row {line.row}, {line.column} {line.value}: {line.rule}")
     before = {name: store.provenance(name, args.data_dir) for name in result.empty}
