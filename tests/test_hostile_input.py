@@ -19,7 +19,7 @@ import pytest
 
 from conftest import rows
 from smp_dash import cli, intake, morile, schema, store
-from smp_dash.sources import police_uk
+from smp_dash.sources import _files, police_uk
 
 POLICE_HEADER = ",".join(police_uk.COLUMNS)
 MEMBER = "2020-05/2020-05-kent-street.csv"
@@ -250,6 +250,15 @@ def test_a_million_columns_on_the_command_line(seeded, tmp_path, capsys, million
     assert time.perf_counter() - start < 1.0
     assert "wide.csv, row 1: the header has 1,000,000 columns" in capsys.readouterr().err
     assert _hashes(seeded) == before
+
+
+def test_an_archive_of_too_many_files_is_refused_before_any_is_read(seeded, maidstone, monkeypatch):
+    # every file costs milliseconds however small: 700,000 tiny ones fit in an upload
+    wards, lsoas = maidstone
+    monkeypatch.setattr(_files, "MAX_FILES", 2)
+    members = {f"2020-0{m}/2020-0{m}-kent-street.csv": GOOD_POLICE for m in (1, 2, 3)}
+    with pytest.raises(intake.IngestError, match=r"kent\.zip: 3 files; the most accepted in one archive or folder is 2"):
+        intake.preview(_zip(members), "kent.zip", POLICE, wards=wards, lsoas=lsoas)
 
 
 def test_the_column_bound_holds_every_template():
