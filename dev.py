@@ -135,8 +135,8 @@ def data_dir() -> Path:
 
 
 def store_is_empty(store: Path) -> bool:
-    """Whether the store holds no dataset yet (no Parquet file in its top folder)."""
-    return not store.is_dir() or not any(store.glob("*.parquet"))
+    """Whether the store holds no dataset yet (no manifest, and no Parquet file in its top folder)."""
+    return not store.is_dir() or not ((store / "manifest.json").is_file() or any(store.glob("*.parquet")))
 
 
 def ensure_venv(venv: Path) -> None:

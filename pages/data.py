@@ -44,8 +44,13 @@ def _analyst_sections() -> None:
             if len(result.rejected):
                 st.markdown("**Rows left out, and why**")
                 ui.data_table(result.rejected, hide_index=True, width="stretch")
-            st.button(f"Commit {result.rows_accepted:,} rows to {', '.join(result.datasets) or kind}", key="commit",
-                      type="primary", on_click=ui.commit_upload, args=(result,), disabled=result.rows_accepted == 0)
+            empty = bool(result.empty) and st.checkbox(
+                f"Empty {', '.join(result.empty)} on purpose", key="allow_empty",
+                help="The file holds no rows of these datasets, so they are left as they are unless you tick this.")
+            targets = result.datasets + (result.empty if empty else ())
+            st.button(f"Commit {result.rows_accepted:,} rows to {', '.join(targets) or kind}",
+                      key="commit", type="primary", on_click=ui.commit_upload, args=(result, empty),
+                      disabled=result.rows_accepted == 0 and not empty)
 
     ui.section("Versions and templates")
     for dataset in intake.LABELS:

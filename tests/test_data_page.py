@@ -116,6 +116,20 @@ def test_bad_upload_is_refused_and_nothing_changes(demo_store, name, data, probl
     assert _hashes(demo_store) == before
 
 
+def test_a_header_only_file_empties_nothing_unless_asked(demo_store):
+    header = _csv(rows("enforcement")).splitlines()[0] + b"\n"
+    at = _upload(_open(), "cpt.csv", header)
+    assert at.button(key="commit").disabled                     # nothing to commit: the 425 rows stay
+    assert "nothing replaced" in at.text[0].value
+    assert store.provenance("enforcement", demo_store)["rows"] == 425
+    at.checkbox(key="allow_empty").check().run()               # on purpose, it empties the dataset
+    assert not at.button(key="commit").disabled
+    at.button(key="commit").click().run()
+    assert [s.value for s in at.success] == ["Committed 0 rows to enforcement from cpt.csv."]
+    assert store.provenance("enforcement", demo_store)["rows"] == 0
+    assert store.versions("enforcement", demo_store)[0]["rows"] == 425   # and the old rows are a version
+
+
 def test_restore_from_the_page(demo_store):
     at = _upload(_open(), "cpt.csv", GOOD)
     at.button(key="commit").click().run()

@@ -217,7 +217,7 @@ def test_two_bad_rows_of_five(seeded, maidstone):
 
 
 def test_many_duplicates_are_all_found(maidstone):
-    # schema lists 20 duplicates per pass; the rows past the 20th are found by revalidating.
+    # every repeat of a row that cannot repeat is set aside, each with its own row number.
     wards, _ = maidstone
     data = _csv(rows("encampments", *[{}] * 30))
     result = intake.preview(data, "camps.csv", "encampments", wards=wards)
@@ -294,17 +294,17 @@ NOTHING_KEPT = [
     # (case, dataset, name, make(police_csv) -> bytes, refusal pattern, datasets --allow-empty empties)
     ("header only", "needle_finds", "needles.csv", lambda p: _csv(rows("needle_finds").iloc[:0]),
      r"needles\.csv, row 2: the file has a header but no data rows: nothing replaced\. "
-     r"Use --allow-empty to empty needle_finds on purpose\.", ("needle_finds",)),
+     r"To empty needle_finds on purpose: --allow-empty", ("needle_finds",)),
     ("header only, police.uk", intake.POLICE_UK, "street.csv", lambda p: (POLICE_HEADER + "\n").encode(),
      r"street\.csv, row 2: the file has a header but no data rows: nothing replaced\. "
-     r"Use --allow-empty to empty crimes, asb_incidents on purpose\.", BOTH),
+     r"To empty crimes, asb_incidents on purpose: --allow-empty", BOTH),
     # a zip bomb's kind: a million blank lines compress to a few kilobytes and hold no rows
     ("blank lines in a zip", intake.POLICE_UK, "kent.zip",
      lambda p: _zip({"2020-05/2020-05-kent-street.csv": (POLICE_HEADER + "\n" * 1_000_000).encode()}),
      r"kent\.zip, row 2: the file has a header but no data rows: nothing replaced", BOTH),
     ("every row outside the borough", intake.POLICE_UK, "2020-05-kent-street.csv", _outside_only,
      r"2020-05-kent-street\.csv: no rows inside the borough \(2 rows outside\): nothing replaced\. "
-     r"Use --allow-empty to empty crimes, asb_incidents on purpose\.", BOTH),
+     r"To empty crimes, asb_incidents on purpose: --allow-empty", BOTH),
     ("every partner row in another district", "enforcement", "cpt.csv",
      lambda p: _csv(rows("enforcement", {"ward_code": "E05009999"}, {"ward_code": "E05009998"})),
      r"cpt\.csv: no rows inside the borough \(2 rows outside\): nothing replaced", ("enforcement",)),

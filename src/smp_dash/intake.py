@@ -14,7 +14,6 @@ The command line (``smp-dash ingest``) goes through the same :func:`preview` and
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -78,7 +77,8 @@ class Preview:
                                                                          (self.rows_rejected, "rejected")) if n]
             where = "accepted" if self.rows_rejected else "inside the borough"
             why = f"no rows {where} ({', '.join(counts)})"
-        return f"{why}: nothing replaced. Use --allow-empty to empty {', '.join(self.empty)} on purpose."
+        return (f"{why}: nothing replaced. To empty {', '.join(self.empty)} on purpose: --allow-empty on the "
+                "command line, or 'on purpose' on the Data page.")
 
     @property
     def rows_accepted(self) -> int:
@@ -282,8 +282,7 @@ def _police_preview(data, name, wards, lsoas, max_bytes, progress) -> Preview:
 def _partner_preview(data, name, dataset, wards, max_bytes) -> Preview:
     source, data = _files.load_bytes(data, name=name, max_bytes=max_bytes)
     data = _files.check_text(data, source, "the partner templates use commas")
-    _check_not_cut_off(data, source)
-    frame = partner.parse_partner_csv(data, source)
+    frame = partner.parse_partner_csv(data, source)     # refuses a cut-off last row too
     typed, lines, problems = _split(frame, dataset, source)
     typed, lines, outside = _outside(typed, lines, dataset, source, wards)
     rejected = problems + outside
@@ -303,24 +302,6 @@ def _partner_preview(data, name, dataset, wards, max_bytes) -> Preview:
         last=pd.Timestamp(dates.max()) if len(dates) else None,
         wards=_ward_names(codes, wards),
     )
-
-
-def _check_not_cut_off(data: bytes, source: str) -> None:
-    """Refuse a file whose last row stops short of the header's columns with no line break:
-    an upload interrupted half-way, which would otherwise load as a short last row."""
-    if data.endswith((b"\n", b"\r")):
-        return
-    start = data.rfind(b"\n") + 1
-    if start == 0:
-        return  # a header alone is reported as "no data rows"
-    last = data[start:].decode("utf-8", errors="replace")
-    values = next(csv.reader([last]), [])
-    expected = len(_files.header_names(data))
-    if len(values) < expected:
-        raise IngestError(source, f"the last row has {len(values)} of the header's {expected} values and "
-                                  "no line break after it: the file looks cut off (an interrupted upload "
-                                  "or save); upload the whole file again",
-                          row=data.count(b"\n") + 1)
 
 
 def _split(frame: pd.DataFrame, dataset: str, source: str):

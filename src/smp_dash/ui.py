@@ -78,9 +78,8 @@ class Bundle:
 
 
 def _stamp(data_dir) -> tuple:
-    """What identifies the data in use: file names, sizes and change times."""
-    folder = config.data_dir() if data_dir is None else data_dir
-    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.parquet")))
+    """What identifies the data in use (the store's manifest): changes with every commit."""
+    return store.stamp(data_dir)
 
 
 def data() -> Bundle:
@@ -364,14 +363,15 @@ def _wards_or_none():
         return None
 
 
-def commit_upload(preview) -> None:
-    """Commit a previewed upload (a button callback); the outcome is shown on the next run."""
+def commit_upload(preview, allow_empty: bool = False) -> None:
+    """Commit a previewed upload (a button callback); the outcome is shown on the next run.
+    ``allow_empty`` empties the datasets the file holds no rows of, on purpose."""
     from smp_dash import intake
 
     if not _analyst_only():
         return
     try:
-        records = intake.commit(preview)
+        records = intake.commit(preview, allow_empty=allow_empty)
         st.session_state["data_committed"] = st.session_state.get("data_preview_key")  # no second commit of it
         st.session_state["data_done"] = ("success", " ".join(
             f"Committed {r['rows']:,} rows to {d} from {r['source']}." for d, r in records.items()))
@@ -385,7 +385,11 @@ def restore_version(dataset: str, version: str) -> None:
 
     if not _analyst_only():
         return
-    record = intake.restore(dataset, version)
+    try:
+        record = intake.restore(dataset, version)
+    except (ValueError, OSError) as exc:       # not a listed version, a changed file, or the store busy
+        st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
+        return
     st.session_state["data_done"] = ("success", f"Restored {dataset}: {record['rows']:,} rows from {record['source']}.")
 
 

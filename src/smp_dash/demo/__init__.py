@@ -56,9 +56,7 @@ def build(wards: pd.DataFrame | None = None, lsoas: pd.DataFrame | None = None, 
 
 def write(data_dir=None) -> dict[str, dict]:
     """Build the demonstration dataset and make it the data in use; return provenance per dataset."""
-    frames = build()
-    return {name: store.write(name, frame, source=SOURCE, demo=True, data_dir=data_dir)
-            for name, frame in frames.items()}
+    return store.write_many(build(), source=SOURCE, demo=True, data_dir=data_dir)   # one transaction
 
 
 __all__ = ["build", "write", "calibration", "NOTICE", "SEED", "SOURCE"]

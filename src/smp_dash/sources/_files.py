@@ -98,9 +98,10 @@ def load_bytes(obj, *, name: str | None = None, max_bytes: int | None = None) ->
 def check_size(size: int, source: str, limit: int) -> None:
     """Refuse anything larger than ``limit`` bytes."""
     if size > limit:
+        setting = {config.MAX_UPLOAD_BYTES: " (config.MAX_UPLOAD_BYTES, for uploads)",
+                   config.MAX_INGEST_BYTES: " (config.MAX_INGEST_BYTES, for smp-dash ingest)"}.get(limit, "")
         raise IngestError(source, f"the file is {_size(size)}; the largest accepted is "
-                                  f"{_size(limit)} (config.MAX_UPLOAD_BYTES): split it "
-                                  "into smaller files")
+                                  f"{_size(limit)}{setting}: split it into smaller files")
 
 
 def check_text(data: bytes, source: str, who: str) -> bytes:
