@@ -33,6 +33,9 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 #: county-wide extract can be larger than an upload), in bytes.
 MAX_INGEST_BYTES = 4 * 1024 * 1024 * 1024
 
+#: The police.uk API (``smp-dash fetch police-uk`` and the Data page's "Fetch the latest months").
+DEFAULT_POLICE_API_URL = "https://data.police.uk/api"
+
 #: Counts from 1 to this value are shown as "<5" when disclosure control is on.
 SUPPRESSION_THRESHOLD = 4
 
@@ -58,6 +61,11 @@ BOUNDARY_ATTRIBUTION = (
 def lad_code() -> str:
     """The borough the dashboard serves (``SMP_LAD_CODE``, default Maidstone)."""
     return os.environ.get("SMP_LAD_CODE", DEFAULT_LAD_CODE)
+
+
+def police_api_url() -> str:
+    """The police.uk API to fetch from (``SMP_POLICE_API_URL``, default the public API)."""
+    return os.environ.get("SMP_POLICE_API_URL") or DEFAULT_POLICE_API_URL
 
 
 def data_dir() -> Path:
