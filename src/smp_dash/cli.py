@@ -3,6 +3,8 @@
     smp-dash demo                         build the demonstration dataset into the store
     smp-dash ingest police-uk PATH        a police.uk CSV, a folder of YYYY-MM/ folders, or the zip
     smp-dash ingest DATASET FILE          a partner CSV template (crimes, needle_finds, ...)
+    smp-dash fetch police-uk [--from YYYY-MM] [--to YYYY-MM] [--api-url URL]
+                                          the months the police.uk API offers and the store lacks
     smp-dash check                        validate the store and summarise each dataset
     smp-dash figures [--format json]      every figure of the assessment from the data in use
     smp-dash versions DATASET             earlier versions kept for DATASET
@@ -17,7 +19,8 @@ cut off half-way, rows outside the borough (points, or ward codes of another dis
 and counted, a file that keeps no rows refused unless ``--allow-empty``. Files up to
 ``config.MAX_INGEST_BYTES`` are read (the page takes ``config.MAX_UPLOAD_BYTES``); in a police.uk
 archive each member is held to the same limit, by its stated and its actual size. A write waits
-for another write to the same store (``store.LOCK_TIMEOUT``) and then exits 3.
+for another write to the same store (``store.LOCK_TIMEOUT``) and then exits 3. A fetch goes through
+the same street-level checks (``sources.police_api``); an API that cannot be reached exits 2.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from smp_dash import config, periods, schema, store
+from smp_dash import config, schema, store
+from smp_dash.selection import CHOICES, LATEST
 
 EXIT_BAD_INPUT = 2
 EXIT_BUSY = 3
@@ -66,6 +70,15 @@ def _parser() -> argparse.ArgumentParser:
                         "refused, and a police.uk file without anti-social behaviour leaves asb_incidents as it is)")
     p.set_defaults(run=_ingest)
 
+    p = sub.add_parser("fetch", help="fetch the police.uk months the store does not hold from the police.uk API")
+    p.add_argument("source", choices=("police-uk",), help="police-uk: street-level crimes and anti-social behaviour")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month wanted (default: the oldest offered)")
+    p.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month wanted (default: the latest offered)")
+    p.add_argument("--api-url", default=None, help="the API's address (default: SMP_POLICE_API_URL or "
+                   f"{config.DEFAULT_POLICE_API_URL})")
+    p.add_argument("--lad", default=None, help="district LAD code (default: SMP_LAD_CODE or Maidstone)")
+    p.set_defaults(run=_fetch)
+
     p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it")
     p.set_defaults(run=_check)
 
@@ -76,12 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the strategic assessment data pack as one self-contained HTML file")
     p.add_argument("--wards", default="", help='ward names, comma-separated, e.g. "Shepway North,Shepway South" '
                    "(default: the whole borough)")
-    p.add_argument("--period-type", choices=("published",) + periods.KINDS, default="published",
-                   help="published: each figure for the period the assessment reports it (default)")
+    p.add_argument("--period-type", choices=CHOICES, default=LATEST,
+                   help="latest: each figure for the latest complete period of its kind (default); published: each "
+                        "figure for the period the 2020-21 assessment reports it")
     p.add_argument("--period", default=None, help='a period of that type, e.g. 2019, 2019/20, "Dec 2019 to Nov 2020" '
                    "(default: the latest the data covers)")
     p.add_argument("--suppress", action="store_true",
                    help="disclosure control: small ward counts of DA, needle finds and hate crime shown as <5")
+    p.add_argument("--exclude-outliers", action="store_true",
+                   help="replace flagged months by the median of the months before them, as the app's toggle does")
     p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
     p.set_defaults(run=_report)
 
@@ -135,6 +151,17 @@ def _ingest(args) -> int:
         if name not in records:
             held = f"{meta['rows']:,} rows from {meta['source']}" if meta else "not loaded"
             print(f"{name}: none in the file; left as it was ({held}). --allow-empty empties it.")
+    return 0
+
+
+def _fetch(args) -> int:
+    from smp_dash.sources import police_api
+
+    wards, lsoas = _boundaries(args.lad or config.lad_code(), "police-uk")
+    result = police_api.fetch(wards=wards, lsoas=lsoas, api_url=args.api_url, start=args.start, end=args.end,
+                              data_dir=args.data_dir, progress=lambda done, total, message: print(
+                                  f"[{done}/{total}] {message}", flush=True))
+    print(result.summary())
     return 0
 
 
@@ -243,7 +270,7 @@ def _report(args) -> int:
         period_label=args.period, demo=store.is_demo(args.data_dir),
         generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
         provenance={name: store.provenance(name, args.data_dir) for name in schema.DATASETS},
-        suppress=args.suppress)
+        suppress=args.suppress, exclude_outliers=args.exclude_outliers)
     target = args.output.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed over it, so a reader never sees half a file.

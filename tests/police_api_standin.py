@@ -1,0 +1,106 @@
+"""A stand-in for the police.uk API on 127.0.0.1, answering in the API's documented JSON shapes.
+
+``crimes-street-dates`` lists the months it holds, newest first; ``crimes-street/all-crime``
+(GET or a POSTed form) answers the records of one month whose point lies inside ``poly``
+(``lat,lng:lat,lng:...``), 503 when more than ``limit`` do (as the API does past 10,000), and
+404 for a month it does not hold. ``script`` makes a month answer some status codes first (429,
+502, ...) and ``forever`` always; ``requests`` records what was asked and the ids answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import shapely
+
+
+def record(ident: int, month: str, lat: float, lng: float, category: str = "violent-crime",
+           street: str = "On or near High Street") -> dict:
+    """One record of crimes-street, as the API writes it (coordinates as strings, ASB without a persistent_id)."""
+    asb = category == "anti-social-behaviour"
+    return {"category": category, "location_type": "Force",
+            "location": {"latitude": f"{lat:.6f}", "street": {"id": 900000 + ident, "name": street},
+                         "longitude": f"{lng:.6f}"},
+            "context": "", "outcome_status": None if asb else {"category": "Under investigation", "date": month},
+            "persistent_id": "" if asb else persistent_id(ident), "id": ident, "location_subtype": "", "month": month}
+
+
+def persistent_id(ident: int) -> str:
+    return hashlib.sha256(str(ident).encode()).hexdigest()
+
+
+class StandIn:
+    """The server, started by ``with StandIn(...) as api:``; ``api.url`` is its address."""
+
+    def __init__(self, records: dict[str, list[dict]], *, dates: list[str] | None = None, limit: int = 10_000,
+                 script: dict[str, list[int]] | None = None, forever: dict[str, int] | None = None):
+        self.records, self.limit = records, limit
+        self.dates = sorted(dates if dates is not None else records, reverse=True)
+        self.script = {month: list(codes) for month, codes in (script or {}).items()}
+        self.forever = forever or {}
+        self.requests: list[list] = []   # method, path, month, polygon points, ids answered
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_port}/api"
+
+    def __enter__(self) -> StandIn:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def asked(self, month: str) -> list[tuple[str, int, list[int]]]:
+        """(method, polygon points, ids answered) of each request for ``month``."""
+        return [(method, points, ids) for method, _, m, points, ids in self.requests if m == month]
+
+    def _answer(self, method: str, path: str, form: dict[str, list[str]]) -> tuple[int, object]:
+        if path == "/api/crimes-street-dates":
+            self.requests.append([method, path, None, 0, []])
+            return 200, [{"date": month, "stop-and-search": ["kent"]} for month in self.dates]
+        if path != "/api/crimes-street/all-crime":
+            return 404, {"error": "not found"}
+        month, poly = form.get("date", [""])[0], form.get("poly", [""])[0]
+        area = shapely.Polygon([(float(lng), float(lat)) for lat, lng in (p.split(",") for p in poly.split(":"))])
+        self.requests.append(asked := [method, path, month, len(area.exterior.coords) - 1, []])
+        if self.script.get(month):
+            return self.script[month].pop(0), {"error": "scripted"}
+        if month in self.forever:
+            return self.forever[month], {"error": "scripted"}
+        if month not in self.records:
+            return 404, {"error": "no data for this date"}
+        inside = [r for r in self.records[month]
+                  if shapely.contains_xy(area, float(r["location"]["longitude"]), float(r["location"]["latitude"]))]
+        if len(inside) > self.limit:
+            return 503, ""
+        asked[-1] = [r["id"] for r in inside]
+        return 200, inside
+
+    def _handler(self):
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                parts = urllib.parse.urlsplit(self.path)
+                self._send(*standin._answer("GET", parts.path, urllib.parse.parse_qs(parts.query)))
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                self._send(*standin._answer("POST", urllib.parse.urlsplit(self.path).path, urllib.parse.parse_qs(body)))
+
+            def _send(self, status: int, payload) -> None:
+                body = json.dumps(payload).encode() if payload != "" else b""
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:   # quiet
+                pass
+
+        return Handler

@@ -1,0 +1,269 @@
+"""Fetching police.uk months from the API: against a stand-in server on 127.0.0.1 (never the real API).
+
+The stand-in answers in the API's shapes (coordinates as strings, a blank persistent_id for
+anti-social behaviour) and is scripted to fail: 503 for an area holding too many crimes, 429s,
+a 502, a month it lists but does not hold, a 500 that never ends, a closed port.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import socket
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import shapely
+
+from conftest import BRIDGE, HIGH_STREET
+from police_api_standin import StandIn, persistent_id, record
+from smp_dash import cli, schema, store
+from smp_dash.sources import police_api, police_uk
+from smp_dash.sources.police_api import PoliceApiError
+
+SHEPWAY_NORTH, HEADCORN = "E05005003", "E05004994"
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def places(maidstone):
+    """Points (lat, lng) inside four wards, on the High Street/Bridge edge, and just outside the borough."""
+    wards = maidstone[0].set_index("ward_code").geometry
+    inside = {code: wards[code].representative_point() for code in (HIGH_STREET, BRIDGE, SHEPWAY_NORTH, HEADCORN)}
+    edge = wards[HIGH_STREET].boundary.intersection(wards[BRIDGE].boundary)
+    outside = shapely.union_all(list(wards)).buffer(0.0005).exterior.interpolate(0.3, normalized=True)
+    points = {**inside, "edge": shapely.line_interpolate_point(edge, 0.5, normalized=True), "outside": outside}
+    return {name: (p.y, p.x) for name, p in points.items()}
+
+
+def _months(places) -> dict[str, list[dict]]:
+    """Five months: 2026-05 empty, 2026-06 listed but not held (404), three with records."""
+    return {
+        "2026-05": [],
+        # Four in the borough's area: more than the stand-in's limit of 3, so asked ward by ward.
+        "2026-07": [record(1, "2026-07", *places[HIGH_STREET]),
+                    record(2, "2026-07", *places[BRIDGE], category="anti-social-behaviour",
+                           street="On or near Mote Park"),
+                    record(3, "2026-07", *places["edge"], category="burglary"),
+                    record(4, "2026-07", *places["outside"], category="robbery")],
+        "2026-08": [record(5, "2026-08", *places[SHEPWAY_NORTH], category="shoplifting"),
+                    record(6, "2026-08", *places["outside"], category="drugs")],
+        "2026-09": [record(7, "2026-09", *places[HEADCORN], category="drugs"),
+                    record(8, "2026-09", *places[HEADCORN], category="anti-social-behaviour")],
+    }
+
+
+def _server(places, **kwargs) -> StandIn:
+    return StandIn(_months(places), dates=["2026-05", "2026-06", "2026-07", "2026-08", "2026-09"], limit=3, **kwargs)
+
+
+def _fetch(maidstone, api_url, folder, sleeps=None, progress=None, **kwargs):
+    return police_api.fetch(wards=maidstone[0], lsoas=maidstone[1], api_url=api_url, data_dir=folder,
+                            sleep=(sleeps if sleeps is not None else []).append, progress=progress, **kwargs)
+
+
+# Pure pieces ------------------------------------------------------------------------------------
+
+def test_every_api_category_is_a_street_level_crime_type():
+    assert set(police_api.CRIME_TYPES.values()) == set(schema.CRIME_TYPES) | {police_uk.ASB}
+
+
+@pytest.mark.parametrize("api, row", [
+    # a crime: persistent_id is the Crime ID, the street name the Location, no LSOA
+    (record(1, "2026-07", 51.2692, 0.5273, "violent-crime"),
+     [persistent_id(1), "2026-07", "", "", "0.527300", "51.269200", "On or near High Street", "", "",
+      "Violence and sexual offences", "Under investigation", ""]),
+    # anti-social behaviour: blank persistent_id and outcome
+    (record(2, "2026-07", 51.2692, 0.5273, "anti-social-behaviour", street="On or near Mote Park"),
+     ["", "2026-07", "", "", "0.527300", "51.269200", "On or near Mote Park", "", "", "Anti-social behaviour", "", ""]),
+    # a line break in the context would split the row: made a space
+    ({**record(3, "2026-07", 51.2692, 0.5273, "drugs"), "context": "seen\r\nat night"},
+     [persistent_id(3), "2026-07", "", "", "0.527300", "51.269200", "On or near High Street", "", "", "Drugs",
+      "Under investigation", "seen at night"]),
+    # a category the API adds later is passed on, so the ingest names it as an unknown crime type
+    (record(4, "2026-07", 51.2692, 0.5273, "fraud"),
+     [persistent_id(4), "2026-07", "", "", "0.527300", "51.269200", "On or near High Street", "", "", "fraud",
+      "Under investigation", ""]),
+])
+def test_street_csv_writes_what_police_uk_publishes(api, row):
+    frame = pd.read_csv(io.BytesIO(police_api.street_csv([api], "m")), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(police_uk.COLUMNS)
+    assert frame.iloc[0].tolist() == row
+
+
+@pytest.mark.parametrize("bad", [{"category": "drugs"}, {**record(1, "2026-07", 51.0, 0.5), "location": "x"}])
+def test_a_record_not_in_the_api_shape_is_refused(bad):
+    with pytest.raises(PoliceApiError, match="police.uk API 2026-07: record 1 is not the API's crime shape"):
+        police_api.street_csv([bad], "police.uk API 2026-07")
+
+
+@pytest.mark.parametrize("available, held, start, end, expected", [
+    (["2026-09", "2026-08", "2026-07"], [], None, None, ["2026-07", "2026-08", "2026-09"]),   # oldest first
+    (["2026-09", "2026-08", "2026-07"], ["2026-07", "2026-08"], None, None, ["2026-09"]),       # incremental
+    (["2026-09", "2026-08", "2026-07"], [], "2026-08", None, ["2026-08", "2026-09"]),           # --from
+    (["2026-09", "2026-08", "2026-07"], [], None, "2026-07", ["2026-07"]),                      # --to
+    (["2026-09", "2026-08", "2026-07"], ["2026-08"], "2026-08", "2026-08", []),                 # held: nothing
+    (["2026-09"], ["2019-01"], None, None, ["2026-09"]),                                        # a gap is fine
+])
+def test_months_to_fetch(available, held, start, end, expected):
+    assert police_api.months_to_fetch(available, held, start, end) == expected
+
+
+def test_held_months_of_crimes_and_asb():
+    crimes = pd.DataFrame({"month": pd.to_datetime(["2026-07-01", "2026-07-01", "2026-08-01"])})
+    asb = pd.DataFrame({"month": pd.to_datetime(["2026-09-01"])})
+    assert police_api.held_months(crimes, asb) == {"2026-07", "2026-08", "2026-09"}
+
+
+def test_area_polygon_covers_every_ward_in_a_few_hundred_points(maidstone):
+    wards = maidstone[0]
+    area = police_api.area_polygon(shapely.union_all(list(wards.geometry)))
+    assert all(area.contains(g) for g in wards.geometry)
+    assert len(area.exterior.coords) <= 300
+    lat, lng = map(float, police_api.poly_text(area).split(":")[0].split(","))
+    assert 51.0 < lat < 51.4 and 0.3 < lng < 0.8     # latitude first, as the API wants
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"api_url": "file:///etc/passwd"}, "must be an http\\(s\\) URL"),
+    ({"api_url": "http://127.0.0.1:9/api", "start": "2026-7"}, "--from '2026-7': expected a month as YYYY-MM"),
+])
+def test_bad_arguments_are_refused_before_asking(maidstone, tmp_path, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        police_api.fetch(wards=maidstone[0], lsoas=maidstone[1], data_dir=tmp_path, **kwargs)
+
+
+# Against the stand-in ---------------------------------------------------------------------------
+
+def test_fetch_commits_every_new_month_as_one_version(maidstone, places, tmp_path):
+    sleeps, progress = [], []
+    script = {"2026-08": [429, 429], "2026-09": [502]}
+    with _server(places, script=script) as api:
+        result = _fetch(maidstone, api.url, tmp_path, sleeps, lambda *call: progress.append(call))
+    crimes, asb = store.read("crimes", tmp_path), store.read("asb_incidents", tmp_path)
+    # In the borough, by ward; the edge burglary, answered for both wards, kept once; the two outside left out.
+    assert sorted(zip(crimes["crime_id"], crimes["crime_type"], crimes["ward_code"])) == sorted([
+        (persistent_id(1), "Violence and sexual offences", HIGH_STREET),
+        (persistent_id(3), "Burglary", HIGH_STREET),
+        (persistent_id(5), "Shoplifting", SHEPWAY_NORTH),
+        (persistent_id(7), "Drugs", HEADCORN)])
+    assert sorted(zip(asb["month"].dt.strftime("%Y-%m"), asb["ward_code"], asb["location"])) == [
+        ("2026-07", BRIDGE, "On or near Mote Park"), ("2026-09", HEADCORN, "On or near High Street")]
+    assert crimes["lsoa_code"].isna().all() and set(crimes["source"]) == {
+        "police.uk API 2026-07", "police.uk API 2026-08", "police.uk API 2026-09"}
+    assert (result.months, result.no_data, result.split) == (
+        ("2026-05", "2026-06", "2026-07", "2026-08", "2026-09"), ("2026-05", "2026-06"), ("2026-07",))
+    assert sum(3 in ids for *_, ids in api.asked("2026-07")) == 2
+    assert (result.ingest.rows_read, result.ingest.outside_borough, result.ingest.duplicates_dropped) == (8, 2, 0)
+    assert result.added == {"crimes": 4, "asb_incidents": 2}
+    # Two 429s then 1 s and 2 s waits; one 502 then 1 s.
+    assert sleeps == [1.0, 2.0, 1.0]
+    # The borough's outline first (503: too many), then each of the 26 wards.
+    assert [points <= 300 for _, points, _ in api.asked("2026-07")] == [True] * (1 + 26)
+    # One version of both datasets, its provenance naming the API, the months and when.
+    for name in ("crimes", "asb_incidents"):
+        kept = store.provenance(name, tmp_path)
+        assert kept["source"] == (f"police.uk API {api.url}: crimes-street 2026-07 to 2026-09, "
+                                  f"fetched at {result.fetched_at}")
+        assert not kept["demo"]
+    assert progress[-1][:2] == (5, 5) and any("ward by ward" in m for *_, m in progress)
+    assert "The API gave nothing for 2026-05 to 2026-06." in result.summary()
+
+
+def test_fetch_asks_only_for_months_not_held_and_adds_them(maidstone, places, tmp_path):
+    with _server(places) as api:
+        _fetch(maidstone, api.url, tmp_path, end="2026-08")
+    before = store.read("crimes", tmp_path)
+    months = {**_months(places), "2026-10": [record(9, "2026-10", *places[BRIDGE], category="robbery")]}
+    with StandIn(months, limit=3) as api:
+        result = _fetch(maidstone, api.url, tmp_path)
+    assert result.months == ("2026-05", "2026-09", "2026-10") and result.held == ("2026-07", "2026-08")
+    assert {m for _, _, m, *_ in api.requests if m} == {"2026-05", "2026-09", "2026-10"}
+    crimes = store.read("crimes", tmp_path)
+    pd.testing.assert_frame_equal(crimes.head(len(before)), before)     # the rows held, untouched
+    assert sorted(crimes["crime_id"][len(before):]) == sorted([persistent_id(7), persistent_id(9)])
+    assert len(store.versions("crimes", tmp_path)) == 1                # one new version
+    # Asked again, only the month that gave nothing is asked again, and nothing is written.
+    before = _hashes(tmp_path)
+    with StandIn(months, limit=3) as api:
+        again = _fetch(maidstone, api.url, tmp_path)
+    assert (again.months, again.records) == (("2026-05",), {})
+    assert again.summary().endswith("Nothing new in the borough: nothing committed.")
+    with StandIn({m: r for m, r in months.items() if m != "2026-05"}, limit=3) as api:
+        again = _fetch(maidstone, api.url, tmp_path)
+    assert again.months == () and again.summary().startswith("Nothing to fetch")
+    assert [m for _, _, m, *_ in api.requests] == [None]    # only the list of months
+    assert _hashes(tmp_path) == before
+
+
+def test_an_unreachable_api_changes_nothing(maidstone, places, tmp_path):
+    with _server(places) as api:
+        _fetch(maidstone, api.url, tmp_path, end="2026-07")
+    before = _hashes(tmp_path)
+    with socket.socket() as closed:       # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    sleeps = []
+    with pytest.raises(PoliceApiError, match=f"could not reach the police.uk API at http://127.0.0.1:{port}/api: "):
+        _fetch(maidstone, f"http://127.0.0.1:{port}/api", tmp_path, sleeps)
+    assert sleeps == [1.0, 2.0, 4.0, 8.0]
+    assert _hashes(tmp_path) == before
+
+
+def test_a_failure_mid_way_writes_nothing(maidstone, places, tmp_path):
+    with _server(places) as api:
+        _fetch(maidstone, api.url, tmp_path, end="2026-07")
+    before = _hashes(tmp_path)
+    with _server(places, forever={"2026-09": 500}) as api:
+        with pytest.raises(PoliceApiError, match="answered 2026-09 with HTTP 500 .* after 5 attempts"):
+            _fetch(maidstone, api.url, tmp_path)
+    assert api.asked("2026-08")            # an earlier month was fetched before the failure
+    assert _hashes(tmp_path) == before
+
+
+def test_a_ward_still_too_large_is_asked_by_quarters_and_long_areas_are_posted(maidstone, tmp_path, monkeypatch):
+    # A crime in each quarter of Headcorn with a limit of 2: the borough and Headcorn answer 503.
+    headcorn = maidstone[0].set_index("ward_code").geometry[HEADCORN]
+    x0, y0, x1, y1 = headcorn.bounds
+    quarters = [headcorn.intersection(shapely.box(x, y, x + (x1 - x0) / 2, y + (y1 - y0) / 2)).representative_point()
+                for x in (x0, (x0 + x1) / 2) for y in (y0, (y0 + y1) / 2)]
+    months = {"2026-09": [record(i, "2026-09", p.y, p.x, category="drugs") for i, p in enumerate(quarters)]}
+    monkeypatch.setattr(police_api, "MAX_GET", 100)        # every area is "long": POSTed as a form
+    with StandIn(months, limit=2) as api:
+        result = _fetch(maidstone, api.url, tmp_path)
+    crimes = store.read("crimes", tmp_path)
+    assert sorted(crimes["crime_id"]) == sorted(persistent_id(i) for i in range(4))
+    assert set(crimes["ward_code"]) == {HEADCORN}
+    assert result.split == ("2026-09",) and len(api.asked("2026-09")) == 1 + 26 + 4
+    assert {method for method, *_ in api.asked("2026-09")} == {"POST"}
+
+
+# The command line ---------------------------------------------------------------------------------
+
+def test_cli_fetch_prints_progress_and_what_it_committed(maidstone, places, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(police_api.time, "sleep", lambda seconds: None)
+    with _server(places, script={"2026-08": [429]}) as api:
+        monkeypatch.setenv("SMP_POLICE_API_URL", api.url)              # no --api-url: the environment
+        code = cli.main(["--data-dir", str(tmp_path), "fetch", "police-uk", "--from", "2026-08", "--to", "2026-08"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "[1/1] 2026-08: 2 records" in out and "crimes: 1 rows (1 new), 2026-08-01 to 2026-08-01." in out
+    assert store.provenance("crimes", tmp_path)["source"].startswith(f"police.uk API {api.url}: crimes-street 2026-08,")
+    assert not store.exists("asb_incidents", tmp_path)    # none that month: left as it was
+
+
+def test_cli_fetch_unreachable_exits_2_and_says_so(tmp_path, monkeypatch, capsys, maidstone):
+    monkeypatch.setattr(police_api.time, "sleep", lambda seconds: None)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    code = cli.main(["--data-dir", str(tmp_path), "fetch", "police-uk", "--api-url", f"http://127.0.0.1:{port}/api"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"error: could not reach the police.uk API at http://127.0.0.1:{port}/api" in err
+    assert "The data in use is unchanged." in err and not store.exists("crimes", tmp_path)
