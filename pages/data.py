@@ -52,6 +52,12 @@ def _analyst_sections() -> None:
                       key="commit", type="primary", on_click=ui.commit_upload, args=(result, empty),
                       disabled=result.rows_accepted == 0 and not empty)
 
+    ui.section("Fetch from the police.uk API")
+    st.caption("Street-level crimes and anti-social behaviour for the months the police.uk API offers and the data "
+               "in use lacks, checked as an upload is and added as one new version.")
+    st.button("Fetch the latest months", key="fetch_police_api", on_click=ui.fetch_police_api,
+              icon=":material/cloud_download:")
+
     ui.section("Versions and templates")
     for dataset in intake.LABELS:
         if dataset == intake.POLICE_UK:

@@ -18,6 +18,7 @@ import shapely
 
 from conftest import BRIDGE, HIGH_STREET
 from police_api_standin import StandIn, persistent_id, record
+from test_access_pages import ANALYST, PARTNER, VIEWER, _as, roles_file  # noqa: F401 (a fixture)
 from smp_dash import cli, schema, store
 from smp_dash.sources import police_api, police_uk
 from smp_dash.sources.police_api import PoliceApiError
@@ -267,3 +268,57 @@ def test_cli_fetch_unreachable_exits_2_and_says_so(tmp_path, monkeypatch, capsys
     assert code == 2
     assert f"error: could not reach the police.uk API at http://127.0.0.1:{port}/api" in err
     assert "The data in use is unchanged." in err and not store.exists("crimes", tmp_path)
+
+
+# The Data page ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def fresh_demo_store(tmp_path, monkeypatch):
+    """A demonstration store of this test's own (the fetch changes it), set as SMP_DATA_DIR."""
+    folder = tmp_path / "store"
+    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
+    monkeypatch.setenv("SMP_DATA_DIR", str(folder))
+    return folder
+
+
+def test_data_page_button_fetches_and_replaces_demonstration_crimes(maidstone, places, fresh_demo_store, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    at.switch_page("pages/data.py")
+    at.run()
+    with _server(places) as api:
+        monkeypatch.setenv("SMP_POLICE_API_URL", api.url)
+        at.button(key="fetch_police_api").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.success) == 1 and "crimes: 4 rows (4 new), 2026-07-01 to 2026-09-01." in at.success[0].value
+    assert "Replaced the demonstration rows of crimes, asb_incidents." in at.success[0].value
+    table = [d.value for d in at.dataframe if "sha256" in d.value.columns][0].set_index("dataset")
+    assert table.loc["crimes", ["kind", "rows"]].tolist() == ["real", 4]
+    assert table.loc["crimes", "source"].startswith(f"police.uk API {api.url}: crimes-street 2026-07 to 2026-09")
+    assert table.loc["enforcement", "kind"] == "demonstration"       # other datasets left as they were
+
+
+def test_data_page_says_when_the_api_cannot_be_reached(maidstone, fresh_demo_store, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(police_api.time, "sleep", lambda seconds: None)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("SMP_POLICE_API_URL", f"http://127.0.0.1:{port}/api")
+    before = _hashes(fresh_demo_store)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    at.switch_page("pages/data.py")
+    at.run()
+    at.button(key="fetch_police_api").click().run()
+    assert len(at.error) == 1
+    assert f"could not reach the police.uk API at http://127.0.0.1:{port}/api" in at.error[0].value
+    assert "The data in use is unchanged." in at.error[0].value
+    assert _hashes(fresh_demo_store) == before
+
+
+@pytest.mark.parametrize("email, offered", [(ANALYST, True), (PARTNER, False), (VIEWER, False)])
+def test_only_analysts_are_offered_the_fetch(roles_file, email, offered):
+    at = _as(email, "data.py")
+    assert any(b.key == "fetch_police_api" for b in at.button) == offered

@@ -379,6 +379,25 @@ def commit_upload(preview, allow_empty: bool = False) -> None:
         st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
 
 
+def fetch_police_api() -> None:
+    """Fetch the police.uk months the store lacks from the API (``config.police_api_url()``), with a
+    progress bar (a button callback); the outcome is shown on the next run."""
+    from smp_dash import intake
+    from smp_dash.sources import police_api
+
+    if not _analyst_only():
+        return
+    bar = st.progress(0.0, text="Asking the police.uk API which months it holds")
+    try:
+        result = police_api.fetch(wards=geo.load_wards(), lsoas=geo.load_lsoas(), progress=lambda done, total, text:
+                                  bar.progress(done / max(total, 1), text=text))
+        st.session_state["data_done"] = ("success", result.summary().replace("\n", "  \n"))
+    except (ValueError, OSError) as exc:
+        st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
+    finally:
+        bar.empty()
+
+
 def restore_version(dataset: str, version: str) -> None:
     """Make an earlier version the one in use (a button callback)."""
     from smp_dash import intake
