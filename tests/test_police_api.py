@@ -19,7 +19,7 @@ import shapely
 from conftest import BRIDGE, HIGH_STREET
 from police_api_standin import StandIn, persistent_id, record
 from test_access_pages import ANALYST, PARTNER, VIEWER, _as, roles_file  # noqa: F401 (a fixture)
-from smp_dash import cli, schema, store
+from smp_dash import cli, intake, schema, store
 from smp_dash.sources import police_api, police_uk
 from smp_dash.sources.police_api import PoliceApiError
 
@@ -64,7 +64,7 @@ def _server(places, **kwargs) -> StandIn:
 
 
 def _fetch(maidstone, api_url, folder, sleeps=None, progress=None, **kwargs):
-    return police_api.fetch(wards=maidstone[0], lsoas=maidstone[1], api_url=api_url, data_dir=folder,
+    return intake.fetch_police_uk(wards=maidstone[0], lsoas=maidstone[1], api_url=api_url, data_dir=folder,
                             sleep=(sleeps if sleeps is not None else []).append, progress=progress, **kwargs)
 
 
@@ -136,7 +136,7 @@ def test_area_polygon_covers_every_ward_in_a_few_hundred_points(maidstone):
 ])
 def test_bad_arguments_are_refused_before_asking(maidstone, tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        police_api.fetch(wards=maidstone[0], lsoas=maidstone[1], data_dir=tmp_path, **kwargs)
+        intake.fetch_police_uk(wards=maidstone[0], lsoas=maidstone[1], data_dir=tmp_path, **kwargs)
 
 
 # Against the stand-in ---------------------------------------------------------------------------

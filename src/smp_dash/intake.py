@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from smp_dash import geo, schema, store
-from smp_dash.sources import _files, partner, police_uk
+from smp_dash.sources import _files, partner, police_api, police_uk
 from smp_dash.sources._files import IngestError
 
 __all__ = ["IngestError", "POLICE_UK", "LABELS", "Preview", "preview", "commit", "provenance_table",
@@ -379,3 +379,23 @@ def _rule(col: schema.Column) -> str:
     if col.bounds:
         rules.append(f"between {col.bounds[0]:g} and {col.bounds[1]:g}")
     return "; ".join(rules)
+
+
+def fetch_police_uk(*, data_dir: Path | str | None = None, **options) -> police_api.FetchResult:
+    """Fetch the police.uk months the store lacks from the API and commit them, with the rows held,
+    as one version of crimes and asb_incidents (``sources.police_api.fetch``; ``options`` are its
+    own: wards, lsoas, api_url, start, end, progress, sleep, timeout). Demonstration rows are
+    replaced, never added to."""
+    def real(name: str) -> bool:
+        record = store.provenance(name, data_dir)
+        return record is not None and not record.get("demo")
+
+    def held() -> dict[str, pd.DataFrame]:
+        return {name: store.read(name, data_dir) if real(name) else schema.empty(name)
+                for name in ("crimes", "asb_incidents")}
+
+    def commit(frames: dict[str, pd.DataFrame], source: str) -> tuple[dict, tuple[str, ...]]:
+        replaced = tuple(name for name in frames if store.provenance(name, data_dir) and not real(name))
+        return store.write_many(frames, source=source, demo=False, data_dir=data_dir), replaced
+
+    return police_api.fetch(held=held, commit=commit, **options)

@@ -41,7 +41,7 @@ from typing import Callable, Iterable
 import pandas as pd
 import shapely
 
-from smp_dash import config, store
+from smp_dash import config
 from smp_dash.sources import police_uk
 
 __all__ = ["CRIME_TYPES", "PoliceApiError", "FetchResult", "fetch", "months_to_fetch", "held_months",
@@ -125,18 +125,24 @@ class FetchResult:
         return "\n".join(lines)
 
 
-def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, api_url: str | None = None,
-          start: str | None = None, end: str | None = None, data_dir=None,
+def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, held: Callable[[], dict[str, pd.DataFrame]],
+          commit: Callable[[dict[str, pd.DataFrame], str], tuple[dict, tuple[str, ...]]], api_url: str | None = None,
+          start: str | None = None, end: str | None = None,
           progress: Progress | None = None, sleep: Callable[[float], None] | None = None,
           timeout: float = TIMEOUT) -> FetchResult:
     """Fetch the months the store does not hold and commit them with the rows it holds.
 
+    The store is reached only through ``held`` and ``commit`` (``intake.fetch_police_uk`` passes
+    them), so this module reads the API and nothing else.
+
     Parameters
     ----------
     wards, lsoas : the borough's boundaries (``geo.load_wards``/``geo.load_lsoas``).
+    held : the real rows held of crimes and asb_incidents (demonstration rows are replaced, never added to).
+    commit : writes the datasets given, with a source line, as one version; returns the records
+        and the datasets whose demonstration rows it replaced.
     api_url : the API's address (default ``config.police_api_url()``).
     start, end : the first and last month wanted, ``YYYY-MM`` (default: every month listed).
-    data_dir : the store (default ``config.data_dir()``).
     progress : called as ``progress(months_done, months_total, message)``.
     sleep : how to wait between attempts (default ``time.sleep``; tests pass a recorder).
     timeout : seconds to wait for each answer.
@@ -148,17 +154,17 @@ def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, api_url: str | None = Non
     Raises
     ------
     PoliceApiError when the API cannot be reached or keeps failing, IngestError or
-    schema.SchemaError when what it gives breaks the street-level checks, store.StoreLocked
-    when another write holds the store. Nothing is changed in any of these cases.
+    schema.SchemaError when what it gives breaks the street-level checks, and whatever ``commit``
+    raises (store.StoreLocked when another write holds the store). Nothing is changed in any of these cases.
     """
     url = _checked_url(api_url or config.police_api_url())
     start, end = _checked_month(start, "--from"), _checked_month(end, "--to")
     api = _Api(url, timeout, sleep or time.sleep)
     _report(progress, 0, 1, f"Asking the police.uk API at {url} which months it holds")
     available = api.dates()
-    held = held_months(*_held(data_dir).values())
-    months = months_to_fetch(available, held, start, end)
-    in_range = tuple(m for m in sorted(held) if m in set(available) and (start or m) <= m <= (end or m))
+    held_now = held_months(*held().values())
+    months = months_to_fetch(available, held_now, start, end)
+    in_range = tuple(m for m in sorted(held_now) if m in set(available) and (start or m) <= m <= (end or m))
     fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if not months:
         _report(progress, 1, 1, "Nothing to fetch")
@@ -179,7 +185,7 @@ def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, api_url: str | None = Non
     if not got:
         return result
     ingest = police_uk.read_police_uk(_archive(got), wards=wards, lsoas=lsoas, max_bytes=config.MAX_INGEST_BYTES)
-    return _commit(result, ingest, data_dir)
+    return _commit(result, ingest, held, commit)
 
 
 def months_to_fetch(available: Iterable[str], held: Iterable[str], start: str | None = None,
@@ -395,36 +401,21 @@ def _archive(months: dict[str, list[dict]]) -> io.BytesIO:
     return buffer
 
 
-def _held(data_dir) -> dict[str, pd.DataFrame]:
-    """The real rows held of crimes and ASB; demonstration rows are replaced, never added to."""
-    held = {}
-    for name in _DATASETS:
-        frame = store.read(name, data_dir)
-        held[name] = frame if _real(name, data_dir) else frame.iloc[0:0]
-    return held
-
-
-def _real(name: str, data_dir) -> bool:
-    record = store.provenance(name, data_dir)
-    return record is not None and not record.get("demo")
-
-
-def _commit(result: FetchResult, ingest: police_uk.IngestResult, data_dir) -> FetchResult:
+def _commit(result: FetchResult, ingest: police_uk.IngestResult, rows_held, commit) -> FetchResult:
     # Read what is held again just before writing: a file loaded while the API was answering is
     # kept, and a month it brought is not added twice.
-    held = _held(data_dir)
+    held = rows_held()
     again = held_months(*held.values())
     new = {name: _labelled(frame[~frame["month"].dt.strftime("%Y-%m").isin(again)])
            for name, frame in (("crimes", ingest.crimes), ("asb_incidents", ingest.asb))}
     new["crimes"] = new["crimes"][~new["crimes"]["crime_id"].isin(held["crimes"]["crime_id"])]
     frames = {name: pd.concat([held[name], new[name]], ignore_index=True) for name in _DATASETS if len(new[name])}
     added = {name: len(new[name]) for name in frames}
-    demo = tuple(name for name in frames if store.provenance(name, data_dir) and not _real(name, data_dir))
     if not frames:
         return replace(result, ingest=ingest)
     months = sorted(set().union(*(held_months(new[name]) for name in frames)))
     source = f"police.uk API {result.api_url}: crimes-street {_ranges(months)}, fetched at {result.fetched_at}"
-    records = store.write_many(frames, source=source, demo=False, data_dir=data_dir)
+    records, demo = commit(frames, source)
     return replace(result, ingest=ingest, added=added, records=records, replaced_demo=demo)
 
 
