@@ -44,7 +44,7 @@ def page_bytes(browser, url: str) -> int:
 def map_sizes() -> dict[str, int]:
     """The pydeck JSON of each map the app draws, in bytes."""
     from smp_dash import demo, geo, maps, metrics
-    from smp_dash.figures import ASSESS_2020, FY_TO_DATE_2020
+    from smp_dash.periods import ASSESS_2020, FY_TO_DATE_2020
 
     wards, lsoas = geo.load_wards("E07000110"), geo.load_lsoas("E07000110")
     frames = demo.build(wards, lsoas)

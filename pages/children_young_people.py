@@ -3,7 +3,7 @@
 import streamlit as st
 
 from smp_dash import charts, metrics as m, ui
-from smp_dash.figures import CAL_2020, YOUTH_2019
+from smp_dash.priorities import children_young_people
 
 COLOUR = charts.PRIORITY_COLOURS["children_young_people"]
 SOURCE = "Kent Youth Justice"
@@ -12,13 +12,10 @@ bundle, view = ui.page("Keeping children and young people safe",
                        "Is youth offending falling, who offends, and where do young people gather? "
                        "Delivered through the District Contextual Safeguarding Meeting.")
 
-yp = view.pick(YOUTH_2019)
-youth = m.youth_summary(bundle.indicators, yp)
-if yp.kind != "financial" or youth["offences"] != youth["offences"]:
-    st.info(f"Youth justice figures are published by financial year and available to {YOUTH_2019.label}; "
-            f"showing {YOUTH_2019.label}.")
-    yp = YOUTH_2019
-    youth = m.youth_summary(bundle.indicators, yp)
+f = children_young_people.figures(bundle, view)
+yp, youth = f.youth_period, f.youth
+if f.youth_note:
+    st.info(f.youth_note)
 ui.section(f"Youth justice, {yp.long_label}")
 st.caption("Borough-wide figures: the ward filter does not apply.")
 c = st.columns(3)
@@ -28,21 +25,19 @@ with c[0]:
 with c[1]:
     ui.metric("Young people offending", ui.number(youth["offenders"]), m.change_text(youth["offenders"], youth["offenders_previous"]))
 with c[2]:
-    ui.metric("Youth population convicted", ui.number(m.indicator_value(bundle.indicators, "youth_population_convicted_share", "2019-04-01")) + "%")
+    ui.metric("Youth population convicted", ui.number(f.convicted_share) + "%")
 ui.chart(ui.cached(charts.yearly_bars, youth["series"], x="label", y="value", title="Youth offences by financial year", colour=COLOUR),
          youth["series"][["label", "value", "source"]], key="youth_offences", source=SOURCE, period="2014/15 to 2019/20", view=view)
 ui.chart(ui.cached(charts.stacked_share, youth["bands"], x="label", y="value", series="breakdown", title="Young offenders by age band"),
          youth["bands"][["label", "breakdown", "value", "source"]], key="youth_ages", source=SOURCE, period="2018/19 and 2019/20",
          view=view, caveat="Age-band splits are illustrative in the demonstration data; the totals (35 and 39) are published.")
 
-ap = view.pick(CAL_2020)
+ap = f.gathering_period
 ui.section("Youth-related ASB reported to the council")
-requests = m.in_wards(bundle.requests, view.wards)
-trend = m.monthly(requests[requests["subcategory"] == "Youths gathering"], bundle.first_month, bundle.last_month)
-ui.monthly_chart(trend, view, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
-                colour=COLOUR, highlight=(ap.start, ap.end), key="youth_asb", source="Community Protection Team service requests",
-                period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
-         caveat="A complaint about young people gathering is not evidence of a gang; see the assessment's definitions.")
+ui.monthly_chart(f.gathering, view, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
+                 colour=COLOUR, highlight=(ap.start, ap.end), key="youth_asb", source="Community Protection Team service requests",
+                 period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}", why=f.gathering_why,
+                 caveat="A complaint about young people gathering is not evidence of a gang; see the assessment's definitions.")
 
 ui.section("Action plan")
 ui.actions_table(bundle, "children_young_people")

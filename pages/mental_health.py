@@ -3,7 +3,7 @@
 import streamlit as st
 
 from smp_dash import charts, metrics as m, ui
-from smp_dash.figures import CAL_2020
+from smp_dash.periods import CAL_2020
 
 COLOUR = charts.PRIORITY_COLOURS["mental_health"]
 

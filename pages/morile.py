@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from smp_dash import charts, config, morile, schema, ui
-from smp_dash.figures import CAL_2020
+from smp_dash.periods import CAL_2020
 
 SHEET, ERROR, VERSION = "morile_base", "morile_import_error", "morile_version"
 NUMBER, TEXT = st.column_config.NumberColumn, st.column_config.TextColumn
@@ -16,15 +16,12 @@ p, town = view.pick(CAL_2020), tuple(bundle.ward_codes[n] for n in config.TOWN_C
 measures = ui.cached(morile.measures_from_data, bundle.crimes, bundle.asb, bundle.needles, p, wards=view.wards, town_centre=town)
 
 
-def _use(sheet, weights=None) -> None:
-    """Put ``sheet`` (and ``weights``) in use; a new version makes a new editor, without the old edits."""
+def _use(sheet, weights=None) -> None:  # a new version makes a new editor, without the old edits
     st.session_state.update({SHEET: sheet, VERSION: st.session_state.get(VERSION, 0) + 1,
                              **{f"w_{name}": weight for name, weight in (weights or {}).items()}})
 
 
-def _may_import() -> bool:
-    """Importing a sheet is for analysts (access.py), as loading data is: checked afresh, also in the
-    callback, which runs before the page."""
+def _may_import() -> bool:  # for analysts, as loading data is; checked again in the callback, which runs first
     return getattr(ui.current_access(), "can_upload", False)
 
 
@@ -58,16 +55,10 @@ else:
     right.caption("Importing a scoring sheet is for analysts; scores and weights can still be changed here.")
 for problem in st.session_state.get(ERROR) or []:
     st.error(f"Not imported: {problem}", icon=":material/error:")
-columns = {c: NUMBER(morile.LABELS[c], min_value=morile.BOUNDS[c][0], max_value=morile.BOUNDS[c][1], step=1,
-                     format="%d", required=True) for c in morile.CRITERIA}
-columns |= {"theme": TEXT("Theme", required=True, width="medium"),
-            "priority_area": st.column_config.SelectboxColumn("Priority", options=morile.PRIORITY_AREAS, required=True),
-            "data_measure": st.column_config.SelectboxColumn("Data measure", options=list(morile.MEASURES)),
-            "note": TEXT("Note", width="large")}
 base = st.session_state.setdefault(SHEET, morile.default_sheet())  # presentation mode shows no editable table
 edited = st.session_state.get("morile_valid", base) if view.present else st.data_editor(
     base, key="morile_sheet", num_rows="dynamic", hide_index=True, width="stretch",
-    column_config=columns, placeholder="", alt=f"MoRiLE scoring sheet, version {st.session_state.get(VERSION, 0)}")
+    column_config=ui.morile_sheet_columns(), placeholder="", alt=f"MoRiLE scoring sheet, version {st.session_state.get(VERSION, 0)}")
 try:
     sheet = st.session_state["morile_valid"] = morile.validate_sheet(edited, "the scoring sheet", first_row=1)
 except schema.SchemaError as exc:

@@ -14,7 +14,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from smp_dash import geo
-from smp_dash import metrics as m
+from smp_dash import measures, metrics as m
 from smp_dash.periods import Period, period
 from smp_dash.schema import ACTION_STATUSES
 
@@ -374,28 +374,30 @@ def test_indicator_series_of_unknown_indicator_is_empty():
     assert got.empty and list(got.columns) == ["period_start", "period_end", "value", "source", "note"]
 
 
-MONTHLY_IND = indicators([
-    ("calls", "2019-01-01", "2019-01-31", 4, None), ("calls", "2019-02-01", "2019-02-28", 6, None),
-    ("calls", "2020-01-01", "2020-01-31", 5, None), ("calls", "2020-03-01", "2020-03-31", 10, None),
-    ("calls", "2021-01-01", "2021-01-31", 1000, None),  # after the period
-    ("other", "2020-01-01", "2020-01-31", 1000, None),
-])
+def _monthly_indicator(first: str, last: str, value: float) -> list[tuple]:
+    months = pd.date_range(first, last, freq="MS")
+    return [("calls", f"{m:%Y-%m-%d}", f"{m + pd.offsets.MonthEnd(0):%Y-%m-%d}", value, None) for m in months]
+
+
+MONTHLY_IND = indicators(_monthly_indicator("2019-01-01", "2019-12-01", 1) + _monthly_indicator("2020-01-01", "2020-12-01", 2)
+                         + _monthly_indicator("2021-01-01", "2021-03-01", 1000)    # three months of 2021 only
+                         + [("other", "2020-01-01", "2020-01-31", 1000, None)])
 
 
 def test_indicator_window():
     got = m.indicator_window(MONTHLY_IND, "calls", CAL_2020)
     assert {k: got[k] for k in ("current", "previous", "change", "available")} == {
-        "current": 15.0, "previous": 10.0, "change": 5.0, "available": True}
-    assert got["pct_change"] == pytest.approx(50.0)
-    assert_frame_equal(got["months"], pd.DataFrame({"month": pd.to_datetime(["2020-01-01", "2020-03-01"]),
-                                                    "value": [5.0, 10.0]}))
-    assert_frame_equal(got["previous_months"], pd.DataFrame({"month": pd.to_datetime(["2019-01-01", "2019-02-01"]),
-                                                             "value": [4.0, 6.0]}))
+        "current": 24.0, "previous": 12.0, "change": 12.0, "available": True}
+    assert got["pct_change"] == pytest.approx(100.0)
+    assert got["months"]["value"].tolist() == [2.0] * 12 and got["previous_months"]["value"].tolist() == [1.0] * 12
 
 
 @pytest.mark.parametrize(("span", "current", "previous", "available"), [
-    (period("calendar", 2019), 10.0, math.nan, True),    # the year before is not covered: unknown, not 0
-    (period("calendar", 2022), math.nan, 1000.0, False),  # no data this period: unknown and flagged
+    (period("calendar", 2019), 12.0, math.nan, True),        # the year before is not covered: unknown, not 0
+    (period("calendar", 2022), math.nan, math.nan, False),   # no data this period: unknown and flagged
+    (period("rolling", 2021, "2021-03"), 9 * 2 + 3 * 1000.0, 9 * 1 + 3 * 2.0, True),   # every month held
+    (period("financial", 2021), math.nan, 9 * 2 + 3 * 1000.0, False),   # Apr 2021 to Mar 2022: none of it held
+    (period("rolling", 2021, "2021-06"), math.nan, 6 * 1 + 6 * 2.0, False),  # 9 of its 12 months: n/a, not a partial sum
 ])
 def test_indicator_window_edges(span, current, previous, available):
     got = m.indicator_window(MONTHLY_IND, "calls", span)
@@ -578,66 +580,6 @@ def test_focus_trend_does_not_mutate_input():
     assert_frame_equal(FOCUS, before)
 
 
-# da_headline and overview_headlines -------------------------------------------------------------
-
-VAP, SEX, ROB, OTHER = "Violence against the person", "Sexual offences", "Robbery", "Theft"
-
-HEADLINE = crimes([
-    ("2020-01-01", "A", "Violence", VAP, True, None, 6),
-    ("2020-02-01", "A", "Sexual", SEX, True, None, 2),
-    ("2020-03-01", "B", "Other theft", OTHER, True, None, 2),
-    ("2020-03-01", "B", "Violence", VAP, False, "Race", 10),
-    ("2020-04-01", "B", "Robbery", ROB, False, None, 2),
-    ("2020-05-01", "B", "Drugs", OTHER, False, None, 28),
-    ("2019-06-01", "A", "Violence", VAP, True, None, 8),
-    ("2019-12-01", "A", "Drugs", OTHER, False, "Religion", 3),
-])
-
-
-def test_da_headline():
-    got = m.da_headline(HEADLINE, CAL_2020)
-    assert got == {
-        "current": 10, "previous": 8, "pct_change": pytest.approx(25.0),
-        "share_of_crime": pytest.approx(20.0),               # 10 of 50
-        "share_of_violent": pytest.approx(8 / 20 * 100),     # (6 + 2) of (6 + 2 + 10 + 2)
-        "vap_share": pytest.approx(60.0),                    # 6 of 10
-    }
-
-
-def test_da_headline_with_no_crime_in_period():
-    got = m.da_headline(HEADLINE, period("calendar", 2016))
-    assert (got["current"], got["previous"]) == (0, 0)
-    # every share has a zero base: undefined
-    assert all(math.isnan(got[k]) for k in ("pct_change", "share_of_crime", "share_of_violent", "vap_share"))
-
-
-def test_da_headline_on_rows_without_weight():
-    rows = HEADLINE.drop(columns="n")
-    got = m.da_headline(rows, CAL_2020, weight=None)
-    assert (got["current"], got["previous"]) == (3, 1)
-    assert got["share_of_crime"] == pytest.approx(50.0)
-
-
-def test_overview_headlines():
-    asb = counts([("2020-01-01", "A", 30), ("2019-01-01", "A", 20)])
-    needles = pd.DataFrame({"found": ts("2020-02-03", "2019-02-01"), "needles": [4, 8]})
-    before = [HEADLINE.copy(), asb.copy(), needles.copy()]
-    got = pd.DataFrame(m.overview_headlines(HEADLINE, asb, needles, CAL_2020, ASSESS_2020))
-    want = pd.DataFrame({
-        "label": ["Recorded crime", "Domestic abuse", "Drug offences", "ASB incidents", "Needles found", "Hate crimes"],
-        "current": [50, 10, 28, 30, 4, 13], "previous": [11, 8, 3, 20, 8, 0],
-        "change": [39, 2, 25, 10, -4, 13],
-        "pct_change": [39 / 11 * 100, 25.0, 25 / 3 * 100, 50.0, -50.0, math.nan],
-        # the crime figures use the crime period, the rest the assessment year (Dec 2019 - Nov 2020)
-        "period": ["2020"] * 3 + ["Dec 2019 to Nov 2020"] * 3,
-        "previous_period": ["2019"] * 3 + ["Dec 2018 to Nov 2019"] * 3,
-        "excluded": [[]] * 6,    # nothing replaced unless outliers are excluded
-    })
-    assert_frame_equal(got, want)
-    for frame, copy in zip((HEADLINE, asb, needles), before):
-        assert_frame_equal(frame, copy)
-
-
 # needle_monthly, needle_points -----------------------------------------------------------------
 
 NEEDLES = pd.DataFrame({
@@ -728,6 +670,22 @@ def test_enforcement_table(year, expected):
     assert_frame_equal(got, want)
 
 
+# a small crime cube ------------------------------------------------------------------------------
+
+VAP, SEX, ROB, OTHER = "Violence against the person", "Sexual offences", "Robbery", "Theft"
+
+HEADLINE = crimes([
+    ("2020-01-01", "A", "Violence", VAP, True, None, 6),
+    ("2020-02-01", "A", "Sexual", SEX, True, None, 2),
+    ("2020-03-01", "B", "Other theft", OTHER, True, None, 2),
+    ("2020-03-01", "B", "Violence", VAP, False, "Race", 10),
+    ("2020-04-01", "B", "Robbery", ROB, False, None, 2),
+    ("2020-05-01", "B", "Drugs", OTHER, False, None, 28),
+    ("2019-06-01", "A", "Violence", VAP, True, None, 8),
+    ("2019-12-01", "A", "Drugs", OTHER, False, "Religion", 3),
+])
+
+
 # maidstone_vs_kent -----------------------------------------------------------------------------
 
 KENT = indicators([("kent_crime", "2019-01-01", "2019-12-31", 1000, "Maidstone"),
@@ -787,47 +745,6 @@ def test_action_status_counts(statuses, expected):
     assert_frame_equal(got, want)
 
 
-# priority_trends, overview_top_wards -----------------------------------------------------------
-
-def test_priority_trends():
-    asb = counts([("2020-01-01", "A", 7)])
-    requests = pd.DataFrame({"month": ts("2020-02-01", "2020-02-01"), "subcategory": ["Youths gathering", "Noise"],
-                             "n": [3, 50]})
-    inds = SERIES.assign(indicator_id="section_136_uses")
-    got = m.priority_trends(HEADLINE, asb, requests, inds.iloc[:3], "2020-01-01", "2020-03-31")
-    jan_mar = ["2020-01-01", "2020-02-01", "2020-03-01"]
-    expected = {
-        "soc": ("Violent crime", [6, 2, 10]),                       # VAP + sexual offences (+ robbery)
-        "children_young_people": ("Complaints about young people gathering", [0, 3, 0]),
-        "domestic_abuse": ("Domestic abuse", [6, 2, 2]),
-        "substance_misuse": ("Drug offences", [0, 0, 0]),           # the May drugs are outside
-        "asb_community_protection": ("Anti-social behaviour", [7, 0, 0]),
-    }
-    assert list(got) == ["soc", "children_young_people", "domestic_abuse", "substance_misuse",
-                         "mental_health", "asb_community_protection"]
-    for key, (label, values) in expected.items():
-        assert got[key][0] == label
-        assert_frame_equal(got[key][1], months_frame(jan_mar, values))
-    label, s136 = got["mental_health"]
-    # yearly figures, not cut to the window
-    assert label == "Section 136 uses (yearly)"
-    assert_frame_equal(s136, pd.DataFrame({"month": pd.to_datetime(["2019-04-01", "2020-04-01", "2021-04-01"]),
-                                           "value": [10.0, 20.0, 30.0]}))
-
-
-def test_overview_top_wards():
-    asb = counts([("2020-02-01", "B", 3), ("2020-02-01", "C", 9), ("2020-09-01", "A", 1)])
-    needles = NEEDLES.assign(ward_code=["A", "A", "B", "A", "A"])
-    got = m.overview_top_wards(HEADLINE, asb, needles, WARDS, POPULATION, CAL_2020, ASSESS_2020, n=2)
-    assert list(got) == ["Domestic abuse", "Anti-social behaviour", "Needles found"]
-    assert_frame_equal(got["Domestic abuse"], pd.DataFrame({"ward": ["Alpha", "Bravo"], "2020": [8, 2]}))
-    # the assessment year ends in November: the September row counts, ranked below C and B
-    assert_frame_equal(got["Anti-social behaviour"],
-                       pd.DataFrame({"ward": ["Charlie", "Bravo"], "Dec 2019 to Nov 2020": [9, 3]}))
-    assert_frame_equal(got["Needles found"],
-                       pd.DataFrame({"ward": ["Bravo", "Alpha"], "Dec 2019 to Nov 2020": [200, 6]}))
-
-
 # On the demonstration data ---------------------------------------------------------------------
 
 CUBE_DIMS = ["ward_code", "crime_type", "offence_subgroup", "domestic_abuse", "hate_strand"]
@@ -848,18 +765,12 @@ def crime_cube(demo_data):
     return m.cube(demo_data["crimes"], "month", CUBE_DIMS)
 
 
-def test_demo_da_headline_2020(crime_cube):
-    got = m.da_headline(crime_cube, CAL_2020)
-    assert (got["current"], got["previous"]) == (2888, 2732)
-    assert [round(got[k]) for k in ("share_of_crime", "share_of_violent", "vap_share")] == [19, 33, 82]
-
-
 def test_demo_cube_keeps_every_crime(demo_data, crime_cube):
     raw = demo_data["crimes"]
     assert crime_cube["n"].sum() == len(raw)
-    # the headline from rows and from the cube agree
-    from_rows = m.da_headline(raw, CAL_2020, weight=None)
-    assert from_rows == pytest.approx(m.da_headline(crime_cube, CAL_2020))
+    # domestic abuse counted from rows and from the cube agree
+    da = measures.get("domestic_abuse")
+    assert m.count(da.rows(raw), "month", CAL_2020) == m.count(da.rows(crime_cube), "month", CAL_2020, "n") == 2888
 
 
 @pytest.mark.parametrize("span", [CAL_2020, FIN_2020, ASSESS_2020, period("rolling", 2021, "2021-06")])

@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from smp_dash import disclosure, report, store
-from smp_dash.figures import CAL_2020
+from smp_dash.periods import CAL_2020
 
 ROOT = Path(__file__).parents[1]
 APP = ROOT / "app.py"

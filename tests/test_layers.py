@@ -14,9 +14,9 @@ PACKAGE = ROOT / "src" / "smp_dash"
 #: A module may import only modules of a lower rank (or its own package's modules).
 RANK = {
     "config": 0, "access": 1, "schema": 1, "geo": 2, "periods": 2, "store": 3, "sources": 3, "outliers": 3, "significance": 3,
-    "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "figures": 5, "demo": 5,
-    "morile": 5, "scenarios": 6, "disclosure": 5, "intake": 4, "images": 5, "report": 6, "selection": 3,
-    "cli": 7, "ui": 7,
+    "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "figures": 7, "demo": 5, "bundle": 5,
+    "morile": 7, "scenarios": 7, "disclosure": 5, "intake": 4, "images": 5, "measures": 6, "priorities": 7,
+    "report": 8, "selection": 3, "cli": 9, "ui": 9,
 }
 
 

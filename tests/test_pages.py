@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from smp_dash import config, geo, ui
+from smp_dash.selection import PUBLISHED
 
 ROOT = Path(__file__).parents[1]
 APP = ROOT / "app.py"
@@ -54,9 +55,11 @@ def rendered(demo_store):
 
 
 def _open(page: str = "overview.py", **query) -> AppTest:
-    """A fresh session on ``page``, opened with ``query`` as the URL's parameters."""
+    """A fresh session on ``page``, opened with ``query`` as the URL's parameters; the period
+    choice is "As in the 2020-21 assessment" unless ``query`` names one (``ptype=None``: the default)."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
+    query.setdefault("ptype", ui.KIND_LABELS[PUBLISHED])
+    at.query_params.update({k: v for k, v in query.items() if v is not None})
     return _goto(at.switch_page(f"pages/{page}"))
 
 
@@ -127,7 +130,7 @@ def test_page_runs_with_notice_chart_and_source(rendered, page):
     # A chart drawn with no trace is an empty frame on screen.
     assert all(json.loads(chart.proto.spec)["data"] for chart in plotly)
     assert any(c.value.startswith("Source:") for c in at.caption)
-    assert _showing(at) == "**Showing:** Whole borough, periods as in the assessment"
+    assert _showing(at) == "**Showing:** Whole borough, periods as in the 2020-21 assessment"
 
 
 # The assessment's figures, default filter ----------------------------------------------------
@@ -232,7 +235,7 @@ def test_ward_filter_changes_the_figures(crimes, ward_codes):
     expected = _count(crimes, "2020-01-01", "2020-12-01", [ward_codes[n] for n in TASK_FORCE])
     assert expected != "15,201"
     assert _metric(at, "Recorded crime")[0] == expected
-    assert _showing(at) == "**Showing:** Shepway North and Shepway South, periods as in the assessment"
+    assert _showing(at) == "**Showing:** Shepway North and Shepway South, periods as in the 2020-21 assessment"
 
 
 def test_ward_filter_survives_a_page_switch(crimes, ward_codes):
@@ -275,7 +278,7 @@ def test_url_period_type_is_its_label(demo_store):
     # Streamlit writes the displayed label into the link, so links carry "Calendar year";
     # anything else is ignored and the page keeps the assessment's periods.
     assert _open(ptype="Calendar year", period="2019").selectbox(key="ptype").value == "calendar"
-    assert _open(ptype="calendar", period="2019").selectbox(key="ptype").value == "published"
+    assert _open(ptype="calendar", period="2019").selectbox(key="ptype").value == "latest"   # unknown: the default
 
 
 def test_task_force_preset(crimes, ward_codes):
@@ -309,7 +312,7 @@ def test_youth_figures_missing_for_a_year_are_not_zero(demo_store):
     # the page says so and shows the latest published year instead of a fall to zero.
     at = _open("children_young_people.py", ptype=ui.KIND_LABELS["financial"], period="2020/21")
     assert _metric(at, "Youth offences")[0] == "87"
-    assert any("available to 2019/20" in i.value for i in at.info)
+    assert any("holds them to 2019/20" in i.value for i in at.info)
 
 
 def test_no_change_against_a_period_before_the_data(demo_store):
@@ -391,7 +394,7 @@ def test_presentation_mode_shows_one_headline_and_one_chart_per_section(demo_sto
     assert [m.label for m in shown.metric] == ["DA crimes", "MARAC cases, Dec 2019 to Nov 2020"]
     assert len(shown.get("plotly_chart")) < len(normal.get("plotly_chart"))
     # the filter in words, large, at the top
-    assert shown.markdown[0].value == "### Showing: Whole borough, periods as in the assessment"
+    assert shown.markdown[0].value == "### Showing: Whole borough, periods as in the 2020-21 assessment"
 
 
 @pytest.mark.parametrize("page", PAGES)

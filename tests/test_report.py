@@ -11,6 +11,7 @@ import pytest
 
 from smp_dash import charts, cli, demo, images, report, schema, store
 from smp_dash.periods import Period
+from smp_dash.selection import PUBLISHED, PUBLISHED_WORDS
 
 from conftest import BRIDGE, HIGH_STREET, rows
 
@@ -35,7 +36,8 @@ def _pack(demo_data, **options) -> str:
 
 @pytest.fixture(scope="module")
 def default_pack(demo_data) -> str:
-    return _pack(demo_data)
+    """The pack "as in the 2020-21 assessment": every figure for the period the assessment gives it."""
+    return _pack(demo_data, period_kind=PUBLISHED)
 
 
 def _figure_row(pack: str, label: str) -> str:
@@ -51,7 +53,7 @@ def _figure_row(pack: str, label: str) -> str:
     "15,201",                       # police recorded crime, 2020
     "2,511",                        # needles found, Dec 2019 to Nov 2020
     "380",                          # hate crimes, Dec 2019 to Nov 2020
-    report.PUBLISHED_LABEL,         # the period in words says the figures are as published
+    PUBLISHED_WORDS.split(":")[0],  # the period in words says the figures are as published
     report.TITLE,
     demo.NOTICE.split(":")[0],      # the demonstration-data notice
     report.DEMO_CAVEAT,
@@ -111,7 +113,7 @@ def test_chosen_period_replaces_the_published_ones(demo_data):
     pack = _pack(demo_data, period_kind="calendar", period_label="2019")
     assert _figure_row(pack, "Recorded crime")[0] == "17,260"
     assert "Calendar year 2019" in pack
-    assert report.PUBLISHED_LABEL not in pack
+    assert PUBLISHED_WORDS.split(":")[0] not in pack
 
 
 def test_text_from_the_data_is_escaped():
@@ -140,7 +142,7 @@ def test_period_from_label(kind, label, expected):
 
 @pytest.mark.parametrize("kind, label, message", [
     ("calendar", "1999", r"unknown calendar period '1999'; choose one of: 2020, 2019"),
-    ("weekly", None, r"unknown period type 'weekly'; choose one of: published, calendar"),
+    ("weekly", None, r"unknown period type 'weekly'; choose one of: latest, published, calendar"),
     ("published", "2019", r"needs a period type"),
 ])
 def test_period_from_label_rejects_what_the_data_does_not_offer(kind, label, message):

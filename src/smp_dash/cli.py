@@ -31,7 +31,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from smp_dash import config, periods, schema, store
+from smp_dash import config, intake, schema, store
+from smp_dash.selection import CHOICES, LATEST
 
 EXIT_BAD_INPUT = 2
 EXIT_BUSY = 3
@@ -88,12 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the strategic assessment data pack as one self-contained HTML file")
     p.add_argument("--wards", default="", help='ward names, comma-separated, e.g. "Shepway North,Shepway South" '
                    "(default: the whole borough)")
-    p.add_argument("--period-type", choices=("published",) + periods.KINDS, default="published",
-                   help="published: each figure for the period the assessment reports it (default)")
+    p.add_argument("--period-type", choices=CHOICES, default=LATEST,
+                   help="latest: each figure for the latest complete period of its kind (default); published: each "
+                        "figure for the period the 2020-21 assessment reports it")
     p.add_argument("--period", default=None, help='a period of that type, e.g. 2019, 2019/20, "Dec 2019 to Nov 2020" '
                    "(default: the latest the data covers)")
     p.add_argument("--suppress", action="store_true",
                    help="disclosure control: small ward counts of DA, needle finds and hate crime shown as <5")
+    p.add_argument("--exclude-outliers", action="store_true",
+                   help="replace flagged months by the median of the months before them, as the app's toggle does")
     p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
     p.set_defaults(run=_report)
 
@@ -124,8 +128,6 @@ def _demo(args) -> int:
 
 
 def _ingest(args) -> int:
-    from smp_dash import intake
-
     kind = intake.POLICE_UK if args.dataset in ("police-uk", "police_uk") else args.dataset
     if kind != intake.POLICE_UK and kind not in schema.DATASETS:
         raise ValueError(f"unknown dataset {args.dataset!r}; expected police-uk or one of {', '.join(schema.DATASETS)}")
@@ -151,12 +153,10 @@ def _ingest(args) -> int:
 
 
 def _fetch(args) -> int:
-    from smp_dash.sources import police_api
-
     wards, lsoas = _boundaries(args.lad or config.lad_code(), "police-uk")
-    result = police_api.fetch(wards=wards, lsoas=lsoas, api_url=args.api_url, start=args.start, end=args.end,
-                              data_dir=args.data_dir, progress=lambda done, total, message: print(
-                                  f"[{done}/{total}] {message}", flush=True))
+    result = intake.fetch_police_uk(wards=wards, lsoas=lsoas, api_url=args.api_url, start=args.start, end=args.end,
+                                    data_dir=args.data_dir, progress=lambda done, total, message: print(
+                                        f"[{done}/{total}] {message}", flush=True))
     print(result.summary())
     return 0
 
@@ -266,7 +266,7 @@ def _report(args) -> int:
         period_label=args.period, demo=store.is_demo(args.data_dir),
         generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
         provenance={name: store.provenance(name, args.data_dir) for name in schema.DATASETS},
-        suppress=args.suppress)
+        suppress=args.suppress, exclude_outliers=args.exclude_outliers)
     target = args.output.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed over it, so a reader never sees half a file.

@@ -320,13 +320,6 @@ def guard(frame: pd.DataFrame, wards: Collection[str], period: Period, *, on: bo
     return Guarded(*totals, *(selection_hidden(c, wards, threshold) for c in counts), selection=bool(wards))
 
 
-def guard_specs(specs: Iterable[dict], wards: Collection[str], on: bool) -> dict[str, Guarded]:
-    """:func:`guard` for each sensitive headline of ``specs`` (``metrics.overview_specs``: label,
-    borough-wide frame, date, weight, period, sensitive), by label."""
-    return {s["label"]: guard(s["frame"], wards, s["period"], on=on, date=s["date"], weight=s["weight"])
-            for s in specs if s["sensitive"]}
-
-
 def selection_hidden(ward_counts: pd.Series, selected: Collection[str], threshold: int | None = None) -> str | None:
     """Why the total of the ``selected`` wards may not be published, or None when it may.
 

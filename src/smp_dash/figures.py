@@ -13,17 +13,8 @@ from typing import Callable
 
 import pandas as pd
 
-from smp_dash import metrics as m
-from smp_dash.periods import Period, period
-
-CAL_2019, CAL_2020 = period("calendar", 2019), period("calendar", 2020)
-ASSESS_2020 = period("assessment", 2020)
-FY_2019, FY_2020 = period("financial", 2019), period("financial", 2020)
-#: "Financial year to date" in the assessment: April to November 2020 (its data ends in November).
-FY_TO_DATE_2020 = Period("financial", pd.Timestamp("2020-04-01"), pd.Timestamp("2020-11-30"))
-FIRST_LOCKDOWN_MONTHS = Period("calendar", pd.Timestamp("2020-04-01"), pd.Timestamp("2020-06-30"))
-#: Youth justice reports the latest complete financial year, April 2019 to March 2020.
-YOUTH_2019 = period("financial", 2019)
+from smp_dash import measures, metrics as m
+from smp_dash.periods import ASSESS_2020, CAL_2019, CAL_2020, FY_TO_DATE_2020, period
 
 Data = dict[str, pd.DataFrame]
 
@@ -61,7 +52,11 @@ def _pct(frame, p, col="month", weight=None):
 
 
 def _drugs(d):
-    return _crimes(d)[_crimes(d)["crime_type"] == "Drugs"]
+    return measures.get("drug_offences").rows(_crimes(d))
+
+
+def _violent(crimes):
+    return measures.get("violent_crime").rows(crimes)
 
 
 def _sub(d, subgroup):
@@ -69,7 +64,7 @@ def _sub(d, subgroup):
 
 
 def _da(d, cls=None):
-    crimes = _crimes(d)[_crimes(d)["domestic_abuse"].astype(bool)]
+    crimes = measures.get("domestic_abuse").rows(_crimes(d))
     return crimes if cls is None else crimes[m.da_class(crimes) == cls]
 
 
@@ -108,7 +103,7 @@ def _top(d, year):
 
 
 def _hate(d):
-    return _crimes(d)[_crimes(d)["hate_strand"].notna()]
+    return measures.get("hate_crime").rows(_crimes(d))
 
 
 def _strand_share(d, strand):
@@ -159,9 +154,9 @@ FIGURES: tuple[Figure, ...] = (
            lambda d: m.pct_change(_district(d, "drug_offences_district", 2020), _district(d, "drug_offences_district", 2019)), 28, "percent"),
     Figure("kent_drugs_change_count_2020", "Drug offences, Kent, more crimes", "2020 on 2019",
            lambda d: _district(d, "drug_offences_district", 2020) - _district(d, "drug_offences_district", 2019), 994),
-    Figure("violent_change_2020", "Violent crime, change", "2020 on 2019", lambda d: _pct(m.violent(_crimes(d)), CAL_2020), -3, "percent"),
+    Figure("violent_change_2020", "Violent crime, change", "2020 on 2019", lambda d: _pct(_violent(_crimes(d)), CAL_2020), -3, "percent"),
     Figure("vap_share_of_violent_2020", "Violence against the person, share of violent crime", "2020",
-           lambda d: m.share(_n(_sub(d, "Violence against the person"), CAL_2020), _n(m.violent(_crimes(d)), CAL_2020)), 92, "percent"),
+           lambda d: m.share(_n(_sub(d, "Violence against the person"), CAL_2020), _n(_violent(_crimes(d)), CAL_2020)), 92, "percent"),
     Figure("sexual_offences_change_2020", "Sexual offences, change", "2020 on 2019", lambda d: _pct(_sub(d, "Sexual offences"), CAL_2020), -12, "percent"),
     Figure("robbery_change_2020", "Robbery, change", "2020 on 2019", lambda d: _pct(_sub(d, "Robbery"), CAL_2020), -18, "percent"),
     Figure("burglary_business_change_2020", "Burglary - business and community, change", "2020 on 2019",
@@ -172,7 +167,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("da_share_of_crime_2020", "Domestic abuse, share of all crime", "2020",
            lambda d: m.share(_n(_da(d), CAL_2020), _n(_crimes(d), CAL_2020)), 19, "percent"),
     Figure("da_share_of_violent_2020", "Domestic abuse, share of violent crime", "2020",
-           lambda d: m.share(_n(m.violent(_da(d)), CAL_2020), _n(m.violent(_crimes(d)), CAL_2020)), 33, "percent"),
+           lambda d: m.share(_n(_violent(_da(d)), CAL_2020), _n(_violent(_crimes(d)), CAL_2020)), 33, "percent"),
     Figure("da_change_2020", "Recorded domestic abuse, change", "2020 on 2019", lambda d: _pct(_da(d), CAL_2020), 5.7, "percent", 1),
     Figure("da_vap_change_2020", "DA violence against the person, change", "2020 on 2019",
            lambda d: _pct(_da(d, "Violence against the person"), CAL_2020), 9.8, "percent", 1),

@@ -13,9 +13,6 @@ import pandas as pd
 
 from smp_dash.periods import Period
 
-#: The Home Office "violent crime" grouping the assessment uses.
-VIOLENT_SUBGROUPS = ("Violence against the person", "Sexual offences", "Robbery")
-
 
 def pct_change(current: float, previous: float) -> float:
     """Percentage change from ``previous`` to ``current`` (NaN when previous is 0)."""
@@ -78,11 +75,6 @@ def _total(rows: pd.DataFrame, by: str | None, weight: str | None):
         return rows[weight].sum() if weight else len(rows)
     groups = rows.groupby(by, observed=True)
     return groups[weight].sum() if weight else groups.size()
-
-
-def violent(crimes: pd.DataFrame) -> pd.DataFrame:
-    """Violent crime: violence against the person, sexual offences and robbery."""
-    return crimes[crimes["offence_subgroup"].isin(VIOLENT_SUBGROUPS)]
 
 
 def da_class(crimes: pd.DataFrame) -> pd.Series:
@@ -260,28 +252,16 @@ def area_vs_rest(frame: pd.DataFrame, period: Period, area: tuple[str, ...], pop
     return pd.DataFrame(rows)
 
 
-def da_headline(crimes: pd.DataFrame, period: Period, weight: str | None = "n") -> dict:
-    """Recorded domestic abuse in ``period``: count, change, and its shares as the assessment gives them."""
-    da = crimes[crimes["domestic_abuse"].astype(bool)]
-    row = compare(da, "month", period, weight=weight).iloc[0]
-    vap = count(da[da["offence_subgroup"] == "Violence against the person"], "month", period, weight)
-    return {
-        "current": int(row["current"]), "previous": int(row["previous"]), "pct_change": row["pct_change"],
-        "share_of_crime": share(row["current"], count(crimes, "month", period, weight)),
-        "share_of_violent": share(count(violent(da), "month", period, weight), count(violent(crimes), "month", period, weight)),
-        "vap_share": share(vap, row["current"]),
-    }
-
-
 def indicator_window(indicators: pd.DataFrame, indicator_id: str, period: Period) -> dict:
     """A monthly indicator summed over ``period`` and the same months a year earlier."""
     rows = indicators[indicators["indicator_id"] == indicator_id].rename(columns={"period_start": "month"})
     now, before = in_period(rows, "month", period), in_period(rows, "month", period.previous())
-    cur = float(now["value"].sum()) if len(now) else math.nan
-    # A previous window the series does not fully cover is unknown, not zero.
-    prev = float(before["value"].sum()) if len(before) and len(before) >= len(now) else math.nan
+    # A window the series does not cover month by month is unknown, never a partial sum.
+    months = len(period.months())
+    cur = float(now["value"].sum()) if now["month"].nunique() == months else math.nan
+    prev = float(before["value"].sum()) if before["month"].nunique() == months else math.nan
     return {"current": cur, "previous": prev, "change": cur - prev, "pct_change": pct_change(cur, prev),
-            "available": not now.empty, "months": now[["month", "value"]].reset_index(drop=True),
+            "available": not math.isnan(cur), "months": now[["month", "value"]].reset_index(drop=True),
             "previous_months": before[["month", "value"]].reset_index(drop=True)}
 
 
@@ -417,70 +397,6 @@ def action_status_counts(actions: pd.DataFrame) -> pd.DataFrame:
 
     counts = actions["status"].value_counts().reindex(ACTION_STATUSES, fill_value=0)
     return counts.rename("actions").rename_axis("status").reset_index()
-
-
-def overview_headlines(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.DataFrame,
-                       crime_period: Period, assessment_period: Period, exclude_outliers: bool = False) -> list[dict]:
-    """The overview's headline figures, each with its period and change on the previous one.
-
-    With ``exclude_outliers`` flagged months are replaced first (see :func:`compare_excluding`).
-    """
-    out = []
-    for spec in overview_specs(crimes, asb, needles, crime_period, assessment_period):
-        label, period = spec["label"], spec["period"]
-        row = compare_excluding(spec["frame"], period, exclude_outliers, date=spec["date"], weight=spec["weight"])
-        out.append({"label": label, "current": int(row["current"]), "previous": int(row["previous"]),
-                    "change": int(row["change"]), "pct_change": row["pct_change"], "period": period.label,
-                    "previous_period": period.previous().label, "excluded": row["excluded"]})
-    return out
-
-
-def overview_specs(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.DataFrame, crime_period: Period,
-                   assessment_period: Period) -> list[dict]:
-    """What each overview headline counts: label, rows (frame), date and weight columns, period,
-    and whether it is a sensitive count (person-level, so under disclosure control)."""
-    spec = lambda label, frame, date, weight, period, sensitive=False: {  # noqa: E731
-        "label": label, "frame": frame, "date": date, "weight": weight, "period": period, "sensitive": sensitive}
-    return [
-        spec("Recorded crime", crimes, "month", "n", crime_period),
-        spec("Domestic abuse", crimes[crimes["domestic_abuse"].astype(bool)], "month", "n", crime_period, True),
-        spec("Drug offences", crimes[crimes["crime_type"] == "Drugs"], "month", "n", crime_period),
-        spec("ASB incidents", asb, "month", "n", assessment_period),
-        spec("Needles found", needles, "found", "needles", assessment_period, True),
-        spec("Hate crimes", crimes[crimes["hate_strand"].notna()], "month", "n", assessment_period, True),
-    ]
-
-
-#: The overview's priority trends that count a sensitive measure (domestic abuse).
-SENSITIVE_TRENDS = ("domestic_abuse",)
-
-
-def priority_trends(crimes: pd.DataFrame, asb: pd.DataFrame, requests: pd.DataFrame, indicators: pd.DataFrame,
-                    start, end) -> dict:
-    """A series per priority for the overview's small trends: priority -> (label, frame with x, value)."""
-    youth = requests[requests["subcategory"] == "Youths gathering"]
-    s136 = indicator_series(indicators, "section_136_uses")
-    return {
-        "soc": ("Violent crime", monthly(violent(crimes), start, end)),
-        "children_young_people": ("Complaints about young people gathering", monthly(youth, start, end)),
-        "domestic_abuse": ("Domestic abuse", monthly(crimes[crimes["domestic_abuse"].astype(bool)], start, end)),
-        "substance_misuse": ("Drug offences", monthly(crimes[crimes["crime_type"] == "Drugs"], start, end)),
-        "mental_health": ("Section 136 uses (yearly)",
-                          pd.DataFrame({"month": s136["period_start"], "value": s136["value"]})),
-        "asb_community_protection": ("Anti-social behaviour", monthly(asb, start, end)),
-    }
-
-
-def overview_top_wards(crimes, asb, needles, wards, population, da_period: Period, period: Period, n: int = 5) -> dict:
-    """The ``n`` wards with most domestic abuse, ASB and needle finds, each for its period."""
-    def top(frame, p, date="month", weight="n"):
-        table = ward_table(frame, p, wards, population, date=date, weight=weight).head(n)
-        return table[["ward_name", "current"]].rename(columns={"ward_name": "ward", "current": p.label})
-    return {
-        "Domestic abuse": top(crimes[crimes["domestic_abuse"].astype(bool)], da_period),
-        "Anti-social behaviour": top(asb, period),
-        "Needles found": top(needles, period, "found", "needles"),
-    }
 
 
 def needle_points(needles: pd.DataFrame, period: Period, include_bulk: bool = True) -> pd.DataFrame:

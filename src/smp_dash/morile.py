@@ -31,7 +31,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from smp_dash import exports, metrics, schema
+from smp_dash import exports, measures, metrics, schema
 from smp_dash.periods import Period
 from smp_dash.sources import _files
 
@@ -435,15 +435,16 @@ def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
         Measure (a key of :data:`MEASURES`) -> (count, % change; NaN when a year earlier had none).
     """
     crimes, asb, needles = (metrics.in_wards(f, wards) for f in (crimes, asb, needles))
+    rule = lambda measure_id, rows: measures.get(measure_id).rows(rows)  # noqa: E731
     frames = {
-        "da_crimes": crimes[crimes["domestic_abuse"].fillna(False).astype(bool)],
-        "drug_offences": crimes[crimes["crime_type"] == "Drugs"],
-        "weapon_possession": crimes[crimes["crime_type"] == "Possession of weapons"],
-        "hate_crimes": crimes[crimes["hate_strand"].notna()],
+        "da_crimes": rule("domestic_abuse", crimes),
+        "drug_offences": rule("drug_offences", crimes),
+        "weapon_possession": rule("weapons", crimes),
+        "hate_crimes": rule("hate_crime", crimes),
         "asb_incidents": asb,
     }
     if town_centre:
-        frames["nte_violence"] = metrics.violent(metrics.in_wards(crimes, town_centre))
+        frames["nte_violence"] = rule("violent_crime", metrics.in_wards(crimes, town_centre))
     out = {k: _change(metrics.compare(f, "month", period, weight="n")) for k, f in frames.items()}
     out["needles_found"] = _change(metrics.needle_change(needles, period, include_bulk=False))
     return {k: out[k] for k in MEASURES if k in out}

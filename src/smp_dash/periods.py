@@ -108,6 +108,41 @@ def available(kind: str, first: pd.Timestamp, last: pd.Timestamp, comparable: bo
     return sorted(out, key=lambda p: p.start, reverse=True)
 
 
+# The periods the 2020-21 assessment reports its figures for (each figure's "native" period).
+CAL_2019, CAL_2020 = period("calendar", 2019), period("calendar", 2020)
+ASSESS_2020 = period("assessment", 2020)
+FY_2019, FY_2020 = period("financial", 2019), period("financial", 2020)
+#: "Financial year to date" in the assessment: April to November 2020 (its data ends in November).
+FY_TO_DATE_2020 = Period("financial", pd.Timestamp("2020-04-01"), pd.Timestamp("2020-11-30"))
+#: Youth justice reports the latest complete financial year, April 2019 to March 2020.
+YOUTH_2019 = period("financial", 2019)
+
+
+def latest_like(native: Period, first: pd.Timestamp, last: pd.Timestamp) -> Period | None:
+    """The latest period of ``native``'s shape that the data from ``first`` to ``last`` covers.
+
+    A whole year keeps its kind (calendar 2020 becomes the latest complete calendar year; an
+    assessment year, December to November, the latest complete one); a year to date (the
+    assessment's April to November 2020) runs from the start of its kind's year to ``last``.
+    None when the data holds no such period.
+    """
+    first, last = pd.Timestamp(first).replace(day=1), pd.Timestamp(last).replace(day=1)
+    if native.whole_year:
+        options = available(native.kind, first, last)
+        return options[0] if options else None
+    start = period(native.kind, last.year).start
+    if start > last:
+        start -= pd.DateOffset(years=1)
+    return Period(native.kind, start, last + pd.offsets.MonthEnd(0)) if start >= first else None
+
+
+def covered(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> int:
+    """How many of ``p``'s months the data from ``first`` to ``last`` holds (``gaps``: months it lacks)."""
+    months = p.months()
+    inside = (months >= pd.Timestamp(first).replace(day=1)) & (months <= pd.Timestamp(last).replace(day=1))
+    return int((inside & ~months.isin(pd.DatetimeIndex(list(gaps)))).sum())
+
+
 def lockdown_share(month: pd.Timestamp) -> float:
     """Share of the days of ``month`` spent in a national lockdown (0 to 1)."""
     days = pd.date_range(month, month + pd.offsets.MonthEnd(0), freq="D")

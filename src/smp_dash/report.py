@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.io as pio
 
-from smp_dash import charts, config, disclosure, metrics as m, periods
-from smp_dash.figures import ASSESS_2020, CAL_2020, FY_TO_DATE_2020, YOUTH_2019
-from smp_dash.selection import PUBLISHED, PUBLISHED_WORDS, Filter  # noqa: F401  (re-exported)
-from smp_dash.periods import Period
+from smp_dash import bundle, charts, disclosure, measures, metrics as m, periods
+from smp_dash.bundle import Bundle
+from smp_dash.periods import CAL_2020, Period
+from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, overview, police_data,
+                                 serious_organised_crime, substance_misuse)
+from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
-PERIOD_KINDS = (PUBLISHED,) + periods.KINDS
+PERIOD_KINDS = CHOICES
 TITLE = "Safer Maidstone Partnership — strategic assessment data pack"
-#: Said wherever the app says "As in the assessment" (ui.KIND_LABELS).
-PUBLISHED_LABEL = "As in the assessment"
 POLICE_CAVEATS = ("police.uk locations are approximate (snapped to anonymous map points).",
                   "Police data shows only crime that was reported and recorded.")
 DEMO_CAVEAT = ("Illustrative demonstration values: figures the Strategic Assessment 2020-21 states are reproduced "
@@ -41,14 +41,14 @@ ACTION_PRIORITIES = {"soc": "Serious and organised crime", "children_young_peopl
 def period_from_label(kind: str, label: str | None, first, last) -> Period | None:
     """The period of ``kind`` named ``label`` among those the data covers (newest when no label).
 
-    "published" gives None (each figure keeps its own period). A kind or label the data does not
-    offer raises ValueError naming it and the valid choices.
+    "latest" and "published" give None (each figure keeps its own kind of period). A kind or
+    label the data does not offer raises ValueError naming it and the valid choices.
     """
     if kind not in PERIOD_KINDS:
         raise ValueError(f"unknown period type {kind!r}; choose one of: {', '.join(PERIOD_KINDS)}")
-    if kind == PUBLISHED:
+    if kind in (PUBLISHED, LATEST):
         if label:
-            raise ValueError(f"--period {label!r} needs a period type other than {PUBLISHED!r}")
+            raise ValueError(f"--period {label!r} needs a period type other than {kind!r}")
         return None
     options = periods.available(kind, first, last, comparable=True)
     if not options:
@@ -62,8 +62,8 @@ def period_from_label(kind: str, label: str | None, first, last) -> Period | Non
 
 
 def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
-              period_kind: str = PUBLISHED, period_label: str | None = None, demo: bool, generated_at: str,
-              provenance: dict, suppress: bool = False) -> str:
+              period_kind: str = LATEST, period_label: str | None = None, demo: bool, generated_at: str,
+              provenance: dict, suppress: bool = False, exclude_outliers: bool = False) -> str:
     """The data pack for ``wards`` (ward codes; empty = whole borough) and a period, as HTML.
 
     Parameters
@@ -71,11 +71,13 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     frames : the store's frames by dataset name (``store.read_all``).
     wards : ward codes to show; figures the wards cannot split (partner data) stay borough-wide.
     ward_names : ward code -> name, for every ward of the borough.
-    period_kind, period_label : "published" (each figure in its own period, as the assessment
-        reports it) or a kind of :mod:`smp_dash.periods` and one of its labels (newest if None).
+    period_kind, period_label : "latest" (each figure for the latest period of its kind), "published"
+        (each figure for the period the 2020-21 assessment reports it) or a kind of
+        :mod:`smp_dash.periods` and one of its labels (newest if None).
     demo : whether the data is the demonstration dataset (adds the notice and caveat).
     generated_at : when the pack was made, as it should read on the cover.
     provenance : dataset -> its provenance record (or None when not loaded).
+    suppress, exclude_outliers : disclosure control, and flagged months replaced, as on the pages.
 
     Raises
     ------
@@ -83,25 +85,28 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
         For a ward code not in ``ward_names`` or a period the data does not cover.
     """
     view, sections = pack_sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
-                                   period_label=period_label, suppress=suppress)
+                                   period_label=period_label, suppress=suppress, exclude_outliers=exclude_outliers,
+                                   provenance=provenance)
     return _document(view, sections, frames["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
 
 
 def pack_sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
-                  period_kind: str = PUBLISHED, period_label: str | None = None,
-                  suppress: bool = False) -> tuple[Filter, list[_Section]]:
+                  period_kind: str = LATEST, period_label: str | None = None, suppress: bool = False,
+                  exclude_outliers: bool = False, provenance: dict | None = None) -> tuple[Filter, list[_Section]]:
     """The view and the sections of the data pack (figures, charts, tables, notes), before HTML.
 
-    Arguments and errors as for :func:`data_pack`.
+    Arguments and errors as for :func:`data_pack`; every section is built from the same
+    ``smp_dash.priorities`` figures its page shows, for the same view.
     """
     unknown = [w for w in wards if w not in ward_names]
     if unknown:
         raise ValueError(f"unknown ward code(s) {', '.join(unknown)}; expected codes of: {', '.join(ward_names)}")
-    bundle = m.aggregates(frames)
-    bundle["wards"] = pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())})
-    chosen = period_from_label(period_kind, period_label, bundle["first_month"], bundle["last_month"])
-    view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, suppress=suppress)
-    return view, [build(bundle, view) for build in _SECTIONS]
+    data = bundle.build(frames, pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())}),
+                        provenance=provenance)
+    chosen = period_from_label(period_kind, period_label, data.first_month, data.last_month)
+    view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, exclude_outliers,
+                  suppress=suppress, spans=data.spans)
+    return view, [build(data, view) for build in _SECTIONS]
 
 
 @dataclass
@@ -117,163 +122,152 @@ class _Section:
     actions: str | None = None
 
     def add(self, label: str, current, previous=None, period: Period | None = None, *, decimals: int = 0,
-            value: str | None = None, guarded: disclosure.Guarded | None = None) -> None:
+            value: str | None = None) -> None:
         change = m.change_text(current, previous, period.previous().label if period else "", decimals) \
             if previous is not None else None
-        if guarded is not None and guarded.change_hidden:   # disclosure control: as the page shows it
-            value, change = (guarded.text() if guarded.hidden else value), "not shown (disclosure control)"
         self.figures.append((label, value if value is not None else _number(current), change or "",
                              period.long_label if period else ""))
 
+    def add_value(self, v: measures.Value, *, decimals: int = 0, label: str = "") -> None:
+        """A measure's headline as the page shows it: the reason where there is no figure, the
+        disclosure control's "<5"/"hidden", "no comparison" where the data starts too late."""
+        label = label or v.label
+        if not v.available:
+            self.figures.append((label, "n/a", v.missing, v.period.long_label))
+        elif v.guarded is not None and v.guarded.change_hidden:
+            self.figures.append((label, v.guarded.text() if v.guarded.hidden else _number(v.current),
+                                 "not shown (disclosure control)", v.period.long_label))
+        elif not v.comparable:
+            self.add(label, v.current, period=v.period, value=None)
+            self.figures[-1] = (*self.figures[-1][:2], v.no_comparison, self.figures[-1][3])
+        else:
+            self.add(label, v.current, v.previous, v.period, decimals=decimals)
+        self.notes += [n for n in v.notes if n not in self.notes]
 
-def _overview(b: dict, v: Filter) -> _Section:
+    def chart(self, frame: pd.DataFrame | None, why: str, title: str, build, **style) -> None:
+        """A chart of ``frame`` (``build(frame, title=...)``), or a note saying why there is none;
+        a sensitive series shown by quarter says so (``why`` is then the sentence)."""
+        if frame is None:
+            self.notes.append(f"{title}: {why}")
+            return
+        self.charts.append(build(frame, title=f"{title}, by quarter" if why else title, **style))
+        if why:
+            self.notes.append(why)
+
+
+def _overview(b: Bundle, v: Filter) -> _Section:
     s = _Section("Overview: headline figures")
-    crime_p, assess_p = v.pick(CAL_2020), v.pick(ASSESS_2020)
-    heads = m.overview_headlines(m.in_wards(b["crimes"], v.wards), m.in_wards(b["asb"], v.wards),
-                                 m.in_wards(b["needles"], v.wards), crime_p, assess_p)
-    guards = disclosure.guard_specs(m.overview_specs(b["crimes"], b["asb"], b["needles"], crime_p, assess_p),
-                                    v.wards, v.suppress)
-    for head in heads:
-        p = crime_p if head["period"] == crime_p.label else assess_p
-        s.add(head["label"], head["current"], head["previous"], p, decimals=1 if head["label"] == "Domestic abuse" else 0,
-              guarded=guards.get(head["label"]))
-    tops = m.overview_top_wards(b["crimes"], b["asb"], b["needles"], b["wards"], b["population"],
-                                v.pick(FY_TO_DATE_2020), assess_p)
-    s.tables += [(f"Wards with most: {label.lower()} (whole borough)",
-                  disclosure.shown(table, table.columns[1], v.suppress and label != "Anti-social behaviour"))
-                 for label, table in tops.items()]
+    f = overview.figures(b, v)
+    for value in f.headlines:
+        s.add_value(value, decimals=1 if value.measure.id == "domestic_abuse" else 0)
+    for label, (period, table, why) in f.top_wards.items():
+        if table is None:
+            s.notes.append(f"Wards with most: {label.lower()}: {why}")
+        else:
+            s.tables.append((f"Wards with most: {label.lower()}, {period} (whole borough)", table))
     s.caveats += list(POLICE_CAVEATS)
     return s
 
 
-def _soc(b: dict, v: Filter) -> _Section:
+def _soc(b: Bundle, v: Filter) -> _Section:
     s = _Section("Serious and organised crime", actions="soc")
-    crimes, p = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020)
-    violent = m.compare(m.violent(crimes), "month", p, by="offence_subgroup", weight="n")
-    violent["label"] = m.change_labels(violent)
-    total = m.compare(m.violent(crimes), "month", p, weight="n").iloc[0]
-    weapons = m.compare(crimes[crimes["crime_type"] == "Possession of weapons"], "month", p, weight="n").iloc[0]
-    vap = violent.set_index("offence_subgroup")["current"].get("Violence against the person", 0)
-    s.add("Violent crime", total["current"], total["previous"], p)
-    s.add("Violence against the person, share of violent crime", None, value=m.format_pct(m.share(vap, total["current"]), signed=False))
-    s.add("Possession of weapons", weapons["current"], weapons["previous"], p)
-    s.charts.append(charts.change_bars(violent, category="offence_subgroup", current="current", previous="previous",
-                                       colour=charts.PRIORITY_COLOURS["soc"], current_label=p.label,
-                                       previous_label=p.previous().label,
-                                       title=f"Violent crime by subgroup, {p.label} against {p.previous().label}"))
-    focus = crimes[crimes["crime_type"].isin(["Robbery", "Possession of weapons", "Drugs"])]
-    trend = m.monthly(focus, b["first_month"], b["last_month"], by="crime_type")
-    s.charts.append(charts.monthly_trend(trend, series="crime_type", colour=charts.PRIORITY_COLOURS["soc"],
-                                         highlight=(p.start, p.end),
-                                         title=f"Robbery, weapons and drugs by month, {_plot_text(v.area)}"))
+    f = serious_organised_crime.figures(b, v)
+    p, colour = f.violent.period, charts.PRIORITY_COLOURS["soc"]
+    s.add_value(f.violent)
+    s.add("Violence against the person, share of violent crime", None, value=f.vap_share)
+    s.add_value(f.weapons)
+    if f.subgroups is not None:
+        s.charts.append(charts.change_bars(f.subgroups, category="offence_subgroup", current="current", previous="previous",
+                                           colour=colour, current_label=p.label, previous_label=p.previous().label,
+                                           title=f"Violent crime by subgroup, {p.label} against {p.previous().label}"))
+    s.chart(f.trend, f.violent.missing or "", f"Robbery, weapons and drugs by month, {_plot_text(v.area)}",
+            charts.monthly_trend, series="crime_type", colour=colour, highlight=(p.start, p.end))
     s.caveats += list(POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
     return s
 
 
-def _children(b: dict, v: Filter) -> _Section:
+def _children(b: Bundle, v: Filter) -> _Section:
     s = _Section("Children and young people", actions="children_young_people")
-    yp = v.pick(YOUTH_2019)
-    youth = m.youth_summary(b["indicators"], yp)
-    if yp.kind != "financial" or not _known(youth["offences"]):
-        s.notes.append(f"Youth justice figures are published by financial year, to {YOUTH_2019.label}; "
-                       f"showing {YOUTH_2019.label}.")
-        yp = YOUTH_2019
-        youth = m.youth_summary(b["indicators"], yp)
+    f = children_young_people.figures(b, v)
+    yp, youth, colour = f.youth_period, f.youth, charts.PRIORITY_COLOURS["children_young_people"]
+    if f.youth_note:
+        s.notes.append(f.youth_note)
     s.add("Youth offences (borough)", youth["offences"], youth["offences_previous"], yp)
     s.add("Young people offending (borough)", youth["offenders"], youth["offenders_previous"], yp)
-    colour, cp = charts.PRIORITY_COLOURS["children_young_people"], v.pick(CAL_2020)
     s.charts.append(charts.yearly_bars(youth["series"], x="label", y="value", colour=colour,
                                        title="Youth offences by financial year"))
-    requests = m.in_wards(b["requests"], v.wards)
-    trend = m.monthly(requests[requests["subcategory"] == "Youths gathering"], b["first_month"], b["last_month"])
-    s.charts.append(charts.monthly_trend(trend, colour=colour, highlight=(cp.start, cp.end),
-                                         title=f"Complaints about young people gathering, by month, {_plot_text(v.area)}"))
+    cp = f.gathering_period
+    s.chart(f.gathering, f.gathering_why, f"Complaints about young people gathering, by month, {_plot_text(v.area)}",
+            charts.monthly_trend, colour=colour, highlight=(cp.start, cp.end))
     s.caveats += ["Youth justice figures are borough-wide: the ward selection does not apply.",
                   "A complaint about young people gathering is not evidence of a gang."]
     return s
 
 
-def _domestic_abuse(b: dict, v: Filter) -> _Section:
+def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
     s = _Section("Domestic abuse", actions="domestic_abuse")
     colour = charts.PRIORITY_COLOURS["domestic_abuse"]
-    crimes, p = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020)
-    da = crimes[crimes["domestic_abuse"].astype(bool)]
-    head = m.da_headline(crimes, p)
-    guarded = disclosure.guard(b["crimes"][b["crimes"]["domestic_abuse"].astype(bool)], v.wards, p, on=v.suppress)
-    types = m.compare(da.assign(da_class=m.da_class(da)), "month", p, by="da_class", weight="n")
-    types["label"] = m.change_labels(types, decimals=1)
-    if guarded.selection:
-        types = disclosure.protect_breakdown(types)
-    vap_hidden = disclosure.any_hidden(types[types["da_class"] == "Violence against the person"])
-    s.add("Domestic abuse crimes", head["current"], head["previous"], p, decimals=1, guarded=guarded)
-    for label, key in (("Share of all crime", "share_of_crime"), ("Share of violent crime", "share_of_violent"),
-                       ("Violence against the person, share of DA", "vap_share")):
-        hidden = guarded.hidden or (vap_hidden and key == "vap_share")
-        s.add(label, None, value=disclosure.HIDDEN if hidden else m.format_pct(head[key], signed=False))
-    mp = v.pick(ASSESS_2020)
-    marac = m.indicator_window(b["indicators"], "marac_cases_monthly", mp)
-    s.add("MARAC cases (borough)", marac["current"], marac["previous"], mp)
-    _series_chart(s, m.monthly(da, b["first_month"], b["last_month"]), guarded, colour=colour, highlight=(p.start, p.end),
-                  title=f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)")
-    if guarded.series_hidden():
-        s.notes.append(f"Domestic abuse by type: {guarded.series_hidden()}")
+    f = domestic_abuse.figures(b, v)
+    p = f.headline.period
+    s.add_value(f.headline, decimals=1, label="Domestic abuse crimes")
+    for label, share in f.shares.items():
+        s.add(label if label != "Violence against the person" else "Violence against the person, share of DA", None,
+              value=share)
+    s.add("MARAC cases (borough)", f.marac["current"], f.marac["previous"], f.marac_period)
+    s.chart(f.trend, f.trend_why, f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)",
+            charts.monthly_trend, colour=colour, highlight=(p.start, p.end))
+    if f.types is None:
+        s.notes.append(f"Domestic abuse by type: {f.types_why}")
     else:
-        s.charts.append(charts.change_bars(types, category="da_class", current="current", previous="previous",
+        s.charts.append(charts.change_bars(f.types, category="da_class", current="current", previous="previous",
                                            colour=colour, current_label=p.label, previous_label=p.previous().label,
                                            title=f"Domestic abuse by type, {p.label} against {p.previous().label}"))
-    wp = v.pick(FY_TO_DATE_2020)
-    table = m.ward_table(b["crimes"][b["crimes"]["domestic_abuse"].astype(bool)], wp, b["wards"], b["population"],
-                         rural=config.RURAL_WARDS)
-    if v.suppress:  # disclosure control, as on the page: small counts and what would reveal them hidden
-        table = disclosure.display(disclosure.suppress_wards(table))
-    s.tables.append((f"Top ten wards for domestic abuse, {wp.long_label} (whole borough)",
-                     table.head(10)[["rank", "ward_name", "current", "previous", "pct_change", "rate"]]))
+    if f.wards is None:
+        s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
+    else:
+        table = disclosure.display(disclosure.suppress_wards(f.wards)) if v.suppress else f.wards
+        s.tables.append((f"Top ten wards for domestic abuse, {f.ward_period.long_label} (whole borough)",
+                         table.head(10)[["rank", "ward_name", "current", "previous", "pct_change", "rate"]]))
     s.caveats += list(POLICE_CAVEATS) + ["MARAC figures are borough-wide.", m.SIGNIFICANCE_NOTE]
     return s
 
 
-def _substance(b: dict, v: Filter) -> _Section:
+def _substance(b: Bundle, v: Filter) -> _Section:
     s = _Section("Substance misuse", actions="substance_misuse")
     colour = charts.PRIORITY_COLOURS["substance_misuse"]
-    crimes, p, np_ = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020), v.pick(ASSESS_2020)
-    drugs = crimes[crimes["crime_type"] == "Drugs"]
-    row = m.compare(drugs, "month", p, weight="n").iloc[0]
-    s.add("Drug offences", row["current"], row["previous"], p)
-    needles = m.in_wards(b["needles"], v.wards)
-    guards = {bulk: disclosure.guard(m.without_bulk(b["needles"], bulk), v.wards, np_, on=v.suppress, date="found",
-                                     weight="needles") for bulk in (True, False)}
-    change = m.needle_change(needles, np_).iloc[0]
-    s.add("Needles found", change["current"], change["previous"], np_, guarded=guards[True])
-    without = m.needle_change(needles, np_, include_bulk=False).iloc[0]
-    s.add("Needles found, without bulk incidents", without["current"], without["previous"], np_, guarded=guards[False])
-    bulk_finds = int(m.in_period(needles, "found", np_)["bulk_incident"].sum())
-    s.add("Bulk incidents", bulk_finds, period=np_, value=disclosure.small_count(bulk_finds, v.suppress and bool(v.wards)))
-    series = m.maidstone_vs_kent(drugs if v.wards else b["crimes"], b["indicators"], "drug_offences_district", "Drugs",
-                                 range(2015, 2021))
-    if (series["year"] == 2015).any():
-        s.charts.append(charts.indexed_lines(series, base=2015, title="Drug offences, Maidstone and Kent, indexed to 2015 = 100"))
-    _series_chart(s, m.needle_monthly(needles, b["first_month"], b["last_month"]), guards[True], colour=colour,
-                  highlight=(np_.start, np_.end),
-                  title=f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)")
-    s.tables.append((f"Top five needle-find locations, {np_.label}",
-                     disclosure.shown(m.top_locations(needles, np_), "needles", v.suppress)))
-    s.caveats += list(POLICE_CAVEATS) + ["Drug offences are mostly found by proactive policing: a rise can mean more "
-                                         "enforcement.", "One needle find can hold many needles; two bulk incidents "
-                                         "of bagged, unused needles dominate 2020."]
+    drugs, needles = substance_misuse.figures(b, v)
+    without = substance_misuse.needle_figures(b, v, include_bulk=False)
+    np_ = needles.period
+    s.add_value(drugs.drugs)
+    s.add_value(needles.needles)
+    s.add_value(without.needles, label="Needles found, without bulk incidents")
+    if needles.needles.available:
+        s.add("Bulk incidents", needles.bulk_finds if isinstance(needles.bulk_finds, int) else None, period=np_,
+              value=None if isinstance(needles.bulk_finds, int) else needles.bulk_finds)
+    years = drugs.indexed_years
+    if (drugs.indexed["year"] == years[0]).any():
+        s.charts.append(charts.indexed_lines(drugs.indexed, base=years[0],
+                                             title=f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100"))
+    s.chart(needles.monthly, needles.monthly_why, f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)",
+            charts.monthly_trend, colour=colour, highlight=(np_.start, np_.end))
+    for label, top in list(needles.top.items())[:1]:
+        s.tables.append((f"Top five needle-find locations, {label}", top))
+    s.caveats += list(POLICE_CAVEATS) + [drugs.drugs.measure.caveat, "One needle find can hold many needles; bulk "
+                                         "incidents of bagged, unused needles can dominate a year."]
     return s
 
 
-def _mental_health(b: dict, v: Filter) -> _Section:
+def _mental_health(b: Bundle, v: Filter) -> _Section:
     s = _Section("Mental health", actions="mental_health")
     colour, p = charts.PRIORITY_COLOURS["mental_health"], v.pick(CAL_2020)
-    value = lambda q: m.indicator_value(b["indicators"], "section_136_uses", f"{q.start:%Y-%m-%d}")
+    value = lambda q: m.indicator_value(b.indicators, "section_136_uses", f"{q.start:%Y-%m-%d}")
     if p.kind != "calendar" or not _known(value(p)):
         s.notes.append(f"These figures are published by calendar year, to {CAL_2020.label}; showing {CAL_2020.label}.")
         p = CAL_2020
     s.add("Section 136 uses (borough)", value(p), value(p.previous()), p)
-    s136 = m.indicator_series(b["indicators"], "section_136_uses").assign(year=lambda f: f["period_start"].dt.year.astype(str))
+    s136 = m.indicator_series(b.indicators, "section_136_uses").assign(year=lambda f: f["period_start"].dt.year.astype(str))
     s.charts.append(charts.yearly_bars(s136, x="year", y="value", colour=colour, title="Section 136 (Mental Health Act) uses by year"))
-    referrals = m.referral_table(b["indicators"], p)
+    referrals = m.referral_table(b.indicators, p)
     s.charts.append(charts.change_bars(referrals, category="age_band", current="current", previous="previous", colour=colour,
                                        current_label=p.label, previous_label=p.previous().label,
                                        title=f"Mental health referrals by age band, {p.label} against {p.previous().label}"))
@@ -281,68 +275,44 @@ def _mental_health(b: dict, v: Filter) -> _Section:
     return s
 
 
-def _community_protection(b: dict, v: Filter) -> _Section:
+def _community_protection(b: Bundle, v: Filter) -> _Section:
     s = _Section("ASB and community protection")
-    colour, p = charts.PRIORITY_COLOURS["asb_community_protection"], v.pick(ASSESS_2020)
-    asb, requests = m.in_wards(b["asb"], v.wards), m.in_wards(b["requests"], v.wards)
-    police = m.compare(asb, "month", p, weight="n").iloc[0]
-    council = m.compare(requests[requests["category"] == "ASB"], "month", p, weight="n").iloc[0]
-    s.add("Police-recorded ASB", police["current"], police["previous"], p)
-    s.add("ASB complaints to the council", council["current"], council["previous"], p)
-    by_category = m.compare(requests, "month", p, by="category", weight="n")
-    by_category["label"] = m.change_labels(by_category)
-    s.charts.append(charts.change_bars(by_category, category="category", current="current", previous="previous",
-                                       colour=colour, current_label=p.label, previous_label=p.previous().label,
-                                       title=f"Service requests by category, {p.label} against {p.previous().label}"))
-    s.charts.append(charts.monthly_trend(m.monthly(asb, b["first_month"], b["last_month"]), colour=colour,
-                                         highlight=(p.start, p.end),
-                                         title=f"Police-recorded ASB by month, {_plot_text(v.area)}"))
-    year = v.pick(CAL_2020).end.year
-    s.tables.append((f"Warnings, notices and penalties, {year} (whole borough)", m.enforcement_table(b["enforcement"], year)))
+    f = community_protection.figures(b, v)
+    colour, p = charts.PRIORITY_COLOURS["asb_community_protection"], f.police.period
+    s.add_value(f.police)
+    s.add_value(f.council)
+    if f.categories is not None:
+        cp = f.council.period
+        s.charts.append(charts.change_bars(f.categories, category="category", current="current", previous="previous",
+                                           colour=colour, current_label=cp.label, previous_label=cp.previous().label,
+                                           title=f"Service requests by category, {cp.label} against {cp.previous().label}"))
+    s.chart(None if f.asb is None else measures.series(b, "asb", v.wards), f.police.missing or "",
+            f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
+            highlight=(p.start, p.end))
+    s.tables.append((f"Warnings, notices and penalties, {f.year} (whole borough)", f.enforcement))
     s.caveats += [POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
     return s
 
 
-def _police(b: dict, v: Filter) -> _Section:
+def _police(b: Bundle, v: Filter) -> _Section:
     s = _Section("Police data")
     colour = charts.PRIORITY_COLOURS["police_data"]
-    crimes, p, hp = m.in_wards(b["crimes"], v.wards), v.pick(CAL_2020), v.pick(ASSESS_2020)
-    total = m.compare(crimes, "month", p, weight="n").iloc[0]
-    s.add("Recorded crime", total["current"], total["previous"], p)
-    hate = crimes[crimes["hate_strand"].notna()]
-    hate_total = m.compare(hate, "month", hp, weight="n").iloc[0]
-    guarded = disclosure.guard(b["crimes"][b["crimes"]["hate_strand"].notna()], v.wards, hp, on=v.suppress)
-    s.add("Hate crimes", hate_total["current"], hate_total["previous"], hp, guarded=guarded)
-    years = m.calendar_years(crimes, b["first_month"], b["last_month"])
-    s.charts.append(charts.yearly_bars(years, x="label", y="value", colour=colour,
-                                       title=f"Recorded crime by calendar year, {_plot_text(v.area)}"))
-    types = m.compare(crimes, "month", p, by="offence_subgroup", weight="n")
-    types["label"] = m.change_labels(types)
-    s.charts.append(charts.change_bars(types, category="offence_subgroup", current="current", previous="previous",
-                                       colour=colour, current_label=p.label, previous_label=p.previous().label,
-                                       title=f"Change by crime type, {p.label} against {p.previous().label}"))
-    strands = m.share_table(hate, hp, "hate_strand")
-    if v.suppress:
-        strands = disclosure.suppress_counts(strands, "value", derived=("share",))
-    if guarded.series_hidden():
-        s.notes.append(f"Hate crime by strand: {guarded.series_hidden()}")
+    f = police_data.figures(b, v)
+    p, hp = f.crime.period, f.hate.period
+    s.add_value(f.crime, label="Recorded crime")
+    s.add_value(f.hate)
+    if f.years is not None:
+        s.charts.append(charts.yearly_bars(f.years, x="label", y="value", colour=colour,
+                                           title=f"Recorded crime by calendar year, {_plot_text(v.area)}"))
+        s.charts.append(charts.change_bars(f.types, category="offence_subgroup", current="current", previous="previous",
+                                           colour=colour, current_label=p.label, previous_label=p.previous().label,
+                                           title=f"Change by crime type, {p.label} against {p.previous().label}"))
+    if f.strands is None:
+        s.notes.append(f"Hate crime by strand: {f.strands_why}")
     else:
-        s.charts.append(charts.donut(strands, names="hate_strand", values="value",
-                                     title=f"Hate crime by strand, {hp.label}"))
+        s.charts.append(charts.donut(f.strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"))
     s.caveats += list(POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
     return s
-
-
-def _series_chart(s: _Section, series: pd.DataFrame, guarded: disclosure.Guarded, *, title: str, **style) -> None:
-    """A sensitive monthly series, protected as the page protects it (``ui.monthly_chart``)."""
-    shown, why = (None, guarded.series_hidden()) if guarded.series_hidden() else \
-        disclosure.protect_series(series, on=guarded.selection)
-    if shown is None:
-        s.notes.append(f"{title}: {why}")
-        return
-    s.charts.append(charts.monthly_trend(shown, title=f"{title}, by quarter" if why else title, **style))
-    if why:
-        s.notes.append(why)
 
 
 _SECTIONS = (_overview, _soc, _children, _domestic_abuse, _substance, _mental_health, _community_protection, _police)

@@ -31,11 +31,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from smp_dash import charts, metrics, periods
+from smp_dash import charts, measures, metrics, periods
 
 MEASURES = ("Domestic abuse", "ASB incidents", "Drug offences", "Needles found")
 #: The measures that count people or their places, under disclosure control for a ward selection.
 SENSITIVE = ("Domestic abuse", "Needles found")
+#: The crime measures' row rules (``smp_dash.measures``).
+_RULES = {"Domestic abuse": "domestic_abuse", "Drug offences": "drug_offences"}
 #: The normal quantile of a two-sided 95% band.
 Z95 = 1.96
 #: A month counts as a lockdown month when at least this share of its days was in a national lockdown.
@@ -137,10 +139,8 @@ def measure_series(data, measure: str, wards: Iterable[str] | None = (), *, incl
     frame = _get(data, name)
     date, weight = ("found", "needles") if name == "needles" else ("month", "n")
     rows = metrics.in_wards(metrics.without_bulk(frame, include_bulk) if name == "needles" else frame, wards)
-    if measure == "Domestic abuse":
-        rows = rows[rows["domestic_abuse"].fillna(False).astype(bool)]
-    elif measure == "Drug offences":
-        rows = rows[rows["crime_type"] == "Drugs"]
+    if measure in _RULES:
+        rows = measures.get(_RULES[measure]).rows(rows)
     start = start if start is not None else _get(data, "first_month", frame[date].min())
     end = end if end is not None else _get(data, "last_month", frame[date].max())
     return metrics.monthly(rows, start, end, date=date, weight=weight)
@@ -459,7 +459,7 @@ def _ratios(data, measure: str) -> tuple[dict[str, float], str]:
         raise ValueError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}")
     if measure == "Domestic abuse":
         crimes = _get(data, "crimes")
-        da = crimes[crimes["domestic_abuse"].fillna(False).astype(bool)]
+        da = measures.get("domestic_abuse").rows(crimes)
         indicators = _get(data, "indicators")
         out, spans = {}, []
         for indicator, item in _DA_ITEMS:

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smp_dash import periods
 from smp_dash.periods import Period
 
-#: The period choice that shows each figure for the period the assessment reports it.
+#: The period choice that shows each figure for the latest period of the kind the assessment uses for it.
+LATEST = "latest"
+#: The period choice that shows each figure for the period the 2020-21 assessment reports it.
 PUBLISHED = "published"
-PUBLISHED_WORDS = ("As in the assessment: each figure for the period the assessment reports it (police recorded "
-                   "crime: calendar year 2020; ASB, needle finds, hate crime and MARAC: Dec 2019 to Nov 2020; "
-                   "domestic abuse by ward: Apr to Nov 2020, the financial year to date)")
+PUBLISHED_WORDS = ("As in the 2020-21 assessment: each figure for the period the assessment reports it (police "
+                   "recorded crime: calendar year 2020; ASB, needle finds, hate crime and MARAC: Dec 2019 to Nov "
+                   "2020; domestic abuse by ward: Apr to Nov 2020, the financial year to date)")
+LATEST_WORDS = ("Latest: each figure for the latest complete period of the kind the assessment uses for it (police "
+                "recorded crime: calendar year; ASB, needle finds, hate crime and MARAC: December to November; "
+                "domestic abuse by ward: the financial year to date), against the same months a year earlier")
+#: Every period choice, in the order the sidebar offers them.
+CHOICES = (LATEST, PUBLISHED) + periods.KINDS
 
 
 @dataclass(frozen=True)
@@ -28,10 +36,23 @@ class Filter:
     exclude_outliers: bool = False
     present: bool = False
     suppress: bool = False
+    #: (dataset, first month, last month) of each dataset loaded, for the "latest" choice.
+    spans: tuple = ()
 
-    def pick(self, native: Period) -> Period:
-        """The period to show for a figure the assessment reports for ``native``."""
-        return native if self.kind == PUBLISHED or self.period is None else self.period
+    def pick(self, native: Period, dataset: str = "crimes") -> Period:
+        """The period to show for a figure the assessment reports for ``native`` (from ``dataset``).
+
+        "published": ``native`` itself; "latest": the latest period of ``native``'s shape that
+        ``dataset`` covers (``native`` when it covers none, so the figure says it is not covered);
+        any other choice: the chosen period.
+        """
+        if self.kind == PUBLISHED:
+            return native
+        if self.kind == LATEST:
+            spans = {name: (first, last) for name, first, last in self.spans}
+            span = spans.get(dataset) or spans.get("crimes")
+            return (periods.latest_like(native, *span) if span else None) or native
+        return self.period or native
 
     @property
     def area(self) -> str:
@@ -43,8 +64,13 @@ class Filter:
 
     def describe(self, native: Period | None = None) -> str:
         """The filter in words, e.g. "Shepway North and Shepway South, Assessment year, Dec 2019 to Nov 2020"."""
-        if self.kind == PUBLISHED:
-            when = native.long_label if native is not None else "periods as in the assessment"
+        if native is not None:
+            when = self.pick(native).long_label
+        elif self.kind == LATEST:
+            last = max((last for _, _, last in self.spans), default=None)
+            when = "the latest periods in the data" + (f" (to {last:%b %Y})" if last is not None else "")
+        elif self.kind == PUBLISHED or self.period is None:
+            when = "periods as in the 2020-21 assessment"
         else:
             when = self.period.long_label
         return f"{self.area}, {when}"
@@ -52,4 +78,6 @@ class Filter:
     @property
     def when(self) -> str:
         """The period in words, for a document that shows many figures."""
+        if self.kind == LATEST:
+            return LATEST_WORDS
         return PUBLISHED_WORDS if self.kind == PUBLISHED or self.period is None else self.period.long_label

@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import html
 import importlib
-from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from smp_dash import access, charts, config, disclosure, geo, metrics, outliers, periods, schema, significance, store
+from smp_dash import access, charts, config, disclosure, geo, measures, metrics, outliers, periods, schema, \
+    significance, store
+from smp_dash.bundle import Bundle, build
 from smp_dash.periods import Period
-from smp_dash.selection import PUBLISHED, Filter
+from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
-KIND_OPTIONS = (PUBLISHED,) + periods.KINDS
 #: Shown in the period-type box and written into shared links (Streamlit puts the label in the
 #: URL, e.g. ``?ptype=Calendar+year``): keep them short and stable.
-KIND_LABELS = {PUBLISHED: "As in the assessment", "calendar": "Calendar year", "financial": "Financial year",
-               "assessment": "Assessment year", "rolling": "Rolling 12 months"}
+KIND_LABELS = {LATEST: "Latest", PUBLISHED: "As in the 2020-21 assessment", "calendar": "Calendar year",
+               "financial": "Financial year", "assessment": "Assessment year", "rolling": "Rolling 12 months"}
+#: The months the 2020-21 assessment's periods run over (December 2019 to December 2020).
+PUBLISHED_SPAN = (pd.Timestamp("2019-12-01"), pd.Timestamp("2020-12-01"))
 PRESETS = {
     "Whole borough": (),
     "Task force focus area": config.TASK_FORCE_WARDS,
@@ -45,36 +47,6 @@ _PRESENTING = "_smp_presenting"
 _SHOWN = "_smp_section_shown"
 #: Presentation mode: larger type (Streamlit sizes in rem, so the root size scales everything).
 PRESENTATION_CSS = "<style>html { font-size: 20px; } [data-testid='stMainBlockContainer'] { max-width: 1200px; }</style>"
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """Everything a page reads, loaded once per process and never mutated."""
-
-    crimes: pd.DataFrame          # cube: month, ward_code, crime_type, offence_subgroup, domestic_abuse, hate_strand, n
-    asb: pd.DataFrame             # cube: month, ward_code, n
-    requests: pd.DataFrame        # cube: month, ward_code, category, subcategory, n
-    needles: pd.DataFrame         # rows (bulk incidents and places matter)
-    enforcement: pd.DataFrame
-    encampments: pd.DataFrame
-    indicators: pd.DataFrame
-    actions: pd.DataFrame
-    population: pd.DataFrame
-    wards: pd.DataFrame           # ward_code, ward_name (the polygons are in ``geojson``)
-    geojson: dict | None          # simplified ward polygons for maps, or None
-    boundary_error: str | None
-    provenance: dict = field(default_factory=dict)
-    demo: bool = True
-    first_month: pd.Timestamp = pd.Timestamp(config.DEMO_START)
-    last_month: pd.Timestamp = pd.Timestamp("2021-03-01")
-
-    @property
-    def ward_names(self) -> dict[str, str]:
-        return dict(zip(self.wards["ward_code"], self.wards["ward_name"]))
-
-    @property
-    def ward_codes(self) -> dict[str, str]:
-        return dict(zip(self.wards["ward_name"], self.wards["ward_code"]))
 
 
 def _stamp(data_dir) -> tuple:
@@ -103,14 +75,9 @@ def _bundle(folder: str, geo_dir: str, lad: str, stamp: tuple) -> Bundle:
     wards, geojson, error = _boundaries(geo_dir, lad, frames)
     from smp_dash import maps
 
-    return Bundle(
-        **metrics.aggregates(frames),
-        wards=pd.DataFrame(wards[["ward_code", "ward_name"]]),
-        geojson=maps.ward_geojson(wards) if geojson else None,
-        boundary_error=error,
-        provenance={name: store.provenance(name, folder) for name in schema.DATASETS},
-        demo=store.is_demo(folder),
-    )
+    return build(frames, wards, provenance={name: store.provenance(name, folder) for name in schema.DATASETS},
+                 demo=store.is_demo(folder), geojson=maps.ward_geojson(wards) if geojson else None,
+                 boundary_error=error)
 
 
 def _boundaries(geo_dir: str, lad: str, frames) -> tuple[pd.DataFrame, bool, str | None]:
@@ -251,14 +218,16 @@ def filters(bundle: Bundle) -> Filter:
                               placeholder="Whole borough", help="Leave empty for the whole borough. "
                               "Clicking a ward on a map adds it here.")
     _remember_value("wards", chosen)
-    _restore("ptype", lambda v: v in KIND_OPTIONS)
-    kind = side.selectbox("Period type", KIND_OPTIONS, format_func=KIND_LABELS.get, key="ptype",
+    choices = period_choices(bundle)
+    _restore("ptype", lambda v: v in choices)
+    kind = side.selectbox("Period type", choices, format_func=KIND_LABELS.get, key="ptype",
                           bind="query-params", on_change=_remember, args=("ptype",),
-                          help="'As in the assessment' shows each figure for the period the assessment reports it. "
+                          help="'Latest' shows each figure for the latest complete period of the kind the assessment "
+                          "uses for it; 'As in the 2020-21 assessment' for the period that assessment reports it. "
                           "Financial years run April to March; assessment years December to November.")
     _remember_value("ptype", kind)
     period = None
-    if kind != PUBLISHED:
+    if kind not in (PUBLISHED, LATEST):
         options = periods.available(kind, bundle.first_month, bundle.last_month, comparable=True)
         labels = [p.label for p in options]
         _restore("period", lambda v: v in labels)
@@ -288,7 +257,8 @@ def filters(bundle: Bundle) -> Filter:
         chosen_suppress = side.toggle("Disclosure control", key="suppress", bind="query-params",
                                       value=config.suppress_default(), help=suppress_help)
     codes = bundle.ward_codes
-    view = Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present, chosen_suppress)
+    view = Filter(tuple(codes[n] for n in chosen), tuple(chosen), kind, period, exclude, present, chosen_suppress,
+                  bundle.spans)
     if person.can_download_pack:
         side.download_button("Data pack (HTML)", data=partial(_data_pack, view, bundle.ward_names, bundle.demo),
                              file_name="smp-dash-data-pack.html", mime="text/html", on_click="ignore", key="data_pack",
@@ -297,6 +267,15 @@ def filters(bundle: Bundle) -> Filter:
                                   "opens in any browser without the dashboard.")
     _account(person)
     return view
+
+
+def period_choices(bundle: Bundle) -> tuple[str, ...]:
+    """The period choices the data supports: "As in the 2020-21 assessment" only when it covers
+    that assessment's periods, and the other kinds only when the data holds one to compare."""
+    first, last = bundle.first_month, bundle.last_month
+    published = first <= PUBLISHED_SPAN[0] and last >= PUBLISHED_SPAN[1]
+    return tuple(c for c in CHOICES if (c != PUBLISHED or published) and
+                 (c in (PUBLISHED, LATEST) or periods.available(c, first, last, comparable=True)))
 
 
 def _account(person: access.Access) -> None:
@@ -318,7 +297,8 @@ def _data_pack(view: Filter, ward_names: dict, demo: bool) -> bytes:
     return report.data_pack(frames, wards=view.wards, ward_names=ward_names, period_kind=view.kind,
                             period_label=view.period.label if view.period else None, demo=demo,
                             generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
-                            provenance=provenance, suppress=view.suppress).encode("utf-8")
+                            provenance=provenance, suppress=view.suppress,
+                            exclude_outliers=view.exclude_outliers).encode("utf-8")
 
 
 def _remember_value(key: str, value) -> None:
@@ -383,14 +363,13 @@ def fetch_police_api() -> None:
     """Fetch the police.uk months the store lacks from the API (``config.police_api_url()``), with a
     progress bar (a button callback); the outcome is shown on the next run."""
     from smp_dash import intake
-    from smp_dash.sources import police_api
 
     if not _analyst_only():
         return
     bar = st.progress(0.0, text="Asking the police.uk API which months it holds")
     try:
-        result = police_api.fetch(wards=geo.load_wards(), lsoas=geo.load_lsoas(), progress=lambda done, total, text:
-                                  bar.progress(done / max(total, 1), text=text))
+        result = intake.fetch_police_uk(wards=geo.load_wards(), lsoas=geo.load_lsoas(),
+                                        progress=lambda done, total, text: bar.progress(done / max(total, 1), text=text))
         st.session_state["data_done"] = ("success", result.summary().replace("\n", "  \n"))
     except (ValueError, OSError) as exc:
         st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
@@ -498,8 +477,9 @@ def provenance_footer() -> None:
 
 
 def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
-    """Page title, the question it answers, the demonstration notice and the filter in words."""
-    st.title(title)
+    """Page title (``{years}`` in it becomes the assessment's years for the view, e.g. 2025-26), the
+    question it answers, the demonstration notice and the filter in words."""
+    st.title(title.format(years=assessment_years(view)) if "{years}" in title else title)
     st.caption(question)
     real, demo_sets = _kinds(bundle)
     if demo_sets and real:
@@ -526,6 +506,13 @@ _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
 def plain(text: str) -> str:
     """``text`` escaped so that Streamlit's markdown shows it as written: no link, image, emphasis or HTML."""
     return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def assessment_years(view: Filter) -> str:
+    """The strategic assessment's years for the view: "2020-21" when its assessment year (December
+    to November) ends in 2020."""
+    end = view.pick(periods.ASSESS_2020).end.year
+    return f"{end}-{(end + 1) % 100:02d}"
 
 
 def presenting() -> bool:
@@ -599,7 +586,7 @@ def _png(fig) -> bytes:
 def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
                   period: str, caveat: str = "", series: str | None = None, highlight=None, y: str = "value",
                   y_title: str = "Count", extra_flags: pd.Series | None = None,
-                  guarded: disclosure.Guarded | None = None) -> None:
+                  guarded: disclosure.Guarded | None = None, why: str = "") -> None:
     """A monthly trend with outliers flagged by the robust rule (and ``extra_flags``, e.g. bulk
     needle finds), shown with or without them as the shared filter says.
 
@@ -608,17 +595,17 @@ def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, co
     (``guarded``, the selection's total under disclosure control) is shown by quarter when a month
     is small, and not at all when a quarter is or the total is hidden (:func:`disclosure.protect_series`).
     """
-    if guarded is not None and guarded.selection:
-        protected, why = (None, guarded.series_hidden()) if guarded.series_hidden() else disclosure.protect_series(frame)
-        if protected is None:
-            st.info(f"{title}: {why}", icon=":material/visibility_off:")
-            return
-        if why:
-            fig = cached(charts.monthly_trend, protected, series=series, y=y, title=f"{title}, by quarter",
-                         colour=colour, highlight=highlight, y_title=y_title)
-            chart(fig, protected, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, why) if t),
-                  view=view)
-            return
+    if guarded is not None and guarded.selection and frame is not None:
+        frame, why = (None, guarded.series_hidden()) if guarded.series_hidden() else disclosure.protect_series(frame)
+    if frame is None:       # not in the data loaded, or hidden by disclosure control: say why
+        not_shown(title, why)
+        return
+    if why:                 # a sensitive series shown by quarter (disclosure.protect_series)
+        fig = cached(charts.monthly_trend, frame, series=series, y=y, title=f"{title}, by quarter",
+                     colour=colour, highlight=highlight, y_title=y_title)
+        chart(fig, frame, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, why) if t),
+              view=view)
+        return
     flags = outliers.flag_series(frame, series=series)
     if extra_flags is not None:
         flags = flags | extra_flags.reindex(frame.index, fill_value=False).astype(bool)
@@ -635,6 +622,25 @@ def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, co
     chart(fig, shown, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, note) if t),
           view=view, exclusions=excluded)
 
+
+
+def morile_sheet_columns() -> dict:
+    """How the MoRiLE scoring sheet's columns are edited: scores as whole numbers in their bounds."""
+    from smp_dash import morile
+
+    number, text = st.column_config.NumberColumn, st.column_config.TextColumn
+    columns = {c: number(morile.LABELS[c], min_value=morile.BOUNDS[c][0], max_value=morile.BOUNDS[c][1], step=1,
+                         format="%d", required=True) for c in morile.CRITERIA}
+    return columns | {"theme": text("Theme", required=True, width="medium"),
+                      "priority_area": st.column_config.SelectboxColumn("Priority", options=morile.PRIORITY_AREAS,
+                                                                        required=True),
+                      "data_measure": st.column_config.SelectboxColumn("Data measure", options=list(morile.MEASURES)),
+                      "note": text("Note", width="large")}
+
+
+def not_shown(title: str, why: str) -> None:
+    """In place of a chart, table or map: what it would show and why it is not shown."""
+    st.info(f"**{title}**: {why}", icon=":material/visibility_off:" if "disclosure" in why else ":material/info:")
 
 
 def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str, exclusions: str = "",
@@ -686,6 +692,24 @@ def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str
                  previous_label=period.previous().label, outliers="outlier")
     chart(fig, now.assign(previous=before["value"].reindex(now.index).to_numpy()), key=key, source=source,
           period=f"{period.label} and {period.previous().label}", caveat=note, view=view, exclusions=excluded)
+
+
+def value_metric(value: measures.Value, *, decimals: int = 0, help: str | None = None) -> None:
+    """A measure's headline (``measures.value``): its count and change, or, instead of a number,
+    why there is none; never a 0 for data that is not there."""
+    excluded = f"Excluded outlier months: {', '.join(value.excluded)}." if value.excluded else ""
+    detail = " ".join(t for t in (help, *value.notes, excluded) if t) or None
+    if not value.available:
+        metric(value.label, "n/a", help=" ".join(t for t in (value.missing, detail) if t))
+        if not presenting():
+            st.caption(value.missing)
+        return
+    if not value.comparable:
+        metric(value.label, value.guarded.text() if value.guarded and value.guarded.hidden else number(value.current),
+               value.no_comparison, help=detail)
+        return
+    change_metric(value.label, value.current, value.previous, value.period.previous().label, decimals=decimals,
+                  help=detail, guarded=value.guarded)
 
 
 def change_metric(label: str, current: float, previous: float, against: str, *, decimals: int = 0,

@@ -1,0 +1,104 @@
+"""What every page and the data pack draw from: the store's frames as small cubes, once.
+
+:func:`build` turns the store's frames into a :class:`Bundle`: crimes, ASB and service requests
+as cubes (counts per month, ward and the dimensions the pages split by), the other datasets as
+they are, the wards, which datasets are loaded (their provenance) and what months each covers.
+It reads nothing and imports no streamlit: the app caches one per process, the data pack and
+the command line build their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from smp_dash import config, metrics
+
+#: The bundle's frame for each dataset whose months matter, and the column that dates it.
+DATED = {"crimes": ("crimes", "month"), "asb_incidents": ("asb", "month"),
+         "service_requests": ("requests", "month"), "needle_finds": ("needles", "found")}
+#: Datasets published month by month for the whole force (police.uk): a month with no rows at
+#: all is a month missing from the data, not a month with none. A partner's log can have a quiet month.
+MONTHLY_RELEASES = ("crimes", "asb_incidents")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The months a dataset holds: first, last, and the months between with no rows at all."""
+
+    first: pd.Timestamp
+    last: pd.Timestamp
+    gaps: tuple[pd.Timestamp, ...] = ()
+
+    @property
+    def label(self) -> str:
+        gaps = f"; no rows in {', '.join(f'{m:%b %Y}' for m in self.gaps[:6])}" \
+            f"{' and more' if len(self.gaps) > 6 else ''}" if self.gaps else ""
+        return f"{self.first:%b %Y} to {self.last:%b %Y}{gaps}"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything a page reads, built once and never mutated."""
+
+    crimes: pd.DataFrame          # cube: month, ward_code, crime_type, offence_subgroup, domestic_abuse, hate_strand, n
+    asb: pd.DataFrame             # cube: month, ward_code, n
+    requests: pd.DataFrame        # cube: month, ward_code, category, subcategory, n
+    needles: pd.DataFrame         # rows (bulk incidents and places matter)
+    enforcement: pd.DataFrame
+    encampments: pd.DataFrame
+    indicators: pd.DataFrame
+    actions: pd.DataFrame
+    population: pd.DataFrame
+    wards: pd.DataFrame           # ward_code, ward_name (the polygons are in ``geojson``)
+    geojson: dict | None = None   # simplified ward polygons for maps, or None
+    boundary_error: str | None = None
+    provenance: dict = field(default_factory=dict)
+    demo: bool = True
+    first_month: pd.Timestamp = pd.Timestamp(config.DEMO_START)
+    last_month: pd.Timestamp = pd.Timestamp("2021-03-01")
+    coverage: dict = field(default_factory=dict)   # dataset -> Coverage, for the datasets holding rows
+
+    @property
+    def ward_names(self) -> dict[str, str]:
+        return dict(zip(self.wards["ward_code"], self.wards["ward_name"]))
+
+    @property
+    def ward_codes(self) -> dict[str, str]:
+        return dict(zip(self.wards["ward_name"], self.wards["ward_code"]))
+
+    def loaded(self, dataset: str) -> bool:
+        """Whether ``dataset`` is in the store (a provenance record), even with no rows."""
+        return bool(self.provenance.get(dataset))
+
+    @property
+    def spans(self) -> tuple:
+        """(dataset, first month, last month) per dataset holding rows, for ``Filter.spans``."""
+        return tuple((name, c.first, c.last) for name, c in self.coverage.items())
+
+
+def build(frames: dict[str, pd.DataFrame], wards: pd.DataFrame, *, provenance: dict | None = None,
+          demo: bool = False, geojson: dict | None = None, boundary_error: str | None = None) -> Bundle:
+    """The bundle of the store's ``frames`` (``store.read_all``) for ``wards`` (ward_code, ward_name).
+
+    ``provenance`` (dataset -> record or None) says which datasets are loaded; when None, a
+    dataset counts as loaded when it holds rows.
+    """
+    cubes = metrics.aggregates(frames)
+    if provenance is None:
+        provenance = {name: {"rows": len(frame)} if len(frame) else None for name, frame in frames.items()}
+    return Bundle(**cubes, wards=pd.DataFrame(wards[["ward_code", "ward_name"]]), geojson=geojson,
+                  boundary_error=boundary_error, provenance=provenance, demo=demo,
+                  coverage={name: c for name, c in ((n, coverage(cubes[f], d, gaps=n in MONTHLY_RELEASES))
+                                                    for n, (f, d) in DATED.items()) if c is not None})
+
+
+def coverage(frame: pd.DataFrame, date: str = "month", *, gaps: bool = True) -> Coverage | None:
+    """The months ``frame`` holds rows in (None when it holds none); with ``gaps``, the months
+    between its first and last that hold none are listed as missing."""
+    if not len(frame):
+        return None
+    months = pd.DatetimeIndex(frame[date].dt.to_period("M").dt.to_timestamp().unique()).sort_values()
+    missing = tuple(pd.date_range(months[0], months[-1], freq="MS").difference(months)) if gaps else ()
+    return Coverage(months[0], months[-1], missing)

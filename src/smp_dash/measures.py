@@ -1,0 +1,300 @@
+"""Every measure once: what it counts, from which dataset, and what the data must hold for it.
+
+A :class:`Measure` names its dataset, its row rule, the field its rows must carry (police.uk
+street-level data has no domestic-abuse flag, no hate strand and no Home Office subgroup for
+"Violence and sexual offences"), its unit, source and caveat, and whether it is sensitive
+(person-level, under disclosure control). Pages, the data pack and ``smp-dash figures`` count
+through it, so a rule such as "what counts as domestic abuse" is written here and nowhere else.
+
+:func:`value` is a measure's headline for a view: the count in the period the view picks, the
+period before where the data covers it, and, instead of a number, the reason when there is
+none: the dataset is not loaded, its rows lack the field, or the data covers the period only
+in part. Missing is never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from smp_dash import disclosure, metrics, periods
+from smp_dash.periods import Period
+from smp_dash.selection import Filter
+
+#: The Home Office subgroups the assessment's "violent crime" adds up.
+VIOLENT_SUBGROUPS = ("Violence against the person", "Sexual offences", "Robbery")
+#: police.uk's categories that hold the same crimes (it does not split violence from sexual offences).
+VIOLENT_CATEGORIES = ("Violence and sexual offences", "Robbery")
+#: How police.uk's street-level categories map onto the Home Office subgroups the assessment uses.
+CROSSWALK = {
+    "Violence and sexual offences": "Violence against the person; Sexual offences",
+    "Robbery": "Robbery",
+    "Burglary": "Burglary - residential; Burglary - business and community",
+    "Criminal damage and arson": "Criminal damage and arson",
+    "Drugs": "Drug offences",
+    "Possession of weapons": "Possession of weapons offences",
+    "Public order": "Public order offences",
+    "Bicycle theft": "Theft offences", "Shoplifting": "Theft offences", "Other theft": "Theft offences",
+    "Theft from the person": "Theft offences",
+    "Vehicle crime": "Vehicle offences",
+    "Other crime": "Miscellaneous crimes against society",
+}
+#: What to load when crimes lack the force's flags.
+FORCE_EXTRACT = "load Kent Police's extract through the crimes template (Data page)"
+NOT_LOADED = "not in the data loaded"
+
+
+def flags_known(crimes: pd.DataFrame) -> pd.Series:
+    """Crimes whose source records the force's flags (domestic abuse, hate strand): not police.uk's."""
+    return crimes["domestic_abuse"].notna()
+
+
+def subgroup_known(crimes: pd.DataFrame) -> pd.Series:
+    """Crimes with a Home Office subgroup."""
+    return crimes["offence_subgroup"].notna()
+
+
+def domestic_abuse(crimes: pd.DataFrame) -> pd.Series:
+    """Crimes the force flags as domestic-abuse related."""
+    return crimes["domestic_abuse"].eq(True).fillna(False).astype(bool)
+
+
+def hate_crime(crimes: pd.DataFrame) -> pd.Series:
+    """Crimes with a hate strand."""
+    return crimes["hate_strand"].notna()
+
+
+def violent(crimes: pd.DataFrame) -> pd.Series:
+    """Violent crime: the Home Office subgroups, or police.uk's categories where the subgroup is unknown."""
+    by_subgroup = crimes["offence_subgroup"].isin(VIOLENT_SUBGROUPS)
+    return (by_subgroup | (~subgroup_known(crimes) & crimes["crime_type"].isin(VIOLENT_CATEGORIES))).astype(bool)
+
+
+def crime_type(name: str) -> Callable[[pd.DataFrame], pd.Series]:
+    """Crimes of police.uk category ``name``."""
+    rule = lambda crimes: crimes["crime_type"] == name  # noqa: E731
+    rule.__doc__ = f"Crimes of category {name!r}."
+    return rule
+
+
+def request_category(name: str, column: str = "category") -> Callable[[pd.DataFrame], pd.Series]:
+    """Service requests of ``category`` (or ``subcategory``) ``name``."""
+    return lambda requests: requests[column] == name
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A count the dashboard shows: what it counts, from where, and what it needs."""
+
+    id: str
+    label: str
+    dataset: str                   # the store's dataset
+    frame: str                     # the bundle's frame: crimes, asb, requests or needles
+    rule: Callable[[pd.DataFrame], pd.Series] | None = None    # rows counted (None: every row)
+    known: Callable[[pd.DataFrame], pd.Series] | None = None   # rows whose source records what ``rule`` reads
+    lacking: str = ""              # why rows may lack it, and what to load instead
+    substitute: str = ""           # the label of the sound substitute ``rule`` uses where ``known`` is False
+    date: str = "month"
+    weight: str | None = "n"
+    unit: str = "count"
+    source: str = ""
+    caveat: str = ""
+    sensitive: bool = False
+
+    def rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``frame`` the measure counts."""
+        return frame if self.rule is None else frame[self.rule(frame).to_numpy(dtype=bool)]
+
+    def total(self, rows: pd.DataFrame) -> float:
+        return float(rows[self.weight].sum()) if self.weight else float(len(rows))
+
+
+_CRIMES = "Kent Police recorded crime"
+_POLICE_UK = "police.uk street-level crime"
+MEASURES: dict[str, Measure] = {m.id: m for m in (
+    Measure("recorded_crime", "Recorded crime", "crimes", "crimes", source=_CRIMES),
+    Measure("domestic_abuse", "Domestic abuse", "crimes", "crimes", domestic_abuse, flags_known,
+            f"police.uk has no domestic-abuse flag; {FORCE_EXTRACT}", source=f"{_CRIMES}, domestic-abuse flag",
+            sensitive=True),
+    Measure("violent_crime", "Violent crime", "crimes", "crimes", violent, subgroup_known,
+            substitute="police.uk's 'Violence and sexual offences' plus 'Robbery'",
+            source=f"{_CRIMES} (violence against the person, sexual offences, robbery)"),
+    Measure("drug_offences", "Drug offences", "crimes", "crimes", crime_type("Drugs"), source=_CRIMES,
+            caveat="Drug offences are mostly found by proactive policing: a rise can mean more enforcement."),
+    Measure("weapons", "Possession of weapons", "crimes", "crimes", crime_type("Possession of weapons"), source=_CRIMES),
+    Measure("robbery", "Robbery", "crimes", "crimes", crime_type("Robbery"), source=_CRIMES),
+    Measure("hate_crime", "Hate crimes", "crimes", "crimes", hate_crime, flags_known,
+            f"police.uk has no hate crime strand; {FORCE_EXTRACT}", source=f"{_CRIMES}, hate crime flag",
+            sensitive=True),
+    Measure("asb", "ASB incidents", "asb_incidents", "asb", source="police.uk anti-social behaviour incidents"),
+    Measure("needles", "Needles found", "needle_finds", "needles", date="found", weight="needles",
+            source="Maidstone Borough Council waste team needle log", sensitive=True,
+            caveat="Needles, not finds: one find can hold many needles."),
+    Measure("council_asb", "ASB complaints to the council", "service_requests", "requests", request_category("ASB"),
+            source="Community Protection Team service requests"),
+    Measure("service_requests", "Service requests", "service_requests", "requests",
+            source="Community Protection Team service requests"),
+    Measure("youths_gathering", "Complaints about young people gathering", "service_requests", "requests",
+            request_category("Youths gathering", "subcategory"), source="Community Protection Team service requests"),
+)}
+#: Where each dataset comes from, for "not in the data loaded" messages.
+LOAD_HINTS = {"crimes": "load police.uk street files or Kent Police's extract (Data page, or smp-dash ingest)",
+              "asb_incidents": "load police.uk street files (they hold ASB)",
+              "needle_finds": "load the waste team's needle log through the needle_finds template",
+              "service_requests": "load the Community Protection Team's requests through the service_requests template"}
+
+
+def get(measure_id: str) -> Measure:
+    """The measure called ``measure_id``."""
+    try:
+        return MEASURES[measure_id]
+    except KeyError:
+        raise ValueError(f"unknown measure {measure_id!r}; expected one of {', '.join(MEASURES)}") from None
+
+
+@dataclass(frozen=True)
+class Value:
+    """A measure's headline for a view: the counts, or why there are none.
+
+    ``current`` is None when ``missing`` says why there is no figure; ``previous`` is None when
+    ``no_comparison`` says why there is no change. ``notes`` say what a reader should know (a
+    substitute used, months excluded); ``guarded`` is set for a sensitive measure.
+    """
+
+    measure: Measure
+    period: Period
+    current: float | None
+    previous: float | None
+    missing: str | None = None
+    no_comparison: str | None = None
+    notes: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    guarded: disclosure.Guarded | None = None
+    label: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.current is not None
+
+    @property
+    def comparable(self) -> bool:
+        return self.current is not None and self.previous is not None
+
+
+def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label: str = "",
+          frame: pd.DataFrame | None = None) -> Value:
+    """``measure``'s count for ``view`` (its wards, and the period it picks for ``native``).
+
+    Parameters
+    ----------
+    bundle : Bundle
+        The data in use (``smp_dash.bundle``).
+    measure : Measure or str
+        The measure, or its id.
+    view : Filter
+        Wards, period choice, outlier exclusion and disclosure control.
+    native : Period
+        The period the 2020-21 assessment reports the figure for (its shape for "latest").
+    label : str, optional
+        The headline's label (the measure's by default).
+    frame : DataFrame, optional
+        The measure's frame for the whole borough when it differs from the bundle's (needles
+        without bulk finds, say).
+
+    Returns
+    -------
+    Value
+        With ``missing`` set when the dataset is not loaded, its rows lack what the measure
+        reads, or the data does not cover the whole period; ``no_comparison`` when it does not
+        cover the period before.
+    """
+    measure = get(measure) if isinstance(measure, str) else measure
+    label = label or measure.label
+    p = view.pick(native, measure.dataset)
+    whole = getattr(bundle, measure.frame) if frame is None else frame
+    reason = _missing(bundle, measure, whole, p)
+    if reason:
+        return Value(measure, p, None, None, missing=reason, label=label)
+    notes = _notes(measure, whole, p)
+    rows = measure.rows(whole)
+    selected = metrics.in_wards(rows, view.wards)
+    cover = bundle.coverage[measure.dataset]
+    before = p.previous()
+    comparable = periods.covered(before, cover.first, cover.last, cover.gaps) == len(before.months())
+    row = metrics.compare_excluding(selected, p, view.exclude_outliers, date=measure.date, weight=measure.weight)
+    guarded = disclosure.guard(rows, view.wards, p, on=view.suppress, date=measure.date, weight=measure.weight) \
+        if measure.sensitive else None
+    return Value(measure, p, float(row["current"]), float(row["previous"]) if comparable else None,
+                 no_comparison=None if comparable else f"no comparison: the data starts in {cover.first:%b %Y}",
+                 notes=notes, excluded=tuple(row["excluded"]), guarded=guarded, label=label)
+
+
+def series(bundle, measure: Measure | str, wards=(), *, by: str | None = None,
+           frame: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """``measure``'s monthly counts in ``wards`` over the months its dataset covers (month, [by], value).
+
+    Months the dataset holds no rows for at all (a gap in police.uk's publication, say) are
+    missing (NaN), never zero. None when the dataset holds no rows.
+    """
+    measure = get(measure) if isinstance(measure, str) else measure
+    cover = bundle.coverage.get(measure.dataset)
+    if cover is None:
+        return None
+    whole = getattr(bundle, measure.frame) if frame is None else frame
+    out = metrics.monthly(metrics.in_wards(measure.rows(whole), wards), cover.first, cover.last,
+                          date=measure.date, weight=measure.weight, by=by)
+    if cover.gaps:
+        out["value"] = out["value"].astype("float64").where(~out["month"].isin(cover.gaps))
+    return out
+
+
+def missing(bundle, measure: Measure | str, native: Period | None = None, view: Filter | None = None) -> str | None:
+    """Why ``measure`` has no figure for the view's period (None when it has one)."""
+    measure = get(measure) if isinstance(measure, str) else measure
+    whole = getattr(bundle, measure.frame)
+    p = view.pick(native, measure.dataset) if view is not None and native is not None else None
+    return _missing(bundle, measure, whole, p)
+
+
+def _missing(bundle, measure: Measure, whole: pd.DataFrame, p: Period | None) -> str | None:
+    if not bundle.loaded(measure.dataset) or measure.dataset not in bundle.coverage:
+        return f"{NOT_LOADED}: {measure.dataset} is not loaded; {LOAD_HINTS.get(measure.dataset, 'load it on the Data page')}"
+    if measure.known is not None and not measure.substitute:
+        rows = whole if p is None else metrics.in_period(whole, measure.date, p)
+        if len(rows) and not measure.known(rows).any():
+            return f"{NOT_LOADED}: {measure.lacking}"
+    if p is None:
+        return None
+    cover = bundle.coverage[measure.dataset]
+    held = periods.covered(p, cover.first, cover.last, cover.gaps)
+    if held < len(p.months()):
+        return (f"n/a: the data covers {held} of the {len(p.months())} months of {p.label} "
+                f"({measure.dataset}: {cover.label})")
+    return None
+
+
+def _notes(measure: Measure, whole: pd.DataFrame, p: Period) -> tuple[str, ...]:
+    if measure.known is None:
+        return ()
+    rows = metrics.in_period(whole, measure.date, p)
+    known = measure.known(rows)
+    if not len(rows) or known.all():
+        return ()
+    share = measure.total(rows[~known.to_numpy()]) / max(measure.total(rows), 1)
+    if measure.substitute:
+        return (f"{share:.0%} of crimes have no Home Office subgroup (police.uk): counted by "
+                f"{measure.substitute}.",)
+    return (f"{share:.0%} of rows in this period come from a source without the field "
+            f"({measure.lacking.split(';')[0]}): they are not counted.",)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's data as a priority's figures give it: what to draw, or why not."""
+
+    title: str
+    data: pd.DataFrame | None
+    missing: str | None = None
+    notes: tuple[str, ...] = field(default=())

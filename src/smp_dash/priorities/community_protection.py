@@ -1,0 +1,54 @@
+"""ASB and community protection: police ASB, council complaints and requests, ASB by ward, enforcement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from smp_dash import measures, metrics
+from smp_dash.periods import ASSESS_2020, CAL_2020
+from smp_dash.selection import Filter
+
+ASB, COUNCIL_ASB, REQUESTS = measures.get("asb"), measures.get("council_asb"), measures.get("service_requests")
+
+
+@dataclass(frozen=True)
+class CommunityProtection:
+    police: measures.Value
+    council: measures.Value
+    asb: pd.DataFrame | None                # the selected wards' ASB rows (cube), for the overlay chart
+    council_asb: pd.DataFrame | None        # the selected wards' council ASB complaints (cube)
+    requests: pd.DataFrame | None           # the selected wards' service requests (cube)
+    categories: pd.DataFrame | None         # category, current, previous, change, pct_change, label
+    wards: pd.DataFrame | None              # ASB by ward (whole borough)
+    year: int
+    enforcement: pd.DataFrame               # metrics.enforcement_table for ``year``
+    encampments: pd.DataFrame
+    triggers: float
+
+
+def figures(bundle, view: Filter) -> CommunityProtection:
+    """The ASB and community protection page's figures for ``view``."""
+    police = measures.value(bundle, ASB, view, ASSESS_2020, label="Police-recorded ASB")
+    council = measures.value(bundle, COUNCIL_ASB, view, ASSESS_2020)
+    p = police.period if police.available else council.period
+    police = _labelled(police)
+    council = _labelled(council)
+    requests = None if council.missing and not bundle.loaded("service_requests") else \
+        metrics.in_wards(bundle.requests, view.wards)
+    categories = None
+    if requests is not None and len(requests):
+        categories = metrics.compare(requests, "month", council.period, by="category", weight="n")
+        categories["label"] = metrics.change_labels(categories)
+    year = view.pick(CAL_2020).end.year
+    return CommunityProtection(
+        police, council, None if police.missing else metrics.in_wards(bundle.asb, view.wards),
+        None if council.missing else COUNCIL_ASB.rows(requests), requests if requests is not None and len(requests) else None,
+        categories, None if police.missing else metrics.ward_table(bundle.asb, p, bundle.wards, bundle.population),
+        year, metrics.enforcement_table(bundle.enforcement, year), metrics.encampment_summary(bundle.encampments),
+        metrics.indicator_value(bundle.indicators, "community_triggers", "2020-01-01"))
+
+
+def _labelled(value: measures.Value) -> measures.Value:
+    return replace(value, label=f"{value.label}, {value.period.label}")

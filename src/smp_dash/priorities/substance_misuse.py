@@ -1,0 +1,77 @@
+"""Substance misuse: drug offences against Kent, and needle finds with or without bulk incidents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from smp_dash import disclosure, measures, metrics
+from smp_dash.periods import ASSESS_2020, CAL_2020, Period
+from smp_dash.selection import Filter
+
+DRUGS, NEEDLES = measures.get("drug_offences"), measures.get("needles")
+
+
+@dataclass(frozen=True)
+class Drugs:
+    drugs: measures.Value
+    kent: pd.DataFrame | None             # drug offences by Kent district (calendar periods only)
+    csvg_share: float
+    indexed: pd.DataFrame                 # year, area, value: Maidstone (or the wards) and Kent
+    indexed_years: range
+
+
+@dataclass(frozen=True)
+class Needles:
+    needles: measures.Value
+    previous_text: str                    # the previous period's needles as shown ("<5", "1,621", "n/a")
+    bulk_finds: int | str                 # bulk incidents in the period (or "<5")
+    monthly: pd.DataFrame | None          # month, value, bulk
+    monthly_why: str
+    period: Period
+    wards: pd.DataFrame | None            # ward table of needles (whole borough)
+    points: pd.DataFrame | None           # find locations in the selected wards
+    top: dict[str, pd.DataFrame]          # period label -> top five places (as shown)
+
+
+def figures(bundle, view: Filter, include_bulk: bool = True) -> tuple[Drugs, Needles]:
+    """The substance misuse page's figures for ``view`` (bulk needle finds in or out)."""
+    return drug_figures(bundle, view), needle_figures(bundle, view, include_bulk)
+
+
+def drug_figures(bundle, view: Filter) -> Drugs:
+    """Drug offences for ``view``, against Kent."""
+    drugs = measures.value(bundle, DRUGS, view, CAL_2020)
+    p = drugs.period
+    kent = metrics.district_table(bundle.indicators, "drug_offences_district", p.end.year) \
+        if p.kind == "calendar" and p.whole_year else None
+    last_year = bundle.last_month.year - (bundle.last_month.month < 12)   # the latest complete calendar year
+    years = range(max(bundle.first_month.year, last_year - 5), last_year + 1) or range(last_year + 1, last_year + 2)
+    selected = metrics.in_wards(bundle.crimes, view.wards)
+    indexed = metrics.maidstone_vs_kent(DRUGS.rows(selected), bundle.indicators, "drug_offences_district", None, years)
+    return Drugs(drugs, kent, metrics.indicator_value(bundle.indicators, "csvg_substance_misuse_share", "2020-01-01"),
+                 indexed, years)
+
+
+def needle_figures(bundle, view: Filter, include_bulk: bool = True) -> Needles:
+    """Needle finds for ``view``, with or without bulk incidents."""
+    finds = metrics.without_bulk(bundle.needles, include_bulk)
+    needles = measures.value(bundle, NEEDLES, view, ASSESS_2020, frame=finds)
+    np_ = needles.period
+    mine = metrics.in_wards(bundle.needles, view.wards)
+    guarded = needles.guarded
+    monthly, why = (None, needles.missing) if needles.missing else \
+        (metrics.needle_monthly(mine, bundle.first_month, bundle.last_month, include_bulk=include_bulk), "")
+    if monthly is not None and guarded is not None and guarded.selection:
+        monthly, why = (None, guarded.series_hidden()) if guarded.series_hidden() else disclosure.protect_series(monthly)
+    bulk = int(metrics.in_period(mine, "found", np_)["bulk_incident"].astype(bool).sum())
+    wards = None if needles.missing else metrics.ward_table(finds, np_, bundle.wards, bundle.population,
+                                                             date="found", weight="needles")
+    return Needles(
+        needles,
+        "n/a" if needles.previous is None else guarded.text(previous=True) if guarded else f"{needles.previous:,.0f}",
+        disclosure.small_count(bulk, view.suppress and bool(view.wards)) or bulk, monthly, why or "", np_, wards,
+        None if needles.missing else metrics.needle_points(mine, np_, include_bulk=include_bulk),
+        {} if needles.missing else {q.label: disclosure.shown(metrics.top_locations(mine, q, include_bulk=include_bulk),
+                                                              "needles", view.suppress) for q in (np_, np_.previous())})

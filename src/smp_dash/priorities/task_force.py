@@ -1,0 +1,50 @@
+"""The Shepway task force: the focus wards against the rest of the borough, per resident and over time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from smp_dash import config, disclosure, measures, metrics
+from smp_dash.periods import ASSESS_2020, Period
+from smp_dash.selection import Filter
+
+#: The measures compared: name on the page -> measure id.
+MEASURES = {"Domestic abuse": "domestic_abuse", "ASB (police)": "asb", "Drug offences": "drug_offences",
+            "Needles found": "needles"}
+
+
+@dataclass(frozen=True)
+class TaskForce:
+    period: Period
+    area: tuple[str, ...]                      # the focus wards' codes
+    table: pd.DataFrame | None                 # measure, area, current, previous, pct_change, population, rate
+    missing: dict[str, str]                    # measure name -> why it is not in the data
+    guards: dict[str, disclosure.Guarded]      # sensitive measures: the focus area's counts under disclosure control
+
+
+def figures(bundle, view: Filter) -> TaskForce:
+    """The task force page's figures (always the focus area against the rest; the ward filter does not apply)."""
+    p = view.pick(ASSESS_2020)
+    area = tuple(bundle.ward_codes[n] for n in config.TASK_FORCE_WARDS if n in bundle.ward_codes)
+    missing = {name: why for name, mid in MEASURES.items() if (why := measures.missing(bundle, mid, ASSESS_2020, view))}
+    chosen = {name: measures.get(mid) for name, mid in MEASURES.items() if name not in missing}
+    frames = {name: (m.rows(getattr(bundle, m.frame)), m.date, m.weight) for name, m in chosen.items()}
+    guards = {name: disclosure.guard(frame, area, p, on=view.suppress, date=date, weight=weight)
+              for name, (frame, date, weight) in frames.items() if chosen[name].sensitive}
+    table = None
+    if frames:
+        table = metrics.focus_comparison(frames, p, area, bundle.population)
+        hidden = table["measure"].map(lambda name: name in guards and guards[name].change_hidden)
+        table = disclosure.hide_rows(table, hidden, ("current", "previous", "pct_change", "rate"))
+    return TaskForce(p, area, table, missing, guards)
+
+
+def trend(bundle, figures: TaskForce, name: str) -> tuple[pd.DataFrame | None, str]:
+    """Monthly counts and rates per 1,000 of measure ``name`` for the focus area and the rest."""
+    if name in figures.missing:
+        return None, figures.missing[name]
+    m = measures.get(MEASURES[name])
+    return metrics.focus_trend(m.rows(getattr(bundle, m.frame)), figures.area, bundle.first_month, bundle.last_month,
+                               date=m.date, weight=m.weight, population=bundle.population), ""

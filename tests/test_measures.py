@@ -1,0 +1,192 @@
+"""Measures that know their source: each rule once, and missing is never zero.
+
+Tiny hand-built stores: a force extract (domestic-abuse flag, hate strand, Home Office subgroup)
+and police.uk rows (none of those), through ``bundle.build`` as the app builds its data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from smp_dash import bundle, measures, schema
+from smp_dash.periods import ASSESS_2020, CAL_2020, FY_TO_DATE_2020, period
+from smp_dash.priorities import domestic_abuse, overview, police_data, serious_organised_crime
+from smp_dash.selection import LATEST, PUBLISHED, Filter
+
+WARDS = pd.DataFrame({"ward_code": ["A", "B", "C"], "ward_name": ["Alpha", "Bravo", "Charlie"]})
+VAP, SEX, ROB = "Violence against the person", "Sexual offences", "Robbery"
+
+
+def crimes(rows, force: bool = True) -> pd.DataFrame:
+    """Crime rows (month, ward, crime type, subgroup, DA, hate, count): a force extract, or police.uk's
+    (no flags: DA unknown, no strand, no subgroup for "Violence and sexual offences")."""
+    out = []
+    for month, ward, ctype, subgroup, da, hate, n in rows:
+        out += [{"month": pd.Timestamp(month), "ward_code": ward, "crime_type": ctype,
+                 "offence_subgroup": subgroup if force else (ROB if ctype == "Robbery" else None),
+                 "domestic_abuse": da if force else pd.NA, "hate_strand": hate if force else None}] * n
+    frame = pd.DataFrame(out)
+    return frame.astype({"domestic_abuse": "boolean"})
+
+
+def every_month(first: str, last: str, ward="A", ctype="Violence and sexual offences", subgroup=VAP, da=False, n=1):
+    return [(f"{m:%Y-%m-%d}", ward, ctype, subgroup, da, None, n) for m in pd.date_range(first, last, freq="MS")]
+
+
+def make(crime_frame: pd.DataFrame, **others) -> bundle.Bundle:
+    frames = {name: schema.empty(name) for name in schema.DATASETS}
+    frames["crimes"] = crime_frame
+    frames.update(others)
+    return bundle.build(frames, WARDS)
+
+
+def view(data, wards=(), kind=LATEST, **options) -> Filter:
+    return Filter(tuple(wards), tuple(wards), kind, None, spans=data.spans, **options)
+
+
+FORCE = crimes(every_month("2019-01-01", "2020-12-01", n=2)
+               + every_month("2019-01-01", "2020-12-01", ward="B", da=True)
+               + [("2020-03-01", "B", "Drugs", "Drug offences", False, "Race", 4),
+                  ("2020-05-01", "C", "Robbery", ROB, False, None, 3)])
+POLICE_UK = crimes(every_month("2024-01-01", "2025-12-01", n=3) + [("2025-02-01", "C", "Robbery", ROB, False, None, 2)],
+                   force=False)
+
+
+# The rules -----------------------------------------------------------------------------------
+
+def test_domestic_abuse_rule_counts_flagged_crimes_and_never_unknown_ones():
+    frame = pd.DataFrame({"domestic_abuse": pd.array([True, False, pd.NA], dtype="boolean")})
+    assert measures.domestic_abuse(frame).tolist() == [True, False, False]
+    assert measures.flags_known(frame).tolist() == [True, True, False]
+
+
+def test_violent_crime_uses_subgroups_and_police_uk_categories_where_there_are_none():
+    frame = pd.DataFrame({"offence_subgroup": [VAP, "Theft offences", None, None, ROB],
+                          "crime_type": ["Violence and sexual offences", "Other theft", "Violence and sexual offences",
+                                         "Public order", "Robbery"]})
+    assert measures.violent(frame).tolist() == [True, False, True, False, True]
+
+
+def test_a_measure_id_that_does_not_exist_is_refused():
+    with pytest.raises(ValueError, match="unknown measure 'burglary'"):
+        measures.get("burglary")
+
+
+# Missing is never zero ------------------------------------------------------------------------
+
+def test_police_uk_only_domestic_abuse_and_hate_crime_say_why_they_are_missing():
+    data = make(POLICE_UK)
+    v = view(data)
+    for measure in ("domestic_abuse", "hate_crime"):
+        got = measures.value(data, measure, v, CAL_2020)
+        assert got.current is None and not got.available
+        assert got.missing.startswith("not in the data loaded: police.uk has no")
+        assert "crimes template" in got.missing
+
+
+def test_partner_datasets_not_loaded_say_so():
+    data = make(POLICE_UK)
+    got = measures.value(data, "needles", view(data), ASSESS_2020)
+    assert got.current is None
+    assert got.missing == ("not in the data loaded: needle_finds is not loaded; load the waste team's needle log "
+                           "through the needle_finds template")
+    assert measures.series(data, "council_asb") is None
+
+
+def test_violent_crime_from_police_uk_is_the_categories_with_a_note():
+    data = make(POLICE_UK)
+    got = measures.value(data, "violent_crime", view(data), CAL_2020)
+    assert got.period == period("calendar", 2025)
+    assert (got.current, got.previous) == (36 + 2, 36)          # 3 a month + 2 robberies; 2024 for comparison
+    assert got.notes and "Violence and sexual offences' plus 'Robbery'" in got.notes[0]
+
+
+def test_latest_is_the_latest_complete_period_of_each_kind_and_compares_where_it_can():
+    data = make(POLICE_UK)
+    v = view(data)
+    assert measures.value(data, "recorded_crime", v, CAL_2020).period == period("calendar", 2025)
+    asb_kind = v.pick(ASSESS_2020)
+    assert asb_kind == period("assessment", 2025)                # Dec 2024 to Nov 2025
+    no_previous = measures.value(data, "recorded_crime", v, ASSESS_2020)
+    assert no_previous.previous is None and no_previous.no_comparison == "no comparison: the data starts in Jan 2024"
+    assert v.pick(FY_TO_DATE_2020).label == "Apr 2025 to Dec 2025"  # the financial year to date
+
+
+def test_a_period_the_data_covers_in_part_is_not_available():
+    data = make(POLICE_UK)
+    got = measures.value(data, "recorded_crime", view(data, kind=PUBLISHED), CAL_2020)
+    assert got.current is None and got.missing.startswith("n/a: the data covers 0 of the 12 months of 2020")
+
+
+def test_a_month_missing_from_police_uk_is_missing_in_series_and_periods():
+    gap = POLICE_UK[POLICE_UK["month"] != pd.Timestamp("2025-06-01")]
+    data = make(gap)
+    series = measures.series(data, "recorded_crime")
+    assert math.isnan(series.loc[series["month"] == pd.Timestamp("2025-06-01"), "value"].iloc[0])
+    assert series["value"].iloc[0] == 3
+    got = measures.value(data, "recorded_crime", view(data, kind=PUBLISHED), period("calendar", 2025))
+    assert got.missing.startswith("n/a: the data covers 11 of the 12 months of 2025")
+
+
+def test_exclude_flagged_months_applies_to_every_headline():
+    spike = crimes(every_month("2018-01-01", "2020-12-01", n=10) + [("2020-06-01", "A", "Drugs", "Drug offences",
+                                                                      False, None, 200)])
+    data = make(spike)
+    plain = measures.value(data, "recorded_crime", view(data, kind=PUBLISHED), CAL_2020)
+    cleaned = measures.value(data, "recorded_crime", view(data, kind=PUBLISHED, exclude_outliers=True), CAL_2020)
+    assert (plain.current, cleaned.current) == (320, 120)      # June 2020's 210 replaced by the median, 10
+    assert cleaned.excluded == ("Jun 2020",)
+
+
+# One function per priority, the page's and the pack's ------------------------------------------
+
+def test_overview_headlines_on_a_force_extract():
+    data = make(FORCE)
+    got = {v.label: (v.current, v.previous) for v in overview.figures(data, view(data, kind=PUBLISHED)).headlines}
+    assert got["Recorded crime"] == (24 + 12 + 4 + 3, 36)
+    assert got["Domestic abuse"] == (12, 12)
+    assert got["Drug offences"] == (4, 0)
+    assert got["Hate crimes"] == (4, None)               # Dec 2018 is before the data: no comparison
+    assert got["ASB incidents"] == (None, None) and got["Needles found"] == (None, None)
+
+
+def test_overview_on_police_uk_only_shows_no_zero_for_what_it_lacks():
+    data = make(POLICE_UK)
+    figures = overview.figures(data, view(data))
+    missing = {v.label: v.missing for v in figures.headlines if not v.available}
+    assert set(missing) == {"Domestic abuse", "Hate crimes", "ASB incidents", "Needles found"}
+    assert figures.trends["domestic_abuse"].series is None and "domestic-abuse flag" in figures.trends["domestic_abuse"].why
+    assert figures.top_wards["Domestic abuse"][1] is None
+
+
+def test_domestic_abuse_shares_from_the_measures():
+    data = make(FORCE)
+    f = domestic_abuse.figures(data, view(data, kind=PUBLISHED))
+    assert (f.headline.current, f.headline.previous) == (12, 12)
+    # 12 of 43 crimes; 12 of the 39 violent ones (24 + 12 VAP, 3 robberies); all 12 are VAP
+    assert f.shares == {"Share of all crime": "28%", "Share of violent crime": "31%", "Violence against the person": "100%"}
+
+
+def test_domestic_abuse_page_figures_on_police_uk_say_what_is_missing():
+    data = make(POLICE_UK)
+    f = domestic_abuse.figures(data, view(data))
+    assert f.headline.missing.startswith("not in the data loaded")
+    assert f.trend is None and f.types is None and f.wards is None
+    assert set(f.shares.values()) == {"n/a"}
+
+
+def test_soc_subgroups_label_police_uk_crimes_they_cannot_split():
+    data = make(POLICE_UK)
+    f = serious_organised_crime.figures(data, view(data))
+    assert set(f.subgroups["offence_subgroup"]) == {serious_organised_crime.NO_SUBGROUP, ROB}
+    assert f.vap_share.startswith("n/a")
+
+
+def test_police_data_hate_crime_on_police_uk_is_missing_not_zero():
+    data = make(POLICE_UK)
+    f = police_data.figures(data, view(data))
+    assert f.crime.label == "Recorded crime, 2025" and f.crime.current == 38
+    assert f.hate.current is None and f.strands is None and "hate crime strand" in f.strands_why
