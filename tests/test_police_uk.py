@@ -80,9 +80,10 @@ def test_rows_are_kept_placed_and_counted(tmp_path, maidstone, mixed, place):
     made_id = result.crimes["crime_id"].iloc[2]
     assert made_id.startswith("pu-") and len(made_id) == 20
     expected = schema.validate(pd.DataFrame([
-        ["c1", "2020-05", "Robbery", "Robbery", False, None, lon, lat, "On or near High Street", HS_LSOA, ward, FILE],
-        ["c2", "2020-05", "Drugs", "Drug offences", False, None, None, None, "No Location", HS_LSOA, HIGH_STREET, FILE],
-        [made_id, "2020-05", "Burglary", None, False, None, lon, lat, "On or near High Street", HS_LSOA, ward, FILE],
+        # police.uk carries no domestic-abuse flag: unknown (blank), never "not domestic abuse"
+        ["c1", "2020-05", "Robbery", "Robbery", None, None, lon, lat, "On or near High Street", HS_LSOA, ward, FILE],
+        ["c2", "2020-05", "Drugs", "Drug offences", None, None, None, None, "No Location", HS_LSOA, HIGH_STREET, FILE],
+        [made_id, "2020-05", "Burglary", None, None, None, lon, lat, "On or near High Street", HS_LSOA, ward, FILE],
     ], columns=schema.columns("crimes")), "crimes")
     assert_frame_equal(result.crimes, expected)
     # two ASB incidents at one anonymised point in one month: both kept
@@ -134,7 +135,7 @@ def test_offence_subgroup(tmp_path, maidstone, place, crime_type, subgroup):
                                                         Longitude=lon, Latitude=lat)]))
     got = result.crimes["offence_subgroup"].iloc[0]
     assert (pd.isna(got) and subgroup is None) or got == subgroup
-    assert result.crimes["domestic_abuse"].tolist() == [False]   # police.uk carries no flag
+    assert result.crimes["domestic_abuse"].isna().all()   # police.uk carries no flag: unknown, not False
     assert result.crimes["hate_strand"].isna().all()
 
 

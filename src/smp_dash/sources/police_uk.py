@@ -5,8 +5,9 @@ archive police.uk serves (members ``YYYY-MM/YYYY-MM-<force>-street.csv``). Rows 
 they fall in the borough whose wards are passed in: by point in polygon when the row has
 coordinates, by the LSOA's best-fit ward when it has only an LSOA code.
 
-What police.uk does not carry, the contract gets as "unknown": ``domestic_abuse`` is False and
-``hate_strand`` blank for every row (street-level files have neither flag), and
+What police.uk does not carry, the contract gets as "unknown": ``domestic_abuse`` is blank (NA)
+and ``hate_strand`` blank for every row (street-level files have neither flag; ``measures``
+reads a blank flag as "not recorded by this source", never as "not domestic abuse"), and
 ``offence_subgroup`` is derived from the crime type only where that is unambiguous; it stays
 blank for "Violence and sexual offences" and "Burglary", which police.uk does not split.
 
@@ -346,7 +347,7 @@ def _crime_rows(data, name, frame: pd.DataFrame, records: np.ndarray) -> pd.Data
         "month": frame["month"].to_numpy(),
         "crime_type": frame["crime_type"].to_numpy(dtype=object),
         "offence_subgroup": subgroup.where(subgroup.notna(), None).to_numpy(dtype=object),
-        "domestic_abuse": np.zeros(len(frame), dtype=bool),
+        "domestic_abuse": pd.array([pd.NA] * len(frame), dtype="boolean"),
         "hate_strand": np.full(len(frame), None, dtype=object),
         "longitude": frame["longitude"].to_numpy(),
         "latitude": frame["latitude"].to_numpy(),
