@@ -3,6 +3,7 @@
 import streamlit as st
 
 from smp_dash import charts, intake, ui
+from smp_dash.bundle import coverage_table
 
 bundle, view = ui.page("Data", "Which data is in use, where did it come from, and how do I load or restore a file?")
 
@@ -16,6 +17,9 @@ if intake.mixed():
     st.warning("Demonstration and real data are mixed: figures that combine the datasets marked demonstration "
                "with real ones are illustrative, not real.", icon=":material/warning:")
 ui.data_table(intake.provenance_table(), hide_index=True, width="stretch")
+st.markdown("**Months covered, and months missing inside them** (police.uk leaves some months out; a chart shows them "
+            "as gaps, never as zero)")
+ui.data_table(coverage_table(bundle), hide_index=True, width="stretch", key="coverage_table", view=view, period="")
 rows = intake.coverage()
 ui.chart(ui.cached(charts.monthly_trend, rows, series="dataset", title="Rows in use per month", lockdowns=False),
          rows, key="coverage", source="the data in use (provenance above)", period="every month loaded")

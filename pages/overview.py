@@ -3,6 +3,7 @@
 import streamlit as st
 
 from smp_dash import charts, ui
+from smp_dash.bundle import coverage_line
 from smp_dash.priorities import overview
 
 bundle, view = ui.page("Safer Maidstone Partnership: Strategic Assessment {years}, live",
@@ -39,6 +40,7 @@ for col, (label, (period, table, why)) in zip(st.columns(3), figures.top_wards.i
         else:
             ui.data_table(table, hide_index=True, width="stretch", key=f"top_{label[:6].lower()}", view=view,
                           period=period, sensitive_wards=label != "Anti-social behaviour")
+st.caption(coverage_line(bundle))
 st.page_link("pages/task_force.py", label="Shepway task force", icon=":material/handshake:")
 st.page_link("pages/police_data.py", label="Police data", icon=":material/local_police:")
 st.page_link("pages/action_plans.py", label="Action plans", icon=":material/checklist:")

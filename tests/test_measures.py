@@ -190,3 +190,14 @@ def test_police_data_hate_crime_on_police_uk_is_missing_not_zero():
     f = police_data.figures(data, view(data))
     assert f.crime.label == "Recorded crime, 2025" and f.crime.current == 38
     assert f.hate.current is None and f.strands is None and "hate crime strand" in f.strands_why
+
+
+def test_coverage_says_what_each_dataset_covers_and_lacks():
+    gap = POLICE_UK[POLICE_UK["month"] != pd.Timestamp("2025-06-01")]
+    data = bundle.build({**{name: schema.empty(name) for name in schema.DATASETS}, "crimes": gap}, WARDS,
+                        provenance={"crimes": {"rows": len(gap), "demo": False}, "needle_finds": None})
+    table = bundle.coverage_table(data).set_index("dataset")
+    assert table.loc["crimes"].tolist() == ["Jan 2024 to Dec 2025", "Jun 2025", "real"]
+    assert table.loc["needle_finds"].tolist() == ["not loaded", "", "not loaded"]
+    assert bundle.coverage_line(data) == ("Months covered: crimes Jan 2024 to Dec 2025 (missing Jun 2025). "
+                                          "Not loaded: needle_finds.")

@@ -102,3 +102,31 @@ def coverage(frame: pd.DataFrame, date: str = "month", *, gaps: bool = True) -> 
     months = pd.DatetimeIndex(frame[date].dt.to_period("M").dt.to_timestamp().unique()).sort_values()
     missing = tuple(pd.date_range(months[0], months[-1], freq="MS").difference(months)) if gaps else ()
     return Coverage(months[0], months[-1], missing)
+
+
+def coverage_table(data: Bundle) -> pd.DataFrame:
+    """Per dataset: the months it covers, the months missing inside them, and whether it is real,
+    demonstration data or not loaded (dataset, months, missing, kind)."""
+    rows = []
+    for name, record in data.provenance.items():
+        cover = data.coverage.get(name)
+        if cover is not None:
+            months = f"{cover.first:%b %Y} to {cover.last:%b %Y}"
+        elif record and record.get("first"):
+            months = f"{pd.Timestamp(record['first']):%b %Y} to {pd.Timestamp(record['last']):%b %Y}"
+        else:
+            months = "" if record else "not loaded"
+        gaps = ", ".join(f"{m:%b %Y}" for m in cover.gaps) if cover is not None and cover.gaps else "none"
+        kind = "not loaded" if not record else "demonstration" if record.get("demo") else "real"
+        rows.append({"dataset": name, "months": months, "missing": gaps if record and months else "", "kind": kind})
+    return pd.DataFrame(rows, columns=["dataset", "months", "missing", "kind"])
+
+
+def coverage_line(data: Bundle) -> str:
+    """The coverage of the datasets loaded, in one sentence for a page's foot."""
+    table = coverage_table(data)
+    loaded = table[table["kind"] != "not loaded"]
+    parts = [f"{r.dataset} {r.months}{'' if r.missing in ('none', '') else f' (missing {r.missing})'}"
+             f"{' (demonstration)' if r.kind == 'demonstration' else ''}" for r in loaded.itertuples() if r.months]
+    missing = table.loc[table["kind"] == "not loaded", "dataset"].tolist()
+    return ("Months covered: " + "; ".join(parts) + "." + (f" Not loaded: {', '.join(missing)}." if missing else ""))
