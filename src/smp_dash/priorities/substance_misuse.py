@@ -26,7 +26,7 @@ class Drugs:
 class Needles:
     needles: measures.Value
     previous_text: str                    # the previous period's needles as shown ("<5", "1,621", "n/a")
-    bulk_finds: int | str                 # bulk incidents in the period (or "<5")
+    bulk_finds: int | str                 # bulk incidents in the period (or "<5"; "n/a" when needles are not in the data)
     monthly: pd.DataFrame | None          # month, value, bulk
     monthly_why: str
     period: Period
@@ -66,12 +66,14 @@ def needle_figures(bundle, view: Filter, include_bulk: bool = True) -> Needles:
     if monthly is not None and guarded is not None and guarded.selection:
         monthly, why = (None, guarded.series_hidden()) if guarded.series_hidden() else disclosure.protect_series(monthly)
     bulk = int(metrics.in_period(mine, "found", np_)["bulk_incident"].astype(bool).sum())
+    # no needle log loaded: the count of bulk finds is unknown, not 0
+    bulk_shown = "n/a" if needles.missing else disclosure.small_count(bulk, view.suppress and bool(view.wards)) or bulk
     wards = None if needles.missing else metrics.ward_table(finds, np_, bundle.wards, bundle.population,
                                                              date="found", weight="needles")
     return Needles(
         needles,
         "n/a" if needles.previous is None else guarded.text(previous=True) if guarded else f"{needles.previous:,.0f}",
-        disclosure.small_count(bulk, view.suppress and bool(view.wards)) or bulk, monthly, why or "", np_, wards,
+        bulk_shown, monthly, why or "", np_, wards,
         None if needles.missing else metrics.needle_points(mine, np_, include_bulk=include_bulk),
         {} if needles.missing else {q.label: disclosure.shown(metrics.top_locations(mine, q, include_bulk=include_bulk),
                                                               "needles", view.suppress) for q in (np_, np_.previous())})
