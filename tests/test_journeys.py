@@ -183,8 +183,6 @@ def test_every_page_shows_the_latest_year_by_default(on_latest, page):
 
 #: Pages that show a 0, a "nan" or "n/a%" for data that is not loaded (all bugs, in pages/).
 ZERO_BUGS = {
-    "community_protection.py": "enforcement not loaded, yet '0 of 0 Community Protection Warnings ... 0 Fixed "
-                               "Penalty Notices' (pages/community_protection.py)",
     "children_young_people.py": "indicators not loaded: 'Youth population convicted' reads 'n/a%' (page adds '%')",
     "mental_health.py": "indicators not loaded: CSVG and residents' survey shares read 'n/a%' (page adds '%')",
     "police_data.py": "indicators not loaded: 'IOM cohort (Kent)' delta reads '+nan on a year earlier'",
@@ -208,13 +206,10 @@ def test_nothing_missing_reads_as_zero(on_latest, page):
 
 #: Pages that draw a chart with nothing in it for data that is not loaded (bugs, in pages/).
 EMPTY_CHART_BUGS = {
-    "domestic_abuse.py": "indicators not loaded: 'Sanctuary referrals by month: 2024/25 (n/a) against 2023/24 (n/a)' "
-                         "drawn with no data (pages/domestic_abuse.py)",
     "children_young_people.py": "indicators not loaded: 'Youth offences by financial year' and 'Young offenders by "
                                 "age band' drawn empty, captioned 'the totals (35 and 39) are published'",
     "mental_health.py": "indicators not loaded: section 136 by year, referrals by age band (all zeros) and CSVG "
                        "cases by concern (all NaN) drawn empty",
-    "community_protection.py": "enforcement not loaded: 'Community Protection Warnings and Notices by category' empty",
     "police_data.py": "indicators not loaded: 'IOM cohort by police division' drawn empty",
     "task_force.py": "population not loaded: 'Rate per 1,000 residents' bars are all NaN",
     "scenarios.py": "domestic abuse not in police.uk, yet a projection of zeros is drawn",
@@ -226,6 +221,18 @@ EMPTY_CHART_BUGS = {
                                   else p for p in PAGES])
 def test_no_chart_is_drawn_empty(on_latest, page):
     assert _empty_charts(on_latest(page)) == []
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(p, marks=_known_bug("indicators not loaded, yet 'Section 136 uses, 2020', 'Mental health referrals by "
+                                     "age band, 2020 against 2019' and 'These figures are published by calendar year, "
+                                     "to 2020; showing 2020' (pages/mental_health.py)"))
+    if p == "mental_health.py" else p for p in PAGES])
+def test_no_heading_names_a_year_before_the_data(on_latest, page):
+    at = on_latest(page)
+    headings = ([h.value for h in at.subheader] + [m.label for m in at.metric]
+                + [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")])
+    assert not [h for h in headings if re.search(r"\b20(1\d|2[0-2])\b", h)]
 
 
 def test_overview_headlines_are_2025(on_latest, latest):
@@ -279,6 +286,31 @@ def test_substance_misuse_says_needles_are_not_loaded(on_latest, latest):
     assert any(i.value.startswith("**Needles found by month") and NOT_LOADED in i.value for i in at.info)
 
 
+def _chart(at: AppTest, title: str) -> dict:
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    found = [s for s in specs if s["layout"]["title"]["text"].startswith(title)]
+    assert len(found) == 1, [s["layout"]["title"]["text"] for s in specs]
+    return found[0]
+
+
+def test_drug_offences_indexed_to_the_first_year(on_latest, latest):
+    spec = _chart(on_latest("substance_misuse.py"), "Drug offences, Maidstone and Kent, indexed to 2023")
+    maidstone = {t["name"]: t for t in spec["data"]}["Maidstone"]
+    counts = np.array([latest.crimes(f"{y}-01", f"{y}-12", ["Drugs"]) for y in (2023, 2024, 2025)])
+    assert _numbers(maidstone, "x").tolist() == [2023, 2024, 2025]
+    np.testing.assert_allclose(_numbers(maidstone, "y"), 100 * counts / counts[0])
+
+
+@_known_bug("indicators not loaded: the chart is titled 'Drug offences, Maidstone and Kent' and captioned 'Kent is "
+            "the Kent Police area' but draws Maidstone alone, without saying Kent's figures are not loaded "
+            "(pages/substance_misuse.py)")
+def test_drug_offences_chart_says_kent_is_not_loaded(on_latest):
+    at = on_latest("substance_misuse.py")
+    spec = _chart(at, "Drug offences, Maidstone")
+    if "Kent" not in {t["name"] for t in spec["data"]}:
+        assert any("Kent" in t and NOT_LOADED in t for t in _texts(at))
+
+
 def test_community_protection_says_council_complaints_are_not_loaded(on_latest, latest):
     at = on_latest("community_protection.py")
     assert _metric(at, "Police-recorded ASB, Dec 2024 to Nov 2025").value == f"{latest.asb('2024-12', '2025-11'):,}"
@@ -313,19 +345,25 @@ def test_violent_crime_2020_from_police_uk_categories(on_2020, only_2020):
     assert [h.value for h in at.subheader][0] == "Violent crime, Calendar year 2020"
     violent = _metric(at, "Violent crime")
     assert violent.value == f"{only_2020.crimes('2020-01', '2020-12', VIOLENT):,}"
-    assert violent.proto.delta == "no comparison: the data starts in Jan 2020"
+    _no_comparison(violent)
     # police.uk leaves the subgroup blank for the two categories it does not split.
     unsplit = only_2020.crimes("2020-01", "2020-12", ["Violence and sexual offences", "Burglary"])
     share = unsplit / only_2020.crimes("2020-01", "2020-12")
-    assert violent.help.startswith(f"{share:.0%} of crimes have no Home Office subgroup (police.uk): counted by "
-                                   "police.uk's 'Violence and sexual offences' plus 'Robbery'.")
+    assert (f"{share:.0%} of crimes have no Home Office subgroup (police.uk): counted by "
+            "police.uk's 'Violence and sexual offences' plus 'Robbery'.") in violent.help
 
 
 def test_overview_2020_has_no_comparison(on_2020, only_2020):
     at = on_2020("overview.py")
     crime = _metric(at, "Recorded crime")
-    assert (crime.value, crime.proto.delta) == (f"{only_2020.crimes('2020-01', '2020-12'):,}",
-                                                "no comparison: the data starts in Jan 2020")
+    assert crime.value == f"{only_2020.crimes('2020-01', '2020-12'):,}"
+    _no_comparison(crime)
+
+
+def _no_comparison(shown) -> None:
+    # 2019 is not in the data: no change is given, and the metric (its delta or its help) says why.
+    assert "%" not in shown.proto.delta
+    assert "no comparison: the data starts in Jan 2020" in f"{shown.proto.delta} {shown.help}"
 
 
 # police.uk plus the needle log and council requests ------------------------------------------
