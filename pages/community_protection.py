@@ -48,16 +48,22 @@ else:
                     title=f"ASB incidents per 1,000 residents by ward against the borough rate, {p.label}")
 
 ui.section(f"Warnings, notices and penalties, {f.year}")
-issued = f.enforcement
-cpw = issued[issued["action"] == "CPW"]
-st.markdown(f"{cpw['with_police'].sum()} of {cpw['issued'].sum()} Community Protection Warnings were issued with Kent Police; "
-            f"{issued.loc[issued['action'] == 'FPN', 'issued'].sum()} Fixed Penalty Notices followed breaches.")
-rows = issued[issued["action"].isin(["CPW", "CPN"])].replace({"action": {"CPW": "Warnings (CPW)", "CPN": "Notices (CPN)"}})
-ui.chart(ui.cached(charts.bars, rows, x="category", y="issued", series="action", orientation="h", colour=COLOUR,
-                   title=f"Community Protection Warnings and Notices by category, {f.year}"),
-         rows, key="enforcement", source="Community Protection Team", period=str(f.year), view=view, caveat="Borough-wide.")
+if f.enforcement_why:
+    ui.not_shown("Warnings, notices and penalties", f.enforcement_why)
+else:
+    issued = f.enforcement
+    cpw = issued[issued["action"] == "CPW"]
+    st.markdown(f"{cpw['with_police'].sum()} of {cpw['issued'].sum()} Community Protection Warnings were issued with Kent "
+                f"Police; {issued.loc[issued['action'] == 'FPN', 'issued'].sum()} Fixed Penalty Notices followed breaches.")
+    rows = issued[issued["action"].isin(["CPW", "CPN"])].replace({"action": {"CPW": "Warnings (CPW)", "CPN": "Notices (CPN)"}})
+    ui.chart(ui.cached(charts.bars, rows, x="category", y="issued", series="action", orientation="h", colour=COLOUR,
+                       title=f"Community Protection Warnings and Notices by category, {f.year}"),
+             rows, key="enforcement", source="Community Protection Team", period=str(f.year), view=view, caveat="Borough-wide.")
 st.markdown("**Unauthorised encampments**")
-ui.data_table(f.encampments, hide_index=True, width="stretch",
-              column_config={"average_days": st.column_config.NumberColumn("average days in situ", format="%.1f")})
+if f.encampments_why:
+    st.caption(f.encampments_why)
+else:
+    ui.data_table(f.encampments, hide_index=True, width="stretch",
+                  column_config={"average_days": st.column_config.NumberColumn("average days in situ", format="%.1f")})
 st.markdown(f"**Community trigger:** {ui.number(f.triggers)} case review instigated in 2020.")
 ui.footnote("Community Protection Team", "calendar years", "Enforcement and encampment figures are borough-wide.")

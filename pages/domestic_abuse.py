@@ -56,12 +56,15 @@ with k[1]:
 with k[2]:
     ui.metric("Children in these households", ui.number(f.children))
 sanctuary = f.sanctuary
-ui.chart(ui.cached(charts.period_overlay, sanctuary["months"], sanctuary["previous_months"], colour=COLOUR,
-                   title=f"Sanctuary referrals by month: {sp.label} ({ui.number(sanctuary['current'])}) against "
-                   f"{sp.previous().label} ({ui.number(sanctuary['previous'])})",
-                   current_label=sp.label, previous_label=sp.previous().label),
-         sanctuary["months"], key="sanctuary", source="Community Protection Team sanctuary assessments",
-         period=f"{sp.label} and {sp.previous().label}", view=view)
+title = (f"Sanctuary referrals by month: {sp.label} ({ui.number(sanctuary['current'])}) against "
+         f"{sp.previous().label} ({ui.number(sanctuary['previous'])})")
+if sanctuary["months"].empty:
+    ui.not_shown(title, f"not in the data loaded: no sanctuary referrals for {sp.label} (indicators)")
+else:
+    ui.chart(ui.cached(charts.period_overlay, sanctuary["months"], sanctuary["previous_months"], colour=COLOUR, title=title,
+                       current_label=sp.label, previous_label=sp.previous().label),
+             sanctuary["months"], key="sanctuary", source="Community Protection Team sanctuary assessments",
+             period=f"{sp.label} and {sp.previous().label}", view=view)
 
 ui.section("Action plan")
 ui.actions_table(bundle, "domestic_abuse")

@@ -43,8 +43,11 @@ ui.monthly_chart(f.nte, view, series="area", colour=COLOUR, key="nte", source=SO
 
 ui.section("Operations reported in the assessment")
 ops = f.operations
-ui.data_table(ops[["label", "value", "unit", "period_start", "period_end", "note"]], hide_index=True, width="stretch")
-ui.footnote("Strategic Assessment 2020-21 (Kent Police, Maidstone Task Force)", "as stated in the assessment")
+if f.operations_why:
+    st.caption(f.operations_why)
+else:
+    ui.data_table(ops[["label", "value", "unit", "period_start", "period_end", "note"]], hide_index=True, width="stretch")
+    ui.footnote("Strategic Assessment 2020-21 (Kent Police, Maidstone Task Force)", "as stated in the assessment")
 
 ui.section("Action plan")
 ui.actions_table(bundle, "soc")

@@ -201,3 +201,21 @@ def test_coverage_says_what_each_dataset_covers_and_lacks():
     assert table.loc["needle_finds"].tolist() == ["not loaded", "", "not loaded"]
     assert bundle.coverage_line(data) == ("Months covered: crimes Jan 2024 to Dec 2025 (missing Jun 2025). "
                                           "Not loaded: needle_finds.")
+
+
+def test_latest_skips_a_year_with_a_month_police_uk_left_out():
+    gap = POLICE_UK[POLICE_UK["month"] != pd.Timestamp("2025-06-01")]
+    data = make(gap)
+    got = measures.value(data, "recorded_crime", view(data), CAL_2020)
+    assert got.period == period("calendar", 2024) and got.current == 36     # 2025 lacks June: 2024 is the latest whole year
+    assert got.no_comparison == "no comparison: the data starts in Jan 2024"
+
+
+def test_a_breakdown_without_the_previous_period_draws_no_bars_of_zeros():
+    data = make(POLICE_UK)
+    f = serious_organised_crime.figures(data, view(data))
+    assert f.violent.period == period("calendar", 2025) and f.violent.previous is not None
+    first_year = serious_organised_crime.figures(data, Filter((), (), "calendar", period("calendar", 2024),
+                                                              spans=data.spans))
+    assert first_year.violent.previous is None
+    assert first_year.subgroups["previous"].isna().all() and set(first_year.subgroups["label"]) == {"no comparison"}

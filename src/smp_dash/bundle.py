@@ -74,8 +74,8 @@ class Bundle:
 
     @property
     def spans(self) -> tuple:
-        """(dataset, first month, last month) per dataset holding rows, for ``Filter.spans``."""
-        return tuple((name, c.first, c.last) for name, c in self.coverage.items())
+        """(dataset, first month, last month, months missing) per dataset holding rows, for ``Filter.spans``."""
+        return tuple((name, c.first, c.last, c.gaps) for name, c in self.coverage.items())
 
 
 def build(frames: dict[str, pd.DataFrame], wards: pd.DataFrame, *, provenance: dict | None = None,

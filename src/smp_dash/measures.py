@@ -231,6 +231,26 @@ def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label
                  notes=notes, excluded=tuple(row["excluded"]), guarded=guarded, label=label)
 
 
+def against(table: pd.DataFrame, value: Value) -> pd.DataFrame:
+    """A breakdown's table (current, previous, change, pct_change[, label]) for ``value``'s period,
+    without the previous period when the data does not cover it: no bar of zeros, no change."""
+    if value.comparable or not value.available:
+        return table
+    out = table.assign(previous=float("nan"), change=float("nan"), pct_change=float("nan"))
+    return out.assign(label="no comparison") if "label" in out.columns else out
+
+
+def not_loaded(bundle, dataset: str) -> str:
+    """Why a partner dataset's table or chart is not shown ("" when it holds rows)."""
+    return "" if bundle.loaded(dataset) and dataset_rows(bundle, dataset) else \
+        f"{NOT_LOADED}: {dataset} is not loaded; {LOAD_HINTS.get(dataset, f'load it through the {dataset} template (Data page)')}"
+
+
+def dataset_rows(bundle, dataset: str) -> int:
+    frame = getattr(bundle, {"asb_incidents": "asb", "service_requests": "requests", "needle_finds": "needles"}.get(dataset, dataset))
+    return len(frame)
+
+
 def series(bundle, measure: Measure | str, wards=(), *, by: str | None = None,
            frame: pd.DataFrame | None = None) -> pd.DataFrame | None:
     """``measure``'s monthly counts in ``wards`` over the months its dataset covers (month, [by], value).

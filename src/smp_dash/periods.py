@@ -118,18 +118,24 @@ FY_TO_DATE_2020 = Period("financial", pd.Timestamp("2020-04-01"), pd.Timestamp("
 YOUTH_2019 = period("financial", 2019)
 
 
-def latest_like(native: Period, first: pd.Timestamp, last: pd.Timestamp) -> Period | None:
+def latest_like(native: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> Period | None:
     """The latest period of ``native``'s shape that the data from ``first`` to ``last`` covers.
 
     A whole year keeps its kind (calendar 2020 becomes the latest complete calendar year; an
-    assessment year, December to November, the latest complete one); a year to date (the
-    assessment's April to November 2020) runs from the start of its kind's year to ``last``.
-    None when the data holds no such period.
+    assessment year, December to November, the latest complete one), skipping a year with a month
+    among ``gaps`` (a month the data lacks); when no year is whole, the latest that ends by ``last``
+    (its figures then say how many months the data holds). A year to date (the assessment's April
+    to November 2020) runs from the start of its kind's year to ``last``. None when the data ends
+    before any period of the kind does.
     """
     first, last = pd.Timestamp(first).replace(day=1), pd.Timestamp(last).replace(day=1)
     if native.whole_year:
-        options = available(native.kind, first, last)
-        return options[0] if options else None
+        options = [p for p in available(native.kind, first, last) if covered(p, first, last, gaps) == 12]
+        if options:
+            return options[0]
+        ends = [p for p in (period(native.kind, y) for y in range(last.year - 1, last.year + 2))
+                if p.end <= last + pd.offsets.MonthEnd(0) and p.end >= first]
+        return max(ends, key=lambda p: p.end) if ends else None
     start = period(native.kind, last.year).start
     if start > last:
         start -= pd.DateOffset(years=1)

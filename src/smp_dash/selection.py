@@ -36,7 +36,7 @@ class Filter:
     exclude_outliers: bool = False
     present: bool = False
     suppress: bool = False
-    #: (dataset, first month, last month) of each dataset loaded, for the "latest" choice.
+    #: (dataset, first month, last month, months missing) of each dataset loaded, for the "latest" choice.
     spans: tuple = ()
 
     def pick(self, native: Period, dataset: str = "crimes") -> Period:
@@ -49,7 +49,7 @@ class Filter:
         if self.kind == PUBLISHED:
             return native
         if self.kind == LATEST:
-            spans = {name: (first, last) for name, first, last in self.spans}
+            spans = {name: span for name, *span in self.spans}
             span = spans.get(dataset) or spans.get("crimes")
             return (periods.latest_like(native, *span) if span else None) or native
         return self.period or native
@@ -67,7 +67,7 @@ class Filter:
         if native is not None:
             when = self.pick(native).long_label
         elif self.kind == LATEST:
-            last = max((last for _, _, last in self.spans), default=None)
+            last = max((span[2] for span in self.spans), default=None)
             when = "the latest periods in the data" + (f" (to {last:%b %Y})" if last is not None else "")
         elif self.kind == PUBLISHED or self.period is None:
             when = "periods as in the 2020-21 assessment"

@@ -704,9 +704,11 @@ def value_metric(value: measures.Value, *, decimals: int = 0, help: str | None =
         if not presenting():
             st.caption(value.missing)
         return
-    if not value.comparable:
+    if not value.comparable:   # the reason under the figure: a delta this long would be cut off
         metric(value.label, value.guarded.text() if value.guarded and value.guarded.hidden else number(value.current),
-               value.no_comparison, help=detail)
+               help=" ".join(t for t in (value.no_comparison + ".", detail) if t))
+        if not presenting():
+            st.caption(value.no_comparison)
         return
     change_metric(value.label, value.current, value.previous, value.period.previous().label, decimals=decimals,
                   help=detail, guarded=value.guarded)
@@ -738,6 +740,9 @@ def change_metric(label: str, current: float, previous: float, against: str, *, 
 def actions_table(bundle: Bundle, priority: str) -> None:
     """The action plan rows of one priority with their status."""
     rows = action_rows(bundle.actions[bundle.actions["priority"] == priority])
+    if rows.empty:
+        st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
+        return
     data_table(rows[["action", "status", "update", "target"]], hide_index=True, width="stretch",
                  column_config={"action": st.column_config.TextColumn("Action", width="medium"),
                                 "status": st.column_config.TextColumn("Status", width="small"),

@@ -26,6 +26,8 @@ class CommunityProtection:
     enforcement: pd.DataFrame               # metrics.enforcement_table for ``year``
     encampments: pd.DataFrame
     triggers: float
+    enforcement_why: str                    # why warnings and notices are not shown ("" when they are)
+    encampments_why: str
 
 
 def figures(bundle, view: Filter) -> CommunityProtection:
@@ -41,13 +43,15 @@ def figures(bundle, view: Filter) -> CommunityProtection:
     if requests is not None and len(requests):
         categories = metrics.compare(requests, "month", council.period, by="category", weight="n")
         categories["label"] = metrics.change_labels(categories)
+        categories = measures.against(categories, council)
     year = view.pick(CAL_2020).end.year
     return CommunityProtection(
         police, council, None if police.missing else metrics.in_wards(bundle.asb, view.wards),
         None if council.missing else COUNCIL_ASB.rows(requests), requests if requests is not None and len(requests) else None,
         categories, None if police.missing else metrics.ward_table(bundle.asb, p, bundle.wards, bundle.population),
         year, metrics.enforcement_table(bundle.enforcement, year), metrics.encampment_summary(bundle.encampments),
-        metrics.indicator_value(bundle.indicators, "community_triggers", "2020-01-01"))
+        metrics.indicator_value(bundle.indicators, "community_triggers", "2020-01-01"),
+        measures.not_loaded(bundle, "enforcement"), measures.not_loaded(bundle, "encampments"))
 
 
 def _labelled(value: measures.Value) -> measures.Value:

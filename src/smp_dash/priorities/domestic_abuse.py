@@ -38,7 +38,7 @@ def figures(bundle, view: Filter) -> DomesticAbuse:
     p = head.period
     crimes = metrics.in_wards(bundle.crimes, view.wards)
     why = head.missing or ""
-    types = None if why else _types(crimes, p, head.guarded)
+    types = None if why else measures.against(_types(crimes, p, head.guarded), head)
     shares = _shares(crimes, p, head, types)
     trend = None if why else measures.series(bundle, DA, view.wards)
     trend_why = why

@@ -39,6 +39,7 @@ def figures(bundle, view: Filter) -> PoliceData:
             crimes["crime_type"].astype(object) + " (police.uk)"))
         types = metrics.compare(by_type, "month", p, by="offence_subgroup", weight="n")
         types["label"] = metrics.change_labels(types)
+        types = measures.against(types, crime)
     hate = measures.value(bundle, HATE, view, ASSESS_2020)
     strands, why = None, hate.missing or ""
     guarded = hate.guarded

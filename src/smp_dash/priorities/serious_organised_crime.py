@@ -26,6 +26,7 @@ class SeriousOrganisedCrime:
     trend: pd.DataFrame | None          # month, crime_type, value: robbery, weapons and drugs
     nte: pd.DataFrame | None            # month, area, value: the town centre and the rest
     operations: pd.DataFrame            # the operations the assessment reports (indicators)
+    operations_why: str
 
 
 def figures(bundle, view: Filter) -> SeriousOrganisedCrime:
@@ -39,6 +40,7 @@ def figures(bundle, view: Filter) -> SeriousOrganisedCrime:
         labelled = rows.assign(offence_subgroup=rows["offence_subgroup"].astype(object).fillna(NO_SUBGROUP))
         subgroups = metrics.compare(labelled, "month", p, by="offence_subgroup", weight="n")
         subgroups["label"] = metrics.change_labels(subgroups)
+        subgroups = measures.against(subgroups, violent)
         known = subgroups[subgroups["offence_subgroup"] != NO_SUBGROUP]
         vap = known.set_index("offence_subgroup")["current"].get("Violence against the person", 0)
         vap_share = "n/a: police.uk does not split violence from sexual offences" \
@@ -52,4 +54,5 @@ def figures(bundle, view: Filter) -> SeriousOrganisedCrime:
                           frame=nte.assign(area=nte["ward_code"].isin(town).map({True: "Town centre", False: "Rest of borough"})))
     ops = bundle.indicators[bundle.indicators["indicator_id"].str.startswith(("brothel_op", "drugs_day", "drug_seizures"))]
     return SeriousOrganisedCrime(violent, vap_share or "n/a", measures.value(bundle, "weapons", view, CAL_2020),
-                                 subgroups, focus, nte, ops)
+                                 subgroups, focus, nte, ops, "" if len(ops) else
+                                 f"{measures.NOT_LOADED}: no operations (the indicators template)")
