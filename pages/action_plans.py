@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from smp_dash import charts, metrics as m, schema, ui
+from smp_dash import charts, measures, metrics as m, schema, ui
 
 PRIORITY_NAMES = {"soc": "Serious and organised crime", "children_young_people": "Children and young people",
                   "domestic_abuse": "Domestic abuse", "substance_misuse": "Substance misuse",
                   "mental_health": "Mental health"}
 
 bundle, view = ui.page("Action plans", "What has each priority's action plan delivered, and what is on hold or postponed?")
+ui.stop_if_missing("Action plans", measures.not_loaded(bundle, "actions"))
 
 left, right = st.columns(2)
 with left:

@@ -25,7 +25,7 @@ with c[0]:
 with c[1]:
     ui.metric("Young people offending", ui.number(youth["offenders"]), m.change_text(youth["offenders"], youth["offenders_previous"]))
 with c[2]:
-    ui.metric("Youth population convicted", ui.number(f.convicted_share) + "%")
+    ui.metric("Youth population convicted", ui.percent(f.convicted_share))
 ui.chart(ui.cached(charts.yearly_bars, youth["series"], x="label", y="value", title="Youth offences by financial year", colour=COLOUR),
          youth["series"][["label", "value", "source"]], key="youth_offences", source=SOURCE, period="2014/15 to 2019/20", view=view)
 ui.chart(ui.cached(charts.stacked_share, youth["bands"], x="label", y="value", series="breakdown", title="Young offenders by age band"),

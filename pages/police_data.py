@@ -53,8 +53,9 @@ else:
 
 ui.section("Integrated Offender Management")
 iom = m.indicator_series(bundle.indicators, "iom_cohort_share", breakdown=True)
+iom_change = m.indicator_value(bundle.indicators, "iom_cohort_change", "2021-03-31")
 ui.metric("IOM cohort (Kent)", ui.number(m.indicator_value(bundle.indicators, "iom_cohort", "2021-03-31")),
-          f"{m.indicator_value(bundle.indicators, 'iom_cohort_change', '2021-03-31'):+.0f} on a year earlier")
+          None if iom_change != iom_change else f"{iom_change:+.0f} on a year earlier")
 ui.chart(ui.cached(charts.bars, iom, x="breakdown", y="value", title="IOM cohort by police division (% of Kent cohort)", colour=COLOUR),
          iom, key="iom", source="Kent IOM", period="as at the assessment", view=view,
          caveat="Around 70 of the Kent cohort are in the Maidstone area.")

@@ -48,6 +48,7 @@ with right:
 levers = sc.Levers(uplift_pct=uplift, uplift_months=tuple(months[m] for m in chosen),
                    event_month=months.get(event_month), event_cases=int(event or 0),
                    recording_pct=recording, recording_from=months[since])
+ui.stop_if_missing(f"{measure}, the next 12 months", sc.missing(bundle, measure))
 series = sc.measure_series(bundle, measure, view.wards)
 base = ui.cached(sc.project, series)
 projected = sc.apply(base, levers)

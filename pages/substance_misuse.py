@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, metrics as m, ui
+from smp_dash import charts, measures, metrics as m, ui
 from smp_dash.priorities import substance_misuse
 
 COLOUR = charts.PRIORITY_COLOURS["substance_misuse"]
@@ -21,14 +21,15 @@ with c[1]:
         total, before = f.kent["current"].sum(), f.kent["previous"].sum()
         ui.metric("Drug offences, Kent", int(total), f"{m.format_pct(m.pct_change(total, before))} ({int(total - before):+,})")
 with c[2]:
-    ui.metric("CSVG closed cases with substance misuse", ui.number(f.csvg_share) + "%")
+    ui.metric("CSVG closed cases with substance misuse", ui.percent(f.csvg_share))
 st.caption(f.drugs.measure.caveat)
 years = f.indexed_years
 ui.chart(ui.cached(charts.indexed_lines, f.indexed, base=years[0], title=f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100"),
          f.indexed, key="drugs_indexed", source="Kent Police recorded crime; Kent district figures",
          period=f"Calendar years {years[0]} to {years[-1]}",
-         caveat="Kent is the Kent Police area (12 districts and Medway). " + ("Maidstone is the whole borough." if not view.wards else
-                 "Maidstone is the selected wards."), view=view)
+         caveat=("Kent is the Kent Police area (12 districts and Medway). " if (f.indexed["area"] == "Kent").any() else
+                  f"{measures.NOT_LOADED}: Kent's district figures (indicators): Maidstone only. ")
+         + ("Maidstone is the whole borough." if not view.wards else "Maidstone is the selected wards."), view=view)
 
 bulk = st.toggle("Include bulk incidents", value=True, key="needle_bulk", bind="query-params",
                  help="Two finds of bagged, unused needles held 1,500 of 2020's needles; exclude them to see the usual pattern.")

@@ -26,14 +26,17 @@ for col, name in zip(cols, task_force.MEASURES):
         if name in f.guards and f.guards[name].change_hidden:
             ui.metric(name, f.guards[name].text(), help=disclosure.HIDDEN_HELP)
         else:
-            ui.metric(name, int(row["current"]), f"{row['rate']:.1f} per 1,000 (rest: {rest['rate']:.1f})")
-if table is not None:
+            ui.metric(name, int(row["current"]), None if f.rates_why else
+                      f"{row['rate']:.1f} per 1,000 (rest: {rest['rate']:.1f})", help=f.rates_why or None)
+if f.rates_why:
+    ui.not_shown("Rates per 1,000 residents, focus area and the rest", f.rates_why)
+elif table is not None:
     ui.chart(ui.cached(charts.bars, table, x="measure", y="rate", series="area", colour=COLOUR, orientation="v",
                        title=f"Rate per 1,000 residents, {p.label}: focus area and the rest"),
              table, key="focus_rates", source="Kent Police; MBC needle log", period=p.label, view=view,
-             caveat="Rates use approximate ward populations (demonstration).")
+             caveat="Rates use approximate ward populations" + (" (demonstration)." if bundle.demo else "."))
 name = st.selectbox("Measure over time", list(task_force.MEASURES), key="tf_measure", bind="query-params")
-trend, why = task_force.trend(bundle, f, name)
+trend, why = task_force.trend(bundle, f, name) if not f.rates_why else (None, f.rates_why)
 ui.monthly_chart(trend, view, series="area", y="rate", colour=COLOUR, why=why,
                  title=f"{name} per 1,000 residents by month: focus area and the rest", y_title="per 1,000 residents",
                  highlight=(p.start, p.end), key="focus_trend", source="Kent Police; MBC",

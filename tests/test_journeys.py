@@ -164,10 +164,6 @@ def _texts(at: AppTest) -> list[str]:
     return [e.value for kind in ("caption", "info", "markdown") for e in getattr(at, kind)]
 
 
-def _known_bug(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 # police.uk 2023 to 2025 only: every page ------------------------------------------------------
 
 @pytest.mark.parametrize("page", PAGES)
@@ -181,20 +177,7 @@ def test_every_page_shows_the_latest_year_by_default(on_latest, page):
     assert not any("Demonstration data" in w.value for w in at.warning)
 
 
-#: Pages that show a 0, a "nan" or "n/a%" for data that is not loaded (all bugs, in pages/).
-ZERO_BUGS = {
-    "children_young_people.py": "indicators not loaded: 'Youth population convicted' reads 'n/a%' (page adds '%')",
-    "mental_health.py": "indicators not loaded: CSVG and residents' survey shares read 'n/a%' (page adds '%')",
-    "police_data.py": "indicators not loaded: 'IOM cohort (Kent)' delta reads '+nan on a year earlier'",
-    "substance_misuse.py": "indicators not loaded: 'CSVG closed cases with substance misuse' reads 'n/a%'",
-    "task_force.py": "population not loaded: deltas read 'nan per 1,000 (rest: nan)'",
-    "scenarios.py": "domestic abuse not in police.uk, yet baseline, scenario and extra cases read 0 (band 0 to 0)",
-    "action_plans.py": "actions not loaded: '0 of 0 actions shown' instead of saying they are not loaded",
-}
-
-
-@pytest.mark.parametrize("page", [pytest.param(p, marks=_known_bug(ZERO_BUGS[p])) if p in ZERO_BUGS else p
-                                  for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_nothing_missing_reads_as_zero(on_latest, page):
     # Every dataset loaded here holds hundreds of rows a year: a 0 on these pages is data not loaded.
     at = on_latest(page)
@@ -204,30 +187,12 @@ def test_nothing_missing_reads_as_zero(on_latest, page):
     assert not [t for t in _texts(at) if re.search(r"\b0 of 0\b|\bnan\b", t)]
 
 
-#: Pages that draw a chart with nothing in it for data that is not loaded (bugs, in pages/).
-EMPTY_CHART_BUGS = {
-    "children_young_people.py": "indicators not loaded: 'Youth offences by financial year' and 'Young offenders by "
-                                "age band' drawn empty, captioned 'the totals (35 and 39) are published'",
-    "mental_health.py": "indicators not loaded: section 136 by year, referrals by age band (all zeros) and CSVG "
-                       "cases by concern (all NaN) drawn empty",
-    "police_data.py": "indicators not loaded: 'IOM cohort by police division' drawn empty",
-    "task_force.py": "population not loaded: 'Rate per 1,000 residents' bars are all NaN",
-    "scenarios.py": "domestic abuse not in police.uk, yet a projection of zeros is drawn",
-    "action_plans.py": "actions not loaded: 'Actions by status' drawn with no bar",
-}
-
-
-@pytest.mark.parametrize("page", [pytest.param(p, marks=_known_bug(EMPTY_CHART_BUGS[p])) if p in EMPTY_CHART_BUGS
-                                  else p for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_no_chart_is_drawn_empty(on_latest, page):
     assert _empty_charts(on_latest(page)) == []
 
 
-@pytest.mark.parametrize("page", [
-    pytest.param(p, marks=_known_bug("indicators not loaded, yet 'Section 136 uses, 2020', 'Mental health referrals by "
-                                     "age band, 2020 against 2019' and 'These figures are published by calendar year, "
-                                     "to 2020; showing 2020' (pages/mental_health.py)"))
-    if p == "mental_health.py" else p for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_no_heading_names_a_year_before_the_data(on_latest, page):
     at = on_latest(page)
     headings = ([h.value for h in at.subheader] + [m.label for m in at.metric]
@@ -301,9 +266,6 @@ def test_drug_offences_indexed_to_the_first_year(on_latest, latest):
     np.testing.assert_allclose(_numbers(maidstone, "y"), 100 * counts / counts[0])
 
 
-@_known_bug("indicators not loaded: the chart is titled 'Drug offences, Maidstone and Kent' and captioned 'Kent is "
-            "the Kent Police area' but draws Maidstone alone, without saying Kent's figures are not loaded "
-            "(pages/substance_misuse.py)")
 def test_drug_offences_chart_says_kent_is_not_loaded(on_latest):
     at = on_latest("substance_misuse.py")
     spec = _chart(at, "Drug offences, Maidstone")

@@ -143,7 +143,8 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
 LOAD_HINTS = {"crimes": "load police.uk street files or Kent Police's extract (Data page, or smp-dash ingest)",
               "asb_incidents": "load police.uk street files (they hold ASB)",
               "needle_finds": "load the waste team's needle log through the needle_finds template",
-              "service_requests": "load the Community Protection Team's requests through the service_requests template"}
+              "service_requests": "load the Community Protection Team's requests through the service_requests template",
+              "actions": "load each priority's actions through the actions template (Data page)"}
 
 
 def get(measure_id: str) -> Measure:

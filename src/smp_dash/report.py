@@ -20,9 +20,9 @@ import plotly.io as pio
 
 from smp_dash import bundle, charts, disclosure, measures, metrics as m, periods
 from smp_dash.bundle import Bundle
-from smp_dash.periods import CAL_2020, Period
-from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, overview, police_data,
-                                 serious_organised_crime, substance_misuse)
+from smp_dash.periods import Period
+from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, overview,
+                                 police_data, serious_organised_crime, substance_misuse)
 from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
 PERIOD_KINDS = CHOICES
@@ -259,18 +259,18 @@ def _substance(b: Bundle, v: Filter) -> _Section:
 
 def _mental_health(b: Bundle, v: Filter) -> _Section:
     s = _Section("Mental health", actions="mental_health")
-    colour, p = charts.PRIORITY_COLOURS["mental_health"], v.pick(CAL_2020)
-    value = lambda q: m.indicator_value(b.indicators, "section_136_uses", f"{q.start:%Y-%m-%d}")
-    if p.kind != "calendar" or not _known(value(p)):
-        s.notes.append(f"These figures are published by calendar year, to {CAL_2020.label}; showing {CAL_2020.label}.")
-        p = CAL_2020
-    s.add("Section 136 uses (borough)", value(p), value(p.previous()), p)
-    s136 = m.indicator_series(b.indicators, "section_136_uses").assign(year=lambda f: f["period_start"].dt.year.astype(str))
-    s.charts.append(charts.yearly_bars(s136, x="year", y="value", colour=colour, title="Section 136 (Mental Health Act) uses by year"))
-    referrals = m.referral_table(b.indicators, p)
-    s.charts.append(charts.change_bars(referrals, category="age_band", current="current", previous="previous", colour=colour,
-                                       current_label=p.label, previous_label=p.previous().label,
-                                       title=f"Mental health referrals by age band, {p.label} against {p.previous().label}"))
+    f = mental_health.figures(b, v)
+    colour, p = charts.PRIORITY_COLOURS["mental_health"], f.period
+    if f.note:
+        s.notes.append(f.note)
+    s.add("Section 136 uses (borough)", f.s136, f.s136_previous, p)
+    if len(f.s136_series):
+        s.charts.append(charts.yearly_bars(f.s136_series, x="year", y="value", colour=colour,
+                                           title="Section 136 (Mental Health Act) uses by year"))
+    if f.referrals[["current", "previous"]].notna().any().any():
+        s.charts.append(charts.change_bars(f.referrals, category="age_band", current="current", previous="previous",
+                                           colour=colour, current_label=p.label, previous_label=p.previous().label,
+                                           title=f"Mental health referrals by age band, {p.label} against {p.previous().label}"))
     s.caveats.append("Health and partnership figures are borough-wide: the ward selection does not apply.")
     return s
 

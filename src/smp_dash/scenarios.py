@@ -36,8 +36,10 @@ from smp_dash import charts, measures, metrics, periods
 MEASURES = ("Domestic abuse", "ASB incidents", "Drug offences", "Needles found")
 #: The measures that count people or their places, under disclosure control for a ward selection.
 SENSITIVE = ("Domestic abuse", "Needles found")
-#: The crime measures' row rules (``smp_dash.measures``).
-_RULES = {"Domestic abuse": "domestic_abuse", "Drug offences": "drug_offences"}
+#: Each measure's definition in ``smp_dash.measures`` (its rows, and what the data must hold for it).
+MEASURE_IDS = {"Domestic abuse": "domestic_abuse", "ASB incidents": "asb", "Drug offences": "drug_offences",
+               "Needles found": "needles"}
+_RULES = {name: MEASURE_IDS[name] for name in ("Domestic abuse", "Drug offences")}
 #: The normal quantile of a two-sided 95% band.
 Z95 = 1.96
 #: A month counts as a lockdown month when at least this share of its days was in a national lockdown.
@@ -111,6 +113,11 @@ class Levers:
         """Whether any lever changes the baseline."""
         return bool((self.uplift_pct and self.uplift_months) or (self.event_cases and self.event_month)
                     or self.recording_pct)
+
+
+def missing(data, measure: str) -> str | None:
+    """Why ``measure`` cannot be projected from the data loaded (not loaded, or police.uk lacks it)."""
+    return measures.missing(data, MEASURE_IDS[measure])
 
 
 def measure_series(data, measure: str, wards: Iterable[str] | None = (), *, include_bulk: bool = False,

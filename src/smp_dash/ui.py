@@ -557,10 +557,14 @@ def footnote(source: str, period: str, caveat: str = "") -> None:
 
 
 def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, caveat: str = "", view: Filter | None = None,
-          exclusions: str = "", sensitive_wards: bool = False) -> None:
+          exclusions: str = "", sensitive_wards: bool = False, missing: str = "") -> None:
     """A plotly chart, its footnote and a CSV download of the data behind it (``sensitive_wards``:
-    ward-level DA, needle finds or hate crime, which viewers may not download)."""
+    ward-level DA, needle finds or hate crime, which viewers may not download). A table with no
+    rows or no number draws no chart: ``missing`` (or "not in the data loaded") says why."""
     if not _allowed("chart"):
+        return
+    if _nothing_to_draw(table):   # never an empty chart: say why there is nothing
+        not_shown(fig.layout.title.text or key, missing or f"{measures.NOT_LOADED} for this view")
         return
     st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
     if presenting():
@@ -574,6 +578,17 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
             return
         st.download_button("Chart (PNG)", data=partial(_png, fig), file_name=f"smp-dash-{key}.png", mime="image/png",
                            key=f"png_{key}", on_click="ignore", icon=":material/image:", width="stretch")
+
+
+def _nothing_to_draw(table: pd.DataFrame) -> bool:
+    """A chart's data with no rows, or no number in it (every value missing)."""
+    numbers = table.select_dtypes("number")
+    return table.empty or (not numbers.empty and numbers.isna().all().all())
+
+
+def percent(value) -> str:
+    """A share as the pages write it: "27%", or "n/a" when it is not in the data."""
+    return "n/a" if value is None or value != value else f"{number(value)}%"
 
 
 def _png(fig) -> bytes:
@@ -636,6 +651,14 @@ def morile_sheet_columns() -> dict:
                                                                         required=True),
                       "data_measure": st.column_config.SelectboxColumn("Data measure", options=list(morile.MEASURES)),
                       "note": text("Note", width="large")}
+
+
+def stop_if_missing(title: str, why: str | None) -> None:
+    """When the page's measure is not in the data loaded: say why, close the page (its footer too) and stop."""
+    if why:
+        not_shown(title, why)
+        provenance_footer()
+        st.stop()
 
 
 def not_shown(title: str, why: str) -> None:

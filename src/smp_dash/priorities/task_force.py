@@ -22,6 +22,7 @@ class TaskForce:
     table: pd.DataFrame | None                 # measure, area, current, previous, pct_change, population, rate
     missing: dict[str, str]                    # measure name -> why it is not in the data
     guards: dict[str, disclosure.Guarded]      # sensitive measures: the focus area's counts under disclosure control
+    rates_why: str                             # why rates per 1,000 are not shown ("" when they are)
 
 
 def figures(bundle, view: Filter) -> TaskForce:
@@ -38,7 +39,9 @@ def figures(bundle, view: Filter) -> TaskForce:
         table = metrics.focus_comparison(frames, p, area, bundle.population)
         hidden = table["measure"].map(lambda name: name in guards and guards[name].change_hidden)
         table = disclosure.hide_rows(table, hidden, ("current", "previous", "pct_change", "rate"))
-    return TaskForce(p, area, table, missing, guards)
+    rates_why = "" if len(bundle.population) else \
+        f"{measures.NOT_LOADED}: no ward populations for rates per 1,000 (load them through the population template)"
+    return TaskForce(p, area, table, missing, guards, rates_why)
 
 
 def trend(bundle, figures: TaskForce, name: str) -> tuple[pd.DataFrame | None, str]:
