@@ -15,5 +15,5 @@ def test_first_request_is_a_deep_link(page, app_url):  # noqa: F811
     nav = page.locator('[data-testid="stSidebarNav"]')
     assert nav.get_by_text("Serious and organised crime").count() == 1      # app.py's titles
     assert nav.get_by_text("children young people", exact=True).count() == 0  # not file names
-    assert showing(page) == "Showing: Bridge, periods as in the assessment"
+    assert showing(page) == "Showing: Bridge, the latest periods in the data (to Mar 2021)"
     assert "wards=Bridge" in page.url
