@@ -12,7 +12,7 @@ bundle, view = ui.page("Keeping children and young people safe",
                        "Is youth offending falling, who offends, and where do young people gather? "
                        "Delivered through the District Contextual Safeguarding Meeting.")
 
-f = children_young_people.figures(bundle, view)
+f = ui.figures(children_young_people.figures, view)
 yp, youth = f.youth_period, f.youth
 if f.youth_note:
     st.info(f.youth_note)

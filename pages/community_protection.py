@@ -12,7 +12,7 @@ REQUESTS = "Community Protection Team service requests"
 bundle, view = ui.page("ASB and community protection",
                        "How did anti-social behaviour and nuisance complaints move through the lockdowns, where is ASB "
                        "concentrated, and how are warnings, notices and penalties used?")
-f = community_protection.figures(bundle, view)
+f = ui.figures(community_protection.figures, view)
 p = f.police.period
 c = st.columns(2)
 with c[0]:

@@ -11,7 +11,7 @@ SOURCE = "Kent Police recorded crime, domestic-abuse flag"
 bundle, view = ui.page("Reducing the harm caused by domestic abuse",
                        "How much domestic abuse is recorded, in which wards, of what kind, and how are partners responding? "
                        "Delivered through the Domestic Abuse Forum.")
-f = domestic_abuse.figures(bundle, view)
+f = ui.figures(domestic_abuse.figures, view)
 p = f.headline.period
 ui.section(f"Recorded domestic abuse, {p.long_label}")
 c = st.columns(4)

@@ -12,7 +12,7 @@ bundle, view = ui.page("Safeguarding people whose mental health makes them vulne
                        "health behind the partnership's most complex cases?")
 st.caption("Borough-wide health and partnership figures: the ward filter does not apply on this page.")
 
-f = mental_health.figures(bundle, view)
+f = ui.figures(mental_health.figures, view)
 p = f.period
 if f.note:
     st.info(f.note)

@@ -9,7 +9,7 @@ from smp_dash.priorities import overview
 bundle, view = ui.page("Safer Maidstone Partnership: Strategic Assessment {years}, live",
                        "Where does the borough stand on each priority, what changed on the previous period, and where should "
                        "partners look first?")
-figures = overview.figures(bundle, view)
+figures = ui.figures(overview.figures, view)
 for col, value in zip(st.columns(len(figures.headlines)), figures.headlines):
     with col:
         ui.value_metric(value, help=f"{value.period.label} against {value.period.previous().label}.")

@@ -12,7 +12,7 @@ bundle, view = ui.page("Police data",
                        "How has recorded crime changed over six years, how does Maidstone compare with the rest of Kent, which crime "
                        "types moved, and what does hate crime look like?")
 
-f = police_data.figures(bundle, view)
+f = ui.figures(police_data.figures, view)
 p, kent = f.crime.period, f.kent
 c = st.columns(2)
 with c[0]:

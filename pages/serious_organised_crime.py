@@ -12,7 +12,7 @@ bundle, view = ui.page("Protecting our communities against serious and organised
                        "Is violent crime rising, where does the night-time economy drive it, and what have operations achieved? "
                        "Delivered through the Serious and Organised Crime Panel.")
 
-f = serious_organised_crime.figures(bundle, view)
+f = ui.figures(serious_organised_crime.figures, view)
 p = f.violent.period
 ui.section(f"Violent crime, {p.long_label}")
 c = st.columns(3)

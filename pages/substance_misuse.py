@@ -10,7 +10,7 @@ COLOUR = charts.PRIORITY_COLOURS["substance_misuse"]
 bundle, view = ui.page("Reducing the impact of substance misuse on our community",
                        "Are drug offences and discarded needles rising, where are needles found, and what is being done? "
                        "Delivered through the Community Protection Team and Licensing.")
-f = substance_misuse.drug_figures(bundle, view)
+f = ui.figures(substance_misuse.drug_figures, view)
 p = f.drugs.period
 ui.section(f"Drug offences, {p.long_label}")
 c = st.columns(3)
@@ -33,7 +33,7 @@ ui.chart(ui.cached(charts.indexed_lines, f.indexed, base=years[0], title=f"Drug 
 
 bulk = st.toggle("Include bulk incidents", value=True, key="needle_bulk", bind="query-params",
                  help="Two finds of bagged, unused needles held 1,500 of 2020's needles; exclude them to see the usual pattern.")
-f = substance_misuse.needle_figures(bundle, view, include_bulk=bulk)
+f = ui.figures(substance_misuse.needle_figures, view, include_bulk=bulk)
 np_ = f.period
 ui.section(f"Needle finds, {np_.long_label}")
 k = st.columns(3)

@@ -12,7 +12,7 @@ bundle, view = ui.page("The Maidstone Task Force: Shepway North and Shepway Sout
                        "needle finds, per resident and over time? Launched September 2020.")
 st.caption("This page always compares the task force focus area with the rest of the borough; the ward filter does not apply.")
 
-f = task_force.figures(bundle, view)
+f = ui.figures(task_force.figures, view)
 p, table = f.period, f.table
 cols = st.columns(len(task_force.MEASURES))
 for col, name in zip(cols, task_force.MEASURES):

@@ -417,6 +417,23 @@ def cached(builder, *args, **kwargs):
     return _figure(f"{builder.__module__}:{builder.__qualname__}", *args, **kwargs)
 
 
+def figures(build, view: Filter, **options):
+    """``build(data(), view, **options)``: a page's figures (``smp_dash.priorities``), computed once
+    per version of the data in use, view and options, and shared by every session showing that view.
+
+    Keyed on the store's manifest and the view, never on the data itself (hashing the cubes on
+    every lookup would cost more than the figures). Callers only read what comes back.
+    """
+    return _figures(f"{build.__module__}:{build.__qualname__}", _stamp(config.data_dir()), view,
+                    tuple(sorted(options.items())), data())
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figures(builder: str, stamp: tuple, view: Filter, options: tuple, _bundle: Bundle):
+    module, attribute = builder.split(":")
+    return getattr(importlib.import_module(module), attribute)(_bundle, view, **dict(options))
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _deck(geo_key: str, _geojson: dict, values: pd.DataFrame, **kwargs):
     """A cached choropleth; the boundaries are named by ``geo_key`` rather than hashed (50 KB+)."""
