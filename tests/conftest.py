@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import pytest
 
-from smp_dash import geo
+from smp_dash import geo, schema, store
 
 MAIDSTONE = "E07000110"
 HIGH_STREET = "E05004996"
@@ -44,6 +46,21 @@ def rows(dataset: str, *changes: dict) -> pd.DataFrame:
     return pd.DataFrame([{**GOOD_ROWS[dataset], **change} for change in changes], dtype=object)
 
 
+def store_hashes(folder) -> dict[str, str]:
+    """Every file of a store and its SHA-256 (the lock file aside): equal before and after means
+    nothing was written."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != store.LOCK}
+
+
+@pytest.fixture
+def seeded(data_dir):
+    """A store holding one demonstration row of every dataset."""
+    for name in schema.DATASETS:
+        store.write(name, rows(name), source="demonstration (illustrative)", demo=True, data_dir=data_dir)
+    return data_dir
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium under Playwright, one per test module (``browsing.chromium``); each test
@@ -52,6 +69,24 @@ def browser():
 
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """One browser context per module, so Streamlit's script chunks are fetched once."""
+    from browsing import VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """A fresh tab: each page load is its own Streamlit session."""
+    tab = context.new_page()
+    yield tab
+    tab.close()
 
 
 @pytest.fixture

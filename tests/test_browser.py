@@ -39,21 +39,6 @@ CHART_TRACES = """() => Array.from(document.querySelectorAll('[data-testid="stPl
     .map(chart => [chart.querySelectorAll('.main-svg').length, chart.querySelectorAll('.trace path').length])"""
 
 
-@pytest.fixture(scope="module")
-def context(browser):
-    """One browser context for the module, so Streamlit's script chunks are fetched once."""
-    context = browser.new_context(viewport=VIEWPORT)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context):
-    """A fresh tab: each page load is its own Streamlit session."""
-    tab = context.new_page()
-    yield tab
-    tab.close()
-
 
 def showing(page) -> str:
     """The "Showing: ..." line under the page title."""

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import rows
+from conftest import rows, store_hashes
 from test_intake import POLICE_HEADER, TONBRIDGE, _police_row
 
 from smp_dash import cli, config, schema, store
@@ -90,10 +90,6 @@ def seeded(data_dir):
     return data_dir
 
 
-def _hashes(folder) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != store.LOCK}
-
 
 def _police(*lines: str) -> str:
     return "\n".join([POLICE_HEADER, *lines]) + "\n"
@@ -134,11 +130,11 @@ def test_ingest_that_would_lose_data_is_refused(seeded, maidstone, tmp_path, cap
                                                 message):
     path = tmp_path / name
     path.write_text(text)
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     assert cli.main(["--data-dir", str(seeded), "ingest", dataset, str(path)]) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert message in err and "The data in use is unchanged." in err
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 @pytest.mark.parametrize("case, dataset, name, text, message", REFUSED[:3], ids=[c[0] for c in REFUSED[:3]])
@@ -199,10 +195,10 @@ def test_check_fails_naming_a_dataset_whose_file_does_not_match_its_record(seede
 
 @pytest.mark.parametrize("version", ["../../enforcement", "/etc/passwd", "nope"])
 def test_restore_refuses_a_version_that_is_not_listed(seeded, capsys, version):
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     assert cli.main(["--data-dir", str(seeded), "restore", "enforcement", version]) == cli.EXIT_BAD_INPUT
     assert f"no version {version!r} of enforcement" in capsys.readouterr().err
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 def test_a_second_ingest_waits_for_the_lock_then_is_refused(seeded, tmp_path, monkeypatch, capsys):
@@ -211,12 +207,12 @@ def test_a_second_ingest_waits_for_the_lock_then_is_refused(seeded, tmp_path, mo
     monkeypatch.setenv("SMP_STORE_LOCK_TIMEOUT", "0.3")
     path = tmp_path / "pop.csv"
     path.write_text(partner.template_csv("population"))
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     with open(seeded / store.LOCK, "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         code = cli.main(["--data-dir", str(seeded), "ingest", "population", str(path)])
     assert code == cli.EXIT_BUSY
     err = capsys.readouterr().err
     assert f"(lock file {seeded / store.LOCK}); waited 0.3 s: nothing was changed" in err
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
     assert cli.main(["--data-dir", str(seeded), "ingest", "population", str(path)]) == 0  # once it is free

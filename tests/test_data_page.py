@@ -6,14 +6,13 @@ through Chromium's file input against a real ``streamlit run``, each over its ow
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import rows
+from conftest import rows, store_hashes
 from smp_dash import cli, store
 from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, serve, wait_idle
 
@@ -29,10 +28,6 @@ GOOD = _csv(rows("enforcement", {}, {"issued": "2020-06-01"}, {"issued": "2020-0
 HALF_BAD = _csv(rows("enforcement", {}, {"issued": "not a date"}, {"issued": "2020-07-01", "action": "FPN"}))
 SEMICOLONS = _csv(rows("enforcement", {}, {"issued": "2020-06-01"}), sep=";")
 
-
-def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -108,12 +103,12 @@ def test_upload_previews_and_commits(demo_store):
     ("cpt.csv", b"", "cpt.csv: the file is empty"),
 ])
 def test_bad_upload_is_refused_and_nothing_changes(demo_store, name, data, problem):
-    before = _hashes(demo_store)
+    before = store_hashes(demo_store)
     at = _upload(_open(), name, data)
     assert len(at.error) == 1
     assert problem in at.error[0].value and "The data in use is unchanged." in at.error[0].value
     assert not [b for b in at.button if b.key == "commit"]
-    assert _hashes(demo_store) == before
+    assert store_hashes(demo_store) == before
 
 
 def test_a_header_only_file_empties_nothing_unless_asked(demo_store):
@@ -204,14 +199,14 @@ def test_upload_commit_refuse_and_restore_in_the_browser(tab, data_app, tmp_path
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "data.png"))
 
-    before = _hashes(folder)
+    before = store_hashes(folder)
     bad = tmp_path / "semicolons.csv"
     bad.write_bytes(SEMICOLONS)
     _upload_file(page, bad)
     alert = main.locator('[data-testid="stAlert"]').filter(has_text="unchanged")
     expect(alert).to_contain_text("semicolons.csv, row 1: looks like it is separated by ';'", timeout=PAGE_TIMEOUT_MS)
     expect(alert).to_contain_text("The data in use is unchanged.")
-    assert _hashes(folder) == before
+    assert store_hashes(folder) == before
     page.screenshot(path=str(SCREENSHOTS / "data_refused.png"))
 
     main.get_by_text("enforcement: 1 earlier version(s), template").click()

@@ -3,7 +3,7 @@
 import pytest
 
 from browsing import open_page
-from test_browser import app_url, context, page, showing  # noqa: F401  (fixtures)
+from test_browser import app_url, showing  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 

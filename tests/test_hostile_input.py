@@ -8,7 +8,6 @@ afterwards.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import struct
@@ -17,8 +16,8 @@ import zipfile
 
 import pytest
 
-from conftest import rows
-from smp_dash import cli, intake, morile, schema, store
+from conftest import rows, store_hashes
+from smp_dash import cli, intake, morile, schema
 from smp_dash.sources import _files, police_uk
 
 POLICE_HEADER = ",".join(police_uk.COLUMNS)
@@ -75,17 +74,6 @@ def _bad_offset() -> bytes:
     return bytes(whole)
 
 
-@pytest.fixture
-def seeded(data_dir):
-    """A store holding one demonstration row of every dataset."""
-    for name in schema.DATASETS:
-        store.write(name, rows(name), source="demonstration (illustrative)", demo=True, data_dir=data_dir)
-    return data_dir
-
-
-def _hashes(folder) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _cli_ingest(folder, dataset: str, path) -> int:
@@ -145,10 +133,10 @@ REFUSED = [
 @pytest.mark.parametrize("case, dataset, name, data, message", REFUSED, ids=[c[0] for c in REFUSED])
 def test_the_data_page_refuses_with_a_message(seeded, maidstone, case, dataset, name, data, message):
     wards, lsoas = maidstone
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     with pytest.raises((intake.IngestError, schema.SchemaError), match=message):
         intake.preview(data, name, dataset, wards=wards, lsoas=lsoas)
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 @pytest.mark.parametrize("case, dataset, name, data, message", REFUSED, ids=[c[0] for c in REFUSED])
@@ -156,12 +144,12 @@ def test_the_command_line_refuses_with_a_message(seeded, maidstone, tmp_path, ca
                                                  message):
     path = tmp_path / name
     path.write_bytes(data)
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     assert _cli_ingest(seeded, dataset, path) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Traceback" not in err
     assert re.search(message, err), err
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 def test_the_same_month_twice_in_a_folder_differing_only_in_case(seeded, maidstone, tmp_path, capsys):
@@ -169,11 +157,11 @@ def test_the_same_month_twice_in_a_folder_differing_only_in_case(seeded, maidsto
     for force in ("kent", "KENT"):
         (folder / "2020-05").mkdir(parents=True, exist_ok=True)
         (folder / "2020-05" / f"2020-05-{force}-street.csv").write_bytes(GOOD_POLICE)
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     assert _cli_ingest(seeded, POLICE, folder) == cli.EXIT_BAD_INPUT
     assert ("download: 2020-05-kent-street.csv appears twice (2020-05/2020-05-KENT-street.csv and "
             "2020-05/2020-05-kent-street.csv)") in capsys.readouterr().err
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 # A bad value in a partner file: the Data page sets the row aside, the command line refuses ----
@@ -196,25 +184,25 @@ BAD_VALUES = [
 @pytest.mark.parametrize("case, dataset, change, column, rule", BAD_VALUES, ids=[c[0] for c in BAD_VALUES])
 def test_the_data_page_sets_a_bad_value_aside(seeded, maidstone, case, dataset, change, column, rule):
     wards, _ = maidstone
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     result = intake.preview(_partner(dataset, change), f"{dataset}.csv", dataset, wards=wards)
     assert (result.rows_accepted, result.rows_rejected) == (1, 1)
     problem = result.rejected.iloc[0]
     assert (problem["row"], problem["column"], problem["value"]) == (3, column, change[column])
     assert problem["rule"].startswith(rule)
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 @pytest.mark.parametrize("case, dataset, change, column, rule", BAD_VALUES, ids=[c[0] for c in BAD_VALUES])
 def test_the_command_line_refuses_a_bad_value(seeded, tmp_path, capsys, case, dataset, change, column, rule):
     path = tmp_path / f"{dataset}.csv"
     path.write_bytes(_partner(dataset, change))
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     assert _cli_ingest(seeded, dataset, path) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert f"{dataset}.csv, row 3, column '{column}': value '{change[column]}': {rule}" in err
     assert "Traceback" not in err
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 # No upload ties up the server ----------------------------------------------------------------
@@ -244,12 +232,12 @@ def test_a_million_columns_are_refused_within_a_second(maidstone, million_column
 def test_a_million_columns_on_the_command_line(seeded, tmp_path, capsys, million_columns):
     path = tmp_path / "wide.csv"
     path.write_bytes(million_columns)
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     start = time.perf_counter()
     assert _cli_ingest(seeded, "enforcement", path) == cli.EXIT_BAD_INPUT
     assert time.perf_counter() - start < 1.0
     assert "wide.csv, row 1: the header has 1,000,000 columns" in capsys.readouterr().err
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 def test_an_archive_of_too_many_files_is_refused_before_any_is_read(seeded, maidstone, monkeypatch):

@@ -6,14 +6,13 @@ there is one), and every file of the store is byte-identical afterwards.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
 
 import pandas as pd
 import pytest
 
-from conftest import GOOD_ROWS, HIGH_STREET, rows
+from conftest import GOOD_ROWS, HIGH_STREET, rows, store_hashes
 from smp_dash import intake, schema, store
 from smp_dash.sources import partner
 
@@ -59,17 +58,6 @@ def police_csv(points) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.fixture
-def seeded(data_dir):
-    """A store holding one demonstration row of every dataset."""
-    for name in schema.DATASETS:
-        store.write(name, rows(name), source="demonstration (illustrative)", demo=True, data_dir=data_dir)
-    return data_dir
-
-
-def _hashes(folder) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # Bad files: an error naming the file, row and column; the store untouched -------------------
@@ -149,10 +137,10 @@ BAD_FILES = [
 def test_bad_file_is_refused_and_the_store_is_untouched(seeded, maidstone, police_csv, case, dataset, name, make,
                                                         kwargs, message):
     wards, lsoas = maidstone
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     with pytest.raises((intake.IngestError, schema.SchemaError), match=message):
         intake.preview(make(police_csv), name, dataset, wards=wards, lsoas=lsoas, **kwargs)
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 # Bad rows: set aside with their reason, the good rows kept ------------------------------------
@@ -181,7 +169,7 @@ BAD_ROWS = [
 @pytest.mark.parametrize("case, dataset, change, column, rule", BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
 def test_bad_row_is_set_aside_with_its_reason(seeded, maidstone, case, dataset, change, column, rule):
     wards, lsoas = maidstone
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     # Row 2 is good; row 3 is the bad one (a duplicate of row 2 where the case says so).
     data = _csv(rows(dataset, {}, change))
     result = intake.preview(data, "partner.csv", dataset, wards=wards, lsoas=lsoas)
@@ -196,7 +184,7 @@ def test_bad_row_is_set_aside_with_its_reason(seeded, maidstone, case, dataset, 
         with pytest.raises(intake.IngestError, match=r"partner\.csv: no rows (accepted|inside the borough) "
                                                       r"\(1 row (rejected|outside)\): nothing replaced"):
             intake.commit(alone, data_dir=seeded)
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
 
 def test_two_bad_rows_of_five(seeded, maidstone):
@@ -319,13 +307,13 @@ NOTHING_KEPT = [
 def test_a_file_that_keeps_nothing_is_refused_unless_emptying_on_purpose(seeded, maidstone, police_csv, case,
                                                                          dataset, name, make, refusal, emptied):
     wards, lsoas = maidstone
-    before = _hashes(seeded)
+    before = store_hashes(seeded)
     result = intake.preview(make(police_csv), name, dataset, wards=wards, lsoas=lsoas)
     assert (result.datasets, result.empty, result.rows_accepted) == ((), emptied, 0)
     assert "Nothing to commit" in result.summary()
     with pytest.raises(intake.IngestError, match=refusal):
         intake.commit(result, data_dir=seeded)
-    assert _hashes(seeded) == before
+    assert store_hashes(seeded) == before
 
     records = intake.commit(result, data_dir=seeded, allow_empty=True)
     assert {d: r["rows"] for d, r in records.items()} == dict.fromkeys(emptied, 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import journey_data
-from browsing import SCREENSHOTS, VIEWPORT, metric, open_page, serve
+from browsing import SCREENSHOTS, metric, open_page, serve
 from smp_dash import cli
 
 pytestmark = pytest.mark.browser
@@ -26,19 +26,6 @@ def app_url(tmp_path_factory, maidstone):
     with serve(root / "store", root / "streamlit.log") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def context(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context):
-    tab = context.new_page()
-    yield tab
-    tab.close()
 
 
 def _visit(page, app_url: str, path: str, name: str) -> str:

@@ -7,7 +7,6 @@ a 502, a month it lists but does not hold, a 500 that never ends, a closed port.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import socket
 from pathlib import Path
@@ -16,7 +15,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from conftest import BRIDGE, HIGH_STREET
+from conftest import BRIDGE, HIGH_STREET, store_hashes
 from police_api_standin import StandIn, persistent_id, record
 from test_access_pages import ANALYST, PARTNER, VIEWER, _as, roles_file  # noqa: F401 (a fixture)
 from smp_dash import cli, intake, schema, store
@@ -25,10 +24,6 @@ from smp_dash.sources.police_api import PoliceApiError
 
 SHEPWAY_NORTH, HEADCORN = "E05005003", "E05004994"
 
-
-def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +185,7 @@ def test_fetch_asks_only_for_months_not_held_and_adds_them(maidstone, places, tm
     assert sorted(crimes["crime_id"][len(before):]) == sorted([persistent_id(7), persistent_id(9)])
     assert len(store.versions("crimes", tmp_path)) == 1                # one new version
     # Asked again, only the month that gave nothing is asked again, and nothing is written.
-    before = _hashes(tmp_path)
+    before = store_hashes(tmp_path)
     with StandIn(months, limit=3) as api:
         again = _fetch(maidstone, api.url, tmp_path)
     assert (again.months, again.records) == (("2026-05",), {})
@@ -199,13 +194,13 @@ def test_fetch_asks_only_for_months_not_held_and_adds_them(maidstone, places, tm
         again = _fetch(maidstone, api.url, tmp_path)
     assert again.months == () and again.summary().startswith("Nothing to fetch")
     assert [m for _, _, m, *_ in api.requests] == [None]    # only the list of months
-    assert _hashes(tmp_path) == before
+    assert store_hashes(tmp_path) == before
 
 
 def test_an_unreachable_api_changes_nothing(maidstone, places, tmp_path):
     with _server(places) as api:
         _fetch(maidstone, api.url, tmp_path, end="2026-07")
-    before = _hashes(tmp_path)
+    before = store_hashes(tmp_path)
     with socket.socket() as closed:       # a port nobody listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
@@ -213,18 +208,18 @@ def test_an_unreachable_api_changes_nothing(maidstone, places, tmp_path):
     with pytest.raises(PoliceApiError, match=f"could not reach the police.uk API at http://127.0.0.1:{port}/api: "):
         _fetch(maidstone, f"http://127.0.0.1:{port}/api", tmp_path, sleeps)
     assert sleeps == [1.0, 2.0, 4.0, 8.0]
-    assert _hashes(tmp_path) == before
+    assert store_hashes(tmp_path) == before
 
 
 def test_a_failure_mid_way_writes_nothing(maidstone, places, tmp_path):
     with _server(places) as api:
         _fetch(maidstone, api.url, tmp_path, end="2026-07")
-    before = _hashes(tmp_path)
+    before = store_hashes(tmp_path)
     with _server(places, forever={"2026-09": 500}) as api:
         with pytest.raises(PoliceApiError, match="answered 2026-09 with HTTP 500 .* after 5 attempts"):
             _fetch(maidstone, api.url, tmp_path)
     assert api.asked("2026-08")            # an earlier month was fetched before the failure
-    assert _hashes(tmp_path) == before
+    assert store_hashes(tmp_path) == before
 
 
 def test_a_ward_still_too_large_is_asked_by_quarters_and_long_areas_are_posted(maidstone, tmp_path, monkeypatch):
@@ -307,7 +302,7 @@ def test_data_page_says_when_the_api_cannot_be_reached(maidstone, fresh_demo_sto
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     monkeypatch.setenv("SMP_POLICE_API_URL", f"http://127.0.0.1:{port}/api")
-    before = _hashes(fresh_demo_store)
+    before = store_hashes(fresh_demo_store)
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
     at.switch_page("pages/data.py")
     at.run()
@@ -315,7 +310,7 @@ def test_data_page_says_when_the_api_cannot_be_reached(maidstone, fresh_demo_sto
     assert len(at.error) == 1
     assert f"could not reach the police.uk API at http://127.0.0.1:{port}/api" in at.error[0].value
     assert "The data in use is unchanged." in at.error[0].value
-    assert _hashes(fresh_demo_store) == before
+    assert store_hashes(fresh_demo_store) == before
 
 
 @pytest.mark.parametrize("email, offered", [(ANALYST, True), (PARTNER, False), (VIEWER, False)])

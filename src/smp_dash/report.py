@@ -144,6 +144,12 @@ class _Section:
             self.add(label, v.current, v.previous, v.period, decimals=decimals)
         self.notes += [n for n in v.notes if n not in self.notes]
 
+    def changes(self, table: pd.DataFrame, category: str, p: Period, title: str, colour: str) -> None:
+        """A breakdown's bars for ``p`` against the year before, titled "<title>, <p> against <p - 1>"."""
+        self.charts.append(charts.change_bars(table, category=category, current="current", previous="previous",
+                                              colour=colour, current_label=p.label, previous_label=p.previous().label,
+                                              title=f"{title}, {p.label} against {p.previous().label}"))
+
     def chart(self, frame: pd.DataFrame | None, why: str, title: str, build, **style) -> None:
         """A chart of ``frame`` (``build(frame, title=...)``), or a note saying why there is none;
         a sensitive series shown by quarter says so (``why`` is then the sentence)."""
@@ -177,9 +183,7 @@ def _soc(b: Bundle, v: Filter) -> _Section:
     s.add("Violence against the person, share of violent crime", None, value=f.vap_share)
     s.add_value(f.weapons)
     if f.subgroups is not None:
-        s.charts.append(charts.change_bars(f.subgroups, category="offence_subgroup", current="current", previous="previous",
-                                           colour=colour, current_label=p.label, previous_label=p.previous().label,
-                                           title=f"Violent crime by subgroup, {p.label} against {p.previous().label}"))
+        s.changes(f.subgroups, "offence_subgroup", p, "Violent crime by subgroup", colour)
     s.chart(f.trend, f.violent.missing or "", f"Robbery, weapons and drugs by month, {_plot_text(v.area)}",
             charts.monthly_trend, series="crime_type", colour=colour, highlight=(p.start, p.end))
     s.caveats += list(POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
@@ -219,9 +223,7 @@ def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
     if f.types is None:
         s.notes.append(f"Domestic abuse by type: {f.types_why}")
     else:
-        s.charts.append(charts.change_bars(f.types, category="da_class", current="current", previous="previous",
-                                           colour=colour, current_label=p.label, previous_label=p.previous().label,
-                                           title=f"Domestic abuse by type, {p.label} against {p.previous().label}"))
+        s.changes(f.types, "da_class", p, "Domestic abuse by type", colour)
     if f.wards is None:
         s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
     else:
@@ -268,9 +270,7 @@ def _mental_health(b: Bundle, v: Filter) -> _Section:
         s.charts.append(charts.yearly_bars(f.s136_series, x="year", y="value", colour=colour,
                                            title="Section 136 (Mental Health Act) uses by year"))
     if f.referrals[["current", "previous"]].notna().any().any():
-        s.charts.append(charts.change_bars(f.referrals, category="age_band", current="current", previous="previous",
-                                           colour=colour, current_label=p.label, previous_label=p.previous().label,
-                                           title=f"Mental health referrals by age band, {p.label} against {p.previous().label}"))
+        s.changes(f.referrals, "age_band", p, "Mental health referrals by age band", colour)
     s.caveats.append("Health and partnership figures are borough-wide: the ward selection does not apply.")
     return s
 
@@ -283,9 +283,7 @@ def _community_protection(b: Bundle, v: Filter) -> _Section:
     s.add_value(f.council)
     if f.categories is not None:
         cp = f.council.period
-        s.charts.append(charts.change_bars(f.categories, category="category", current="current", previous="previous",
-                                           colour=colour, current_label=cp.label, previous_label=cp.previous().label,
-                                           title=f"Service requests by category, {cp.label} against {cp.previous().label}"))
+        s.changes(f.categories, "category", cp, "Service requests by category", colour)
     s.chart(None if f.asb is None else measures.series(b, "asb", v.wards), f.police.missing or "",
             f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
             highlight=(p.start, p.end))
@@ -304,9 +302,7 @@ def _police(b: Bundle, v: Filter) -> _Section:
     if f.years is not None:
         s.charts.append(charts.yearly_bars(f.years, x="label", y="value", colour=colour,
                                            title=f"Recorded crime by calendar year, {_plot_text(v.area)}"))
-        s.charts.append(charts.change_bars(f.types, category="offence_subgroup", current="current", previous="previous",
-                                           colour=colour, current_label=p.label, previous_label=p.previous().label,
-                                           title=f"Change by crime type, {p.label} against {p.previous().label}"))
+        s.changes(f.types, "offence_subgroup", p, "Change by crime type", colour)
     if f.strands is None:
         s.notes.append(f"Hate crime by strand: {f.strands_why}")
     else:
