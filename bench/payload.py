@@ -49,7 +49,7 @@ def map_sizes() -> dict[str, int]:
     wards, lsoas = geo.load_wards("E07000110"), geo.load_lsoas("E07000110")
     frames = demo.build(wards, lsoas)
     data = metrics.aggregates(frames)
-    geojson = maps.ward_geojson(wards)
+    geojson = geo.ward_geojson(wards)
     names = wards[["ward_code", "ward_name"]]
     da = metrics.ward_table(data["crimes"][data["crimes"]["domestic_abuse"]], FY_TO_DATE_2020, names, data["population"])
     asb = metrics.ward_table(data["asb"], ASSESS_2020, names, data["population"])
@@ -63,11 +63,11 @@ def map_sizes() -> dict[str, int]:
     }
     kent = geo.load_wards("all")
     values = kent[["ward_code", "ward_name"]].assign(value=1.0, current=1, previous=1, pct_change=0.0)
-    decks["all 305 Kent wards"] = maps.choropleth(maps.ward_geojson(kent), values, measure="count", measure_label="x")
+    decks["all 305 Kent wards"] = maps.choropleth(geo.ward_geojson(kent), values, measure="count", measure_label="x")
     sizes = {name: maps.payload_bytes(deck) for name, deck in decks.items()}
     districts = geo.load_districts()
     values = districts[["lad_code", "lad_name"]].assign(value=1.0, current=1, previous=1, pct_change=0.0)
-    outline = maps.outline_map(maps.district_geojson(districts), values, measure="count", measure_label="x", title="")
+    outline = maps.outline_map(geo.district_geojson(districts), values, measure="count", measure_label="x", title="")
     sizes["13 Kent districts (plotly SVG)"] = len(outline.to_json().encode())
     return sizes
 

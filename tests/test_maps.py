@@ -55,7 +55,7 @@ def wards():
 
 @pytest.fixture(scope="module")
 def maidstone_geojson(wards):
-    return maps.ward_geojson(wards)
+    return geo.ward_geojson(wards)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ NEEDLES = pd.DataFrame({"longitude": [0.5221, 0.53, NAN], "latitude": [51.2761, 
 
 
 def test_square_geojson_keeps_codes_names_only_and_rounds():
-    gj = maps.ward_geojson(SQUARES)
+    gj = geo.ward_geojson(SQUARES)
     assert [f["properties"] for f in gj["features"]] == [
         {"ward_code": "A", "ward_name": "Alpha"}, {"ward_code": "B", "ward_name": "Beta"},
         {"ward_code": "C", "ward_name": "Gamma"}]
@@ -84,7 +84,7 @@ def test_square_geojson_keeps_codes_names_only_and_rounds():
 
 def test_geojson_reads_other_crs_as_wgs84():
     # the same squares handed over in British National Grid come back in degrees
-    gj = maps.ward_geojson(SQUARES.to_crs(27700))
+    gj = geo.ward_geojson(SQUARES.to_crs(27700))
     xs = [xy[0] for xy in gj["features"][0]["geometry"]["coordinates"][0]]
     assert min(xs) == pytest.approx(0, abs=1e-4) and max(xs) == pytest.approx(1, abs=1e-4)
 
@@ -96,7 +96,7 @@ def test_geojson_reads_other_crs_as_wgs84():
 ])
 def test_geojson_refuses_bad_boundaries(frame, tolerance, match):
     with pytest.raises(ValueError, match=match):
-        maps.ward_geojson(frame, tolerance)
+        geo.ward_geojson(frame, tolerance)
 
 
 def test_maidstone_geojson_is_small_and_complete(wards, maidstone_geojson):
@@ -119,10 +119,10 @@ def test_kent_wards_and_districts_stay_well_under_a_megabyte():
         kent, districts = geo.load_wards("all"), geo.load_districts()
     except geo.BoundariesMissing as exc:
         pytest.skip(str(exc))
-    kent_gj = maps.ward_geojson(kent)
+    kent_gj = geo.ward_geojson(kent)
     assert len(kent_gj["features"]) == 305
     assert len(json.dumps(kent_gj)) < 700_000
-    districts_gj = maps.district_geojson(districts)
+    districts_gj = geo.district_geojson(districts)
     assert {f["properties"]["lad_code"] for f in districts_gj["features"]} == set(districts["lad_code"])
     assert set(districts_gj["features"][0]["properties"]) == {"lad_code", "lad_name"}
     values = kent[["ward_code", "ward_name"]].assign(value=1.5, current=3, previous=2, pct_change=50.0)
@@ -161,7 +161,7 @@ def test_diverging_classes_need_an_odd_k():
 
 
 def test_choropleth_layer_and_properties_on_squares():
-    deck = maps.choropleth(maps.ward_geojson(SQUARES), SQUARE_VALUES, measure="count", measure_label="Crimes")
+    deck = maps.choropleth(geo.ward_geojson(SQUARES), SQUARE_VALUES, measure="count", measure_label="Crimes")
     layer = deck.layers[0]
     assert (layer.type, layer.id, layer.pickable, layer.auto_highlight, layer.stroked, layer.filled) == (
         "GeoJsonLayer", "wards", True, True, True, True)
@@ -184,13 +184,13 @@ def test_choropleth_layer_and_properties_on_squares():
 ])
 def test_value_text(measure, value, text):
     values = _values(["A"], [value])
-    deck = maps.choropleth(maps.ward_geojson(SQUARES.iloc[:1]), values, measure=measure, measure_label="x")
+    deck = maps.choropleth(geo.ward_geojson(SQUARES.iloc[:1]), values, measure=measure, measure_label="x")
     assert _props(deck)[0]["value_text"] == text
 
 
 def test_nan_value_and_missing_ward_are_grey_and_na():
     values = SQUARE_VALUES.assign(value=[1.0, NAN, 9.0]).iloc[:2]  # B has no value, C no row
-    props = _by_code(maps.choropleth(maps.ward_geojson(SQUARES), values, measure="count", measure_label="x"))
+    props = _by_code(maps.choropleth(geo.ward_geojson(SQUARES), values, measure="count", measure_label="x"))
     grey = [*maps._rgb(maps.NO_DATA_COLOUR), maps.FILL_ALPHA]
     assert props["B"]["fill"] == grey and props["C"]["fill"] == grey
     assert props["B"]["value"] is None and props["B"]["value_text"] == "n/a"
@@ -218,7 +218,7 @@ def test_darkest_class_goes_to_the_largest_value(maidstone_geojson, maidstone_va
 def test_diverging_colours(pct, hue):
     values = _values(["A", "B", "C"], [-60.0, 0.0, 60.0])
     values.loc[1, "value"] = pct
-    props = _by_code(maps.choropleth(maps.ward_geojson(SQUARES), values, measure="change",
+    props = _by_code(maps.choropleth(geo.ward_geojson(SQUARES), values, measure="change",
                                      measure_label="Change", diverging=True))
     r, g, b, _ = props["B"]["fill"]
     assert {"blue": b > r + 40, "red": r > b + 40, "grey": r == g == b}[hue]
@@ -288,14 +288,14 @@ def test_inputs_are_not_mutated(maidstone_geojson, maidstone_values):
     assert_frame_equal(maidstone_values, values_before)
     assert_frame_equal(NEEDLES, needles_before)
     squares_before = SQUARES.copy()
-    maps.ward_geojson(SQUARES.to_crs(27700))
+    geo.ward_geojson(SQUARES.to_crs(27700))
     assert_frame_equal(SQUARES, squares_before)
 
 
 def test_districts_with_key_and_name():
     districts = SQUARES.rename(columns={"ward_code": "lad_code", "ward_name": "lad_name"})
     values = SQUARE_VALUES.rename(columns={"ward_code": "lad_code"}).drop(columns="ward_name")
-    deck = maps.choropleth(maps.district_geojson(districts), values, measure="count", measure_label="Crimes",
+    deck = maps.choropleth(geo.district_geojson(districts), values, measure="count", measure_label="Crimes",
                            key="lad_code", name="lad_name", layer_id="districts")
     assert deck.layers[0].id == "districts"
     assert [(p["lad_code"], p["lad_name"]) for p in _props(deck)] == [
@@ -306,7 +306,7 @@ def test_districts_with_key_and_name():
 def test_outline_map_colours_each_district_as_the_deck_does():
     districts = SQUARES.rename(columns={"ward_code": "lad_code", "ward_name": "lad_name"})
     values = SQUARE_VALUES.rename(columns={"ward_code": "lad_code"}).drop(columns="ward_name")
-    geojson = maps.district_geojson(districts)
+    geojson = geo.district_geojson(districts)
     fig = maps.outline_map(geojson, values, measure="count", measure_label="Crimes", title="Districts",
                            selected={"B"})
     deck = maps.choropleth(geojson, values, measure="count", measure_label="Crimes", key="lad_code",
@@ -344,13 +344,13 @@ def test_outline_map_refuses_points_and_lines():
 ])
 def test_choropleth_refuses_bad_input(kwargs, values, match):
     with pytest.raises(ValueError, match=match):
-        maps.choropleth(maps.ward_geojson(SQUARES), values,
+        maps.choropleth(geo.ward_geojson(SQUARES), values,
                         **{"measure": "count", "measure_label": "x", **kwargs})
 
 
 def test_nan_never_reaches_the_json():
     values = SQUARE_VALUES.assign(value=NAN, current=NAN, pct_change=NAN)
-    deck = maps.choropleth(maps.ward_geojson(SQUARES), values, measure="count", measure_label="x")
+    deck = maps.choropleth(geo.ward_geojson(SQUARES), values, measure="count", measure_label="x")
     assert "NaN" not in deck.to_json()
 
 
@@ -402,7 +402,7 @@ def test_maps_does_not_import_streamlit():
 
 
 def test_deterministic_for_caching(maidstone_geojson, wards, maidstone_values):
-    assert maps.ward_geojson(wards) == maidstone_geojson
+    assert geo.ward_geojson(wards) == maidstone_geojson
     build = lambda: maps.choropleth(maidstone_geojson, maidstone_values, measure="count",  # noqa: E731
                                     measure_label="Crimes").to_json()
     assert build() == build()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import config, metrics
+from smp_dash import config, geo, metrics, store
 
 #: The bundle's frame for each dataset whose months matter, and the column that dates it.
 DATED = {"crimes": ("crimes", "month"), "asb_incidents": ("asb", "month"),
@@ -76,6 +76,20 @@ class Bundle:
     def spans(self) -> tuple:
         """(dataset, first month, last month, months missing) per dataset holding rows, for ``Filter.spans``."""
         return tuple((name, c.first, c.last, c.gaps) for name, c in self.coverage.items())
+
+
+def from_store(folder, geo_dir, lad: str) -> Bundle:
+    """The bundle of the store in ``folder`` for the wards of district ``lad`` (boundaries from
+    ``geo_dir``). Without the boundary files, wards are the codes the crimes name and maps are off
+    (``boundary_error`` says why)."""
+    frames = store.read_all(folder)
+    try:
+        wards, error = geo.load_wards(lad, geo_dir), None
+    except geo.BoundariesMissing as exc:
+        codes = sorted(set(frames["crimes"]["ward_code"].dropna()))
+        wards, error = pd.DataFrame({"ward_code": codes, "ward_name": codes}), str(exc)
+    return build(frames, wards, provenance={name: store.provenance(name, folder) for name in frames},
+                 demo=store.is_demo(folder), geojson=None if error else geo.ward_geojson(wards), boundary_error=error)
 
 
 def build(frames: dict[str, pd.DataFrame], wards: pd.DataFrame, *, provenance: dict | None = None,

@@ -6,6 +6,7 @@ are read when first asked for, never at import time, and never copied into the r
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -114,3 +115,66 @@ def lsoa_best_fit(lsoas: pd.DataFrame) -> dict[str, str]:
 def ward_names(wards: pd.DataFrame) -> dict[str, str]:
     """Ward code to ward name."""
     return dict(zip(wards["ward_code"], wards["ward_name"]))
+
+
+# Boundaries for the browser --------------------------------------------------------------
+
+#: Coordinates are rounded to this many decimals of a degree (about 1 m).
+COORD_DECIMALS = 5
+#: Default simplification tolerance, in degrees (see ``ward_geojson``).
+DEFAULT_TOLERANCE = 0.0004
+#: A county overview of districts needs less detail than a ward map (about 55 KB instead of
+#: 170 KB), and it is redrawn on every rerun of the page.
+DISTRICT_TOLERANCE = 0.002
+
+
+def ward_geojson(wards: gpd.GeoDataFrame, tolerance: float = DEFAULT_TOLERANCE) -> dict:
+    """Ward boundaries as a small GeoJSON FeatureCollection for the browser.
+
+    Parameters
+    ----------
+    wards : GeoDataFrame
+        One row per ward with ``ward_code``, ``ward_name`` and polygon geometry (any CRS; it
+        is read in WGS84).
+    tolerance : float, default 0.0004
+        Simplification in WGS84 degrees, by GEOS coverage simplification (Visvalingam-Whyatt
+        on the shared edges): triangles of about ``tolerance`` squared are dropped, and each
+        edge two wards share is simplified once, so neighbours still meet with no gaps or
+        overlaps. 0 keeps every vertex.
+
+    Returns
+    -------
+    dict
+        A FeatureCollection in the order of ``wards``; each feature keeps only ``ward_code``
+        and ``ward_name``, coordinates rounded to 5 decimals. Maidstone's 26 wards take about
+        50 KB of JSON, all 305 Kent and Medway wards about 500 KB.
+    """
+    return _boundary_geojson(wards, ("ward_code", "ward_name"), tolerance)
+
+
+def district_geojson(districts: gpd.GeoDataFrame, tolerance: float = DISTRICT_TOLERANCE) -> dict:
+    """District boundaries (``lad_code``, ``lad_name``) as GeoJSON, as ``ward_geojson`` does wards."""
+    return _boundary_geojson(districts, ("lad_code", "lad_name"), tolerance)
+
+
+def _boundary_geojson(frame: gpd.GeoDataFrame, keep: tuple[str, str], tolerance: float) -> dict:
+    missing_columns = [c for c in keep if c not in frame.columns]
+    if missing_columns:
+        raise ValueError(f"boundaries is missing column(s) {missing_columns}; it has {list(frame.columns)}")
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be 0 or more degrees, got {tolerance}")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    geoms = frame.geometry.to_numpy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        raise ValueError(f"boundaries have no geometry for {keep[0]} "
+                         f"{frame.loc[missing, keep[0]].astype(str).tolist()[:5]}")
+    if tolerance > 0:
+        geoms = shapely.coverage_simplify(geoms, tolerance)
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
+    features = [{"type": "Feature",
+                 "properties": {keep[0]: str(code), keep[1]: str(label)},
+                 "geometry": json.loads(shapely.to_geojson(geom))}
+                for code, label, geom in zip(frame[keep[0]], frame[keep[1]], geoms)]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,7 +1,7 @@
 """Pydeck builders: boundaries and ward measures in, ``pdk.Deck`` out.
 
-The boundary GeoJSON is made once per borough (``ward_geojson``, ``district_geojson``: pure
-functions of their input, so ``ui.py`` can cache them on the LAD code) and every rerun colours
+The boundary GeoJSON is made once per borough (``geo.ward_geojson``, ``geo.district_geojson``:
+pure functions of their input, so ``ui`` can cache them on the LAD code) and every rerun colours
 a fresh copy of it (``choropleth``). Nothing here draws to a page or reads a file.
 
 Base map: none. Decks are built with ``map_provider=None``, which pydeck serialises as its
@@ -25,23 +25,15 @@ import math
 import re
 from collections.abc import Iterable
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
-import shapely
 from pydeck.bindings.json_tools import default_serialize
 
+from smp_dash import geo
 from smp_dash.metrics import format_pct
 
-#: Coordinates are rounded to this many decimals of a degree (about 1 m).
-COORD_DECIMALS = 5
-#: Default simplification tolerance, in degrees (see ``ward_geojson``).
-DEFAULT_TOLERANCE = 0.0004
-#: A county overview of districts needs less detail than a ward map (about 55 KB instead of
-#: 170 KB), and it is redrawn on every rerun of the page.
-DISTRICT_TOLERANCE = 0.002
 
 #: How each measure is written: counts, rates per 1,000 residents, percentage changes.
 MEASURE_KINDS = {"count": "count", "current": "count", "previous": "count",
@@ -99,35 +91,6 @@ class CompactDeck(pdk.Deck):
     def to_json(self) -> str:
         return json.dumps(self, sort_keys=True, default=default_serialize,
                           separators=(",", ":"), allow_nan=False)
-
-
-def ward_geojson(wards: gpd.GeoDataFrame, tolerance: float = DEFAULT_TOLERANCE) -> dict:
-    """Ward boundaries as a small GeoJSON FeatureCollection for the browser.
-
-    Parameters
-    ----------
-    wards : GeoDataFrame
-        One row per ward with ``ward_code``, ``ward_name`` and polygon geometry (any CRS; it
-        is read in WGS84).
-    tolerance : float, default 0.0004
-        Simplification in WGS84 degrees, by GEOS coverage simplification (Visvalingam-Whyatt
-        on the shared edges): triangles of about ``tolerance`` squared are dropped, and each
-        edge two wards share is simplified once, so neighbours still meet with no gaps or
-        overlaps. 0 keeps every vertex.
-
-    Returns
-    -------
-    dict
-        A FeatureCollection in the order of ``wards``; each feature keeps only ``ward_code``
-        and ``ward_name``, coordinates rounded to 5 decimals. Maidstone's 26 wards take about
-        50 KB of JSON, all 305 Kent and Medway wards about 500 KB.
-    """
-    return _boundary_geojson(wards, ("ward_code", "ward_name"), tolerance)
-
-
-def district_geojson(districts: gpd.GeoDataFrame, tolerance: float = DISTRICT_TOLERANCE) -> dict:
-    """District boundaries (``lad_code``, ``lad_name``) as GeoJSON, as ``ward_geojson`` does wards."""
-    return _boundary_geojson(districts, ("lad_code", "lad_name"), tolerance)
 
 
 def classes(values, k: int = 5, diverging: bool = False) -> list[tuple[float, float]]:
@@ -327,27 +290,6 @@ def payload_bytes(deck: pdk.Deck) -> int:
     return len(deck.to_json().encode())
 
 
-def _boundary_geojson(frame: gpd.GeoDataFrame, keep: tuple[str, str], tolerance: float) -> dict:
-    _require(frame, keep, "boundaries")
-    if tolerance < 0:
-        raise ValueError(f"tolerance must be 0 or more degrees, got {tolerance}")
-    if frame.crs is not None and frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs(4326)
-    geoms = frame.geometry.to_numpy()
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if missing.any():
-        raise ValueError(f"boundaries have no geometry for {keep[0]} "
-                         f"{frame.loc[missing, keep[0]].astype(str).tolist()[:5]}")
-    if tolerance > 0:
-        geoms = shapely.coverage_simplify(geoms, tolerance)
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
-    features = [{"type": "Feature",
-                 "properties": {keep[0]: str(code), keep[1]: str(label)},
-                 "geometry": json.loads(shapely.to_geojson(geom))}
-                for code, label, geom in zip(frame[keep[0]], frame[keep[1]], geoms)]
-    return {"type": "FeatureCollection", "features": features}
-
-
 def _coloured(geojson, values, measure, measure_label, selected, colour, diverging, key, name) -> list[dict]:
     """Each feature of ``geojson`` with its fill, outline and tooltip properties (see ``choropleth``)."""
     kind = _measure_kind(measure)
@@ -422,7 +364,7 @@ def _points_layer(points: pd.DataFrame, name: str, points_label: str) -> pdk.Lay
             continue
         s = s if math.isfinite(s) and s > 0 else 1.0
         records.append({
-            "longitude": round(float(x), COORD_DECIMALS), "latitude": round(float(y), COORD_DECIMALS),
+            "longitude": round(float(x), geo.COORD_DECIMALS), "latitude": round(float(y), geo.COORD_DECIMALS),
             "radius": round(POINT_RADIUS_M * math.sqrt(s), 1),
             name: "" if pd.isna(label) else str(label), "measure_label": points_label,
             "value_text": _format_count(s), "current": NO_FIGURE, "previous": NO_FIGURE,

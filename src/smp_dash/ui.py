@@ -21,7 +21,8 @@ import streamlit as st
 
 from smp_dash import access, charts, config, disclosure, geo, measures, metrics, outliers, periods, schema, \
     significance, store
-from smp_dash.bundle import Bundle, build
+from smp_dash import bundle
+from smp_dash.bundle import Bundle
 from smp_dash.periods import Period
 from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
@@ -71,22 +72,7 @@ def _load_demo(folder: str) -> None:
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=2)
 def _bundle(folder: str, geo_dir: str, lad: str, stamp: tuple) -> Bundle:
-    frames = store.read_all(folder)
-    wards, geojson, error = _boundaries(geo_dir, lad, frames)
-    from smp_dash import maps
-
-    return build(frames, wards, provenance={name: store.provenance(name, folder) for name in schema.DATASETS},
-                 demo=store.is_demo(folder), geojson=maps.ward_geojson(wards) if geojson else None,
-                 boundary_error=error)
-
-
-def _boundaries(geo_dir: str, lad: str, frames) -> tuple[pd.DataFrame, bool, str | None]:
-    try:
-        wards = geo.load_wards(lad, geo_dir)
-        return wards, True, None
-    except geo.BoundariesMissing as exc:
-        codes = sorted(set(frames["crimes"]["ward_code"].dropna()))
-        return pd.DataFrame({"ward_code": codes, "ward_name": codes}), False, str(exc)
+    return bundle.from_store(folder, geo_dir, lad)
 
 
 # Who is using this session --------------------------------------------------------------
@@ -930,9 +916,7 @@ def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colou
 
 @st.cache_resource(show_spinner=False)
 def _district_geojson(geo_dir: str) -> dict | None:
-    from smp_dash import maps
-
     try:
-        return maps.district_geojson(geo.load_districts(geo_dir))
+        return geo.district_geojson(geo.load_districts(geo_dir))
     except geo.BoundariesMissing:
         return None
