@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from smp_dash import config, demo, figures, geo, schema
+from smp_dash import config, demo, geo, published as stated_figures, schema
 from smp_dash.demo import calibration as cal
 from smp_dash.demo.indicators import published
 
@@ -25,7 +25,7 @@ def computed(data):
     frames["wards"] = geo.load_wards("E07000110")[["ward_code", "ward_name"]]
     frames["rural_wards"] = config.RURAL_WARDS
     stated = schema.validate(published(), "indicators", "published")
-    return figures.compute(frames, stated).set_index("id")
+    return stated_figures.compute(frames, stated).set_index("id")
 
 
 # One case per figure the issue names; the rest of the text's figures follow below.

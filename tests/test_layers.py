@@ -14,7 +14,7 @@ PACKAGE = ROOT / "src" / "smp_dash"
 #: A module may import only modules of a lower rank (or its own package's modules).
 RANK = {
     "config": 0, "access": 1, "schema": 1, "geo": 2, "periods": 2, "store": 3, "sources": 3, "outliers": 3, "significance": 3,
-    "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "figures": 7, "demo": 5, "bundle": 5,
+    "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "published": 7, "demo": 5, "bundle": 5,
     "morile": 7, "scenarios": 7, "disclosure": 5, "intake": 4, "images": 5, "measures": 6, "priorities": 7,
     "report": 8, "selection": 3, "cli": 9, "ui": 9,
 }
@@ -80,6 +80,6 @@ def test_nothing_is_read_at_import(monkeypatch, tmp_path):
     monkeypatch.setenv("SMP_DATA_DIR", str(tmp_path / "missing-store"))
     for name in [m for m in list(sys.modules) if m.startswith("smp_dash")]:
         monkeypatch.delitem(sys.modules, name)
-    for module in ("config", "schema", "geo", "periods", "store", "metrics", "charts", "maps", "figures", "demo", "cli"):
+    for module in ("config", "schema", "geo", "periods", "store", "metrics", "charts", "maps", "published", "demo", "cli"):
         importlib.import_module(f"smp_dash.{module}")
     assert not (tmp_path / "missing-store").exists()

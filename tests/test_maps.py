@@ -363,11 +363,11 @@ def test_nan_never_reaches_the_json():
     ([NAN], {}, ["no data"]),
 ])
 def test_legend_labels(values, kwargs, labels):
-    assert [label for _, label in maps.legend(values, measure_label="x", **kwargs)] == labels
+    assert [label for _, label in maps.legend(values, **kwargs)] == labels
 
 
 def test_legend_matches_the_map_colours(maidstone_geojson, maidstone_values):
-    entries = maps.legend(maidstone_values, measure_label="Crimes")
+    entries = maps.legend(maidstone_values)
     deck = maps.choropleth(maidstone_geojson, maidstone_values, measure="count", measure_label="Crimes")
     used = {maps._hex(tuple(p["fill"][:3])) for p in _props(deck)}
     assert len(entries) == 5 and used == {colour for colour, _ in entries}

@@ -59,10 +59,6 @@ def test_count_ci_exact(count, low, high):
     assert got == pytest.approx((low, high), abs=1e-3)
 
 
-def test_rate_ci_scales_the_count_interval():
-    assert s.rate_ci(10, 2000) == pytest.approx((4.7954 / 2, 18.3904 / 2), abs=1e-3)
-
-
 def test_funnel_limits_narrow_as_population_grows():
     limits = s.funnel_limits([1000, 5000, 20000], rate=20)
     width95 = limits["upper_95"] - limits["lower_95"]

@@ -215,14 +215,14 @@ def _check(args) -> int:
 
 def figure_table(data_dir=None):
     """The figures computed from the store in ``data_dir`` (used by the CLI and the app)."""
-    from smp_dash import figures, geo
+    from smp_dash import geo, published as stated_figures
     from smp_dash.demo.indicators import published
 
     data = store.read_all(data_dir)
     data["wards"] = geo.load_wards()[["ward_code", "ward_name"]]
     data["rural_wards"] = config.RURAL_WARDS
     stated = schema.validate(published(), "indicators", "published_figures_2020_21.csv")
-    return figures.compute(data, stated)
+    return stated_figures.compute(data, stated)
 
 
 def _figures(args) -> int:

@@ -13,19 +13,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 #: Maidstone's local authority district code (ONS).
 DEFAULT_LAD_CODE = "E07000110"
-DEFAULT_LAD_NAME = "Maidstone"
-
-#: Kent Police force area: the 12 Kent districts and Medway.
-KENT_LAD_PREFIXES = ("E07000105", "E07000106", "E07000107", "E07000108", "E07000109",
-                     "E07000110", "E07000111", "E07000112", "E07000113", "E07000114",
-                     "E07000115", "E07000116", "E06000035")
 
 #: Coverage of the demonstration dataset.
 DEMO_START = "2015-01-01"
-DEMO_END = "2021-03-31"
-
-#: The assessment's data runs to the end of its assessment year (December to November).
-ASSESSMENT_YEAR_END = "2020-11-30"
 
 #: Largest file accepted from the browser (the Data page's uploads), in bytes.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024

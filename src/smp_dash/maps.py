@@ -231,17 +231,14 @@ the area; islands are parts), hover gives the
     return fig
 
 
-def legend(values, *, measure_label: str | None = None, colour: str = DEFAULT_COLOUR,
-           diverging: bool = False, measure: str = "count") -> list[tuple[str, str]]:
+def legend(values, *, colour: str = DEFAULT_COLOUR, diverging: bool = False,
+           measure: str = "count") -> list[tuple[str, str]]:
     """The key to a ``choropleth`` of the same values: (hex colour, label) per class.
 
     Parameters
     ----------
     values : DataFrame or array-like
         The frame given to ``choropleth`` (its ``value`` column is used) or the values.
-    measure_label : str, optional
-        Accepted so a call can mirror ``choropleth``'s; the labels show ranges only (give the
-        measure as ``legend_html``'s title).
     colour, diverging
         As given to ``choropleth``.
     measure : {"count", "rate", "change"}, default "count"

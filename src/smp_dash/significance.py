@@ -89,12 +89,6 @@ def count_ci(count: float, level: float = 0.95) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def rate_ci(count: float, denominator: float, per: float = 1000, level: float = 0.95) -> tuple[float, float]:
-    """Exact confidence interval for a rate per ``per`` (e.g. crimes per 1,000 residents)."""
-    low, high = count_ci(count, level)
-    return low / denominator * per, high / denominator * per
-
-
 def funnel_limits(denominators, rate: float, per: float = 1000, levels=(0.95, 0.998)) -> pd.DataFrame:
     """Control limits of a rate funnel plot around ``rate`` (per ``per``) for each denominator.
 

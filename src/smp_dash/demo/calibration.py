@@ -139,10 +139,6 @@ NEEDLE_BULK = {
     2019: (("2019-06-18", "Sittingbourne Road", 20),),
     2020: (("2020-08-14", "Alexander Street", 800), ("2020-09-03", "Alexander Street", 700)),
 }
-NEEDLE_TOP_TEXT = {
-    2019: ("River Steps", "Needle bins", None, None, "Whatman Park"),
-    2020: ("Alexander Street", "River Steps", None, "Rose Garden", "Wallis Avenue"),
-}
 
 # Enforcement by the Community Protection Team. PUBLISHED: 38% of 2020 CPWs were issued with
 # Kent Police; 15 offenders received FPNs for breaches. Category counts are illustrative.

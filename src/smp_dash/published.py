@@ -1,4 +1,4 @@
-"""Every figure the Strategic Assessment 2020-21 states, computed from the data in use.
+"""Every figure the Strategic Assessment 2020-21 states (published), computed from the data in use.
 
 ``compute(data)`` returns one record per figure: id, label, period, value, the value the
 assessment published, and whether they agree. On the demonstration data they all agree
