@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -52,6 +54,20 @@ def store_hashes(folder) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != store.LOCK}
 
+
+def navigation() -> list[tuple[str, bool]]:
+    """The pages app.py's menu lists, in menu order: (file, as in "pages/overview.py"; whether it is
+    the default page), read from its ``st.Page("pages/...")`` calls so tests follow the menu."""
+    app = Path(__file__).resolve().parents[1] / "app.py"
+    entries = []
+    for node in ast.walk(ast.parse(app.read_text(), filename=str(app))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"
+                and node.args and isinstance(node.args[0], ast.Constant)
+                and str(node.args[0].value).startswith("pages/")):
+            default = any(k.arg == "default" and isinstance(k.value, ast.Constant) and k.value.value is True
+                          for k in node.keywords)
+            entries.append((node.args[0].value, default, (node.lineno, node.col_offset)))
+    return [(file, default) for file, default, _ in sorted(entries, key=lambda entry: entry[2])]
 
 @pytest.fixture
 def seeded(data_dir):
