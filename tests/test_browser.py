@@ -10,12 +10,14 @@ Run them with the rest of the suite (``python3 dev.py test`` installs Chromium f
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 
 from browsing import demo_server, PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, metric, open_page, wait_idle
+from conftest import navigation
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +32,8 @@ def app_url(tmp_path_factory):
 #: Flags for Chromium on a machine with no GPU and a closed network (see the machine notes).
 #: Streamlit scrolls its main container rather than the page, so a full-page shot needs a tall window.
 
-#: url_pathname Streamlit derives from each st.Page file name in app.py ("" is the default page).
-PAGES = ["", "serious_organised_crime", "children_young_people", "domestic_abuse", "substance_misuse",
-         "mental_health", "community_protection", "police_data", "task_force", "action_plans", "morile", "scenarios"]
+#: url_pathname Streamlit derives from each st.Page file name in app.py's menu ("" is the default page).
+PAGES = ["" if default else Path(file).stem for file, default in navigation()]
 MAP_PAGES = {"domestic_abuse", "substance_misuse", "community_protection"}   # police data: districts in SVG
 
 CHART_TRACES = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
