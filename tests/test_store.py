@@ -77,8 +77,10 @@ def test_failed_commit_leaves_old_data_and_no_temp_files(data_dir, monkeypatch):
     assert store.versions("crimes") == []
     assert [p.name for p in data_dir.rglob("*.tmp")] == []
     store.write("population", rows("population"), source="ons.csv")  # the next write clears the orphan
-    assert sorted(p.relative_to(data_dir).as_posix() for p in data_dir.glob("objects/*/*")) == [
+    assert sorted(p.relative_to(data_dir).as_posix() for p in data_dir.glob("objects/*/*.parquet")
+                  if not p.name.endswith(".cube.parquet")) == [
         store.path(name).relative_to(data_dir).as_posix() for name in ("crimes", "population")]
+    assert len(list(data_dir.glob("objects/crimes/*.cube.parquet"))) == 1   # the orphan's cube went too
 
 
 def test_versions_kept_newest_first_and_restore(data_dir):
@@ -134,7 +136,8 @@ def test_pruned_versions_leave_no_file_and_kept_ones_keep_theirs(data_dir):
     for n in range(5):
         store.write("crimes", crimes(f"v{n}"), source=f"v{n}.csv", keep=2)
     files = sorted(p.name for p in (data_dir / "objects" / "crimes").iterdir())
-    assert files == sorted([store.path("crimes").name] + [f"{v['version']}.parquet" for v in store.versions("crimes")])
+    versions = [store.path("crimes").stem] + [v["version"] for v in store.versions("crimes")]
+    assert files == sorted(f"{v}{suffix}" for v in versions for suffix in (".parquet", ".cube.parquet"))
     assert store.verify() == []
 
 
@@ -264,5 +267,5 @@ def test_no_link_points_at_a_removed_file_even_keeping_no_versions(data_dir, mon
 
     monkeypatch.setattr(store.Path, "unlink", unlink)
     store.write("crimes", crimes("b"), source="b.csv", keep=0)
-    assert seen == [True]
-    assert store.versions("crimes") == [] and len(list(data_dir.glob("objects/crimes/*"))) == 1
+    assert seen == [True, True]   # the earlier version's rows and its cube
+    assert store.versions("crimes") == [] and len(list(data_dir.glob("objects/crimes/*"))) == 2

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import rows
+from pandas.testing import assert_frame_equal
 from test_intake import TONBRIDGE
 
 from smp_dash import cli, schema, store
@@ -86,7 +87,8 @@ LAYOUTS = {
                        {d: ("old1.csv", 1, ["old0.csv"]) for d in BOTH},
                        {d: ("new.csv", 2, ["old1.csv", "old0.csv"]) for d in BOTH}),
 }
-STEPS = ["locked", "temp:crimes", "data:crimes", "temp:asb_incidents", "data:asb_incidents",
+STEPS = ["locked", "temp:crimes", "data:crimes", "temp:crimes.cube", "cube:crimes",
+         "temp:asb_incidents", "data:asb_incidents", "temp:asb_incidents.cube", "cube:asb_incidents",
          "temp:manifest.json", "committed", "link:crimes", "link:asb_incidents", "pruned"]
 COMMITTED = STEPS.index("committed")
 
@@ -97,11 +99,23 @@ def _assert_clean_after_next_write(folder):
     assert [p.name for p in folder.rglob("*.tmp")] == []
     named = {store.path(d, folder).relative_to(folder).as_posix() for d in (*BOTH, "population")}
     named |= {f"objects/{d}/{v['version']}.parquet" for d in BOTH for v in store.versions(d, folder)}
+    named |= _cubes(folder)
     assert sorted(p.relative_to(folder).as_posix() for p in folder.glob("objects/*/*")) == sorted(named)
     for d in (*BOTH, "population"):   # the links by name follow the data in use again
         assert (folder / f"{d}.parquet").resolve() == store.path(d, folder).resolve()
     assert not (folder / "versions").exists()
     assert cli.main(["--data-dir", str(folder), "check"]) == 0
+
+
+def _cubes(folder) -> set[str]:
+    """The cube files the manifest names, each beside the rows of its own version (a version
+    written before cubes were kept, as in the earlier layout, has none)."""
+    import json
+
+    entries = [e for slot in json.loads((folder / store.MANIFEST).read_text())["datasets"].values()
+               for e in [slot["current"], *slot["kept"]] if e and e.get("cube")]
+    assert all(e["cube"]["file"] == e["file"].replace(".parquet", ".cube.parquet") for e in entries)
+    return {e["cube"]["file"] for e in entries}
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -118,6 +132,9 @@ def test_a_write_killed_at_any_step_leaves_the_old_state_or_the_new(tmp_path, la
     assert child.returncode == -signal.SIGKILL, f"the write never reached {step!r}"
     assert _state(folder) == (new if STEPS.index(step) >= COMMITTED else old)
     assert store.verify(folder) == []
+    cubes, _ = store.read_pages(folder)
+    for name in BOTH:   # the cube the pages read is always the cube of the rows in use
+        assert_frame_equal(cubes[name], store.dataset_cube(name, store.read(name, folder)))
     _assert_clean_after_next_write(folder)
 
 

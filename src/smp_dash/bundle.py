@@ -81,15 +81,20 @@ class Bundle:
 def from_store(folder, geo_dir, lad: str) -> Bundle:
     """The bundle of the store in ``folder`` for the wards of district ``lad`` (boundaries from
     ``geo_dir``). Without the boundary files, wards are the codes the crimes name and maps are off
-    (``boundary_error`` says why)."""
-    frames = store.read_all(folder)
+    (``boundary_error`` says why).
+
+    Reads the cubes the store wrote when the data was committed (``store.read_pages``), never every
+    row, so loading takes the same time and memory whatever the number of rows.
+    """
+    frames, records = store.read_pages(folder)
     try:
         wards, error = geo.load_wards(lad, geo_dir), None
     except geo.BoundariesMissing as exc:
         codes = sorted(set(frames["crimes"]["ward_code"].dropna()))
         wards, error = pd.DataFrame({"ward_code": codes, "ward_name": codes}), str(exc)
-    return build(frames, wards, provenance={name: store.provenance(name, folder) for name in frames},
-                 demo=store.is_demo(folder), geojson=None if error else geo.ward_geojson(wards), boundary_error=error)
+    demo = any(record.get("demo", False) for record in records.values() if record)
+    return _assemble(metrics.from_cubes(frames), wards, provenance=records, demo=demo,
+                     geojson=None if error else geo.ward_geojson(wards), boundary_error=error)
 
 
 def build(frames: dict[str, pd.DataFrame], wards: pd.DataFrame, *, provenance: dict | None = None,
@@ -99,9 +104,14 @@ def build(frames: dict[str, pd.DataFrame], wards: pd.DataFrame, *, provenance: d
     ``provenance`` (dataset -> record or None) says which datasets are loaded; when None, a
     dataset counts as loaded when it holds rows.
     """
-    cubes = metrics.aggregates(frames)
     if provenance is None:
         provenance = {name: {"rows": len(frame)} if len(frame) else None for name, frame in frames.items()}
+    return _assemble(metrics.aggregates(frames), wards, provenance=provenance, demo=demo, geojson=geojson,
+                     boundary_error=boundary_error)
+
+
+def _assemble(cubes: dict, wards: pd.DataFrame, *, provenance: dict, demo: bool, geojson: dict | None,
+              boundary_error: str | None) -> Bundle:
     return Bundle(**cubes, wards=pd.DataFrame(wards[["ward_code", "ward_name"]]), geojson=geojson,
                   boundary_error=boundary_error, provenance=provenance, demo=demo,
                   coverage={name: c for name, c in ((n, coverage(cubes[f], d, gaps=n in MONTHLY_RELEASES))

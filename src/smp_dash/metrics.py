@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from smp_dash import config, store
 from smp_dash.periods import Period
 
 
@@ -135,19 +136,12 @@ def indicator_value(indicators: pd.DataFrame, indicator_id: str, start: str, end
 
 
 # Aggregates the pages draw from. The app keeps small "cubes" (counts per month, ward and the
-# dimensions a page splits by) so a filter change regroups thousands of rows, not every row.
+# dimensions a page splits by) so a filter change regroups thousands of rows, not every row. The
+# store writes them at every commit (store.CUBES); built here from rows for frames not from the store.
 
-def cube(frame: pd.DataFrame, date: str, dims: list[str], weight: str | None = None) -> pd.DataFrame:
-    """Counts (or sums of ``weight``) per month and ``dims``, as column ``n``; categoricals kept."""
-    month = frame[date].dt.to_period("M").dt.to_timestamp()
-    keys = [month.rename("month")] + [frame[d] for d in dims]
-    grouped = (frame[weight] if weight else pd.Series(1, index=frame.index, name="n")) \
-        .groupby(keys, observed=True, dropna=False).sum()
-    out = grouped.rename("n").reset_index()
-    for d in dims:
-        if out[d].dtype == object or str(out[d].dtype).startswith(("string", "str")):
-            out[d] = out[d].astype("category")
-    return out
+#: Counts per month and dimensions (``store.cube``): defined beside the cubes the store keeps,
+#: which are written at every commit, so that the store (a lower layer) builds them the same way.
+cube = store.cube
 
 
 def in_wards(frame: pd.DataFrame, wards: tuple[str, ...] | list[str] | None) -> pd.DataFrame:
@@ -456,20 +450,25 @@ def compare_excluding(frame: pd.DataFrame, period: Period, exclude_outliers: boo
 
 
 def aggregates(frames: dict[str, pd.DataFrame]) -> dict:
-    """What the pages and the data pack draw from, built once from the store's frames.
+    """What the pages and the data pack draw from, built once from the store's frames (rows).
 
-    Crimes, ASB and service requests become cubes (counts per month, ward and the dimensions
-    the pages split by); the other datasets are kept as they are. ``first_month`` and
-    ``last_month`` bound the crime data (the demonstration start when there is none).
+    Crimes, ASB and service requests become cubes (``store.CUBES``: counts per month, ward and
+    the dimensions the pages split by); the other datasets are kept as they are.
     """
-    from smp_dash import config
+    return from_cubes({name: (store.dataset_cube(name, frame) if name in store.CUBES else frame)
+                       for name, frame in frames.items()})
 
+
+def from_cubes(frames: dict[str, pd.DataFrame]) -> dict:
+    """:func:`aggregates` of frames whose crimes, ASB and service requests are already cubes
+    (``store.read_pages``). ``first_month`` and ``last_month`` bound the crime data (the
+    demonstration start when there is none)."""
     crimes = frames["crimes"]
     months = crimes["month"] if len(crimes) else pd.Series([pd.Timestamp(config.DEMO_START)])
     return {
-        "crimes": cube(crimes, "month", ["ward_code", "crime_type", "offence_subgroup", "domestic_abuse", "hate_strand"]),
-        "asb": cube(frames["asb_incidents"], "month", ["ward_code"]),
-        "requests": cube(frames["service_requests"], "received", ["ward_code", "category", "subcategory"]),
+        "crimes": crimes,
+        "asb": frames["asb_incidents"],
+        "requests": frames["service_requests"],
         "needles": frames["needle_finds"],
         "enforcement": frames["enforcement"],
         "encampments": frames["encampments"],

@@ -5,21 +5,25 @@ Layout under the data directory::
     manifest.json                        the commit point: per dataset, the file and provenance
                                          record in use and the versions kept, newest first
     objects/<dataset>/<version>.parquet  data files, written once and never changed
+    objects/<dataset>/<version>.cube.parquet   the counts the pages read (:data:`CUBES`), written
+                                         with the rows and named by the same manifest entry
     <dataset>.parquet                    a symbolic link to the file in use, for tools that open
                                          a dataset by name (the manifest is what counts)
     .lock                                held by the one write in progress (``fcntl.flock``)
 
 A write (:func:`write_many`, one dataset or several) takes the lock, validates every frame,
-writes each new data file (temporary name, fsync, rename) and then replaces the manifest the
-same way. That one rename is the commit: a write killed at any moment leaves the old state or
-the new one, never one dataset new and another old, never a data file with another's record.
+writes each new data file and, for crimes, ASB and service requests, its cube (temporary name,
+fsync, rename) and then replaces the manifest the same way. That one rename is the commit: a
+write killed at any moment leaves the old state or the new one, never one dataset new and
+another old, never a data file with another's record, never a cube with another version's rows.
 Readers never lock: they read the manifest once and open the immutable files it names. What a
 killed write leaves behind (temporary files, data files no manifest names) is removed by the
 next write, and an earlier version's file is deleted only after the manifest stops listing it.
 
 A store written by earlier releases (``<dataset>.parquet`` + ``<dataset>.json``, earlier
 versions under ``versions/<dataset>/``) is read as it is and moved to this layout by its first
-write.
+write. A version written before cubes were kept has none in its entry: :func:`read_pages`
+counts its rows instead (the cube is the same), and its next write or restore writes one.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ LOCK = ".lock"
 #: ``SMP_STORE_CRASH_AT=<step>`` kills the writing process at that step, as ``kill -9`` would
 #: (the crash tests). Steps, in order: ``locked``; for each dataset ``temp:<dataset>`` (its data
 #: file written under a temporary name) and ``data:<dataset>`` (renamed); ``temp:manifest.json``;
+#: ``temp:<dataset>.cube`` and ``cube:<dataset>`` (its cube, for the datasets in ``CUBES``);
 #: ``committed`` (the manifest renamed); ``link:<dataset>`` for each link changed; ``pruned``.
 CRASH_AT = "SMP_STORE_CRASH_AT"
 _FORMAT = 2
@@ -61,6 +66,13 @@ _LEGACY = 1
 _DATE_COLUMNS = {"crimes": "month", "asb_incidents": "month", "service_requests": "received",
                  "needle_finds": "found", "enforcement": "issued", "encampments": "started",
                  "indicators": "period_start", "actions": None, "population": None}
+
+#: The cube kept beside each dataset the pages read as counts: the column that dates a row and
+#: the columns counted by (with the month; the count is column ``n``). Said once: the store
+#: writes these at every commit and ``metrics.aggregates`` builds the same from rows.
+CUBES = {"crimes": ("month", ("ward_code", "crime_type", "offence_subgroup", "domestic_abuse", "hate_strand")),
+         "asb_incidents": ("month", ("ward_code",)),
+         "service_requests": ("received", ("ward_code", "category", "subcategory"))}
 
 
 class StoreLocked(TimeoutError):
@@ -132,7 +144,7 @@ def write_many(frames: Mapping[str, pd.DataFrame], *, source: str, demo: bool = 
                      "record": _provenance(name, frame, source, demo, payloads[name])}
             _atomic_write(folder / entry["file"], payloads[name], step=f"temp:{name}")
             _step(f"data:{name}")
-            entries[name] = entry
+            entries[name] = _with_cube(folder, name, entry, frame)
         _commit(folder, manifest, entries, keep)
     return {name: dict(entry["record"]) for name, entry in entries.items()}
 
@@ -151,6 +163,50 @@ def read_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
     manifest = _manifest(folder)
     return {name: (pd.read_parquet(folder / entry["file"]) if (entry := _current(manifest, name))
                    else schema.empty(name)) for name in schema.DATASETS}
+
+
+def cube(frame: pd.DataFrame, date: str, dims, weight: str | None = None) -> pd.DataFrame:
+    """Counts (or sums of ``weight``) per month and ``dims``, as column ``n``; text dimensions
+    as categoricals. The month is the first day of the month of ``date``."""
+    dims = list(dims)
+    month = frame[date].dt.to_period("M").dt.to_timestamp()
+    keys = [month.rename("month")] + [frame[d] for d in dims]
+    grouped = (frame[weight] if weight else pd.Series(1, index=frame.index, name="n")) \
+        .groupby(keys, observed=True, dropna=False).sum()
+    return _text_as_categories(grouped.rename("n").reset_index(), dims)
+
+
+def dataset_cube(dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The cube of ``dataset``'s rows (:data:`CUBES`): what a commit writes beside them."""
+    date, dims = CUBES[dataset]
+    return cube(frame, date, dims)
+
+
+def read_pages(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, dict | None]]:
+    """What the pages draw from, from one manifest, without reading every row.
+
+    Returns
+    -------
+    frames : per dataset, its cube for the datasets in :data:`CUBES` (read from the cube file
+        the commit wrote; counted from the rows for a version written before cubes were kept),
+        its rows for the others (small: partner logs, indicators, actions, population).
+    records : per dataset, the provenance record of the version in use, or None.
+    """
+    folder = _dir(data_dir)
+    manifest = _manifest(folder)
+    frames, records = {}, {}
+    for name in schema.DATASETS:
+        entry = _current(manifest, name)
+        records[name] = dict(entry["record"]) if entry else None
+        if name not in CUBES:
+            frames[name] = pd.read_parquet(folder / entry["file"]) if entry else schema.empty(name)
+        elif entry and entry.get("cube"):
+            frames[name] = _text_as_categories(pd.read_parquet(folder / entry["cube"]["file"]), CUBES[name][1])
+        else:
+            date, dims = CUBES[name]
+            rows = pd.read_parquet(folder / entry["file"], columns=[date, *dims]) if entry else schema.empty(name)
+            frames[name] = dataset_cube(name, rows)
+    return frames, records
 
 
 def provenance(dataset: str, data_dir: Path | str | None = None) -> dict | None:
@@ -185,12 +241,15 @@ def restore(dataset: str, version: str, data_dir: Path | str | None = None, *,
         problem = _verify_entry(folder, entry)
         if problem:
             raise FileNotFoundError(f"version {version!r} of {dataset} cannot be restored: {problem}")
+        if dataset in CUBES and not entry.get("cube"):   # a version written before cubes were kept
+            entry = _with_cube(folder, dataset, _in_objects(folder, dataset, entry),
+                               pd.read_parquet(folder / entry["file"]))
         _commit(folder, manifest, {dataset: entry}, keep)
     return dict(entry["record"])
 
 
 def verify(data_dir: Path | str | None = None) -> list[tuple[str, str]]:
-    """Check every data file, in use or kept, against its record's SHA-256 and row count.
+    """Check every data file and cube, in use or kept, against its record's SHA-256 and row count.
 
     Returns (dataset, problem) pairs; an empty list when every file matches its record.
     """
@@ -258,6 +317,11 @@ def _current(manifest: dict, dataset: str) -> dict | None:
 
 def _entries(slot: dict) -> list[dict]:
     return ([slot["current"]] if slot.get("current") else []) + list(slot.get("kept", []))
+
+
+def _files(entry: dict) -> list[str]:
+    """The files an entry names: its rows and, when it has one, its cube."""
+    return [entry["file"]] + ([entry["cube"]["file"]] if entry.get("cube") else [])
 
 
 def _legacy(folder: Path) -> dict:
@@ -335,7 +399,8 @@ def _tidy(folder: Path, manifest: dict | None = None) -> dict:
             (folder / f"{name}.json").unlink(missing_ok=True)
             shutil.rmtree(folder / "versions" / name, ignore_errors=True)
         _remove_if_empty(folder / "versions")
-    named = {(folder / e["file"]).resolve() for slot in manifest["datasets"].values() for e in _entries(slot)}
+    named = {(folder / file).resolve() for slot in manifest["datasets"].values() for e in _entries(slot)
+             for file in _files(e)}
     for file in folder.glob("objects/*/*"):
         if file.resolve() not in named:
             file.unlink(missing_ok=True)
@@ -452,7 +517,41 @@ def _verify_entry(folder: Path, entry: dict) -> str | None:
     rows = pq.ParquetFile(file).metadata.num_rows
     if "rows" in record and rows != record["rows"]:
         return f"it holds {rows:,} rows; its record says {record['rows']:,}"
+    cube = entry.get("cube")
+    if cube:
+        if not (folder / cube["file"]).is_file():
+            return f"its cube {cube['file']} is missing"
+        if _sha256(folder / cube["file"]) != cube["sha256"]:
+            return f"its cube {cube['file']} differs from the SHA-256 the manifest records for it"
+        if pq.ParquetFile(folder / cube["file"]).metadata.num_rows != cube["rows"]:
+            return f"its cube {cube['file']} does not hold the {cube['rows']:,} rows the manifest records"
     return None
+
+
+def _text_as_categories(frame: pd.DataFrame, dims) -> pd.DataFrame:
+    """``frame`` with its text dimensions as categoricals of plain text: the same dtypes whether a
+    cube was just counted or read back from Parquet (which gives a column of no text, all blank,
+    untyped categories)."""
+    for d in dims:
+        column = frame[d]
+        if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == object or \
+                str(column.dtype).startswith(("string", "str")):
+            text = column.astype("category")
+            frame[d] = text.cat.set_categories(text.cat.categories.astype("str"))
+    return frame
+
+
+def _with_cube(folder: Path, dataset: str, entry: dict, frame: pd.DataFrame) -> dict:
+    """``entry`` with the cube of ``frame`` written beside its rows (datasets in :data:`CUBES`)."""
+    if dataset not in CUBES:
+        return entry
+    payload = _parquet_bytes(dataset_cube(dataset, frame))
+    cube = {"file": entry["file"].removesuffix(".parquet") + ".cube.parquet",
+            "rows": pq.ParquetFile(io.BytesIO(payload)).metadata.num_rows,
+            "sha256": hashlib.sha256(payload).hexdigest()}
+    _atomic_write(folder / cube["file"], payload, step=f"temp:{dataset}.cube")
+    _step(f"cube:{dataset}")
+    return {**entry, "cube": cube}
 
 
 def _sha256(file: Path) -> str:

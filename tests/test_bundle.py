@@ -1,0 +1,130 @@
+"""The bundle the pages read: the store's cubes, written at commit, equal the cubes of its rows.
+
+A commit writes, beside the rows of crimes, ASB and service requests, the cube the pages read
+(``store.CUBES``); ``bundle.from_store`` reads those and never every row. Built from the rows
+instead (``bundle.build``, as the data pack and tests do), the bundle is the same.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import BRIDGE, HIGH_STREET, MAIDSTONE, rows
+from pandas.testing import assert_frame_equal
+
+from smp_dash import bundle, cli, metrics, store
+
+FRAMES = ("crimes", "asb", "requests", "needles", "enforcement", "encampments", "indicators", "actions", "population")
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("store")
+    assert cli.main(["--data-dir", str(folder), "demo"]) == 0
+    return folder
+
+
+def _from_rows(folder, wards) -> bundle.Bundle:
+    """The bundle built the other way: every row read and cubed in memory."""
+    frames = store.read_all(folder)
+    return bundle.build(frames, wards, provenance={name: store.provenance(name, folder) for name in frames},
+                        demo=store.is_demo(folder))
+
+
+def _assert_same_bundle(got: bundle.Bundle, expected: bundle.Bundle) -> None:
+    for name in FRAMES:
+        assert_frame_equal(getattr(got, name), getattr(expected, name), obj=name)
+    assert got.coverage == expected.coverage
+    assert (got.first_month, got.last_month, got.provenance, got.demo) == \
+        (expected.first_month, expected.last_month, expected.provenance, expected.demo)
+
+
+def _without_cubes(folder) -> None:
+    """Make ``folder`` a store as written before cubes were kept: no cube in any manifest entry."""
+    manifest = json.loads((folder / store.MANIFEST).read_text())
+    for slot in manifest["datasets"].values():
+        for entry in [slot["current"], *slot["kept"]]:
+            if entry and entry.pop("cube", None):
+                (folder / entry["file"].replace(".parquet", ".cube.parquet")).unlink()
+    (folder / store.MANIFEST).write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("dataset", sorted(store.CUBES))
+def test_the_cube_a_commit_writes_is_the_cube_of_its_rows(demo_store, dataset):
+    frames, _ = store.read_pages(demo_store)
+    expected = metrics.aggregates(store.read_all(demo_store))[{"crimes": "crimes", "asb_incidents": "asb",
+                                                                "service_requests": "requests"}[dataset]]
+    assert_frame_equal(frames[dataset], expected)
+    assert len(frames[dataset]) < store.provenance(dataset, demo_store)["rows"]   # a cube, not the rows
+
+
+def test_the_bundle_from_the_store_is_the_bundle_from_its_rows(demo_store, maidstone):
+    wards, _ = maidstone
+    got = bundle.from_store(demo_store, None, MAIDSTONE)
+    _assert_same_bundle(got, _from_rows(demo_store, got.wards))
+    assert got.spans == _from_rows(demo_store, got.wards).spans   # the coverage the pages and Data page show
+
+
+def test_a_store_written_before_cubes_still_loads_and_its_next_write_adds_them(tmp_path, demo_store, maidstone):
+    folder = tmp_path / "store"
+    shutil.copytree(demo_store, folder, symlinks=True)
+    expected = bundle.from_store(demo_store, None, MAIDSTONE)
+    _without_cubes(folder)
+    assert not list(folder.glob("objects/*/*.cube.parquet"))
+    _assert_same_bundle(bundle.from_store(folder, None, MAIDSTONE), expected)   # counted from the rows
+    assert cli.main(["--data-dir", str(folder), "check"]) == 0
+
+    # the next commit of a dataset writes its cube; the others keep loading from their rows
+    store.write("asb_incidents", store.read("asb_incidents", folder), source="again.csv", demo=True, data_dir=folder)
+    assert [p.parent.name for p in folder.glob("objects/*/*.cube.parquet")] == ["asb_incidents"]
+    _assert_same_bundle(bundle.from_store(folder, None, MAIDSTONE),
+                        _from_rows(folder, expected.wards))
+
+
+def test_restoring_a_version_written_before_cubes_writes_its_cube(data_dir):
+    store.write("crimes", rows("crimes", {"crime_id": "a"}, {"crime_id": "b", "ward_code": BRIDGE}), source="old.csv")
+    _without_cubes(data_dir)
+    store.write("crimes", rows("crimes", {"crime_id": "c"}), source="new.csv")
+    store.restore("crimes", store.versions("crimes")[0]["version"])
+    frames, records = store.read_pages()
+    assert records["crimes"]["source"] == "old.csv"
+    assert_frame_equal(frames["crimes"], store.dataset_cube("crimes", store.read("crimes")))
+    assert sorted(frames["crimes"]["ward_code"]) == sorted([HIGH_STREET, BRIDGE])
+    assert store.verify() == []
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("change", "differs from the SHA-256"),   # a cube edited by hand, or another version's cube copied in
+    ("remove", "is missing"),
+])
+def test_check_catches_a_damaged_cube(tmp_path, demo_store, capsys, damage, message):
+    folder = tmp_path / "store"
+    shutil.copytree(demo_store, folder, symlinks=True)
+    cube = next(folder.glob("objects/crimes/*.cube.parquet"))
+    if damage == "change":
+        store._atomic_write(cube, store._parquet_bytes(store.read_pages(folder)[0]["asb_incidents"]))
+    else:
+        cube.unlink()
+    assert cli.main(["--data-dir", str(folder), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "crimes" in out and "DOES NOT MATCH ITS RECORD" in out and message in out
+
+
+def test_an_empty_dataset_written_on_purpose_has_an_empty_cube(data_dir):
+    store.write("service_requests", rows("service_requests"), source="a.csv")
+    store.write("service_requests", rows("service_requests").iloc[:0], source="blank.csv", allow_empty=True)
+    cube = store.read_pages()[0]["service_requests"]
+    assert len(cube) == 0 and list(cube.columns) == ["month", "ward_code", "category", "subcategory", "n"]
+    assert store.verify() == []
+
+
+def test_pages_read_no_row_file_of_a_cubed_dataset(demo_store, monkeypatch):
+    read = []
+    real = pd.read_parquet
+    monkeypatch.setattr(store.pd, "read_parquet", lambda path, *a, **k: read.append(str(path)) or real(path, *a, **k))
+    store.read_pages(demo_store)
+    big = [p for p in read if any(f"objects/{name}/" in p for name in store.CUBES)]
+    assert big and all(p.endswith(".cube.parquet") for p in big)
