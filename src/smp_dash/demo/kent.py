@@ -1,7 +1,8 @@
 """Synthetic Kent-and-Medway data at county scale, written in the real input formats.
 
 For load and speed testing only: one deployment serving all thirteen Kent and Medway
-partnerships must cope with roughly 1.3 million crimes over January 2015 to March 2021.
+partnerships must cope with roughly 1.3 million crimes over January 2015 to March 2021, and
+with about 2.5 million over ten years (``years=(2015, 2025)``: January 2015 to December 2025).
 :func:`write_sources` writes what such a deployment would be given, so the data goes in
 through the normal path (``smp-dash ingest``) and nothing is special-cased for benchmarks:
 
@@ -43,16 +44,21 @@ PEOPLE_PER_LSOA = 1_650
 
 
 def build(crimes: int = CRIMES, *, seed: int = SEED, pattern: dict[str, pd.DataFrame] | None = None,
-          geo_dir=None) -> dict[str, pd.DataFrame]:
+          geo_dir=None, years: tuple[int, int] | None = None) -> dict[str, pd.DataFrame]:
     """Kent-wide crimes, ASB, service requests and ward populations, as contract frames.
 
     ``pattern`` is the borough dataset whose mix is resampled (default: the Maidstone
-    demonstration); ASB and service requests keep its ratio to crimes.
+    demonstration); ASB and service requests keep its ratio to crimes. ``years`` (first, last)
+    spreads the records over January of the first to December of the last year, each month
+    drawn from the pattern's same calendar month of one of its whole years (default: the
+    pattern's own months).
     """
     if pattern is None:
         from smp_dash import demo
 
         pattern = demo.build()
+    if years is not None:
+        pattern = _over_years(pattern, *years)
     rng = np.random.default_rng(seed)
     wards, lsoas = geo.load_wards("all", geo_dir), geo.load_lsoas("all", geo_dir)
     scale = crimes / len(pattern["crimes"])
@@ -71,7 +77,7 @@ def build(crimes: int = CRIMES, *, seed: int = SEED, pattern: dict[str, pd.DataF
     out["service_requests"] = out["service_requests"].drop(columns=["lsoa_code", "lsoa_name", "location"])
     for frame in out.values():
         frame["source"] = SOURCE
-    out["population"] = _population(wards, lsoas)
+    out["population"] = _population(wards, lsoas, range(years[0], years[1] + 1) if years else range(2015, 2021))
     # police.uk publishes its own crime identifiers: a 64-hex-digit hash per crime
     out["police_uk_id"] = np.frombuffer(rng.bytes(32 * crimes).hex().encode(), dtype="S64").astype(str)
     out["lsoa_names"] = lsoas[["lsoa_code", "lsoa_name"]]
@@ -79,10 +85,11 @@ def build(crimes: int = CRIMES, *, seed: int = SEED, pattern: dict[str, pd.DataF
 
 
 def write_sources(folder: Path | str, crimes: int = CRIMES, *, seed: int = SEED,
-                  pattern: dict[str, pd.DataFrame] | None = None, geo_dir=None) -> dict[str, Path]:
+                  pattern: dict[str, pd.DataFrame] | None = None, geo_dir=None,
+                  years: tuple[int, int] | None = None) -> dict[str, Path]:
     """Write the county's data in the real formats under ``folder``; return the paths by kind."""
     folder = Path(folder)
-    frames = build(crimes, seed=seed, pattern=pattern, geo_dir=geo_dir)
+    frames = build(crimes, seed=seed, pattern=pattern, geo_dir=geo_dir, years=years)
     paths = {"police_uk": _write_police_uk(folder / "police-uk", frames),
              "crimes": folder / "kent-police-crimes.csv",
              "service_requests": folder / "service-requests.csv",
@@ -125,9 +132,25 @@ def _place(frame: pd.DataFrame, wards, lsoas, rng) -> pd.DataFrame:
         ward_code=ward)
 
 
-def _population(wards, lsoas) -> pd.DataFrame:
+def _over_years(pattern: dict[str, pd.DataFrame], first: int, last: int) -> dict[str, pd.DataFrame]:
+    """The pattern's crimes, ASB and service requests repeated over ``first`` to ``last``: each
+    target year is one of the pattern's whole years (in turn), its dates moved by whole years."""
+    out = dict(pattern)
+    for name, date in (("crimes", "month"), ("asb_incidents", "month"), ("service_requests", "received")):
+        frame = pattern[name]
+        year = frame[date].dt.year
+        whole = sorted(y for y in year.unique() if frame.loc[year == y, date].dt.month.nunique() == 12)
+        parts = []
+        for n, target in enumerate(range(first, last + 1)):
+            source = whole[n % len(whole)]
+            part = frame[year == source]
+            parts.append(part.assign(**{date: part[date] + pd.DateOffset(years=target - source)}))
+        out[name] = pd.concat(parts, ignore_index=True)
+    return out
+
+
+def _population(wards, lsoas, years) -> pd.DataFrame:
     per_ward = lsoas.groupby("best_fit_ward_code").size().reindex(wards["ward_code"], fill_value=1)
-    years = range(2015, 2021)
     return pd.DataFrame({
         "ward_code": np.tile(per_ward.index.to_numpy(), len(years)),
         "year": np.repeat(list(years), len(per_ward)),
