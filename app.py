@@ -1,5 +1,5 @@
-"""SMP Dash: page configuration, sign-in and navigation. Each page draws the shared filter itself
-(``ui.filters``), so the same code runs whether a page is reached from here or directly.
+"""SMP Dash: page configuration, sign-in and navigation. Each page opens with ``ui.page()``, which
+draws the shared filter, so the same code runs whether a page is reached from here or directly.
 
 When sign-in is configured (``[auth]`` in .streamlit/secrets.toml), nothing but the sign-in page is
 served until someone signs in with an address the roles file knows; every page checks again."""
@@ -10,10 +10,9 @@ import streamlit as st
 
 from smp_dash import access, ui
 
-# Presentation mode (?present=1 or ?present=true) opens with the sidebar closed for screen-sharing.
-PRESENTING = str(st.query_params.get("present", "")).lower() in ("1", "true")
+# Presentation mode (?present=1, true or yes) opens with the sidebar closed for screen-sharing.
 st.set_page_config(page_title="SMP Dash · Safer Maidstone Partnership", page_icon=":material/shield:",
-                   layout="wide", initial_sidebar_state="collapsed" if PRESENTING else "expanded")
+                   layout="wide", initial_sidebar_state="collapsed" if ui.present_in_link() else "expanded")
 
 PAGES = {
     "Overview": [

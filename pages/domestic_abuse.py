@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, disclosure, metrics as m, ui
+from smp_dash import charts, disclosure, measures, metrics as m, ui
 from smp_dash.priorities import domestic_abuse
 
 COLOUR = charts.PRIORITY_COLOURS["domestic_abuse"]
@@ -22,7 +22,7 @@ for col, (label, share) in zip(c[1:], f.shares.items()):
         ui.metric(label, share, help="share of DA crimes" if label.startswith("Violence") else None)
 
 ui.monthly_chart(f.trend, view, title=f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)", colour=COLOUR,
-                 highlight=(p.start, p.end), key="da_trend", source=SOURCE, caveat=ui.POLICE_CAVEAT, why=f.trend_why,
+                 highlight=(p.start, p.end), key="da_trend", source=SOURCE, caveat=measures.POLICE_CAVEAT, why=f.trend_why,
                  period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}")
 title = f"Domestic abuse by type, {p.label} against {p.previous().label}"
 if f.types is None:

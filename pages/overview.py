@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, ui
+from smp_dash import charts, measures, ui
 from smp_dash.bundle import coverage_line
 from smp_dash.priorities import overview
 
@@ -29,7 +29,7 @@ for i, (priority, trend) in enumerate(figures.trends.items()):
                                   label=trend.label), unsafe_allow_html=True)
         st.page_link(links[priority], label=f"Open {trend.label.lower()}", icon=":material/arrow_forward:")
 ui.footnote("Kent Police recorded crime; police.uk ASB; CPT service requests; Kent Police section 136",
-            f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}, monthly", ui.POLICE_CAVEAT)
+            f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}, monthly", measures.POLICE_CAVEAT)
 
 ui.section("Wards with most")
 for col, (label, (period, table, why)) in zip(st.columns(3), figures.top_wards.items()):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, disclosure, metrics as m, ui
+from smp_dash import charts, disclosure, measures, metrics as m, ui
 from smp_dash.priorities import police_data
 
 COLOUR = charts.PRIORITY_COLOURS["police_data"]
@@ -25,7 +25,7 @@ if f.years is None:
 else:
     ui.chart(ui.cached(charts.yearly_bars, f.years, x="label", y="value", title=f"Recorded crime by calendar year, {view.area}", colour=COLOUR),
              f.years, key="six_years", source=SOURCE, period=f"{f.years['label'].iloc[0]} to {f.years['label'].iloc[-1]}",
-             caveat=ui.POLICE_CAVEAT, view=view)
+             caveat=measures.POLICE_CAVEAT, view=view)
     ui.chart(ui.cached(charts.change_bars, f.types, category="offence_subgroup", current="current", previous="previous", colour=COLOUR,
                        title=f"Change by crime type, {p.label} against {p.previous().label}"),
              f.types, key="crime_types", source=SOURCE, period=f"{p.label} and {p.previous().label}", view=view,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smp_dash import charts, config, metrics as m, ui
+from smp_dash import charts, config, measures, metrics as m, ui
 from smp_dash.priorities import serious_organised_crime
 
 COLOUR = charts.PRIORITY_COLOURS["soc"]
@@ -32,7 +32,7 @@ else:
              caveat="Violent crime = violence against the person, sexual offences and robbery (police.uk: 'Violence and "
                     "sexual offences' plus 'Robbery'). " + m.SIGNIFICANCE_NOTE)
 ui.monthly_chart(f.trend, view, series="crime_type", title=f"Robbery, weapons and drugs by month, {view.area}", colour=COLOUR,
-                 highlight=(p.start, p.end), key="soc_trend", source=SOURCE, caveat=ui.POLICE_CAVEAT,
+                 highlight=(p.start, p.end), key="soc_trend", source=SOURCE, caveat=measures.POLICE_CAVEAT,
                  period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}", why=f.violent.missing or "")
 
 ui.section("Town centre and the night-time economy")

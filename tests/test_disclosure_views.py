@@ -116,10 +116,10 @@ def _decoded(values) -> list:
 def test_no_small_sensitive_count_on_any_page(small_stores, seed, page, monkeypatch):
     folder, selected, _, _ = small_stores(seed)
     monkeypatch.setenv("SMP_DATA_DIR", str(folder))
-    from smp_dash import ui
+    from smp_dash.ui import sections
 
     downloads: dict[str, pd.DataFrame] = {}
-    monkeypatch.setattr(ui, "download", lambda table, *, key, **_: downloads.setdefault(key, table) is not None)
+    monkeypatch.setattr(sections, "download", lambda table, *, key, **_: downloads.setdefault(key, table) is not None)
     query = {"wards": selected, "suppress": "true"}
     if page == "scenarios.py":
         query["sc_measure"] = ["Domestic abuse", "Needles found"][seed % 2]

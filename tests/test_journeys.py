@@ -29,8 +29,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import journey_data
-from smp_dash import cli, ui
-from smp_dash.selection import LATEST, PUBLISHED
+from smp_dash import cli
+from smp_dash.selection import CHOICE_LABELS, LATEST, PUBLISHED
 from smp_dash.sources.police_uk import ASB
 
 ROOT = Path(__file__).parents[1]
@@ -172,7 +172,7 @@ def test_every_page_shows_the_latest_year_by_default(on_latest, page):
     ptype = at.sidebar.selectbox(key="ptype")
     assert ptype.value == LATEST
     # The data starts in 2023: the 2020-21 assessment's periods are not offered.
-    assert ui.KIND_LABELS[PUBLISHED] not in ptype.options
+    assert CHOICE_LABELS[PUBLISHED] not in ptype.options
     assert "**Showing:** Whole borough, the latest periods in the data (to Dec 2025)" in [m.value for m in at.markdown]
     assert not any("Demonstration data" in w.value for w in at.warning)
 
@@ -299,7 +299,7 @@ def test_every_page_runs_on_2020_alone(on_2020, page):
     at = on_2020(page)
     assert at.sidebar.selectbox(key="ptype").value == LATEST
     # The assessment's year starts in December 2019, before the data: not offered.
-    assert ui.KIND_LABELS[PUBLISHED] not in at.sidebar.selectbox(key="ptype").options
+    assert CHOICE_LABELS[PUBLISHED] not in at.sidebar.selectbox(key="ptype").options
 
 
 def test_violent_crime_2020_from_police_uk_categories(on_2020, only_2020):
@@ -387,6 +387,6 @@ def test_demo_figures_all_agree(demo_store, capsys):
     ("substance_misuse.py", "Needles found", "2,511"),
 ])
 def test_demo_as_in_the_assessment(demo_store, page, label, value):
-    at = _open(demo_store, page, ptype=ui.KIND_LABELS[PUBLISHED])
+    at = _open(demo_store, page, ptype=CHOICE_LABELS[PUBLISHED])
     assert at.sidebar.selectbox(key="ptype").value == PUBLISHED
     assert _metric(at, label).value == value

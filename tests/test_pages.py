@@ -17,8 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import navigation
-from smp_dash import config, geo, ui
-from smp_dash.selection import PUBLISHED
+from smp_dash import config, disclosure, geo
+from smp_dash.selection import CHOICE_LABELS, PUBLISHED, Filter
 
 ROOT = Path(__file__).parents[1]
 APP = ROOT / "app.py"
@@ -59,7 +59,7 @@ def _open(page: str = "overview.py", **query) -> AppTest:
     """A fresh session on ``page``, opened with ``query`` as the URL's parameters; the period
     choice is "As in the 2020-21 assessment" unless ``query`` names one (``ptype=None``: the default)."""
     at = AppTest.from_file(APP, default_timeout=60)
-    query.setdefault("ptype", ui.KIND_LABELS[PUBLISHED])
+    query.setdefault("ptype", CHOICE_LABELS[PUBLISHED])
     at.query_params.update({k: v for k, v in query.items() if v is not None})
     return _goto(at.switch_page(f"pages/{page}"))
 
@@ -253,7 +253,7 @@ def test_ward_filter_survives_a_page_switch(crimes, ward_codes):
 
 def test_url_parameters_restore_the_view(crimes, ward_codes):
     # Streamlit writes a selectbox's displayed label to the URL: "Calendar year", not "calendar".
-    at = _open(wards=["High Street"], ptype=ui.KIND_LABELS["calendar"], period="2019")
+    at = _open(wards=["High Street"], ptype=CHOICE_LABELS["calendar"], period="2019")
     assert at.multiselect(key="wards").value == ["High Street"]
     assert (at.selectbox(key="ptype").value, at.selectbox(key="period").value) == ("calendar", "2019")
     assert "High Street" in _showing(at) and "2019" in _showing(at)
@@ -312,7 +312,7 @@ def test_financial_year_changes_the_domestic_abuse_headline(crimes):
 def test_youth_figures_missing_for_a_year_are_not_zero(demo_store):
     # "Financial year" opens on 2020/21, a year Kent Youth Justice had not yet published:
     # the page says so and shows the latest published year instead of a fall to zero.
-    at = _open("children_young_people.py", ptype=ui.KIND_LABELS["financial"], period="2020/21")
+    at = _open("children_young_people.py", ptype=CHOICE_LABELS["financial"], period="2020/21")
     assert _metric(at, "Youth offences")[0] == "87"
     assert any("holds them to 2019/20" in i.value for i in at.info)
 
@@ -320,7 +320,7 @@ def test_youth_figures_missing_for_a_year_are_not_zero(demo_store):
 def test_no_change_against_a_period_before_the_data(demo_store):
     # 2014/15 holds only Jan-Mar 2015 (the data starts in January 2015): a change against it means
     # nothing, so 2015/16 is not offered and the oldest financial year is 2016/17.
-    at = _open("police_data.py", ptype=ui.KIND_LABELS["financial"])
+    at = _open("police_data.py", ptype=CHOICE_LABELS["financial"])
     assert "2015/16" not in at.selectbox(key="period").options
     assert at.selectbox(key="period").options[-1] == "2016/17"
 
@@ -420,15 +420,15 @@ def test_presentation_mode_always_suppresses(demo_store):
 
 
 def test_ward_tables_hide_small_counts_when_protected():
-    from smp_dash import ui as ui_module
+    from smp_dash.ui.sections import protect
 
-    view = ui_module.Filter((), (), "published", None, suppress=True)
+    view = Filter((), (), "published", None, suppress=True)
     table = pd.DataFrame({"ward_code": list("ABCD"), "ward_name": list("ABCD"), "current": [40, 3, 12, 20],
                           "previous": [35, 8, 10, 22], "change": [5, -5, 2, -2], "pct_change": [14.3, -62.5, 20.0, -9.1],
                           "rank": [1, 4, 3, 2], "population": [4000.0] * 4, "rate": [10.0, 0.75, 3.0, 5.0]})
-    protected = ui_module.protect(table, view, sensitive=True)
+    protected = protect(table, view, sensitive=True)
     assert protected["current"].isna().tolist() == [False, True, True, False]   # 3, and 12 to protect it
     assert protected.loc[1, "rate"] != protected.loc[1, "rate"]                 # derived figures hidden too
-    assert ui_module.protect(table, view, sensitive=False) is None               # ASB is not sensitive
-    shown = ui_module.shown_counts(pd.DataFrame({"ward": ["A", "B"], "n": [2, 50]}), "n", view)
+    assert protect(table, view, sensitive=False) is None               # ASB is not sensitive
+    shown = disclosure.shown(pd.DataFrame({"ward": ["A", "B"], "n": [2, 50]}), "n", view.suppress)
     assert shown["n"].tolist() == ["<5", "50"]

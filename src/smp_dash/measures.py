@@ -44,6 +44,10 @@ CROSSWALK = {
 #: What to load when crimes lack the force's flags.
 FORCE_EXTRACT = "load Kent Police's extract through the crimes template (Data page)"
 NOT_LOADED = "not in the data loaded"
+#: What every police figure carries: where its locations are, and what it counts.
+POLICE_CAVEATS = ("police.uk locations are approximate (snapped to anonymous map points).",
+                  "Police data shows only crime that was reported and recorded.")
+POLICE_CAVEAT = " ".join(POLICE_CAVEATS)
 
 
 def flags_known(crimes: pd.DataFrame) -> pd.Series:

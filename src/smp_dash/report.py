@@ -20,6 +20,7 @@ import plotly.io as pio
 
 from smp_dash import bundle, charts, disclosure, measures, metrics as m, periods
 from smp_dash.bundle import Bundle
+from smp_dash.demo import NOTICE as DEMO_NOTICE
 from smp_dash.periods import Period
 from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, overview,
                                  police_data, serious_organised_crime, substance_misuse)
@@ -27,12 +28,6 @@ from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
 PERIOD_KINDS = CHOICES
 TITLE = "Safer Maidstone Partnership — strategic assessment data pack"
-POLICE_CAVEATS = ("police.uk locations are approximate (snapped to anonymous map points).",
-                  "Police data shows only crime that was reported and recorded.")
-DEMO_CAVEAT = ("Illustrative demonstration values: figures the Strategic Assessment 2020-21 states are reproduced "
-               "exactly; every other number (other years, wards, months, places) is illustrative, not real.")
-DEMO_NOTICE = ("Demonstration data: figures the Strategic Assessment 2020-21 states are reproduced exactly; "
-               "every other number (other years, wards, months, locations) is illustrative, not real.")
 ACTION_PRIORITIES = {"soc": "Serious and organised crime", "children_young_people": "Children and young people",
                      "domestic_abuse": "Domestic abuse", "substance_misuse": "Substance misuse",
                      "mental_health": "Mental health"}
@@ -171,7 +166,7 @@ def _overview(b: Bundle, v: Filter) -> _Section:
             s.notes.append(f"Wards with most: {label.lower()}: {why}")
         else:
             s.tables.append((f"Wards with most: {label.lower()}, {period} (whole borough)", table))
-    s.caveats += list(POLICE_CAVEATS)
+    s.caveats += list(measures.POLICE_CAVEATS)
     return s
 
 
@@ -186,7 +181,7 @@ def _soc(b: Bundle, v: Filter) -> _Section:
         s.changes(f.subgroups, "offence_subgroup", p, "Violent crime by subgroup", colour)
     s.chart(f.trend, f.violent.missing or "", f"Robbery, weapons and drugs by month, {_plot_text(v.area)}",
             charts.monthly_trend, series="crime_type", colour=colour, highlight=(p.start, p.end))
-    s.caveats += list(POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
+    s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
     return s
 
 
@@ -230,7 +225,7 @@ def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
         table = disclosure.display(disclosure.suppress_wards(f.wards)) if v.suppress else f.wards
         s.tables.append((f"Top ten wards for domestic abuse, {f.ward_period.long_label} (whole borough)",
                          table.head(10)[["rank", "ward_name", "current", "previous", "pct_change", "rate"]]))
-    s.caveats += list(POLICE_CAVEATS) + ["MARAC figures are borough-wide.", m.SIGNIFICANCE_NOTE]
+    s.caveats += list(measures.POLICE_CAVEATS) + ["MARAC figures are borough-wide.", m.SIGNIFICANCE_NOTE]
     return s
 
 
@@ -254,7 +249,7 @@ def _substance(b: Bundle, v: Filter) -> _Section:
             charts.monthly_trend, colour=colour, highlight=(np_.start, np_.end))
     for label, top in list(needles.top.items())[:1]:
         s.tables.append((f"Top five needle-find locations, {label}", top))
-    s.caveats += list(POLICE_CAVEATS) + [drugs.drugs.measure.caveat, "One needle find can hold many needles; bulk "
+    s.caveats += list(measures.POLICE_CAVEATS) + [drugs.drugs.measure.caveat, "One needle find can hold many needles; bulk "
                                          "incidents of bagged, unused needles can dominate a year."]
     return s
 
@@ -288,7 +283,7 @@ def _community_protection(b: Bundle, v: Filter) -> _Section:
             f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
             highlight=(p.start, p.end))
     s.tables.append((f"Warnings, notices and penalties, {f.year} (whole borough)", f.enforcement))
-    s.caveats += [POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
+    s.caveats += [measures.POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
     return s
 
 
@@ -307,7 +302,7 @@ def _police(b: Bundle, v: Filter) -> _Section:
         s.notes.append(f"Hate crime by strand: {f.strands_why}")
     else:
         s.charts.append(charts.donut(f.strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"))
-    s.caveats += list(POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
+    s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
     return s
 
 
@@ -351,7 +346,7 @@ def _document(view: Filter, sections: list[_Section], actions: pd.DataFrame, *, 
             plotly_included = True
         for title, table in section.tables:
             parts.append(f"<h3>{e(title)}</h3>" + _table(_display(table)))
-        caveats = section.caveats + ([DEMO_CAVEAT] if demo else [])
+        caveats = section.caveats + ([DEMO_NOTICE] if demo else [])
         parts.append("<ul class=\"caveats\">" + "".join(f"<li>{e(c)}</li>" for c in caveats) + "</ul>")
         if section.actions:
             parts.append(_actions(actions, section.actions))

@@ -15,14 +15,19 @@ from smp_dash.periods import Period
 LATEST = "latest"
 #: The period choice that shows each figure for the period the 2020-21 assessment reports it.
 PUBLISHED = "published"
-PUBLISHED_WORDS = ("As in the 2020-21 assessment: each figure for the period the assessment reports it (police "
-                   "recorded crime: calendar year 2020; ASB, needle finds, hate crime and MARAC: Dec 2019 to Nov "
-                   "2020; domestic abuse by ward: Apr to Nov 2020, the financial year to date)")
-LATEST_WORDS = ("Latest: each figure for the latest complete period of the kind the assessment uses for it (police "
-                "recorded crime: calendar year; ASB, needle finds, hate crime and MARAC: December to November; "
-                "domestic abuse by ward: the financial year to date), against the same months a year earlier")
 #: Every period choice, in the order the sidebar offers them.
 CHOICES = (LATEST, PUBLISHED) + periods.KINDS
+#: Each choice in the period-type box, written into shared links (Streamlit puts the label in the
+#: URL, e.g. ``?ptype=Calendar+year``): keep them short and stable. A kind of period is named as
+#: in ``periods.KIND_LABELS`` without its months.
+CHOICE_LABELS = {LATEST: "Latest", PUBLISHED: "As in the 2020-21 assessment"} | {
+    kind: periods.KIND_LABELS[kind].split(" (")[0] for kind in periods.KINDS}
+PUBLISHED_WORDS = (f"{CHOICE_LABELS[PUBLISHED]}: each figure for the period the assessment reports it (police "
+                   "recorded crime: calendar year 2020; ASB, needle finds, hate crime and MARAC: Dec 2019 to Nov "
+                   "2020; domestic abuse by ward: Apr to Nov 2020, the financial year to date)")
+LATEST_WORDS = (f"{CHOICE_LABELS[LATEST]}: each figure for the latest complete period of the kind the assessment uses for it (police "
+                "recorded crime: calendar year; ASB, needle finds, hate crime and MARAC: December to November; "
+                "domestic abuse by ward: the financial year to date), against the same months a year earlier")
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,11 @@ from smp_dash.demo.indicators import actions, build_indicators, build_population
 
 SEED = 20210331
 SOURCE = "demonstration dataset (SMP Dash; calibrated to the Strategic Assessment 2020-21, otherwise illustrative)"
-NOTICE = ("Demonstration data: figures the Strategic Assessment 2020-21 states are reproduced exactly; "
-          "every other number (other years, wards, months, locations) is illustrative, not real.")
+#: The notice over demonstration data, said once for the pages, the data pack and the command line.
+NOTICE_TITLE = "Demonstration data."
+NOTICE_TEXT = ("Figures the Strategic Assessment 2020-21 states are reproduced exactly; every other number "
+               "(other years, wards, months, places) is illustrative, not real.")
+NOTICE = f"{NOTICE_TITLE} {NOTICE_TEXT}"
 
 
 def build(wards: pd.DataFrame | None = None, lsoas: pd.DataFrame | None = None, *,
@@ -59,4 +62,4 @@ def write(data_dir=None) -> dict[str, dict]:
     return store.write_many(build(), source=SOURCE, demo=True, data_dir=data_dir)   # one transaction
 
 
-__all__ = ["build", "write", "calibration", "NOTICE", "SEED", "SOURCE"]
+__all__ = ["build", "write", "calibration", "NOTICE", "NOTICE_TEXT", "NOTICE_TITLE", "SEED", "SOURCE"]

@@ -1,0 +1,78 @@
+"""Map sections: the ward choropleth (clicking a ward adds it to the shared filter) and Kent's
+districts."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from smp_dash import config, disclosure, maps
+from smp_dash.bundle import Bundle
+from smp_dash.selection import Filter
+from smp_dash.ui import run
+from smp_dash.ui.data import cached, deck, district_geojson
+from smp_dash.ui.sections import protect
+from smp_dash.ui.sidebar import add_ward
+
+MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents", "change": "Change on previous period"}
+
+
+def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: str, colour: str, caption: str,
+                     points: pd.DataFrame | None = None, points_label: str = "Needles", sensitive: bool = False) -> None:
+    """Measure selector and ward choropleth for ``table`` (from ``metrics.ward_table``).
+
+    ``sensitive`` data (DA, needle finds, hate crime) is drawn with disclosure control when it is
+    on: hidden wards are grey and points with small counts are left off.
+    """
+    if bundle.geojson is None:
+        st.info("The ward map needs the ONS boundary files; see the notice above.")
+        return
+    measure = st.segmented_control("Map measure", list(MEASURES), format_func=MEASURES.get, default="count",
+                                   key=f"{key}_measure", bind="query-params") or "count"
+    column = {"count": "current", "rate": "rate", "change": "pct_change"}[measure]
+    protected = protect(table, view, sensitive)
+    values = table.assign(value=table[column]) if protected is None else disclosure.map_values(protected, value=column)
+    if protected is not None and points is not None:
+        points = points[points["size"] > config.SUPPRESSION_THRESHOLD]
+    if points is not None and not run.current().person.can_see_locations:
+        points = None           # viewers see ward totals, not where finds were made
+    drawn = deck(f"wards:{config.geo_dir()}:{config.lad_code()}", bundle.geojson, values, measure=measure,
+                 measure_label=MEASURES[measure], selected=tuple(sorted(view.wards)), points=points, colour=colour,
+                 diverging=measure == "change", points_label=points_label)
+    legend = maps.legend_html(maps.legend(values["value"], colour=colour, diverging=measure == "change",
+                                          measure=measure), MEASURES[measure])
+    ward_map(drawn, key=key, legend_html=legend, caption=caption + " Rates use approximate ward populations."
+             if measure == "rate" else caption)
+
+
+def ward_map(drawn, *, key: str, legend_html: str, caption: str) -> None:
+    """A pydeck ward map: clicking a ward adds it to the shared ward filter."""
+    if not run.allowed("chart"):
+        return
+    st.pydeck_chart(drawn, width="stretch", height=480, on_select=partial(_map_clicked, f"map_{key}"),
+                    selection_mode="single-object", key=f"map_{key}")
+    st.html(legend_html)
+    st.caption(f"{caption} Click a ward to add it to the ward filter. {config.BOUNDARY_ATTRIBUTION}")
+
+
+def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colour: str, caption: str) -> None:
+    """Kent districts coloured by ``table`` (lad_name, current, previous, pct_change)."""
+    geojson = district_geojson(str(config.geo_dir()))
+    if geojson is None:
+        st.info("The district map needs the ONS boundary files; see the notice above.")
+        return
+    names = {f["properties"]["lad_name"]: f["properties"]["lad_code"] for f in geojson["features"]}
+    values = table.assign(lad_code=table["lad_name"].map(names), value=table["current"])
+    figure = cached(maps.outline_map, geojson, values, measure="count", measure_label="Recorded crimes", colour=colour,
+                    title="", selected={names["Maidstone"]} if "Maidstone" in names else None)
+    st.plotly_chart(figure, width="stretch", key=f"map_{key}", config={"displayModeBar": False}, theme=None)
+    st.html(maps.legend_html(maps.legend(values["value"], colour=colour), "Recorded crimes"))
+    st.caption(f"{caption} {config.BOUNDARY_ATTRIBUTION}")
+
+
+def _map_clicked(key: str) -> None:
+    selection = st.session_state[key].get("selection", {})
+    for picked in selection.get("objects", {}).get("wards", []):
+        add_ward(picked.get("ward_name") or picked.get("properties", {}).get("ward_name", ""))

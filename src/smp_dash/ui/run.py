@@ -1,0 +1,73 @@
+"""This run's state, worked out once: the data, the view and the person, set by ``page()`` and read
+by every helper that draws, and the one rule for the presentation link.
+
+A run is one execution of app.py and its page. ``page()`` checks access, loads the bundle and
+reads the sidebar's widgets (and through them the URL) into the view, then starts the run here;
+helpers read :func:`current` instead of asking the widgets, the URL or the roles file again. The
+count of headlines and charts drawn in each section (presentation mode draws the first of each)
+belongs to the run too, so what is drawn never depends on an earlier run or page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from smp_dash import access
+from smp_dash.bundle import Bundle
+from smp_dash.selection import Filter
+
+_RUN = "_smp_run"
+#: Values of ``?present=`` that open presentation mode (case-insensitive): the documented short
+#: link is ``?present=1``; the toggle itself writes ``true``.
+PRESENT_VALUES = ("1", "true", "yes")
+
+
+@dataclass
+class Run:
+    """What one run of a page shows, and to whom."""
+
+    bundle: Bundle
+    view: Filter
+    person: access.Access
+    #: Headlines and charts drawn in the current section (presentation mode shows one of each).
+    shown: dict[str, int] = field(default_factory=lambda: {"metric": 0, "chart": 0})
+
+
+def start(bundle: Bundle, view: Filter, person: access.Access) -> Run:
+    """Begin this run's state (``page()``, once per run)."""
+    run = st.session_state[_RUN] = Run(bundle, view, person)
+    return run
+
+
+def current() -> Run | None:
+    """This run's state; None before ``page()`` has run (the sign-in page, a button callback)."""
+    return st.session_state.get(_RUN)
+
+
+def presenting() -> bool:
+    """Whether this run is in presentation mode (the view's ``present``)."""
+    run = current()
+    return bool(run and run.view.present)
+
+
+def new_section() -> None:
+    """A section starts: nothing drawn in it yet."""
+    run = current()
+    if run is not None:
+        run.shown = {"metric": 0, "chart": 0}
+
+
+def allowed(kind: str) -> bool:
+    """In presentation mode, only the first ``kind`` (metric or chart) of each section is drawn."""
+    run = current()
+    if run is None:
+        return True
+    run.shown[kind] += 1
+    return not run.view.present or run.shown[kind] == 1
+
+
+def present_in_link() -> bool:
+    """Whether the address asks for presentation mode (``?present=1``, ``true`` or ``yes``, any case)."""
+    return str(st.query_params.get("present", "")).strip().lower() in PRESENT_VALUES

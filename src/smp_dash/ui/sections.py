@@ -1,0 +1,228 @@
+"""Sections a page draws from its figures: charts with their footnote and downloads, tables, the
+monthly and overlay charts with outliers flagged, the funnel plot and the ward table.
+
+Every CSV download checks the person's access again (:func:`download`); in presentation mode
+tables are left out and each section draws its first chart only.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from smp_dash import charts, disclosure, exports, images, measures, metrics, morile, outliers, significance
+from smp_dash.bundle import Bundle
+from smp_dash.periods import Period
+from smp_dash.selection import Filter
+from smp_dash.ui import run
+from smp_dash.ui.data import cached
+from smp_dash.ui.page import footnote, not_shown
+from smp_dash.ui.signin import require_access
+
+_NUMBER_COLUMNS = {"current": st.column_config.NumberColumn("this period", format="%d"),
+                   "previous": st.column_config.NumberColumn("previous", format="%d"),
+                   "pct_change": st.column_config.NumberColumn("change", format="%+.0f%%"),
+                   "rate": st.column_config.NumberColumn("per 1,000", format="%.1f")}
+#: With disclosure control the cells are text ("<5", "hidden").
+_TEXT_COLUMNS = {"current": "this period", "previous": "previous", "pct_change": "change", "rate": "per 1,000"}
+
+
+def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, caveat: str = "", view: Filter | None = None,
+          exclusions: str = "", sensitive_wards: bool = False, missing: str = "") -> None:
+    """A plotly chart, its footnote and a CSV download of the data behind it (``sensitive_wards``:
+    ward-level DA, needle finds or hate crime, which viewers may not download). A table with no
+    rows or no number draws no chart: ``missing`` (or "not in the data loaded") says why."""
+    if not run.allowed("chart"):
+        return
+    if _nothing_to_draw(table):   # never an empty chart: say why there is nothing
+        not_shown(fig.layout.title.text or key, missing or f"{measures.NOT_LOADED} for this view")
+        return
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
+    if run.presenting():
+        footnote(source, period, caveat)
+        return
+    left, right = st.columns([4, 1])
+    with left:
+        footnote(source, period, caveat)
+    with right:
+        if not download(table, key=key, view=view, period=period, exclusions=exclusions, sensitive_wards=sensitive_wards):
+            return
+        st.download_button("Chart (PNG)", data=partial(images.figure_png, fig), file_name=f"smp-dash-{key}.png",
+                           mime="image/png", key=f"png_{key}", on_click="ignore", icon=":material/image:",
+                           width="stretch")
+
+
+def _nothing_to_draw(table: pd.DataFrame) -> bool:
+    """A chart's data with no rows, or no number in it (every value missing)."""
+    numbers = table.select_dtypes("number")
+    return table.empty or (not numbers.empty and numbers.isna().all().all())
+
+
+def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str, exclusions: str = "",
+             sensitive_wards: bool = False) -> bool:
+    """A "download data (CSV)" button; the file records the filter and period it came from.
+
+    Access is checked again here. Returns False (and draws a note instead) when this person's
+    role may not download it.
+    """
+    if not require_access().can_download(sensitive_wards):
+        st.caption(":material/lock: Ward-level downloads of sensitive data are not available to viewers.")
+        return False
+    described = view.describe() if view else ""
+    # A callable: the CSV is made only when someone clicks, not on every rerun.
+    st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=described, period=period,
+                                                           exclusions=exclusions),
+                       file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore",
+                       icon=":material/download:", width="stretch")
+    return True
+
+
+def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | None = None, period: str = "",
+               sensitive_wards: bool = False, **kwargs) -> None:
+    """A data table; left out in presentation mode (no raw tables on a shared screen).
+
+    The table's own toolbar has no export (``client.disableDataExport``): with a ``key`` the
+    app's CSV button, which follows the role rules and neutralises formulas, is drawn under it.
+    """
+    if run.presenting():
+        return
+    st.dataframe(frame, **kwargs)
+    if key is not None:
+        download(frame, key=key, view=view, period=period, sensitive_wards=sensitive_wards)
+
+
+def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
+                  period: str, caveat: str = "", series: str | None = None, highlight=None, y: str = "value",
+                  y_title: str = "Count", extra_flags: pd.Series | None = None,
+                  guarded: disclosure.Guarded | None = None, why: str = "") -> None:
+    """A monthly trend with outliers flagged by the robust rule (and ``extra_flags``, e.g. bulk
+    needle finds), shown with or without them as the shared filter says.
+
+    The rule judges the counts in ``value`` (its Poisson floor needs counts) even when the
+    chart draws another column ``y``, such as a rate. A sensitive count for a ward selection
+    (``guarded``, the selection's total under disclosure control) is shown by quarter when a month
+    is small, and not at all when a quarter is or the total is hidden (:func:`disclosure.protect_series`).
+    """
+    if guarded is not None and guarded.selection and frame is not None:
+        frame, why = (None, guarded.series_hidden()) if guarded.series_hidden() else disclosure.protect_series(frame)
+    if frame is None:       # not in the data loaded, or hidden by disclosure control: say why
+        not_shown(title, why)
+        return
+    if why:                 # a sensitive series shown by quarter (disclosure.protect_series)
+        fig = cached(charts.monthly_trend, frame, series=series, y=y, title=f"{title}, by quarter",
+                     colour=colour, highlight=highlight, y_title=y_title)
+        chart(fig, frame, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, why) if t),
+              view=view)
+        return
+    flags = outliers.flag_series(frame, series=series)
+    if extra_flags is not None:
+        flags = flags | extra_flags.reindex(frame.index, fill_value=False).astype(bool)
+    flagged = frame.loc[flags, "month"].dt.strftime("%b %Y").tolist()
+    shown, note, excluded = frame.assign(outlier=flags), "", ""
+    if flagged:
+        note = f"Flagged outliers ({outliers.RULE}): {', '.join(flagged)}."
+    if view.exclude_outliers and flagged:
+        shown = outliers.without(frame, flags, y=y).assign(outlier=False)
+        excluded = f"flagged months replaced by the median of the {outliers.WINDOW} months before: {', '.join(flagged)}"
+        note = f"Excluded: {excluded}."
+    fig = cached(charts.monthly_trend, shown, series=series, y=y, title=title, colour=colour,
+                 highlight=highlight, outliers="outlier", y_title=y_title)
+    chart(fig, shown, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, note) if t),
+          view=view, exclusions=excluded)
+
+
+def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str, title: str, colour: str,
+                  source: str, first: pd.Timestamp) -> None:
+    """This period against the previous one on the same month axis, outliers flagged as on every
+    monthly chart (judged on the whole series from ``first``) and excluded when the filter says."""
+    series = metrics.monthly(frame, first, period.end)
+    flags = outliers.flag_series(series)
+    flagged = series.loc[flags, "month"]
+    shown, note, excluded = series.assign(outlier=flags), "", ""
+    if view.exclude_outliers and flags.any():
+        shown = outliers.without(series, flags).assign(outlier=False)
+    months = lambda p: shown[p.contains(shown["month"])].reset_index(drop=True)  # noqa: E731
+    now, before = months(period), months(period.previous())
+    inside = flagged[period.contains(flagged) | period.previous().contains(flagged)].dt.strftime("%b %Y").tolist()
+    if inside:
+        note = (f"Excluded: {', '.join(inside)}, replaced by the median of the {outliers.WINDOW} months before."
+                if view.exclude_outliers else f"Flagged outliers ({outliers.RULE}): {', '.join(inside)}.")
+        excluded = ", ".join(inside) if view.exclude_outliers else ""
+    fig = cached(charts.period_overlay, now, before, title=title, colour=colour, current_label=period.label,
+                 previous_label=period.previous().label, outliers="outlier")
+    chart(fig, now.assign(previous=before["value"].reindex(now.index).to_numpy()), key=key, source=source,
+          period=f"{period.label} and {period.previous().label}", caveat=note, view=view, exclusions=excluded)
+
+
+def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, period: str, title: str,
+                 sensitive: bool = False) -> None:
+    """Ward rates against the borough rate with 95% and 99.8% limits (from ``metrics.ward_table``)."""
+    protected = protect(table, view, sensitive)
+    if protected is not None:  # a hidden ward is left off: its rate would give its count away
+        table = table[protected["current"].notna().to_numpy()]
+    wards, rate = significance.ward_funnel(table)
+    if wards.empty:
+        st.info("A funnel plot needs ward populations.")
+        return
+    limits = significance.funnel_limits(np.linspace(wards["population"].min() * 0.9, wards["population"].max() * 1.05, 120), rate)
+    fig = cached(charts.funnel, wards, limits, rate=rate, title=title, colour=colour)
+    above = wards.loc[wards["position"].str.startswith("above"), "ward_name"].tolist()
+    chart(fig, wards[["ward_name", "current", "population", "rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "position"]],
+          key=key, source="ward counts and approximate ward populations", period=period, view=view,
+          caveat=f"Borough rate {rate:.1f} per 1,000. Wards above the 99.8% limit are very unlikely to differ by chance"
+                 + (f": {', '.join(above)}." if above else "; none this period."), sensitive_wards=sensitive)
+
+
+def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10,
+                   sensitive: bool = False) -> None:
+    """The ``n`` wards with most, rural wards marked, and a download of all wards."""
+    if run.presenting():
+        return
+    protected = protect(table, view, sensitive)
+    if protected is not None:
+        table = disclosure.display(protected).assign(rural=table["rural"].to_numpy())
+    top = table.head(n)
+    shown = top.assign(ward=top["ward_name"] + top["rural"].map({True: " (rural)", False: ""}))
+    st.markdown(f"**Top {n} wards, {period}**")
+    data_table(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
+               column_config=_TEXT_COLUMNS if protected is not None else _NUMBER_COLUMNS)
+    download(table, key=key, view=view, period=period, sensitive_wards=sensitive)
+
+
+def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame | None:
+    """``table`` (a ward table) with disclosure control applied, or None when it does not apply."""
+    return disclosure.suppress_wards(table) if sensitive and view.suppress else None
+
+
+def actions_table(bundle: Bundle, priority: str) -> None:
+    """The action plan rows of one priority with their status."""
+    rows = action_rows(bundle.actions[bundle.actions["priority"] == priority])
+    if rows.empty:
+        st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
+        return
+    data_table(rows[["action", "status", "update", "target"]], hide_index=True, width="stretch",
+               column_config={"action": st.column_config.TextColumn("Action", width="medium"),
+                              "status": st.column_config.TextColumn("Status", width="small"),
+                              "update": st.column_config.TextColumn("Update", width="large"),
+                              "target": st.column_config.TextColumn("Target", width="small")})
+    footnote("Strategic Assessment 2020-21 action plans", "2020-21, updates as at the assessment")
+
+
+def action_rows(actions: pd.DataFrame) -> pd.DataFrame:
+    """Actions for display: the target as "Jun 2021", blank where the plan sets none."""
+    return actions.assign(target=actions["target"].dt.strftime("%b %Y").fillna(""))
+
+
+def morile_sheet_columns() -> dict:
+    """How the MoRiLE scoring sheet's columns are edited: scores as whole numbers in their bounds."""
+    number, text = st.column_config.NumberColumn, st.column_config.TextColumn
+    columns = {c: number(morile.LABELS[c], min_value=morile.BOUNDS[c][0], max_value=morile.BOUNDS[c][1], step=1,
+                         format="%d", required=True) for c in morile.CRITERIA}
+    return columns | {"theme": text("Theme", required=True, width="medium"),
+                      "priority_area": st.column_config.SelectboxColumn("Priority", options=morile.PRIORITY_AREAS,
+                                                                        required=True),
+                      "data_measure": st.column_config.SelectboxColumn("Data measure", options=list(morile.MEASURES)),
+                      "note": text("Note", width="large")}

@@ -1,0 +1,153 @@
+"""The shared filter in the sidebar: wards, period, display toggles and the data pack.
+
+Every page draws it through ``page()``, so the same code runs in the real app and under
+``AppTest.switch_page``. Its widgets are bound to the URL, so a copied link reopens the same view
+(e.g. ``?wards=Shepway+North&wards=Shepway+South&ptype=Calendar+year&period=2019``). Streamlit
+forgets a widget's value when another page draws it; :func:`_keep` hands the value over, so the
+view survives page switches with the widget key as its only home.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from smp_dash import access, config, outliers, periods, report, schema, store
+from smp_dash.bundle import Bundle
+from smp_dash.selection import CHOICE_LABELS, CHOICES, LATEST, PUBLISHED, Filter
+from smp_dash.ui import run
+from smp_dash.ui.signin import account
+
+#: The preset buttons: label (in the help), short label (on the button), wards.
+PRESETS = {
+    "Whole borough": ("All", ()),
+    "Task force focus area": ("Shepway", config.TASK_FORCE_WARDS),
+    "Town centre": ("Town", config.TOWN_CENTRE_WARDS),
+}
+#: The months the 2020-21 assessment's periods run over (December 2019 to December 2020).
+PUBLISHED_SPAN = (pd.Timestamp("2019-12-01"), pd.Timestamp("2020-12-01"))
+SUPPRESS_HELP = ("Counts of 1 to 4 of domestic abuse, needle finds and hate crime are shown as <5 wherever they "
+                 "appear for a ward or a ward selection (and figures that would reveal them are hidden). Always "
+                 "on in presentation mode and for viewers.")
+
+
+def view(bundle: Bundle, person: access.Access) -> Filter:
+    """Draw the shared filter and return the view it describes (once per run, by ``page()``)."""
+    st.sidebar.markdown("### View")
+    names = _wards(bundle)
+    kind, period = _period(bundle)
+    exclude, present, suppress = _display(person)
+    codes = bundle.ward_codes
+    chosen = Filter(tuple(codes[n] for n in names), tuple(names), kind, period, exclude, present, suppress,
+                    bundle.spans)
+    if person.can_download_pack:
+        _data_pack_button(chosen, bundle)
+    account(person)
+    return chosen
+
+
+def add_ward(name: str) -> None:
+    """Add a ward (by name) to the shared filter; used by map clicks."""
+    current = list(st.session_state.get("wards", []))
+    if name and name not in current:
+        _set_wards(tuple(current + [name]))
+
+
+def period_choices(bundle: Bundle) -> tuple[str, ...]:
+    """The period choices the data supports: "As in the 2020-21 assessment" only when it covers
+    that assessment's periods, and the other kinds only when the data holds one to compare."""
+    first, last = bundle.first_month, bundle.last_month
+    published = first <= PUBLISHED_SPAN[0] and last >= PUBLISHED_SPAN[1]
+    return tuple(c for c in CHOICES if (c != PUBLISHED or published) and
+                 (c in (PUBLISHED, LATEST) or periods.available(c, first, last, comparable=True)))
+
+
+def _wards(bundle: Bundle) -> list[str]:
+    """The preset buttons and the ward box; the names chosen."""
+    names = sorted(bundle.wards["ward_name"])
+    for col, (label, (short, preset)) in zip(st.sidebar.columns(len(PRESETS)), PRESETS.items()):
+        col.button(short, key=f"preset_{short}", help=f"{label}: {', '.join(preset) or 'all wards'}",
+                   on_click=_set_wards, args=(tuple(p for p in preset if p in names),), width="stretch")
+    _keep("wards", lambda v: all(n in names for n in v))
+    return st.sidebar.multiselect("Wards", names, key="wards", bind="query-params", placeholder="Whole borough",
+                                  help="Leave empty for the whole borough. Clicking a ward on a map adds it here.")
+
+
+def _period(bundle: Bundle) -> tuple[str, periods.Period | None]:
+    """The period type and, for a kind of period, which one."""
+    choices = period_choices(bundle)
+    _keep("ptype", lambda v: v in choices)
+    kind = st.sidebar.selectbox("Period type", choices, format_func=CHOICE_LABELS.get, key="ptype",
+                                bind="query-params",
+                                help="'Latest' shows each figure for the latest complete period of the kind the "
+                                "assessment uses for it; 'As in the 2020-21 assessment' for the period that assessment "
+                                "reports it. Financial years run April to March; assessment years December to November.")
+    if kind in (PUBLISHED, LATEST):
+        _keep("period", lambda v: True)   # no period box: its choice is kept for when it comes back
+        return kind, None
+    options = periods.available(kind, bundle.first_month, bundle.last_month, comparable=True)
+    labels = [p.label for p in options]
+    _keep("period", lambda v: v in labels)
+    label = st.sidebar.selectbox("Period", labels, key="period", bind="query-params")
+    return kind, options[labels.index(label)] if label in labels else options[0]
+
+
+def _display(person: access.Access) -> tuple[bool, bool, bool]:
+    """The outlier, presentation and disclosure toggles: (exclude outliers, present, suppress)."""
+    side = st.sidebar
+    _keep("outliers", lambda v: isinstance(v, bool))
+    exclude = side.toggle("Exclude flagged months", key="outliers", bind="query-params",
+                          help=f"Outliers are flagged on every monthly chart: {outliers.RULE}. "
+                          "Turn this on to replace them by the median of the months before them.")
+    if run.present_in_link() and "present" not in st.session_state:
+        st.session_state["present"] = True       # the documented short link, ?present=1
+    present = side.toggle("Presentation mode", key="present", bind="query-params",
+                          help="For screen-sharing: sidebar closed, larger type, one headline and one chart per "
+                               "section, no tables, disclosure control on. Link: ?present=1")
+    if present or person.always_suppress:  # shown on, whatever the link says: a link cannot switch it off
+        side.toggle("Disclosure control", value=True, disabled=True, key="suppress_forced", help=SUPPRESS_HELP)
+        return exclude, present, True
+    suppress = side.toggle("Disclosure control", key="suppress", bind="query-params",
+                           value=config.suppress_default(), help=SUPPRESS_HELP)
+    return exclude, present, suppress
+
+
+def _data_pack_button(view: Filter, bundle: Bundle) -> None:
+    st.sidebar.download_button("Data pack (HTML)", data=partial(_data_pack, view, bundle.ward_names, bundle.demo),
+                               file_name="smp-dash-data-pack.html", mime="text/html", on_click="ignore",
+                               key="data_pack", icon=":material/description:", width="stretch",
+                               help="Every priority's figures, charts and caveats for this view, in one file that "
+                                    "opens in any browser without the dashboard.")
+
+
+def _data_pack(view: Filter, ward_names: dict, demo: bool) -> bytes:
+    """The data pack for ``view``, built when the button is clicked (a few seconds)."""
+    frames = store.read_all()
+    provenance = {name: store.provenance(name) for name in schema.DATASETS}
+    return report.data_pack(frames, wards=view.wards, ward_names=ward_names, period_kind=view.kind,
+                            period_label=view.period.label if view.period else None, demo=demo,
+                            generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
+                            provenance=provenance, suppress=view.suppress,
+                            exclude_outliers=view.exclude_outliers).encode("utf-8")
+
+
+def _keep(key: str, valid) -> None:
+    """Carry widget ``key``'s value over to this run's widget while it is ``valid``, and forget it
+    once it is not (a ward or period the data no longer has).
+
+    Streamlit drops a widget's value at the end of a run that does not draw it, and a page switch
+    draws a new widget; setting the key before the widget hands the value over. On the same page
+    this changes nothing.
+    """
+    if key in st.session_state:
+        if valid(st.session_state[key]):
+            st.session_state[key] = st.session_state[key]
+        else:
+            del st.session_state[key]
+
+
+def _set_wards(names: tuple[str, ...]) -> None:
+    st.session_state["wards"] = list(names)
