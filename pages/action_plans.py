@@ -4,16 +4,12 @@ import streamlit as st
 
 from smp_dash import charts, measures, metrics as m, schema, ui
 
-PRIORITY_NAMES = {"soc": "Serious and organised crime", "children_young_people": "Children and young people",
-                  "domestic_abuse": "Domestic abuse", "substance_misuse": "Substance misuse",
-                  "mental_health": "Mental health"}
-
 bundle, view = ui.page("Action plans", "What has each priority's action plan delivered, and what is on hold or postponed?")
 ui.stop_if_missing("Action plans", measures.not_loaded(bundle, "actions"))
 
 left, right = st.columns(2)
 with left:
-    priorities = st.multiselect("Priority", list(PRIORITY_NAMES), format_func=PRIORITY_NAMES.get, key="ap_priority",
+    priorities = st.multiselect("Priority", list(schema.PRIORITY_NAMES), format_func=schema.PRIORITY_NAMES.get, key="ap_priority",
                                 bind="query-params", placeholder="All priorities")
 with right:
     statuses = st.multiselect("Status", list(schema.ACTION_STATUSES), key="ap_status", bind="query-params",
@@ -22,5 +18,5 @@ rows = m.filter_actions(bundle.actions, priorities, statuses)
 st.markdown(f"**{len(rows)} of {len(bundle.actions)} actions** shown.")
 ui.chart(ui.cached(charts.bars, m.action_status_counts(rows), x="status", y="actions", title="Actions by status", colour=charts.PRIORITY_COLOURS["overview"]),
          rows, key="actions", source="Strategic Assessment 2020-21 action plans", period="2020-21", view=view)
-ui.data_table(ui.action_rows(rows).assign(priority=rows["priority"].map(PRIORITY_NAMES))[["priority", "action", "status", "update", "target"]],
+ui.data_table(ui.action_rows(rows).assign(priority=rows["priority"].map(schema.PRIORITY_NAMES))[["priority", "action", "status", "update", "target"]],
              hide_index=True, width="stretch")

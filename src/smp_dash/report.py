@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.io as pio
 
-from smp_dash import bundle, charts, disclosure, measures, metrics as m, periods
+from smp_dash import bundle, charts, disclosure, measures, metrics as m, periods, schema
 from smp_dash.bundle import Bundle
 from smp_dash.demo import NOTICE as DEMO_NOTICE
 from smp_dash.periods import Period
@@ -28,9 +28,6 @@ from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
 PERIOD_KINDS = CHOICES
 TITLE = "Safer Maidstone Partnership — strategic assessment data pack"
-ACTION_PRIORITIES = {"soc": "Serious and organised crime", "children_young_people": "Children and young people",
-                     "domestic_abuse": "Domestic abuse", "substance_misuse": "Substance misuse",
-                     "mental_health": "Mental health"}
 
 
 def period_from_label(kind: str, label: str | None, first, last) -> Period | None:
@@ -360,7 +357,7 @@ def _actions(actions: pd.DataFrame, priority: str) -> str:
     rows = actions[actions["priority"] == priority]
     shown = pd.DataFrame({"Action": rows["action"], "Status": rows["status"], "Update": rows["update"],
                           "Target": rows["target"].dt.strftime("%b %Y").fillna("")})
-    return f"<h3>Action plan: {html.escape(ACTION_PRIORITIES[priority].lower())}</h3>" + _table(shown)
+    return f"<h3>Action plan: {html.escape(schema.PRIORITY_NAMES[priority].lower())}</h3>" + _table(shown)
 
 
 def _provenance(provenance: dict) -> pd.DataFrame:

@@ -33,8 +33,11 @@ SERVICE_CATEGORIES = ("ASB", "Noise", "Other nuisance", "Dangerous dogs", "Dog f
                       "Stray dogs", "Street trading")
 ENFORCEMENT_ACTIONS = ("CPW", "CPN", "FPN")
 ACTION_STATUSES = ("delivered", "in progress", "on hold", "postponed")
-PRIORITIES = ("soc", "children_young_people", "domestic_abuse", "substance_misuse",
-              "mental_health")
+#: The partnership's priorities (an action plan's ``priority``) and their names.
+PRIORITY_NAMES = {"soc": "Serious and organised crime", "children_young_people": "Children and young people",
+                  "domestic_abuse": "Domestic abuse", "substance_misuse": "Substance misuse",
+                  "mental_health": "Mental health"}
+PRIORITIES = tuple(PRIORITY_NAMES)
 INDICATOR_PRIORITIES = PRIORITIES + ("asb_community_protection", "pandemic", "task_force",
                                      "police_data", "other")
 INDICATOR_UNITS = ("count", "percent", "gbp", "days", "years", "people", "rate")
