@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from smp_dash import charts, config, morile, schema, ui
+from smp_dash import charts, config, morile, schema, selection, ui
 from smp_dash.periods import CAL_2020
 
 SHEET, ERROR, VERSION = "morile_base", "morile_import_error", "morile_version"
@@ -12,7 +12,7 @@ NUMBER, TEXT = st.column_config.NumberColumn, st.column_config.TextColumn
 
 bundle, view = ui.page("MoRiLE priorities", "Which themes carry the most threat, risk and harm, and would other "
                        "weights change the order? The assessment ranks themes with the MoRiLE matrix (Appendix 2).")
-p, town = view.pick(CAL_2020), tuple(bundle.ward_codes[n] for n in config.TOWN_CENTRE_WARDS if n in bundle.ward_codes)
+p, town = view.pick(CAL_2020), selection.ward_codes(bundle.ward_codes, config.TOWN_CENTRE_WARDS)
 measures = ui.cached(morile.measures_from_data, bundle.crimes, bundle.asb, bundle.needles, p, wards=view.wards, town_centre=town)
 
 

@@ -86,3 +86,9 @@ class Filter:
         if self.kind == LATEST:
             return LATEST_WORDS
         return PUBLISHED_WORDS if self.kind == PUBLISHED or self.period is None else self.period.long_label
+
+
+def ward_codes(codes: dict[str, str], names) -> tuple[str, ...]:
+    """The codes of the wards ``names`` (e.g. ``config.TOWN_CENTRE_WARDS``) in ``codes`` (name to
+    code, as a bundle's ``ward_codes``), in the order named; wards the boundaries lack are left out."""
+    return tuple(codes[name] for name in names if name in codes)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from smp_dash import config, measures, metrics
 from smp_dash.periods import CAL_2020
-from smp_dash.selection import Filter
+from smp_dash.selection import Filter, ward_codes
 
 VIOLENT = measures.get("violent_crime")
 #: How police.uk's crimes without a Home Office subgroup are labelled in the subgroup chart.
@@ -48,7 +48,7 @@ def figures(bundle, view: Filter) -> SeriousOrganisedCrime:
                                                                                             signed=False)
     focus = measures.series(bundle, "recorded_crime", view.wards, by="crime_type",
                             frame=bundle.crimes[bundle.crimes["crime_type"].isin(["Robbery", "Possession of weapons", "Drugs"])])
-    town = [code for name, code in bundle.ward_codes.items() if name in config.TOWN_CENTRE_WARDS]
+    town = ward_codes(bundle.ward_codes, config.TOWN_CENTRE_WARDS)
     nte = bundle.crimes[bundle.crimes["crime_type"].isin(NTE_CATEGORIES)]
     nte = measures.series(bundle, "recorded_crime", by="area",
                           frame=nte.assign(area=nte["ward_code"].isin(town).map({True: "Town centre", False: "Rest of borough"})))

@@ -8,7 +8,7 @@ import pandas as pd
 
 from smp_dash import config, disclosure, measures, metrics
 from smp_dash.periods import ASSESS_2020, Period
-from smp_dash.selection import Filter
+from smp_dash.selection import Filter, ward_codes
 
 #: The measures compared: name on the page -> measure id.
 MEASURES = {"Domestic abuse": "domestic_abuse", "ASB (police)": "asb", "Drug offences": "drug_offences",
@@ -28,7 +28,7 @@ class TaskForce:
 def figures(bundle, view: Filter) -> TaskForce:
     """The task force page's figures (always the focus area against the rest; the ward filter does not apply)."""
     p = view.pick(ASSESS_2020)
-    area = tuple(bundle.ward_codes[n] for n in config.TASK_FORCE_WARDS if n in bundle.ward_codes)
+    area = ward_codes(bundle.ward_codes, config.TASK_FORCE_WARDS)
     missing = {name: why for name, mid in MEASURES.items() if (why := measures.missing(bundle, mid, ASSESS_2020, view))}
     chosen = {name: measures.get(mid) for name, mid in MEASURES.items() if name not in missing}
     frames = {name: (m.rows(getattr(bundle, m.frame)), m.date, m.weight) for name, m in chosen.items()}
