@@ -7,6 +7,7 @@ before the clock starts. Prints each run, the median and the 5 s target, then th
 naive baseline (``naive_app.py``) and the ratio.
 
     .venv/bin/python bench/startup.py --runs 5
+    .venv/bin/python bench/startup.py --runs 3 --store DIR --lad all --no-naive   # a county store (bench/stores.py)
 """
 
 from __future__ import annotations
@@ -30,23 +31,31 @@ TARGET_S = 5.0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--store", type=Path, default=None, help="a store to serve (default: a fresh demonstration)")
+    parser.add_argument("--lad", default=None, help="SMP_LAD_CODE for the server (all: every Kent ward)")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
     args = parser.parse_args()
     from smp_dash import cli
 
     print(f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+    env = {"SMP_LAD_CODE": args.lad} if args.lad else {}
     with tempfile.TemporaryDirectory() as folder, chromium() as browser:
-        store = Path(folder) / "store"
-        assert cli.main(["--data-dir", str(store), "demo"]) == 0
-        ours = _cold_starts("SMP Dash", browser, store, Path(folder), "app.py", args.runs)
-        naive = _cold_starts("naive baseline", browser, store, Path(folder), "bench/naive_app.py", args.runs)
+        store = args.store
+        if store is None:
+            store = Path(folder) / "store"
+            assert cli.main(["--data-dir", str(store), "demo"]) == 0
+        ours = _cold_starts("SMP Dash", browser, store, Path(folder), "app.py", args.runs, env)
+        if args.no_naive:
+            return
+        naive = _cold_starts("naive baseline", browser, store, Path(folder), "bench/naive_app.py", args.runs, env)
     print(f"naive baseline / SMP Dash: {naive / ours:.2f}x")
 
 
-def _cold_starts(label: str, browser, store: Path, folder: Path, script: str, runs: int) -> float:
+def _cold_starts(label: str, browser, store: Path, folder: Path, script: str, runs: int, env: dict) -> float:
     times = []
     for run in range(runs):
         start = time.perf_counter()
-        with serve(store, folder / f"streamlit-{run}.log", script) as url:
+        with serve(store, folder / f"streamlit-{run}.log", script, env=env) as url:
             context = browser.new_context(viewport=VIEWPORT)
             open_page(context.new_page(), f"{url}/")
             times.append(time.perf_counter() - start)
