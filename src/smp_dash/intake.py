@@ -154,12 +154,17 @@ def commit(preview: Preview, *, data_dir: Path | str | None = None, demo: bool =
     return store.write_many(frames, source=preview.source, demo=demo, data_dir=data_dir, allow_empty=allow_empty)
 
 
-def provenance_table(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """One row per dataset: whether it is demonstration or real data, and where it came from."""
+def provenance_table(data_dir: Path | str | None = None, *, records: dict | None = None) -> pd.DataFrame:
+    """One row per dataset: whether it is demonstration or real data, and where it came from.
+
+    From the store in ``data_dir``, or from ``records`` (dataset -> provenance record or None, as a
+    bundle or the data pack holds them). The one account of provenance the pages, the Data page and
+    the data pack all show.
+    """
     rows = []
     for dataset in schema.DATASETS:
-        meta = store.provenance(dataset, data_dir) or {}
-        kind = NOT_LOADED if not meta else DEMONSTRATION if meta.get("demo") else REAL
+        meta = (store.provenance(dataset, data_dir) if records is None else records.get(dataset)) or {}
+        kind = kind_of(meta)
         rows.append({"dataset": dataset, "kind": kind, "source": meta.get("source", ""),
                      "rows": meta.get("rows", 0), "first": meta.get("first") or "",
                      "last": meta.get("last") or "", "loaded_at": meta.get("loaded_at", ""),
@@ -167,21 +172,29 @@ def provenance_table(data_dir: Path | str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"rows": "int64"})
 
 
-def mixed(data_dir: Path | str | None = None) -> bool:
+def kind_of(record: dict | None) -> str:
+    """"real", "demonstration" or "not loaded", from a dataset's provenance record."""
+    return NOT_LOADED if not record else DEMONSTRATION if record.get("demo") else REAL
+
+
+def kinds(records: dict) -> dict[str, list[str]]:
+    """The datasets of each kind (real, demonstration, not loaded), from their provenance records."""
+    out: dict[str, list[str]] = {REAL: [], DEMONSTRATION: [], NOT_LOADED: []}
+    for dataset in schema.DATASETS:
+        out[kind_of(records.get(dataset))].append(dataset)
+    return out
+
+
+def mixed(data_dir: Path | str | None = None, *, records: dict | None = None) -> bool:
     """True when some datasets in use are real and others are demonstration data."""
-    kinds = set(provenance_table(data_dir)["kind"])
-    return {DEMONSTRATION, REAL} <= kinds
+    found = kinds(records if records is not None else {d: store.provenance(d, data_dir) for d in schema.DATASETS})
+    return bool(found[REAL]) and bool(found[DEMONSTRATION])
 
 
 def statement(data_dir: Path | str | None = None) -> str:
     """Which datasets are demonstration data and which are real, in one plain sentence each."""
-    table = provenance_table(data_dir)
-    parts = []
-    for kind in (REAL, DEMONSTRATION, NOT_LOADED):
-        names = table.loc[table["kind"] == kind, "dataset"].tolist()
-        if names:
-            parts.append(f"**{kind.capitalize()}:** {', '.join(names)}.")
-    return " ".join(parts)
+    found = kinds({d: store.provenance(d, data_dir) for d in schema.DATASETS})
+    return " ".join(f"**{kind.capitalize()}:** {', '.join(names)}." for kind, names in found.items() if names)
 
 
 def versions(dataset: str, data_dir: Path | str | None = None) -> list[dict]:

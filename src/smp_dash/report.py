@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.io as pio
 
-from smp_dash import bundle, charts, disclosure, measures, metrics as m, periods, schema
+from smp_dash import bundle, charts, disclosure, intake, measures, metrics as m, periods, schema
 from smp_dash.bundle import Bundle
 from smp_dash.demo import NOTICE as DEMO_NOTICE
 from smp_dash.periods import Period
@@ -361,13 +361,10 @@ def _actions(actions: pd.DataFrame, priority: str) -> str:
 
 
 def _provenance(provenance: dict) -> pd.DataFrame:
-    rows = []
-    for name, record in provenance.items():
-        record = record or {}
-        rows.append({"Dataset": name, "Source": record.get("source", "not loaded"), "Rows": record.get("rows", ""),
-                     "From": record.get("first") or "", "To": record.get("last") or "",
-                     "Loaded": record.get("loaded_at", ""), "Demonstration": "yes" if record.get("demo") else "no"})
-    return pd.DataFrame(rows, columns=["Dataset", "Source", "Rows", "From", "To", "Loaded", "Demonstration"])
+    table = intake.provenance_table(records=provenance)
+    return table.drop(columns="sha256").rename(columns={
+        "dataset": "Dataset", "kind": "Kind", "source": "Source", "rows": "Rows", "first": "From", "last": "To",
+        "loaded_at": "Loaded"})
 
 
 _HEADERS = {"rank": "Rank", "ward_name": "Ward", "ward": "Ward", "current": "This period", "previous": "Previous",

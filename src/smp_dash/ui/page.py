@@ -9,7 +9,7 @@ import html
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from smp_dash import demo, disclosure, measures, metrics, periods, significance
+from smp_dash import demo, disclosure, intake, measures, metrics, periods, significance
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run, sidebar
@@ -41,7 +41,8 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     question it answers, the demonstration notice and the filter in words."""
     st.title(title.format(years=assessment_years(view)) if "{years}" in title else title)
     st.caption(question)
-    real, demo_sets = _kinds(bundle)
+    found = intake.kinds(bundle.provenance)
+    real, demo_sets = found[intake.REAL], found[intake.DEMONSTRATION]
     if demo_sets and real:
         st.warning(f"**Mixed data.** Real: {', '.join(real)}. Demonstration (illustrative, not real): "
                    f"{', '.join(demo_sets)}. Figures that combine them are illustrative.", icon=":material/warning:")
@@ -174,12 +175,6 @@ def assessment_years(view: Filter) -> str:
     to November) ends in 2020."""
     end = view.pick(periods.ASSESS_2020).end.year
     return f"{end}-{(end + 1) % 100:02d}"
-
-
-def _kinds(bundle: Bundle) -> tuple[list[str], list[str]]:
-    """Datasets in use that are real, and those that are demonstration data."""
-    loaded = {name: record for name, record in bundle.provenance.items() if record}
-    return ([n for n, r in loaded.items() if not r.get("demo")], [n for n, r in loaded.items() if r.get("demo")])
 
 
 def _through_app() -> None:
