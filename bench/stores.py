@@ -39,9 +39,9 @@ def kent(folder: Path, crimes: int = 1_300_000, *, quiet: bool = False, years: t
     _say(quiet, f"county-scale source files written in {time.perf_counter() - start:.0f} s")
     steps = [["demo"],
              ["ingest", "police-uk", str(paths["police_uk"]), "--lad", KENT_LAD, "--demo"],
-             ["ingest", "crimes", str(paths["crimes"]), "--demo"],
-             ["ingest", "service_requests", str(paths["service_requests"]), "--demo"],
-             ["ingest", "population", str(paths["population"]), "--demo"]]
+             ["ingest", "crimes", str(paths["crimes"]), "--lad", KENT_LAD, "--demo"],
+             ["ingest", "service_requests", str(paths["service_requests"]), "--lad", KENT_LAD, "--demo"],
+             ["ingest", "population", str(paths["population"]), "--lad", KENT_LAD, "--demo"]]
     for step in steps:
         start = time.perf_counter()
         if cli.main(["--data-dir", str(store), *step]) != 0:
