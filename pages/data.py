@@ -12,15 +12,15 @@ if status:
     (st.success if status == "success" else st.error)(message + ("" if status == "success" else f"\n\n{intake.UNCHANGED}"))
 
 ui.section("Data in use")
-st.markdown(intake.statement())
-if intake.mixed():
+st.markdown(ui.per_version(intake.statement))
+if ui.per_version(intake.mixed):
     st.warning("Demonstration and real data are mixed: figures that combine the datasets marked demonstration "
                "with real ones are illustrative, not real.", icon=":material/warning:")
-ui.data_table(intake.provenance_table(), hide_index=True, width="stretch")
+ui.data_table(ui.per_version(intake.provenance_table), hide_index=True, width="stretch")
 st.markdown("**Months covered, and months missing inside them** (police.uk leaves some months out; a chart shows them "
             "as gaps, never as zero)")
 ui.data_table(coverage_table(bundle), hide_index=True, width="stretch", key="coverage_table", view=view, period="")
-rows = intake.coverage()
+rows = ui.per_version(intake.coverage)
 ui.chart(ui.cached(charts.monthly_trend, rows, series="dataset", title="Rows in use per month", lockdowns=False),
          rows, key="coverage", source="the data in use (provenance above)", period="every month loaded")
 
@@ -66,7 +66,7 @@ def _analyst_sections() -> None:
     for dataset in intake.LABELS:
         if dataset == intake.POLICE_UK:
             continue
-        kept = intake.versions(dataset)
+        kept = ui.per_version(intake.versions, dataset)
         with st.expander(f"{dataset}: {len(kept)} earlier version(s), template"):
             if kept:
                 chosen = st.selectbox("Version", [v["version"] for v in kept], key=f"version_{dataset}",

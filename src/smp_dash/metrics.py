@@ -422,6 +422,32 @@ def change_labels(table: pd.DataFrame, decimals: int = 0) -> pd.Series:
                      index=table.index, name="label")
 
 
+def overlay(frame: pd.DataFrame, first: pd.Timestamp, period: Period, exclude_outliers: bool = False):
+    """This period's months against the previous period's, for an overlay chart.
+
+    Outliers are judged on the whole monthly series from ``first`` (``outliers.flag_series``) and
+    flagged (column ``outlier``), or replaced by the median of the months before them when
+    ``exclude_outliers``. Returns (now, before, note, excluded): the two periods' months (month,
+    value, outlier), the sentence for the chart's caption, and the months replaced ("" if none).
+    """
+    from smp_dash import outliers
+
+    series = monthly(frame, first, period.end)
+    flags = outliers.flag_series(series)
+    flagged = series.loc[flags, "month"]
+    shown = series.assign(outlier=flags)
+    if exclude_outliers and flags.any():
+        shown = outliers.without(series, flags).assign(outlier=False)
+    months = lambda p: shown[p.contains(shown["month"])].reset_index(drop=True)  # noqa: E731
+    inside = flagged[period.contains(flagged) | period.previous().contains(flagged)].dt.strftime("%b %Y").tolist()
+    note = excluded = ""
+    if inside:
+        note = (f"Excluded: {', '.join(inside)}, replaced by the median of the {outliers.WINDOW} months before."
+                if exclude_outliers else f"Flagged outliers ({outliers.RULE}): {', '.join(inside)}.")
+        excluded = ", ".join(inside) if exclude_outliers else ""
+    return months(period), months(period.previous()), note, excluded
+
+
 def compare_excluding(frame: pd.DataFrame, period: Period, exclude_outliers: bool, *, date: str = "month",
                       weight: str | None = "n", history: int = 24) -> dict:
     """``compare`` for one measure, optionally with flagged outlier months replaced.

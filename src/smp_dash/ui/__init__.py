@@ -14,7 +14,7 @@ pages get small cubes (counts per month and ward) so a filter change regroups th
 not every row.
 """
 
-from smp_dash.ui.data import cached, figures, row_sample
+from smp_dash.ui.data import cached, figures, per_version, row_sample
 from smp_dash.ui.maps import district_map_section, ward_map_section
 from smp_dash.ui.page import (footnote, metric, not_shown, number, page, percent, plain, provenance_footer, section,
                               stop_if_missing, value_metric)
@@ -26,6 +26,6 @@ from smp_dash.ui.uploads import commit_upload, fetch_police_api, restore_version
 
 __all__ = ["action_rows", "actions_table", "cached", "chart", "commit_upload", "current_access",
            "data_table", "district_map_section", "download", "fetch_police_api", "figures", "footnote", "funnel_chart",
-           "metric", "monthly_chart", "morile_sheet_columns", "not_shown", "number", "overlay_chart", "page", "percent",
+           "metric", "monthly_chart", "morile_sheet_columns", "not_shown", "number", "overlay_chart", "page", "per_version", "percent",
            "plain", "present_in_link", "provenance_footer", "restore_version", "row_sample", "section", "sign_in_page",
            "stop_if_missing", "upload_preview", "value_metric", "ward_map_section", "ward_top_table", "who"]

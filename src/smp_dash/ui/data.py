@@ -9,11 +9,12 @@ more than the work.
 from __future__ import annotations
 
 import importlib
+import threading
 
 import pandas as pd
 import streamlit as st
 
-from smp_dash import bundle, config, demo, geo, intake, maps, store
+from smp_dash import bundle, config, demo, geo, intake, store
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 
@@ -41,14 +42,48 @@ def _bundle(folder: str, geo_dir: str, lad: str, stamp: tuple) -> Bundle:
     return bundle.from_store(folder, geo_dir, lad)
 
 
+#: Figure computations running at once in this process: reruns of many sessions at the same moment
+#: each work on their own temporary frames, so a meeting opening one link would otherwise multiply
+#: the server's peak memory (731 MB for 30 sessions at county scale); one process runs one at a time
+#: under the GIL anyway, so this costs no throughput.
+_COMPUTING = threading.BoundedSemaphore(2)
+
+
 def cached(builder, *args, **kwargs):
     """``builder(*args, **kwargs)``, computed once per distinct input and shared.
 
-    For the pure builders of charts, maps and metrics: building a plotly figure costs tens of
+    For the pure builders of charts and metrics: building a plotly figure costs tens of
     milliseconds of validation, so a rerun with the same filter gets the same object back.
-    Builders return fresh objects and callers only read them, so sharing is safe.
+    Inputs are keyed by a cheap fingerprint (:func:`fingerprint`: a frame's shape, columns and
+    content hash), not by Streamlit's hashing, which cost a quarter of a page's rerun. Builders
+    return fresh objects and callers only read them, so sharing is safe.
     """
-    return _figure(f"{builder.__module__}:{builder.__qualname__}", *args, **kwargs)
+    key = tuple(fingerprint(v) for v in (*args, *sorted(kwargs.items())))
+    return _figure(f"{builder.__module__}:{builder.__qualname__}", key, _args=args, _kwargs=kwargs)
+
+
+def fingerprint(value):
+    """A small, exact key for a cache: frames by shape, columns, dtypes and a content hash.
+
+    A GeoJSON (a dict) is refused: name boundaries by a key instead (:func:`deck`, :func:`outline`).
+    """
+    if isinstance(value, tuple):
+        return tuple(fingerprint(v) for v in value)
+    if isinstance(value, pd.DataFrame):
+        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), value.shape,
+                int(pd.util.hash_pandas_object(value, index=True).sum()))
+    if isinstance(value, pd.Series):
+        return ("series", str(value.name), str(value.dtype), len(value),
+                int(pd.util.hash_pandas_object(value).sum()))
+    if isinstance(value, dict):
+        if "features" in value:
+            raise TypeError("name boundaries by a key (ui.deck, ui.outline) rather than hashing a GeoJSON")
+        return ("dict", tuple((str(k), fingerprint(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
+    if isinstance(value, list):
+        return ("list", tuple(fingerprint(v) for v in value))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(map(str, value))))
+    return value
 
 
 def figures(build, view: Filter, **options):
@@ -64,20 +99,37 @@ def figures(build, view: Filter, **options):
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _figures(builder: str, stamp: tuple, view: Filter, options: tuple, _bundle: Bundle):
-    module, attribute = builder.split(":")
-    return getattr(importlib.import_module(module), attribute)(_bundle, view, **dict(options))
+    with _COMPUTING:
+        return _call(builder, _bundle, view, **dict(options))
 
 
 @st.cache_resource(max_entries=1024, show_spinner=False)
-def _figure(smp_builder: str, /, *args, **kwargs):
-    module, attribute = smp_builder.split(":")
+def _figure(builder: str, key: tuple, _args: tuple, _kwargs: dict):
+    with _COMPUTING:
+        return _call(builder, *_args, **_kwargs)
+
+
+def _call(builder: str, *args, **kwargs):
+    module, attribute = builder.split(":")
     return getattr(importlib.import_module(module), attribute)(*args, **kwargs)
 
 
+def deck(geo_key: str, geojson: dict, values: pd.DataFrame, **kwargs):
+    """A cached choropleth (``maps.choropleth``); the boundaries are named by ``geo_key`` rather
+    than hashed (50 KB+), the values by their fingerprint."""
+    key = (fingerprint(values), tuple((k, fingerprint(v)) for k, v in sorted(kwargs.items())))
+    return _named("smp_dash.maps:choropleth", geo_key, key, _geojson=geojson, _values=values, _kwargs=kwargs)
+
+
+def outline(geo_key: str, geojson: dict, values: pd.DataFrame, **kwargs):
+    """A cached outline map (``maps.outline_map``), keyed as :func:`deck` is."""
+    key = (fingerprint(values), tuple((k, fingerprint(v)) for k, v in sorted(kwargs.items())))
+    return _named("smp_dash.maps:outline_map", geo_key, key, _geojson=geojson, _values=values, _kwargs=kwargs)
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
-def deck(geo_key: str, _geojson: dict, values: pd.DataFrame, **kwargs):
-    """A cached choropleth; the boundaries are named by ``geo_key`` rather than hashed (50 KB+)."""
-    return maps.choropleth(_geojson, values, **kwargs)
+def _named(builder: str, geo_key: str, key: tuple, _geojson: dict, _values: pd.DataFrame, _kwargs: dict):
+    return _call(builder, _geojson, _values, **_kwargs)
 
 
 @st.cache_resource(show_spinner=False)
@@ -87,6 +139,18 @@ def district_geojson(geo_dir: str) -> dict | None:
         return geo.district_geojson(geo.load_districts(geo_dir))
     except geo.BoundariesMissing:
         return None
+
+
+def per_version(reader, *args):
+    """``reader(*args, data_dir=...)`` over the store in use (intake's provenance, coverage and
+    versions read files or query every row), read once per version of the data."""
+    folder = config.data_dir()
+    return _per_version(f"{reader.__module__}:{reader.__qualname__}", args, str(folder), _stamp(folder))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _per_version(reader: str, args: tuple, folder: str, stamp: tuple):
+    return _call(reader, *args, data_dir=folder)
 
 
 def row_sample(dataset: str, wards: tuple[str, ...]) -> tuple[pd.DataFrame, int]:

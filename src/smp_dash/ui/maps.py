@@ -12,7 +12,7 @@ from smp_dash import config, disclosure, maps
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
-from smp_dash.ui.data import cached, deck, district_geojson
+from smp_dash.ui.data import deck, district_geojson, outline
 from smp_dash.ui.sections import protect
 from smp_dash.ui.sidebar import add_ward
 
@@ -65,8 +65,8 @@ def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colou
         return
     names = {f["properties"]["lad_name"]: f["properties"]["lad_code"] for f in geojson["features"]}
     values = table.assign(lad_code=table["lad_name"].map(names), value=table["current"])
-    figure = cached(maps.outline_map, geojson, values, measure="count", measure_label="Recorded crimes", colour=colour,
-                    title="", selected={names["Maidstone"]} if "Maidstone" in names else None)
+    figure = outline(f"districts:{config.geo_dir()}", geojson, values, measure="count", measure_label="Recorded crimes",
+                     colour=colour, title="", selected={names["Maidstone"]} if "Maidstone" in names else None)
     st.plotly_chart(figure, width="stretch", key=f"map_{key}", config={"displayModeBar": False}, theme=None)
     st.html(maps.legend_html(maps.legend(values["value"], colour=colour), "Recorded crimes"))
     st.caption(f"{caption} {config.BOUNDARY_ATTRIBUTION}")

@@ -138,19 +138,7 @@ def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str
                   source: str, first: pd.Timestamp) -> None:
     """This period against the previous one on the same month axis, outliers flagged as on every
     monthly chart (judged on the whole series from ``first``) and excluded when the filter says."""
-    series = metrics.monthly(frame, first, period.end)
-    flags = outliers.flag_series(series)
-    flagged = series.loc[flags, "month"]
-    shown, note, excluded = series.assign(outlier=flags), "", ""
-    if view.exclude_outliers and flags.any():
-        shown = outliers.without(series, flags).assign(outlier=False)
-    months = lambda p: shown[p.contains(shown["month"])].reset_index(drop=True)  # noqa: E731
-    now, before = months(period), months(period.previous())
-    inside = flagged[period.contains(flagged) | period.previous().contains(flagged)].dt.strftime("%b %Y").tolist()
-    if inside:
-        note = (f"Excluded: {', '.join(inside)}, replaced by the median of the {outliers.WINDOW} months before."
-                if view.exclude_outliers else f"Flagged outliers ({outliers.RULE}): {', '.join(inside)}.")
-        excluded = ", ".join(inside) if view.exclude_outliers else ""
+    now, before, note, excluded = cached(metrics.overlay, frame, first, period, view.exclude_outliers)
     fig = cached(charts.period_overlay, now, before, title=title, colour=colour, current_label=period.label,
                  previous_label=period.previous().label, outliers="outlier")
     chart(fig, now.assign(previous=before["value"].reindex(now.index).to_numpy()), key=key, source=source,
