@@ -8,6 +8,7 @@ more than the work.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import threading
 
@@ -71,10 +72,9 @@ def fingerprint(value):
         return tuple(fingerprint(v) for v in value)
     if isinstance(value, pd.DataFrame):
         return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), value.shape,
-                int(pd.util.hash_pandas_object(value, index=True).sum()))
+                _row_hashes(value))
     if isinstance(value, pd.Series):
-        return ("series", str(value.name), str(value.dtype), len(value),
-                int(pd.util.hash_pandas_object(value).sum()))
+        return ("series", str(value.name), str(value.dtype), len(value), _row_hashes(value))
     if isinstance(value, dict):
         if "features" in value:
             raise TypeError("name boundaries by a key (ui.deck, ui.outline) rather than hashing a GeoJSON")
@@ -84,6 +84,11 @@ def fingerprint(value):
     if isinstance(value, (set, frozenset)):
         return ("set", tuple(sorted(map(str, value))))
     return value
+
+
+def _row_hashes(value) -> str:
+    """A digest of every row's hash, in order (a sum would not see rows swapped)."""
+    return hashlib.blake2b(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes(), digest_size=16).hexdigest()
 
 
 def figures(build, view: Filter, **options):

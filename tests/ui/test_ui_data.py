@@ -1,0 +1,33 @@
+"""ui/data.py's cache keys: exact, cheap, and never a hashed GeoJSON."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from smp_dash.ui.data import fingerprint
+
+TABLE = pd.DataFrame({"ward_code": ["A", "B"], "current": [3, 10]})
+
+
+@pytest.mark.parametrize("changed", [
+    TABLE.assign(current=[3, 11]),                         # one value
+    TABLE.rename(columns={"current": "previous"}),         # a column's name
+    TABLE.astype({"current": "float64"}),                  # a dtype
+    TABLE.iloc[::-1],                                      # the order of rows (a chart draws it)
+    TABLE.iloc[:1],                                        # a row fewer
+])
+def test_a_frame_that_differs_gets_another_key(changed):
+    assert fingerprint(changed) != fingerprint(TABLE)
+
+
+def test_an_equal_frame_gets_the_same_key_whatever_object_it_is():
+    assert fingerprint(TABLE.copy()) == fingerprint(TABLE)
+    assert fingerprint((TABLE, {"colour": "#123456"}, ["x"], {"a", "b"})) == \
+        fingerprint((TABLE.copy(), {"colour": "#123456"}, ["x"], {"b", "a"}))
+    hash(fingerprint((TABLE, TABLE["current"], {"k": 1}, ["x"], {"s"})))  # usable as a cache key
+
+
+def test_a_geojson_is_named_by_a_key_not_hashed():
+    with pytest.raises(TypeError, match="name boundaries by a key"):
+        fingerprint({"type": "FeatureCollection", "features": []})
