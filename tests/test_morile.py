@@ -200,10 +200,10 @@ def test_sensitivity_finds_the_weight_that_reorders():
     assert physical.loc[3.0, "top"] == "Beta; Alpha"
     assert physical.loc[3.0, "moves"] == "Beta 2 → 1; Alpha 1 → 2"
     summary = morile.sensitivity_summary(detail).set_index("weight")
-    assert summary.loc["harm_physical", "smallest_change"] == "×0.5 (1 → 0.5)"
+    assert summary.loc["harm_physical", "smallest_change"] == "weight 1 → 0.5 (×0.5)"
     assert summary.loc["harm_physical", "moves"] == "Gamma enters at 2; Beta drops out"
     # Confidence x0 ignores it: Gamma (6.0) passes Beta (5.6) into second place.
-    assert summary.loc["confidence", "smallest_change"] == "×0 (1 → 0)"
+    assert summary.loc["confidence", "smallest_change"] == "weight 1 → 0 (×0)"
     assert summary.loc["confidence", "moves"] == "Gamma enters at 2; Beta drops out"
 
 
@@ -217,7 +217,28 @@ def test_sensitivity_reports_none_when_nothing_can_reorder():
 
 def test_sensitivity_tries_a_zero_weight_as_if_from_one():
     detail = morile.sensitivity(THREE, {"harm_physical": 0}, top=2)
-    assert detail.loc[detail["weight"] == "harm_physical", "value"].tolist() == [0, 0.5, 1.5, 2, 3]
+    tried = detail[detail["weight"] == "harm_physical"]
+    # 0 -> 0 changes nothing, so it is not tried; from 0 no factor holds, so none is written.
+    assert tried["value"].tolist() == [0.5, 1.5, 2, 3]
+    assert tried["change"].tolist() == ["weight 0 → 0.5", "weight 0 → 1.5", "weight 0 → 2", "weight 0 → 3"]
+
+
+@pytest.mark.parametrize("before, after, label", [
+    (1, 0.5, "weight 1 → 0.5 (×0.5)"),
+    (2, 3, "weight 2 → 3 (×1.5)"),
+    (1, 0, "weight 1 → 0 (×0)"),
+    (0, 0.5, "weight 0 → 0.5"),     # edge: 0 times anything is 0, so no factor is claimed
+])
+def test_weight_change_is_arithmetic_that_holds(before, after, label):
+    assert morile.weight_change(before, after) == label
+
+
+def test_sensitivity_labels_never_claim_a_factor_the_numbers_deny():
+    detail = morile.sensitivity(THREE, {"harm_physical": 0, "capacity": 2}, top=2)
+    for row in detail.itertuples():
+        assert row.value != row.current
+        if "×" in row.change:
+            assert row.current * float(row.change.split("×")[1].rstrip(")")) == pytest.approx(row.value)
 
 
 # The sheet: defaults, validation, CSV ---------------------------------------------------------

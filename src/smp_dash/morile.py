@@ -93,13 +93,15 @@ Where a theme names a data measure and the data has it, **volume and trend come 
 and period shown: volume scores 1 below {VOLUME_BOUNDS[0]}, 2 below {VOLUME_BOUNDS[1]}, 3 below
 {VOLUME_BOUNDS[2]:,}, else 4; trend (change on the same months a year earlier) scores 1 at {TREND_BOUNDS[0]:+.0f}%
 or less, 2 below {TREND_BOUNDS[1]:+.0f}%, 3 below {TREND_BOUNDS[2]:+.0f}%, else 4. The sensitivity table
-multiplies one weight at a time by 0, 0.5, 1.5, 2 and 3 and reports the smallest change that reorders the top five.
+multiplies one weight at a time by 0, 0.5, 1.5, 2 and 3 (a weight of 0 is set to those values instead) and reports
+the smallest change that reorders the top five.
 """
 
 SHEET_NOTE = ("Illustrative default scores, judged from the assessment's text: edit them here, or import your own sheet. "
               "Volume and trend come from the data for themes that name a data measure (see the last table).")
-SENSITIVITY_NOTE = ("Each weight in turn is multiplied by 0, 0.5, 1.5, 2 and 3, the others held; shown is the change "
-                    "closest to ×1 (a cut before a rise) that alters the top five or their order.")
+SENSITIVITY_NOTE = ("Each weight in turn is multiplied by 0, 0.5, 1.5, 2 and 3 (a weight of 0 is set to 0.5, 1.5, 2 and 3), "
+                    "the others held; shown is the change closest to ×1 (a cut before a rise) that alters the top five "
+                    "or their order.")
 DATA_SOURCE = "Kent Police recorded crime, ASB incidents and needle finds (bulk finds excluded)"
 CAVEAT = ("Default scores are illustrative judgements from the assessment's text, not the partnership's. "
           "Volume and trend thresholds are in the method above.")
@@ -286,14 +288,16 @@ def sensitivity(sheet: pd.DataFrame, weights=None, top: int = 5,
                 factors: tuple[float, ...] = (0, 0.5, 1.5, 2, 3)) -> pd.DataFrame:
     """Change one weight at a time and see whether the top ``top`` themes reorder.
 
-    A weight at 0 is tried at the factors themselves (as if from 1), so it can still be tested.
+    A weight at 0 is tried at the factors themselves (as if from 1), so it can still be tested; a
+    change that leaves the weight as it is (0 times anything, a factor of 1) is not tried.
 
     Returns
     -------
     DataFrame
-        One row per criterion and factor: weight, current (its weight now), factor, value (the weight tried), reorders
-        (the top ``top``, in order, differ), top (the new top ``top``, "; "-separated) and moves
-        (what changed, e.g. "Hate crime enters at 5; Anti-social behaviour drops out").
+        One row per criterion and change tried: weight, current (its weight now), factor, value (the weight
+        tried), change (:func:`weight_change`, e.g. "weight 1 → 0.5 (×0.5)"), reorders (the top ``top``, in
+        order, differ), top (the new top ``top``, "; "-separated) and moves (what changed, e.g. "Hate crime
+        enters at 5; Anti-social behaviour drops out").
     """
     w = check_weights(weights)
     base = list(score(sheet, w)["theme"].head(top))
@@ -301,11 +305,20 @@ def sensitivity(sheet: pd.DataFrame, weights=None, top: int = 5,
     for name in CRITERIA:
         for factor in factors:
             value = (w[name] or 1.0) * factor
+            if value == w[name]:   # nothing would change
+                continue
             now = list(score(sheet, {**w, name: value})["theme"].head(top))
             rows.append({"weight": name, "current": w[name], "factor": float(factor), "value": value,
-                         "reorders": now != base,
+                         "change": weight_change(w[name], value), "reorders": now != base,
                          "top": "; ".join(now), "moves": _moves(base, now)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["weight", "current", "factor", "value", "change", "reorders", "top", "moves"])
+
+
+def weight_change(before: float, after: float) -> str:
+    """A weight's change as arithmetic that holds: "weight 1 → 0.5 (×0.5)", or "weight 0 → 0.5" from 0
+    (no factor turns 0 into anything)."""
+    text = f"weight {before:g} → {after:g}"
+    return f"{text} (×{after / before:g})" if before else text
 
 
 def sensitivity_summary(detail: pd.DataFrame) -> pd.DataFrame:
@@ -314,7 +327,7 @@ def sensitivity_summary(detail: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        weight, label, smallest_change ("x1.5 (1 -> 1.5)" or :data:`NO_CHANGE`), moves, top.
+        weight, label, smallest_change ("weight 1 → 1.5 (×1.5)" or :data:`NO_CHANGE`), moves, top.
     """
     rows = []
     for name, tried in detail.groupby("weight", sort=False):
@@ -325,7 +338,7 @@ def sensitivity_summary(detail: pd.DataFrame) -> pd.DataFrame:
             continue
         best = hits.assign(_d=(hits["factor"] - 1).abs()).sort_values(["_d", "factor"], kind="stable").iloc[0]
         rows.append({"weight": name, "label": LABELS.get(name, name),
-                     "smallest_change": f"×{best['factor']:g} ({best['current']:g} → {best['value']:g})",
+                     "smallest_change": best["change"],
                      "moves": best["moves"], "top": best["top"]})
     return pd.DataFrame(rows, columns=["weight", "label", "smallest_change", "moves", "top"])
 
