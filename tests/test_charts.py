@@ -459,8 +459,8 @@ def test_funnel_draws_limits_centre_line_and_wards_split_by_position():
     fig = c.funnel(wards, limits, rate=rate, title="DA per 1,000, 2020", colour="#CC79A7")
     names = [t.name for t in fig.data]
     assert names.count("95% limits") == 2 and names.count("99.8% limits") == 2
-    outside = next(t for t in fig.data if t.name == "Outside a limit")
-    assert "A" in list(outside.customdata[:, 0])
+    above = next(t for t in fig.data if t.name == "Above a limit")
+    assert "A" in list(above.customdata[:, 0])
     assert fig.layout.shapes[0].y0 == pytest.approx(rate)       # the borough rate line
     assert fig.layout.meta["builder"] == "funnel"
 
@@ -479,3 +479,93 @@ def test_period_overlay_rings_flagged_months_once_in_the_legend():
     rings = [t for t in fig.data if t.name == "Flagged outlier"]
     assert [list(t.x) for t in rings] == [["Dec"], ["Apr", "May"]]
     assert [t.showlegend for t in rings] == [True, False]
+
+
+def test_funnel_tells_within_from_outside_by_shape_as_well_as_colour():
+    from smp_dash import significance
+
+    table = pd.DataFrame({"ward_name": ["A", "B", "C", "D"], "current": [100, 20, 21, 18],
+                          "population": [2000, 2000, 3000, 1500]})
+    wards, rate = significance.ward_funnel(table)
+    fig = c.funnel(wards, significance.funnel_limits([1000, 2000, 4000], rate), rate=rate, title="t", colour="#CC79A7")
+    symbols = {t.name: t.marker.symbol for t in fig.data if t.mode == "markers"}
+    assert symbols == {"Within limits": "circle", "Above a limit": "triangle-up", "Below a limit": "triangle-down"}
+
+
+def test_funnel_leaves_out_an_empty_outside_group():
+    from smp_dash import significance
+
+    # Equal rates everywhere: every ward within the limits, no "above" or "below" legend entry.
+    table = pd.DataFrame({"ward_name": ["A", "B"], "current": [20, 40], "population": [2000, 4000]})
+    wards, rate = significance.ward_funnel(table)
+    fig = c.funnel(wards, significance.funnel_limits([1000, 4000], rate), rate=rate, title="t", colour="#CC79A7")
+    assert [t.name for t in fig.data if t.mode == "markers"] == ["Within limits"]
+
+
+def test_period_overlay_shades_the_lockdowns_of_both_periods():
+    # Dec 2019 to Nov 2020 against Dec 2018 to Nov 2019: the first lockdown (23 Mar to 3 Jul 2020)
+    # starts 22 days into March (category 3) and ends 3 days into July (category 7).
+    cur, prev = _months("2019-12-01", 12), _months("2018-12-01", 12)
+    fig = c.period_overlay(cur, prev, title="t", colour=SOC, current_label="now", previous_label="before")
+    shades = _shapes(fig, "lockdown")
+    assert [(round(s.x0, 3), round(s.x1, 3)) for s in shades] == [
+        (round(2.5 + 22 / 31, 3), round(6.5 + 3 / 31, 3)),       # first lockdown, Mar to Jul
+        (round(10.5 + 4 / 30, 3), 11.5)]                           # second, from 5 Nov, cut at the period's end
+    assert _annotations(fig, "lockdown") == ["Lockdown 2020", "Lockdown 2020"]
+    assert not _shapes(c.period_overlay(cur, prev, title="t", colour=SOC, current_label="a", previous_label="b",
+                                        lockdowns=False), "lockdown")
+
+
+def test_period_overlay_shades_the_previous_periods_lockdowns_paler():
+    # Dec 2020 to Nov 2021 against Dec 2019 to Nov 2020: last year's lockdowns are drawn too, paler.
+    fig = c.period_overlay(_months("2020-12-01", 12), _months("2019-12-01", 12), title="t", colour=SOC,
+                           current_label="now", previous_label="before")
+    opacities = [s.opacity for s in _shapes(fig, "lockdown")]
+    assert sorted(set(opacities)) == [0.22, 0.45]
+    assert _annotations(fig, "lockdown") == ["Lockdown 2020", "Lockdown 2020", "Lockdown 2020", "Lockdown 2021"]
+
+
+@pytest.mark.parametrize(("fig", "sentence"), [
+    (c.monthly_trend(_months("2015-01-01", 3, [200, 180, 256]), title="Domestic abuse crimes by month", colour=SOC),
+     "Domestic abuse crimes by month, Jan 2015 to Mar 2015: highest 256 in Mar 2015, lowest 180 in Feb 2015; "
+     "latest 256 in Mar 2015."),
+    # Rates keep one decimal, as the hover does.
+    (c.monthly_trend(_months("2020-01-01", 2, [1.25, 2.5]), title="Rate", colour=SOC),
+     "Rate, Jan 2020 to Feb 2020: highest 2.5 in Feb 2020, lowest 1.2 in Jan 2020; latest 2.5 in Feb 2020."),
+    (c.monthly_trend(pd.concat([_months("2020-01-01", 2, [5, 7], area="A"), _months("2020-01-01", 2, [9, 4], area="B")]),
+                     series="area", title="By area", colour=SOC),
+     "By area, Jan 2020 to Feb 2020: A latest 7 in Feb 2020, highest 7; B latest 4 in Feb 2020, highest 9."),
+    (c.period_overlay(_months("2019-12-01", 2, [10, 30]), _months("2018-12-01", 2, [20, 5]), title="ASB by month",
+                      colour=SOC, current_label="2019-20", previous_label="2018-19"),
+     "ASB by month: 2019-20 total 40 over 2 months, highest 30 in Jan 2020, lowest 10 in Dec 2019; "
+     "2018-19 total 25 over 2 months, highest 20 in Dec 2018, lowest 5 in Jan 2019."),
+    (c.bars(CATEGORIES, x="category", y="value", title="Requests, 2020", colour=SOC),
+     "Requests, 2020: largest ASB 3,400, Noise 1,200, Dog fouling 56."),
+    (c.change_bars(CHANGE, category="crime_type", current="current", previous="previous", title="Crime, 2020",
+                   colour=SOC, current_label="2020", previous_label="2019"),
+     "Crime, 2020: 2020 727 against 818 in 2019; largest Violence 502 (+21% on 415), "
+     "Sexual offences 220 (-45% on 400), Robbery 5 (+67% on 3)."),
+    (c.yearly_bars(YEARS, title="Crimes by year", colour=SOC),
+     "Crimes by year, 2017/18 to 2019/20: highest 1,410 in 2019/20, lowest 1,020 in 2017/18; latest 1,410 in 2019/20."),
+    (c.donut(STRANDS, names="strand", values="n", title="Hate crime by strand"),
+     "Hate crime by strand: 252 in all; largest Race 210 (83%), Disability 30 (12%), Religion 12 (5%)."),
+    (c.stacked_share(BANDS, x="year", y="n", series="band", title="Age bands"),
+     "Age bands, in 2020: 16-17 60%, 14-15 30%, 10-13 10%."),
+    (c.indexed_lines(AREAS, base=2018, title="Crime indexed"), "Crime indexed: Maidstone 2020 index 90; Kent 2020 index 150."),
+    # Edge: an empty frame says so, the title's HTML is dropped.
+    (c.bars(CATEGORIES.iloc[0:0], x="category", y="value", title="<b>Requests</b><br>2020", colour=SOC),
+     "Requests 2020: no data for this selection."),
+])
+def test_describe_says_what_the_chart_shows(fig, sentence):
+    assert c.describe(fig) == sentence
+
+
+def test_describe_names_the_wards_outside_the_funnel_limits():
+    from smp_dash import significance
+
+    table = pd.DataFrame({"ward_name": ["A", "B", "C", "D"], "current": [100, 20, 21, 18],
+                          "population": [2000, 2000, 3000, 1500]})
+    wards, rate = significance.ward_funnel(table)
+    fig = c.funnel(wards, significance.funnel_limits([1000, 2000, 4000], rate), rate=rate, title="DA per 1,000",
+                   colour="#CC79A7")
+    assert c.describe(fig) == "DA per 1,000: 4 wards; above a limit: A; below a limit: B, C; 1 within the limits."

@@ -11,7 +11,7 @@ shaped the 2020-21 figures.
 from __future__ import annotations
 
 import html
-
+import re
 import textwrap
 from functools import cache
 from typing import Iterable, Mapping, Sequence
@@ -127,7 +127,7 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
 
 def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str, colour: str,
                    current_label: str, previous_label: str, y_title: str = "Count", outliers: str | None = None,
-                   height: int = DEFAULT_HEIGHT) -> go.Figure:
+                   lockdowns: bool = True, height: int = DEFAULT_HEIGHT) -> go.Figure:
     """This period and the one before it on the same month axis (e.g. Dec to Nov).
 
     Parameters
@@ -143,6 +143,9 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
         Legend names, e.g. "Dec 2019 to Nov 2020".
     y_title : str
         Value axis title.
+    lockdowns : bool
+        Shade the national lockdowns as on every monthly chart: the current period's in grey, the
+        previous period's paler, each labelled with its year.
     height : int
         Figure height in pixels.
 
@@ -181,6 +184,9 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
                 customdata=[f"{m:%b %Y}" for m in rows.loc[mask, "month"]],
                 hovertemplate=f"%{{customdata}}<br><b>%{{y:{fmt}}}</b><br>flagged outlier<extra></extra>"))
             legend = False
+    if lockdowns:
+        _shade_months(fig, prev["month"], opacity=0.22)
+        _shade_months(fig, cur["month"], opacity=0.45)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",")
     return fig
@@ -527,6 +533,132 @@ def donut(frame: pd.DataFrame, *, names: str, values: str, title: str,
     return fig
 
 
+def describe(fig: go.Figure) -> str:
+    """One sentence saying what a figure from this module shows: its text alternative for screen readers.
+
+    The sentence names the chart (its title) and gives what a sighted reader takes from it: for a
+    monthly series the months covered, the highest, lowest and latest values; for bars the largest
+    and smallest; for a comparison each period's total; for a funnel plot the wards outside the
+    limits. E.g. "Domestic abuse crimes by month, Jan 2015 to Mar 2021: highest 312 in Jul 2020,
+    lowest 180 in Feb 2015; latest 256 in Mar 2021."
+
+    Parameters
+    ----------
+    fig : go.Figure
+        A figure built here (``layout.meta["builder"]`` says which builder); it is not changed.
+    """
+    title = _plain(fig.layout.title.text or "Chart")
+    builder = (fig.layout.meta or {}).get("builder", "") if isinstance(fig.layout.meta, dict) else ""
+    traces = [t for t in fig.data if t.name != "Flagged outlier"]
+    if any(a.name == "no_data" for a in fig.layout.annotations) or not traces:
+        return f"{title}: {NO_DATA.lower()}."
+    describer = {"monthly_trend": _describe_monthly, "period_overlay": _describe_overlay,
+                 "change_bars": _describe_change, "donut": _describe_donut, "funnel": _describe_funnel,
+                 "indexed_lines": _describe_lines, "yearly_bars": _describe_years,
+                 "stacked_share": _describe_shares}.get(builder, _describe_bars)
+    return f"{title}{describer(traces)}."
+
+
+def _describe_monthly(traces) -> str:
+    months = pd.to_datetime(pd.Series([m for t in traces for m in t.x]))
+    head = f", {months.min():%b %Y} to {months.max():%b %Y}"
+    if len(traces) == 1:
+        t = traces[0]
+        return head + ": " + _extremes(t.y, [f"{m:%b %Y}" for m in pd.to_datetime(pd.Series(t.x))], latest=True)
+    return head + ": " + "; ".join(
+        f"{t.name} latest {_number(t.y[-1], t.y)} in {pd.Timestamp(t.x[-1]):%b %Y}, highest {_number(max(t.y), t.y)}"
+        for t in traces)
+
+
+def _describe_overlay(traces) -> str:
+    parts = []
+    for t in reversed(traces):           # the current period first
+        parts.append(f"{t.name} total {_number(sum(t.y), t.y)} over {len(t.y)} month{'s' * (len(t.y) != 1)}, "
+                     + _extremes(t.y, list(t.customdata)))
+    return ": " + "; ".join(parts)
+
+
+def _describe_bars(traces) -> str:
+    parts = []
+    for t in traces:
+        cats, values = (t.y, t.x) if t.orientation == "h" else (t.x, t.y)
+        pairs = sorted(((v, str(c)) for c, v in zip(cats, values) if pd.notna(v)), key=lambda p: -p[0])
+        if not pairs:
+            continue
+        name = f"{t.name}: " if len(traces) > 1 else ""
+        top = ", ".join(f"{c} {_number(v, values)}" for v, c in pairs[:3])
+        tail = f"; smallest {pairs[-1][1]} {_number(pairs[-1][0], values)}" if len(pairs) > 3 else ""
+        parts.append(f"{name}largest {top}{tail}")
+    return ": " + "; ".join(parts) if parts else f": {NO_DATA.lower()}"
+
+
+def _describe_years(traces) -> str:
+    t = traces[0]
+    return f", {t.x[0]} to {t.x[-1]}: " + _extremes(t.y, [str(x) for x in t.x], latest=True)
+
+
+def _describe_shares(traces) -> str:
+    last = traces[0].x[-1]
+    shares = sorted(((t.y[-1], t.name) for t in traces if len(t.x) and t.x[-1] == last), key=lambda p: -p[0])
+    return f", in {last}: " + ", ".join(f"{name} {share:.0f}%" for share, name in shares)
+
+
+def _describe_change(traces) -> str:
+    before, now = traces[0], traces[1]
+    cats, prev, cur = (now.y, before.x, now.x) if now.orientation == "h" else (now.x, before.y, now.y)
+    values = list(prev) + list(cur)
+    rows = sorted(zip(cur, prev, cats), key=lambda r: -r[0])[:3]
+    listed = ", ".join(f"{c} {_number(v, values)} ({format_pct(pct_change(v, p))} on {_number(p, values)})"
+                       for v, p, c in rows)
+    return (f": {now.name} {_number(sum(cur), values)} against {_number(sum(prev), values)} in {before.name.lower()}; "
+            f"largest {listed}")
+
+
+def _describe_donut(traces) -> str:
+    t = traces[0]
+    total = float(sum(t.values))
+    shares = ", ".join(f"{n} {_number(v, t.values)} ({v / total:.0%})" for n, v in list(zip(t.labels, t.values))[:3])
+    return f": {_number(total, t.values)} in all; largest {shares}"
+
+
+def _describe_lines(traces) -> str:
+    return ": " + "; ".join(f"{t.name} {t.x[-1]} index {t.y[-1]:.0f}" for t in traces if t.name != "95% limits")
+
+
+def _describe_funnel(traces) -> str:
+    points = [t for t in traces if t.name in ("Within limits", "Above a limit", "Below a limit")]
+    count = sum(len(t.x) for t in points)
+    parts = [f"{count} ward{'s' * (count != 1)}"]
+    for t in points:
+        if t.name != "Within limits" and len(t.x):
+            names = ", ".join(str(n) for n in np.asarray(t.customdata)[:, 0])
+            parts.append(f"{t.name.lower()}: {names}")
+    within = next((len(t.x) for t in points if t.name == "Within limits"), 0)
+    parts.append(f"{within} within the limits")
+    return ": " + "; ".join(parts)
+
+
+def _extremes(values, labels, latest: bool = False) -> str:
+    """"highest 312 in Jul 2020, lowest 180 in Feb 2015" (and "; latest 256 in Mar 2021")."""
+    numbers = pd.to_numeric(pd.Series(list(values)), errors="coerce")
+    if numbers.isna().all():
+        return NO_DATA.lower()
+    high, low = numbers.idxmax(), numbers.idxmin()
+    text = (f"highest {_number(numbers[high], numbers)} in {labels[high]}, "
+            f"lowest {_number(numbers[low], numbers)} in {labels[low]}")
+    last = numbers.last_valid_index()
+    return text + (f"; latest {_number(numbers[last], numbers)} in {labels[last]}" if latest else "")
+
+
+def _number(value, among) -> str:
+    return format(float(value), _value_format(pd.Series(list(among), dtype="float64")))
+
+
+def _plain(text: str) -> str:
+    """A title without plotly's HTML tags (<br>, <b>)."""
+    return html.unescape(re.sub(r"</?[a-z]+[^>]*>", "", re.sub(r"<br\s*/?>", " ", str(text)))).strip()
+
+
 @cache
 def _template() -> go.layout.Template:
     """The one look every builder shares (figures copy it, so the cached object stays unchanged)."""
@@ -644,6 +776,32 @@ def _shade(fig: go.Figure, lo: pd.Timestamp, hi: pd.Timestamp, lockdowns: bool, 
     fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
 
 
+def _shade_months(fig: go.Figure, months: pd.Series, opacity: float) -> None:
+    """Shade the lockdowns on a month category axis whose i-th category holds ``months[i]``.
+
+    Category i spans i - 0.5 to i + 0.5; a lockdown covering part of a month covers that part of it.
+    """
+    shapes, notes = [], []
+    starts = list(pd.to_datetime(months))
+    for start, end, label in LOCKDOWNS:
+        first, last = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
+        span = []
+        for i, month in enumerate(starts):
+            following = month + pd.offsets.MonthBegin(1)
+            x0, x1 = max(first, month), min(last, following)
+            if x0 < x1:
+                days = (following - month).days
+                span.append((i - 0.5 + (x0 - month).days / days, i - 0.5 + (x1 - month).days / days))
+        if span:
+            x0, x1 = span[0][0], span[-1][1]
+            shapes.append(dict(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1, fillcolor=LOCKDOWN_FILL,
+                               opacity=opacity, line_width=0, layer="below", name="lockdown"))
+            notes.append(dict(x=x0, y=1, xref="x", yref="paper", text=f"{LOCKDOWN_TEXT} {first:%Y}", hovertext=label,
+                              textangle=-90, xanchor="left", yanchor="top", showarrow=False, name="lockdown",
+                              font=dict(size=10, color=_MUTED)))
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
+
+
 def _by_month(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(month=pd.to_datetime(frame["month"])).sort_values("month", kind="stable")
 
@@ -704,12 +862,18 @@ def funnel(wards: pd.DataFrame, limits: pd.DataFrame, *, rate: float, title: str
                                      name=f"{level}% limits", legendgroup=level, showlegend=side == "upper",
                                      line=dict(color=_MUTED, width=1.2, dash=dash, shape="hv"), hoverinfo="skip"))
     fig.add_hline(y=rate, line=dict(color=colour, width=1.5), layer="below")
-    outside = wards["position"] != "within limits"
-    for mask, name, fill in ((~outside, "Within limits", _tint(colour, 0.45)), (outside, "Outside a limit", colour)):
+    # Shape as well as colour tells the groups apart (a reader who cannot tell the tints apart, a grey print).
+    position = wards["position"].astype(str)
+    for mask, name, fill, symbol in ((position == "within limits", "Within limits", _tint(colour, 0.45), "circle"),
+                                     (position.str.startswith("above"), "Above a limit", colour, "triangle-up"),
+                                     (position.str.startswith("below"), "Below a limit", colour, "triangle-down")):
         rows = wards[mask]
+        if name != "Within limits" and not len(rows):
+            continue
         fig.add_trace(go.Scatter(
             x=rows["population"], y=rows["rate"], mode="markers", name=name,
-            marker=dict(size=10, color=fill, line=dict(width=1, color="white")),
+            marker=dict(size=10 if symbol == "circle" else 12, color=fill, symbol=symbol,
+                        line=dict(width=1, color="white")),
             customdata=np.column_stack([rows["ward_name"], rows["current"], rows["position"]]) if len(rows) else None,
             hovertemplate="<b>%{customdata[0]}</b><br>%{y:.1f} per 1,000 (%{customdata[1]:,} from %{x:,} residents)"
                           "<br>%{customdata[2]}<extra></extra>"))
