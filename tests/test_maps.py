@@ -130,16 +130,50 @@ def test_kent_wards_and_districts_stay_well_under_a_megabyte():
     assert maps.payload_bytes(deck) < 1_000_000
 
 
-@pytest.mark.parametrize("values, expected", [
-    ([1, 2, 3, 4, 5, 6], [(1, 2), (2, 3), (3, 4), (4, 5), (5, 6)]),  # quantile breaks at observed values
-    ([4, 4, 4], [(4, 4)]),                                         # one value: one class
-    ([0, 0, 0, 10], [(0, 10)]),                                    # ties collapse classes
-    ([NAN, 1, 3, None, "x"], [(1, 3)]),                            # missing and text are left out
-    ([NAN, None], []),                                             # nothing finite: no classes
-    ([], []),
+# Needle finds by ward as the substance misuse page had them: 17 wards with none, East 55, Bridge 1,566.
+NEEDLE_WARDS = [0] * 17 + [3, 7, 12, 40, 55, 90, 120, 200, 1566]
+
+
+@pytest.mark.parametrize("values, k, expected", [
+    ([1, 2, 3, 10, 11, 12, 100], 3, [(1, 3), (3, 12), (12, 100)]),  # natural breaks fall in the gaps
+    ([1, 2, 3, 4, 5, 6], 5, [(1, 1), (1, 2), (2, 3), (3, 4), (4, 6)]),  # breaks at observed values
+    ([4, 4, 4], 5, [(4, 4)]),                                     # one value: one class
+    ([0, 0, 0, 10], 5, [(0, 0), (0, 10)]),                        # many zeros: zero is a class of its own
+    ([0, 1, 2, 3, 10, 11, 12, 20, 21, 22], 3, [(0, 3), (3, 12), (12, 22)]),  # one zero in ten: no zero class
+    ([0, 0, 0, 1, 2, 3, 10, 11, 12, 20], 3, [(0, 0), (0, 3), (3, 20)]),  # three in ten: zero, then k - 1
+    ([0.04, 1.24, 1.26, 2.0], 5, [(0, 0), (0, 1.2), (1.2, 1.3), (1.3, 2)]),  # classed as written, 1 decimal
+    ([NAN, 1, 3, None, "x"], 5, [(1, 1), (1, 3)]),                # missing and text are left out
+    ([NAN, None], 5, []),                                         # nothing finite: no classes
+    ([], 5, []),
 ])
-def test_sequential_classes(values, expected):
-    assert maps.classes(values) == expected
+def test_sequential_classes(values, k, expected):
+    assert maps.classes(values, k=k) == expected
+
+
+def test_skewed_counts_get_four_classes_or_more_and_55_is_not_1566():
+    # the needle map used to have two classes, "0-40" and "41-1,566": East (55) looked like Bridge
+    breaks = maps.classes(NEEDLE_WARDS)
+    assert len(breaks) >= 4
+    assert maps._class_index(55, breaks) != maps._class_index(1566, breaks)
+    assert breaks[0] == (0, 0) and maps._class_index(3, breaks) == 1   # zeros alone, the rest above
+
+
+@pytest.mark.parametrize("size", [50, 305, 5000])   # 5,000 distinct values are pooled first
+def test_natural_breaks_every_class_holds_a_value(size):
+    values = np.random.default_rng(size).lognormal(3, 1.5, size).round()
+    breaks = maps.classes(values)
+    assert len(breaks) == 5
+    used = {maps._class_index(v, breaks) for v in values}
+    assert used == set(range(5))                          # no empty class
+    assert [high for _, high in breaks] == sorted({high for _, high in breaks})   # no repeated break
+    assert breaks[0][0] == values.min() and breaks[-1][1] == values.max()
+
+
+def test_counts_and_rates_are_classed_on_their_own(maidstone_values):
+    # a ward with few crimes can have a high rate: each measure's classes come from its own values
+    rates = maidstone_values.assign(value=1000 / (maidstone_values["current"] + 1))
+    assert maps.classes(maidstone_values["value"]) != maps.classes(rates["value"])
+    assert maps.legend(rates, measure="rate")[0][1] != maps.legend(maidstone_values)[0][1]
 
 
 @pytest.mark.parametrize("values, expected", [
@@ -224,21 +258,28 @@ def test_diverging_colours(pct, hue):
     assert {"blue": b > r + 40, "red": r > b + 40, "grey": r == g == b}[hue]
 
 
-@pytest.mark.parametrize("selected, faded", [
-    ({HIGH_STREET, BRIDGE}, 24),   # two picked out, the other 24 faded but still drawn
-    (set(), 0),                    # an empty selection fades nothing
+@pytest.mark.parametrize("selected, outlined", [
+    ({HIGH_STREET, BRIDGE}, 2),    # two picked out by their outline
+    (set(), 0),                    # an empty selection outlines nothing
     (None, 0),
 ])
-def test_selected_wards(maidstone_geojson, maidstone_values, selected, faded):
+def test_selection_is_an_outline_and_never_changes_a_fill(maidstone_geojson, maidstone_values, selected, outlined):
+    # selected wards used to fade the others, so the darkest class drew as pale as the lowest
+    plain = _by_code(maps.choropleth(maidstone_geojson, maidstone_values, measure="count", measure_label="Crimes"))
     deck = maps.choropleth(maidstone_geojson, maidstone_values, measure="count", measure_label="Crimes",
                            selected=selected)
+    breaks = maps.classes(maidstone_values["value"])
+    palette = maps._palette(len(breaks), maps.DEFAULT_COLOUR, False)
     props = _props(deck)
-    assert len(props) == 26 and all(len(p["fill"]) == 4 for p in props)
-    assert sum(p["fill"][3] == maps.FADED_ALPHA for p in props) == faded
+    assert len(props) == 26
     for p in props:
-        if selected and p["ward_code"] in selected:
-            assert (p["line"], p["line_width"], p["fill"][3]) == (
-                maps.SELECTED_LINE, maps.SELECTED_LINE_WIDTH, maps.FILL_ALPHA)
+        assert p["fill"] == [*palette[maps._class_index(p["value"], breaks)], maps.FILL_ALPHA]
+        assert {k: v for k, v in p.items() if k not in ("line", "line_width")} == {
+            k: v for k, v in plain[p["ward_code"]].items() if k not in ("line", "line_width")}
+        picked = bool(selected) and p["ward_code"] in selected
+        assert (p["line"], p["line_width"]) == ((maps.SELECTED_LINE, maps.SELECTED_LINE_WIDTH) if picked
+                                                else (maps.LINE, maps.LINE_WIDTH))
+    assert sum(p["line_width"] == maps.SELECTED_LINE_WIDTH for p in props) == outlined
 
 
 def test_tooltip_and_view(maidstone_geojson, maidstone_values):
@@ -355,9 +396,11 @@ def test_nan_never_reaches_the_json():
 
 
 @pytest.mark.parametrize("values, kwargs, labels", [
-    ([1, 2, 3, 4, 5, 6], {}, ["1 – 2", "3", "4", "5", "6"]),  # counts: each class starts after the last
-    ([0, 10, 20, NAN], {}, ["0 – 10", "11 – 20", "no data"]),
-    ([0.5, 1.25, 2.0], {"measure": "rate"}, ["0.5 – 1.2", "1.2 – 2.0"]),
+    ([1, 2, 3, 4, 5, 6], {}, ["1", "2", "3", "4", "5 – 6"]),  # counts: each class starts after the last
+    ([0, 10, 20, NAN], {}, ["0", "1 – 10", "11 – 20", "no data"]),  # a third are 0: a class of zeros
+    (NEEDLE_WARDS, {}, ["0", "1 – 55", "56 – 120", "121 – 200", "201 – 1,566"]),
+    ([0.5, 1.25, 2.0], {"measure": "rate"}, ["0.5", "0.6 – 1.2", "1.3 – 2.0"]),  # rates by tenths, no overlap
+    ([0, 0, 0, 0.5, 2.25], {"measure": "rate"}, ["0", "0.1 – 0.5", "0.6 – 2.2"]),
     ([-50, -20, 0, 10, 50], {"measure": "change", "diverging": True},
      ["-30% or lower", "-30% – -10%", "-10% – +10%", "+10% – +30%", "over +30%"]),
     ([NAN], {}, ["no data"]),
@@ -406,3 +449,65 @@ def test_deterministic_for_caching(maidstone_geojson, wards, maidstone_values):
     build = lambda: maps.choropleth(maidstone_geojson, maidstone_values, measure="count",  # noqa: E731
                                     measure_label="Crimes").to_json()
     assert build() == build()
+
+
+def test_legend_entries_are_the_classes_the_fills_use(maidstone_geojson, maidstone_values):
+    # skewed counts with many zeros: every ward's fill is its legend entry's colour, in order
+    values = maidstone_values.assign(value=NEEDLE_WARDS)
+    entries = maps.legend(values)
+    props = _props(maps.choropleth(maidstone_geojson, values, measure="count", measure_label="Needles",
+                                   selected={BRIDGE}))
+    breaks = maps.classes(values["value"])
+    assert len(entries) == len(breaks) >= 4
+    for p in props:
+        colour, label = entries[maps._class_index(p["value"], breaks)]
+        assert maps._hex(tuple(p["fill"][:3])) == colour
+        if " – " in label:
+            low, high = (float(x.replace(",", "")) for x in label.split(" – "))
+            assert low <= p["value"] <= high
+        else:
+            assert p["value"] == float(label.replace(",", ""))
+    assert {maps._hex(tuple(p["fill"][:3])) for p in props} == {colour for colour, _ in entries}
+
+
+def test_outline_map_selection_keeps_every_fill():
+    # Medway and Thanet, in the darkest class, were drawn as pale as the lowest when Maidstone was picked
+    districts = SQUARES.rename(columns={"ward_code": "lad_code", "ward_name": "lad_name"})
+    values = SQUARE_VALUES.rename(columns={"ward_code": "lad_code"}).drop(columns="ward_name")
+    geojson = geo.district_geojson(districts)
+    plain = maps.outline_map(geojson, values, measure="count", measure_label="Crimes", title="")
+    picked = maps.outline_map(geojson, values, measure="count", measure_label="Crimes", title="", selected={"A"})
+    fills = {t.name: t.fillcolor for t in plain.data}
+    assert {t.name: t.fillcolor for t in picked.data} == fills
+    assert fills["Gamma"] == "rgba({},{},{},{:.2f})".format(*maps._rgb(maps.DEFAULT_COLOUR), maps.FILL_ALPHA / 255)
+    lines = {t.name: (t.line.color, t.line.width) for t in picked.data}
+    assert lines["Alpha"] == ("rgb(0,0,0)", maps.LINE_WIDTH_PX[1]) and lines["Gamma"][1] == maps.LINE_WIDTH_PX[0]
+
+
+def test_ward_names_layer_when_asked(maidstone_geojson, maidstone_values, wards):
+    without = maps.choropleth(maidstone_geojson, maidstone_values, measure="count", measure_label="Crimes")
+    assert "names" not in [layer.id for layer in without.layers]
+    deck = maps.choropleth(maidstone_geojson, maidstone_values, measure="count", measure_label="Crimes",
+                           points=NEEDLES, labels=True)
+    assert [layer.id for layer in deck.layers] == ["wards", "points", "names"]   # names on top of all
+    names = deck.layers[2]
+    assert (names.type, names.pickable) == ("TextLayer", False)
+    assert sorted(r["text"] for r in names.data) == sorted(wards["ward_name"])
+    spec = json.loads(deck.to_json())["layers"][2]
+    assert spec["getText"] == "@@=text" and not any(k.endswith("Units") for k in spec)
+
+
+def test_label_points_lie_inside_their_wards(maidstone_geojson):
+    points = maps.label_points(maidstone_geojson)
+    assert list(points.columns) == ["ward_code", "ward_name", "longitude", "latitude"] and len(points) == 26
+    simplified = gpd.GeoDataFrame.from_features(maidstone_geojson["features"], crs=4326)
+    got = geo.assign_areas(points["longitude"], points["latitude"], simplified, "ward_code")
+    assert (got == points["ward_code"].to_numpy()).all()
+    crescent = {"type": "FeatureCollection", "features": [{"type": "Feature",
+                "properties": {"ward_code": "U", "ward_name": "U-shaped"},
+                "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1],
+                                                                  [1, 3], [0, 3], [0, 0]]]}}]}
+    # the centroid (1.5, ~1.3) falls in the gap of the U; the label point does not
+    point = maps.label_points(crescent).iloc[0]
+    assert Polygon(crescent["features"][0]["geometry"]["coordinates"][0]).contains(
+        gpd.points_from_xy([point["longitude"]], [point["latitude"]])[0])

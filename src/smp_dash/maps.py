@@ -30,6 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
+from shapely.geometry import shape
 
 from smp_dash import geo
 from smp_dash.metrics import format_pct
@@ -48,11 +49,11 @@ NEUTRAL_COLOUR = "#eeeeee"
 NO_DATA_COLOUR = "#bdbdbd"
 #: The lightest step of a sequential ramp, as a share of the full colour mixed into white.
 RAMP_START = 0.12
+#: Every area is filled at this opacity, selected or not: the fill is what the legend explains.
 FILL_ALPHA = 220
-FADED_ALPHA = 60
 LINE = [110, 110, 110, 255]
-FADED_LINE = [185, 185, 185, 255]
-SELECTED_LINE = [25, 25, 25, 255]
+#: A selection is shown by outline only: a thicker, near-black line.
+SELECTED_LINE = [0, 0, 0, 255]
 #: Outline widths are in metres, clamped on screen to LINE_WIDTH_PX: 1 m draws 1 px, and a
 #: selected ward's 2 km draws 3 px at any zoom past the county view. No layer sets a
 #: ``*_units`` prop: with one set (even to its default, "meters") pydeck 0.9.3's deck.gl 9.3
@@ -61,6 +62,18 @@ LINE_WIDTH = 1
 SELECTED_LINE_WIDTH = 2000
 LINE_WIDTH_PX = (1, 3)
 HIGHLIGHT = [30, 30, 30, 70]
+#: Sequential classes are drawn from values rounded as the legend writes them (one decimal).
+CLASS_DECIMALS = 1
+#: When at least this share of the areas are 0, zero gets a class of its own ("0").
+ZERO_CLASS_SHARE = 0.2
+#: Natural breaks compare every pair of distinct values; past this many they are pooled first.
+NATURAL_BREAKS_MAX_VALUES = 1000
+#: Ward names: text size in pixels, colour, the white halo that keeps them legible on any fill,
+#: and the width in ems past which a name wraps onto a second line.
+LABEL_SIZE = 12
+LABEL_COLOUR = [20, 20, 20, 255]
+LABEL_HALO = [255, 255, 255, 230]
+LABEL_MAX_EMS = 9
 POINT_FILL = [33, 37, 41, 190]
 POINT_LINE = [255, 255, 255, 255]
 #: Point radius in metres is this times the square root of the point's size.
@@ -96,7 +109,8 @@ class CompactDeck(pdk.Deck):
 def classes(values, k: int = 5, diverging: bool = False) -> list[tuple[float, float]]:
     """Class breaks for a choropleth, lowest first, as (low, high) pairs.
 
-    A value belongs to the first class whose ``high`` it does not exceed.
+    A value belongs to the first class whose ``high`` it does not exceed; classes after the
+    first hold (low, high], so each class's ``low`` is the previous one's ``high``.
 
     Parameters
     ----------
@@ -105,12 +119,15 @@ def classes(values, k: int = 5, diverging: bool = False) -> list[tuple[float, fl
     k : int, default 5
         Number of classes wanted; fewer come back when there are fewer distinct values.
     diverging : bool, default False
-        False: quantile breaks at observed values (an equal share of areas in each class;
-        for counts every break is a whole number). True: breaks symmetric about zero for
-        changes, ``k`` must be odd; the middle class is "about no change". The class width is
-        a round number fitted to the 90th percentile of the absolute values, so one small ward
-        going from 1 to 5 does not turn everything else grey; the outer classes stretch to
-        the largest rise or fall.
+        False: natural breaks (Fisher-Jenks, exact: the classes with the least spread within
+        them) of the values rounded to one decimal, as the legend writes them, so every break
+        is an observed value and no class is empty. Skewed data (most wards 0 or a few dozen,
+        one ward 1,566) gets classes that tell the few dozen from the 1,566; when a fifth or
+        more of the values are 0, zero is a class of its own and the rest share ``k - 1``.
+        True: breaks symmetric about zero for changes, ``k`` must be odd; the middle class is
+        "about no change". The class width is a round number fitted to the 90th percentile of
+        the absolute values, so one small ward going from 1 to 5 does not turn everything else
+        grey; the outer classes stretch to the largest rise or fall.
 
     Returns
     -------
@@ -122,17 +139,21 @@ def classes(values, k: int = 5, diverging: bool = False) -> list[tuple[float, fl
         return []
     if diverging:
         return _diverging_classes(finite, k)
-    edges = np.unique(np.quantile(finite, np.linspace(0, 1, k + 1), method="nearest"))
-    if edges.size == 1:
-        return [(float(edges[0]), float(edges[0]))]
-    return [(float(low), float(high)) for low, high in zip(edges[:-1], edges[1:])]
+    if k < 1:
+        raise ValueError(f"classes need k of 1 or more, got {k}")
+    shown = _shown(finite)
+    positive = shown[shown > 0]
+    if k > 1 and shown.min() == 0 and positive.size and np.mean(shown == 0) >= ZERO_CLASS_SHARE:
+        rest = _natural_breaks(positive, k - 1)
+        return [(0.0, 0.0), (0.0, rest[0][1]), *rest[1:]]
+    return _natural_breaks(shown, k)
 
 
 def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_label: str,
                selected: Iterable[str] | None = None, points: pd.DataFrame | None = None,
                colour: str = DEFAULT_COLOUR, diverging: bool = False, layer_id: str = "wards",
                key: str = "ward_code", name: str = "ward_name", points_label: str = "Size",
-               basemap: str | None = None) -> pdk.Deck:
+               basemap: str | None = None, labels: bool = False) -> pdk.Deck:
     """A map of areas coloured by one measure, with an optional layer of points on top.
 
     Parameters
@@ -149,8 +170,8 @@ def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_lab
     measure_label : str
         What the value is, for the tooltip ("Crimes", "Crimes per 1,000").
     selected : set of str, optional
-        Area codes to pick out: when non-empty, the others are faded (not dropped) and the
-        selected ones get a dark outline.
+        Area codes to pick out with a thick black outline. Every area keeps the fill of its
+        class, selected or not, so the legend reads true for the whole map.
     points : DataFrame, optional
         ``longitude``, ``latitude`` and optionally ``label`` and ``size`` (e.g. needle finds,
         sized by needles); drawn as layer "points" above the areas, radius growing with the
@@ -168,14 +189,17 @@ def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_lab
     basemap : str, optional
         None (default) for no base map; a Carto style name ("light", "road", ...) or style
         URL to draw one where tiles can load.
+    labels : bool, default False
+        Write each area's name on the map (layer "names", on top, not pickable), for a room
+        that cannot hover.
 
     Returns
     -------
     pydeck.Deck
         A ``CompactDeck`` with a pickable GeoJsonLayer ``layer_id`` (each feature's
         properties: code, name, value, value_text, current, previous, change_text,
-        measure_label, fill, line, line_width) and, with points, a ScatterplotLayer "points";
-        the view fitted to the boundaries.
+        measure_label, fill, line, line_width); with points, a ScatterplotLayer "points";
+        with labels, a TextLayer "names"; the view fitted to the boundaries.
     """
     features = _coloured(geojson, values, measure, measure_label, selected, colour, diverging, key, name)
     coloured = {"type": "FeatureCollection", "features": features}
@@ -186,6 +210,8 @@ def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_lab
                         line_width_min_pixels=LINE_WIDTH_PX[0], line_width_max_pixels=LINE_WIDTH_PX[1])]
     if points is not None:
         layers.append(_points_layer(points, name, points_label))
+    if labels:
+        layers.append(_names_layer(label_points(geojson, key=key, name=name)))
     return CompactDeck(
         layers=layers,
         initial_view_state=_fit_view(_bounds(features)),
@@ -282,6 +308,31 @@ def legend_html(entries: Iterable[tuple[str, str]], title: str) -> str:
             + "".join(rows) + "</div>")
 
 
+def label_points(geojson: dict, *, key: str = "ward_code", name: str = "ward_name") -> pd.DataFrame:
+    """Where to write each area's name: a point inside its (simplified) polygon.
+
+    Shapely's ``representative_point``, which always lies inside the area (a centroid can fall
+    outside a crescent-shaped ward or in a neighbour). Ward labels cost about a millisecond per
+    ten wards; ``choropleth`` is cached per boundaries and values, so they are found once per map.
+
+    Returns
+    -------
+    DataFrame
+        ``key``, ``name``, ``longitude``, ``latitude``: one row per feature with a geometry,
+        in the GeoJSON's order.
+    """
+    rows = []
+    for feature in geojson.get("features", []):
+        geometry = feature.get("geometry")
+        if not geometry:
+            continue
+        props = feature.get("properties", {})
+        point = shape(geometry).representative_point()
+        rows.append({key: str(props.get(key, "")), name: str(props.get(name, props.get(key, ""))),
+                     "longitude": round(point.x, geo.COORD_DECIMALS), "latitude": round(point.y, geo.COORD_DECIMALS)})
+    return pd.DataFrame(rows, columns=[key, name, "longitude", "latitude"])
+
+
 def payload_bytes(deck: pdk.Deck) -> int:
     """The size of the map as sent to the browser: the UTF-8 bytes of ``deck.to_json()``."""
     return len(deck.to_json().encode())
@@ -325,7 +376,7 @@ def _coloured_feature(feature: dict, by_code: pd.DataFrame, value: pd.Series, br
     number = _float(value.loc[code]) if row is not None else math.nan
     has_value = math.isfinite(number)
     rgb = palette[_class_index(number, breaks)] if has_value and palette else _rgb(NO_DATA_COLOUR)
-    faded = bool(picked) and code not in picked
+    chosen = code in picked
     label = props.get(name)
     if label is None and row is not None and name in row.index:
         label = row[name]
@@ -341,9 +392,9 @@ def _coloured_feature(feature: dict, by_code: pd.DataFrame, value: pd.Series, br
             "previous": _format_count(row["previous"]) if row is not None else NOT_APPLICABLE,
             "change_text": format_pct(_float(row["pct_change"])) if row is not None else NOT_APPLICABLE,
             "measure_label": measure_label,
-            "fill": [*rgb, FADED_ALPHA if faded else FILL_ALPHA],
-            "line": list(FADED_LINE if faded else SELECTED_LINE if picked else LINE),
-            "line_width": SELECTED_LINE_WIDTH if picked and not faded else LINE_WIDTH,
+            "fill": [*rgb, FILL_ALPHA],
+            "line": list(SELECTED_LINE if chosen else LINE),
+            "line_width": SELECTED_LINE_WIDTH if chosen else LINE_WIDTH,
         },
     }
 
@@ -373,6 +424,17 @@ def _points_layer(points: pd.DataFrame, name: str, points_label: str) -> pdk.Lay
                      get_fill_color=POINT_FILL, get_line_color=POINT_LINE, line_width_min_pixels=1)
 
 
+def _names_layer(points: pd.DataFrame) -> pdk.Layer:
+    """Area names in dark text with a white halo, wrapped past ``LABEL_MAX_EMS``; sizes in pixels
+    (TextLayer's default, so no ``*_units`` prop is set: see ``LINE_WIDTH``)."""
+    records = [{"text": text, "longitude": lon, "latitude": lat}
+               for text, lon, lat in zip(points.iloc[:, 1], points["longitude"], points["latitude"])]
+    return pdk.Layer("TextLayer", records, id="names", pickable=False, get_position="[longitude, latitude]",
+                     get_text="text", get_size=LABEL_SIZE, get_color=LABEL_COLOUR, font_weight=600,
+                     font_settings={"sdf": True}, outline_width=3, outline_color=LABEL_HALO,
+                     max_width=LABEL_MAX_EMS, word_break="'break-word'", character_set="'auto'")
+
+
 def _diverging_classes(finite: np.ndarray, k: int) -> list[tuple[float, float]]:
     if k < 3 or k % 2 == 0:
         raise ValueError(f"diverging classes need an odd k of 3 or more, got {k}")
@@ -388,6 +450,53 @@ def _diverging_classes(finite: np.ndarray, k: int) -> list[tuple[float, float]]:
     return [(float(low), float(high)) for low, high in zip(edges[:-1], edges[1:])]
 
 
+def _natural_breaks(values: np.ndarray, k: int) -> list[tuple[float, float]]:
+    """Fisher-Jenks natural breaks: the ``k`` runs of sorted values with the least total
+    within-class sum of squares, found exactly by dynamic programming over distinct values."""
+    distinct, counts = np.unique(values, return_counts=True)
+    if distinct.size > NATURAL_BREAKS_MAX_VALUES:
+        distinct, counts = _pooled(values, NATURAL_BREAKS_MAX_VALUES)
+    k = min(k, distinct.size)
+    if k <= 1:
+        return [(float(distinct[0]), float(distinct[-1]))]
+    spread = _within_spread(distinct, counts)
+    n = distinct.size
+    cost = spread[0].copy()                  # one class over the first b + 1 values
+    starts = []
+    for _ in range(1, k):
+        # a new last class starting at a (1..n-1) after the best split of the values before it
+        candidates = cost[:-1, None] + spread[1:, :]
+        best = np.argmin(candidates, axis=0)
+        cost = candidates[best, np.arange(n)]
+        starts.append(best + 1)
+    ends, b = [n - 1], n - 1
+    for start in reversed(starts):
+        b = int(start[b]) - 1
+        ends.append(b)
+    highs = distinct[ends[::-1]]
+    edges = [float(distinct[0]), *map(float, highs)]
+    return [(low, high) for low, high in zip(edges[:-1], edges[1:])]
+
+
+def _within_spread(distinct: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Sum of squared deviations of the values ``distinct[a..b]`` (weighted by ``counts``)
+    from their mean, at [a, b]; infinite where a > b."""
+    weight = np.concatenate([[0.0], np.cumsum(counts, dtype=float)])
+    total = np.concatenate([[0.0], np.cumsum(distinct * counts)])
+    squares = np.concatenate([[0.0], np.cumsum(distinct ** 2 * counts)])
+    a, b = np.arange(distinct.size)[:, None], np.arange(distinct.size)[None, :] + 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = squares[b] - squares[a] - (total[b] - total[a]) ** 2 / (weight[b] - weight[a])
+    return np.where(a < b, np.maximum(spread, 0.0), np.inf)
+
+
+def _pooled(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``size`` observed values (evenly spaced quantiles), each counting the values up to it."""
+    marks = np.unique(np.quantile(values, np.linspace(0, 1, size), method="nearest"))
+    counts = np.bincount(np.searchsorted(marks, values, side="left"), minlength=marks.size)
+    return marks, counts
+
+
 def _nice_step(raw: float) -> float:
     """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least ``raw``."""
     power = 10.0 ** math.floor(math.log10(raw))
@@ -399,7 +508,12 @@ def _nice_step(raw: float) -> float:
 
 def _class_index(number: float, breaks: list[tuple[float, float]]) -> int:
     highs = np.array([high for _, high in breaks])
-    return int(min(np.searchsorted(highs, number, side="left"), len(breaks) - 1))
+    return int(min(np.searchsorted(highs, _shown(number), side="left"), len(breaks) - 1))
+
+
+def _shown(numbers):
+    """Numbers rounded as the legend writes their class limits; classes are drawn from these."""
+    return np.round(numbers, CLASS_DECIMALS)
 
 
 def _palette(n: int, colour: str, diverging: bool) -> list[tuple[int, int, int]]:
@@ -425,14 +539,17 @@ def _class_label(i: int, breaks, kind: str, whole: bool, diverging: bool) -> str
         return f"{_format_limit(high, kind)} or lower"
     if diverging and len(breaks) > 1 and i == len(breaks) - 1:
         return f"over {_format_limit(low, kind)}"
-    if whole and i > 0:
-        low += 1  # classes hold (low, high]: for counts the first value in it is low + 1
+    if not diverging and i > 0:
+        # classes hold (low, high] of values as written: the first one in it is a step above low
+        low = round(low + (1 if whole else 10 ** -CLASS_DECIMALS), CLASS_DECIMALS)
     if low == high:
         return _format_limit(low, kind)
     return f"{_format_limit(low, kind)} – {_format_limit(high, kind)}"
 
 
 def _format_limit(number: float, kind: str) -> str:
+    if number == 0:
+        return "0"
     if kind == "change":
         return format_pct(number)
     if kind == "rate":
