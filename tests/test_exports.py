@@ -198,3 +198,38 @@ def test_input_frame_is_not_mutated():
 def test_empty_table_writes_just_the_header():
     table = pd.DataFrame({"ward": pd.Series([], dtype="str"), "=n": pd.Series([], dtype="int64")})
     assert text(exports.csv_bytes(table, period="2020")) == "# period: 2020\nward,'=n\n"
+
+
+# csv_bytes: what the file holds, numbers as shown ----------------------------------------------
+
+def test_header_says_what_the_file_holds_and_that_demo_data_is_not_real():
+    data = exports.csv_bytes(TINY, data="ASB per 1,000 by ward", source="police.uk", view="Bridge, 2020", demo=True)
+    assert text(data).split("\n")[:4] == ["# data: ASB per 1,000 by ward", "# source: police.uk",
+                                          "# view: Bridge, 2020", f"# note: {exports.DEMO_NOTE}"]
+
+
+@pytest.mark.parametrize(("names", "line"), [
+    (("Bridge", "High Street"), "every ward in the borough; selected: Bridge, High Street"),
+    # Edge: more than three wards are all named (the page's "5 wards" would not say which).
+    (("A", "B", "C", "D", "E"), "every ward in the borough; selected: A, B, C, D, E"),
+    ((), "every ward in the borough; none selected"),
+])
+def test_ward_scope_names_the_selection_and_says_the_file_holds_every_ward(names, line):
+    assert exports.ward_scope(names) == line
+
+
+def test_rates_are_rounded_as_shown_and_counts_written_whole():
+    table = pd.DataFrame({"ward_name": ["A", "B"], "current": [12.0, np.nan], "population": [2000.0, 3000.0],
+                          "rate": [6.04321, 1 / 3], "upper_99.8": [9.987, 2.0], "pct_change": [12.345, -5.0],
+                          "score": [2.25, 1.5]})
+    lines = text(exports.csv_bytes(table)).split("\n")
+    assert lines[:3] == ["ward_name,current,population,rate,upper_99.8,pct_change,score",
+                         "A,12,2000,6.0,10.0,12.3,2.25",          # a column with fractions keeps them (score)
+                         "B,,3000,0.3,2.0,-5.0,1.5"]               # a missing count stays empty, not 0
+
+
+def test_numbers_as_shown_leave_the_input_alone():
+    table = pd.DataFrame({"rate": [6.04321], "n": [3.0]})
+    before = table.copy()
+    assert exports.as_shown(table)["n"].dtype == "Int64"
+    assert_frame_equal(table, before)
