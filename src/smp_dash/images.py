@@ -8,8 +8,10 @@ when none is found.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
+import textwrap
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -20,6 +22,9 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: Height used when neither the caller nor the figure sets one.
 DEFAULT_HEIGHT = 500
+#: The mark on an image drawn from the demonstration dataset.
+DEMO_MARK = "Demonstration data"
+CAPTION_COLOUR = "#4B5563"
 
 
 class ChromiumMissing(RuntimeError):
@@ -47,17 +52,66 @@ def chromium_path() -> str:
         "`apt-get install chromium` (`python3 dev.py test` does), or set SMP_CHROMIUM to its path.")
 
 
-def figure_png(fig: go.Figure, *, width: int = 1100, height: int | None = None, scale: float = 1) -> bytes:
-    """``fig`` as PNG bytes, ``width`` x ``height`` CSS pixels times ``scale``.
+def labelled(fig: go.Figure, *, source: str = "", period: str = "", view: str = "", demo: bool = False,
+             width: int = 1100) -> go.Figure:
+    """A copy of ``fig`` that stands alone as an image: the title it has, and under it a line of
+    source, period and view; on demonstration data the mark "Demonstration data" across the plot and
+    at the head of that line, so a PNG pasted into a paper cannot pass for real figures.
+
+    Parameters
+    ----------
+    fig : go.Figure
+        The figure; it is not changed.
+    source, period, view : str
+        Where the data came from, its period, and the view (area or wards, and period) it was drawn for.
+    demo : bool
+        Whether the figure was drawn from the demonstration dataset.
+    width : int
+        The image's width in CSS pixels: the line is wrapped to fit it.
+    """
+    parts = [f"{name}: {text.rstrip('.')}." for name, text in (("Source", source), ("Period", period), ("View", view))
+             if text]
+    if demo:
+        parts.insert(0, f"{DEMO_MARK.upper()}.")
+    labelled = go.Figure(fig)
+    if not parts:
+        return labelled
+    # About 7 px per character of 12 px text; the title and legend keep their places above and below.
+    lines = textwrap.wrap(" ".join(parts), max(40, int(width / 7)))
+    title = fig.layout.title.text or ""
+    labelled.update_layout(title=dict(text=title, subtitle=dict(text="<br>".join(html.escape(line) for line in lines),
+                                                                 font=dict(size=12, color=CAPTION_COLOUR))),
+                           margin=dict(t=(fig.layout.margin.t or 56) + 18 * len(lines) + 8))
+    if demo:
+        labelled.add_annotation(text=DEMO_MARK, name="demo", x=0.5, y=0.5, xref="paper", yref="paper",
+                                showarrow=False, textangle=-20, opacity=0.18, font=dict(size=56, color="#C00000"))
+    return labelled
+
+
+def caption_text(fig: go.Figure) -> str:
+    """The title and caption lines :func:`labelled` put on ``fig``, as plain text (what the PNG says)."""
+    title = fig.layout.title
+    subtitle = title.subtitle.text or "" if title.subtitle else ""
+    marks = [a.text for a in fig.layout.annotations if a.name == "demo"]
+    return html.unescape(" ".join([title.text or "", subtitle.replace("<br>", " "), *marks])).strip()
+
+
+def figure_png(fig: go.Figure, *, width: int = 1100, height: int | None = None, scale: float = 1,
+               source: str = "", period: str = "", view: str = "", demo: bool = False) -> bytes:
+    """``fig`` as PNG bytes, ``width`` x ``height`` CSS pixels times ``scale``, labelled to stand
+    alone (:func:`labelled`: title, source, period, view and the demonstration mark).
 
     Parameters
     ----------
     fig : go.Figure
         The figure to draw; it is not changed.
+    source, period, view, demo
+        What :func:`labelled` writes on the image.
     width : int
         Image width in CSS pixels (the PNG is ``width * scale`` pixels wide).
     height : int, optional
-        Image height; by default the figure's own layout height, else :data:`DEFAULT_HEIGHT`.
+        The chart's height; by default the figure's own layout height, else :data:`DEFAULT_HEIGHT`.
+        The caption's lines are added to it, so the plot keeps its size.
     scale : float
         Pixel density: 2 gives a sharper image of the same layout.
 
@@ -69,10 +123,17 @@ def figure_png(fig: go.Figure, *, width: int = 1100, height: int | None = None, 
     import kaleido
 
     browser = chromium_path()
-    height = height or fig.layout.height or DEFAULT_HEIGHT
+    fig = labelled(fig, source=source, period=period, view=view, demo=demo, width=width)
+    height = (height or fig.layout.height or DEFAULT_HEIGHT) + _added_margin(fig)
     opts = {"format": "png", "width": int(width), "height": int(height), "scale": scale}
     # mathjax=False: the charts use no LaTeX, and kaleido would otherwise try a CDN for it.
     return kaleido.calc_fig_sync(fig.to_dict(), opts=opts, kopts={"path": browser, "mathjax": False})
+
+
+def _added_margin(fig: go.Figure) -> int:
+    """The height :func:`labelled` added to the top margin for its caption lines (0 when none)."""
+    subtitle = fig.layout.title.subtitle.text if fig.layout.title.subtitle else None
+    return 0 if not subtitle else 18 * (subtitle.count("<br>") + 1) + 8
 
 
 def _executable(path: str) -> bool:
