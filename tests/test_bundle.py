@@ -128,3 +128,55 @@ def test_pages_read_no_row_file_of_a_cubed_dataset(demo_store, monkeypatch):
     store.read_pages(demo_store)
     big = [p for p in read if any(f"objects/{name}/" in p for name in store.CUBES)]
     assert big and all(p.endswith(".cube.parquet") for p in big)
+
+
+def test_the_ward_layer_is_kept_beside_the_store_and_read_back_the_same(tmp_path, maidstone):
+    """``geo.ward_layer``: the wards and browser boundaries worked out once per boundary file and
+    district, then read from the store's cache folder, equal to working them out again."""
+    from smp_dash import geo
+
+    wards, _ = maidstone
+    cache = tmp_path / "cache"
+    first = geo.ward_layer(MAIDSTONE, cache_dir=cache)
+    assert len(list(cache.glob("wards-*.json"))) == 1
+    again = geo.ward_layer(MAIDSTONE, cache_dir=cache)
+    uncached = geo.ward_layer(MAIDSTONE)
+    for table, geojson in (first, again, uncached):
+        assert_frame_equal(table, uncached[0])
+        assert geojson == geo.ward_geojson(geo.load_wards(MAIDSTONE))
+    assert list(uncached[0]["ward_code"]) == list(wards["ward_code"])
+    assert list(uncached[0]["ward_name"]) == list(wards["ward_name"])
+    geo.ward_layer("all", cache_dir=cache)   # another district: another file, never the first one's
+    assert len(list(cache.glob("wards-*.json"))) == 2
+
+
+def test_a_damaged_or_unwritable_ward_cache_is_ignored(tmp_path):
+    from smp_dash import geo
+
+    expected = geo.ward_layer(MAIDSTONE)
+    cache = tmp_path / "cache"
+    geo.ward_layer(MAIDSTONE, cache_dir=cache)
+    for damage in ('{"wards": [[1]], "geojson": {}}', "{not json", ""):
+        next(cache.glob("wards-*.json")).write_text(damage)
+        table, geojson = geo.ward_layer(MAIDSTONE, cache_dir=cache)
+        assert_frame_equal(table, expected[0])
+        assert geojson == expected[1]
+    blocked = tmp_path / "file"
+    blocked.write_text("")   # a cache folder that cannot be made: the layer still comes back
+    table, geojson = geo.ward_layer(MAIDSTONE, cache_dir=blocked / "cache")
+    assert_frame_equal(table, expected[0])
+
+
+def test_a_server_with_its_ward_layer_cached_reads_no_boundary_file(demo_store):
+    """The first page of a server started again needs neither geopandas nor DuckDB (0.1 s and
+    0.05 s to import): the wards come from the cache, the figures from the cubes."""
+    import subprocess
+    import sys
+
+    bundle.from_store(demo_store, None, MAIDSTONE)   # writes the cache
+    code = ("import sys; from smp_dash import bundle; "
+            f"b = bundle.from_store({str(demo_store)!r}, None, {MAIDSTONE!r}); "
+            "assert b.geojson and len(b.wards) == 26, b.boundary_error; "
+            "print(sorted(m for m in ('geopandas', 'duckdb', 'pyogrio') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

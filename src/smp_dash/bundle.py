@@ -84,17 +84,19 @@ def from_store(folder, geo_dir, lad: str) -> Bundle:
     (``boundary_error`` says why).
 
     Reads the cubes the store wrote when the data was committed (``store.read_pages``), never every
-    row, so loading takes the same time and memory whatever the number of rows.
+    row, so loading takes the same time and memory whatever the number of rows; the wards and
+    their simplified boundaries come from the store's cache folder once worked out
+    (``geo.ward_layer``).
     """
     frames, records = store.read_pages(folder)
     try:
-        wards, error = geo.load_wards(lad, geo_dir), None
+        (wards, geojson), error = geo.ward_layer(lad, geo_dir, cache_dir=store.cache_dir(folder)), None
     except geo.BoundariesMissing as exc:
         codes = sorted(set(frames["crimes"]["ward_code"].dropna()))
-        wards, error = pd.DataFrame({"ward_code": codes, "ward_name": codes}), str(exc)
+        wards, geojson, error = pd.DataFrame({"ward_code": codes, "ward_name": codes}), None, str(exc)
     demo = any(record.get("demo", False) for record in records.values() if record)
     return _assemble(metrics.from_cubes(frames), wards, provenance=records, demo=demo,
-                     geojson=None if error else geo.ward_geojson(wards), boundary_error=error)
+                     geojson=geojson, boundary_error=error)
 
 
 def build(frames: dict[str, pd.DataFrame], wards: pd.DataFrame, *, provenance: dict | None = None,

@@ -6,16 +6,22 @@ are read when first asked for, never at import time, and never copied into the r
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from smp_dash import config
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 WARDS_FILE = "kent_wards.geojson"
 LSOA_FILE = "kent_lsoa.geojson"
@@ -65,6 +71,10 @@ def load_districts(geo_dir: Path | str | None = None) -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=8)
 def _read(path: str) -> gpd.GeoDataFrame:
+    # Imported here: geopandas (and its file reader) takes 0.1 s to import and a server whose
+    # ward layer is cached (``ward_layer``) never reads a boundary file to draw its first page.
+    import geopandas as gpd
+
     frame = gpd.read_file(path)
     return frame.set_crs(4326, allow_override=True) if frame.crs is None else frame.to_crs(4326)
 
@@ -178,3 +188,62 @@ def _boundary_geojson(frame: gpd.GeoDataFrame, keep: tuple[str, str], tolerance:
                  "geometry": json.loads(shapely.to_geojson(geom))}
                 for code, label, geom in zip(frame[keep[0]], frame[keep[1]], geoms)]
     return {"type": "FeatureCollection", "features": features}
+
+
+#: Bump when what :func:`ward_layer` caches changes shape, so older cache files are not read.
+LAYER_FORMAT = 1
+
+
+def ward_layer(lad_code: str | None = None, geo_dir: Path | str | None = None, cache_dir: Path | str | None = None,
+               tolerance: float = DEFAULT_TOLERANCE) -> tuple[pd.DataFrame, dict]:
+    """The wards of ``lad_code`` as :func:`load_wards` names them (a frame of ``ward_code``,
+    ``ward_name``) and their browser GeoJSON (:func:`ward_geojson`).
+
+    With ``cache_dir``, both are kept in one small JSON file there, named by a digest of the
+    boundary file's bytes, the district, the tolerance and :data:`LAYER_FORMAT`, so a server
+    starting again over the same boundaries reads 50 to 500 KB of JSON instead of reading the
+    boundary file, importing geopandas and simplifying every ward. A cache that cannot be
+    written (a read-only folder) or read (a damaged file) is ignored: the layer is then worked
+    out from the boundary file, as without ``cache_dir``.
+    """
+    source = boundary_path(WARDS_FILE, geo_dir)
+    code = lad_code or config.lad_code()
+    cached = None
+    if cache_dir is not None:
+        digest = hashlib.blake2b(source.read_bytes(), digest_size=16)
+        digest.update(json.dumps([LAYER_FORMAT, code, tolerance, COORD_DECIMALS]).encode())
+        cached = Path(cache_dir) / f"wards-{digest.hexdigest()}.json"
+        try:
+            saved = json.loads(cached.read_text())
+            return _ward_table(saved["wards"]), saved["geojson"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    wards = load_wards(code, geo_dir)
+    pairs = [[str(c), str(n)] for c, n in zip(wards["ward_code"], wards["ward_name"])]
+    geojson = ward_geojson(wards, tolerance)
+    if cached is not None:
+        _write_quietly(cached, json.dumps({"wards": pairs, "geojson": geojson}, separators=(",", ":")))
+    return _ward_table(pairs), geojson
+
+
+def _ward_table(pairs) -> pd.DataFrame:
+    if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
+        raise ValueError("not a ward table")
+    return pd.DataFrame(pairs, columns=["ward_code", "ward_name"])
+
+
+def _write_quietly(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` whole (a temporary file renamed over it), or not at all."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w") as out:
+                out.write(text)
+            os.chmod(temporary, 0o644)   # readable by another server over the same store, as the store's files are
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError:
+        pass

@@ -10,6 +10,8 @@ Layout under the data directory::
     <dataset>.parquet                    a symbolic link to the file in use, for tools that open
                                          a dataset by name (the manifest is what counts)
     .lock                                held by the one write in progress (``fcntl.flock``)
+    cache/                               what a server works out from files outside the store and
+                                         keeps to start faster (``geo.ward_layer``); safe to delete
 
 A write (:func:`write_many`, one dataset or several) takes the lock, validates every frame,
 writes each new data file and, for crimes, ASB and service requests, its cube (temporary name,
@@ -43,7 +45,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Mapping
 
-import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -273,8 +274,18 @@ def stamp(data_dir: Path | str | None = None) -> tuple:
     return (MANIFEST, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def cache_dir(data_dir: Path | str | None = None) -> Path:
+    """The store's folder for derived files a server keeps to start faster (never data: deleting
+    it loses nothing)."""
+    return _dir(data_dir) / "cache"
+
+
 def query(sql: str, data_dir: Path | str | None = None, **params) -> pd.DataFrame:
     """Run DuckDB SQL over the store; each dataset in use is a view of the same name."""
+    # Imported here: DuckDB takes 0.04 to 0.09 s to import, and a server's first page reads the
+    # cubes (read_pages) and never queries rows.
+    import duckdb
+
     folder = _dir(data_dir)
     manifest = _manifest(folder)
     with duckdb.connect() as con:
