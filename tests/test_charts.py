@@ -543,7 +543,10 @@ def test_period_overlay_shades_the_previous_periods_lockdowns_paler():
      "Requests, 2020: largest ASB 3,400, Noise 1,200, Dog fouling 56."),
     (c.change_bars(CHANGE, category="crime_type", current="current", previous="previous", title="Crime, 2020",
                    colour=SOC, current_label="2020", previous_label="2019"),
-     "Crime, 2020: 2020 727 against 818 in 2019; largest Violence 502 (+21% on 415), "
+     "Crime, 2020: 727 in 2020 against 818 in 2019; largest Violence 502 (+21% on 415), "
+     "Sexual offences 220 (-45% on 400), Robbery 5 (+67% on 3)."),
+    (c.change_bars(CHANGE, category="crime_type", current="current", previous="previous", title="Crime", colour=SOC),
+     "Crime: 727 in this period against 818 in the previous period; largest Violence 502 (+21% on 415), "
      "Sexual offences 220 (-45% on 400), Robbery 5 (+67% on 3)."),
     (c.yearly_bars(YEARS, title="Crimes by year", colour=SOC),
      "Crimes by year, 2017/18 to 2019/20: highest 1,410 in 2019/20, lowest 1,020 in 2017/18; latest 1,410 in 2019/20."),

@@ -610,7 +610,10 @@ def _describe_change(traces) -> str:
     rows = sorted(zip(cur, prev, cats), key=lambda r: -r[0])[:3]
     listed = ", ".join(f"{c} {_number(v, values)} ({format_pct(pct_change(v, p))} on {_number(p, values)})"
                        for v, p, c in rows)
-    return (f": {now.name} {_number(sum(cur), values)} against {_number(sum(prev), values)} in {before.name.lower()}; "
+    # The default legend names ("This period") read as words mid-sentence; a period's label ("2019") as itself.
+    current, previous = (n if n[:1].isdigit() else n.lower().replace("previous", "the previous")
+                         for n in (now.name, before.name))
+    return (f": {_number(sum(cur), values)} in {current} against {_number(sum(prev), values)} in {previous}; "
             f"largest {listed}")
 
 
