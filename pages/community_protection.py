@@ -33,10 +33,14 @@ if f.categories is not None:
                        title=f"Service requests by category, {cp.label} against {cp.previous().label}"),
              f.categories, key="categories", source=REQUESTS, period=f"{cp.label} and {cp.previous().label}", view=view,
              caveat=SIGNIFICANCE_NOTE)
-    category = st.selectbox("Category by month", sorted(f.categories["category"]), key="cp_category", bind="query-params")
-    ui.overlay_chart(f.requests[f.requests["category"] == category], cp, view, key="category_month", colour=COLOUR,
-                     source=REQUESTS, first=bundle.first_month,
-                     title=f"{category} requests by month: {cp.label} against {cp.previous().label}")
+    # Council ASB complaints have their own chart above: the box offers the other categories.
+    drawn = set(f.council_asb["category"]) if f.council_asb is not None else set()
+    others = sorted(set(f.categories["category"]) - drawn)
+    if others:
+        category = st.selectbox("Category by month", others, key="cp_category", bind="query-params")
+        ui.overlay_chart(f.requests[f.requests["category"] == category], cp, view, key="category_month", colour=COLOUR,
+                         source=REQUESTS, first=bundle.first_month,
+                         title=f"{category} requests by month: {cp.label} against {cp.previous().label}")
 
 ui.section(f"Where: police-recorded ASB by ward, {p.label}")
 if f.wards is None:

@@ -31,16 +31,21 @@ _TEXT_COLUMNS = {"current": "this period", "previous": "previous", "pct_change":
 
 
 def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, caveat: str = "", view: Filter | None = None,
-          exclusions: str = "", sensitive_wards: bool = False, missing: str = "") -> None:
+          exclusions: str = "", sensitive_wards: bool = False, missing: str = "", all_wards: bool = False) -> None:
     """A plotly chart, its footnote and a CSV download of the data behind it (``sensitive_wards``:
     ward-level DA, needle finds or hate crime, which viewers may not download). A table with no
-    rows or no number draws no chart: ``missing`` (or "not in the data loaded") says why."""
+    rows or no number draws no chart: ``missing`` (or "not in the data loaded") says why.
+
+    Screen readers get the chart's sentence (:func:`charts.describe`) as its accessible name. The
+    PNG carries the title, source, period and view (``all_wards``: the chart shows every ward, the
+    selection named) and, on demonstration data, says so.
+    """
     if not run.allowed("chart"):
         return
     if _nothing_to_draw(table):   # never an empty chart: say why there is nothing
         not_shown(fig.layout.title.text or key, missing or f"{measures.NOT_LOADED} for this view")
         return
-    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False}, alt=charts.describe(fig))
     if run.presenting():
         footnote(source, period, caveat)
         return
@@ -48,9 +53,13 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
     with left:
         footnote(source, period, caveat)
     with right:
-        if not download(table, key=key, view=view, period=period, exclusions=exclusions, sensitive_wards=sensitive_wards):
+        if not download(table, key=key, view=view, period=period, exclusions=exclusions, sensitive_wards=sensitive_wards,
+                        data=fig.layout.title.text or "", source=source, all_wards=all_wards):
             return
-        st.download_button("Chart (PNG)", data=partial(images.figure_png, fig), file_name=f"smp-dash-{key}.png",
+        this = run.current()
+        png = partial(images.figure_png, fig, source=source, period=period, view=_view_line(view, all_wards),
+                      demo=bool(this and this.bundle.demo))
+        st.download_button("Chart (PNG)", data=png, file_name=f"smp-dash-{key}.png",
                            mime="image/png", key=f"png_{key}", on_click="ignore", icon=":material/image:",
                            width="stretch")
 
@@ -62,8 +71,10 @@ def _nothing_to_draw(table: pd.DataFrame) -> bool:
 
 
 def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str, exclusions: str = "",
-             sensitive_wards: bool = False) -> bool:
-    """A "download data (CSV)" button; the file records the filter and period it came from.
+             sensitive_wards: bool = False, data: str = "", source: str = "", all_wards: bool = False) -> bool:
+    """A "download data (CSV)" button; the file records what it holds (``data``, ``source``), the
+    filter (``all_wards``: a table of every ward, the selection named) and period it came from, and
+    whether it is demonstration data.
 
     Access is checked again here. Returns False (and draws a note instead) when this person's
     role may not download it.
@@ -71,13 +82,21 @@ def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str,
     if not require_access().can_download(sensitive_wards):
         st.caption(":material/lock: Ward-level downloads of sensitive data are not available to viewers.")
         return False
-    described = view.describe() if view else ""
+    this = run.current()
     # A callable: the CSV is made only when someone clicks, not on every rerun.
-    st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=described, period=period,
-                                                           exclusions=exclusions),
+    st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=_view_line(view, all_wards),
+                                                           period=period, exclusions=exclusions, data=data,
+                                                           source=source, demo=bool(this and this.bundle.demo)),
                        file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore",
                        icon=":material/download:", width="stretch")
     return True
+
+
+def _view_line(view: Filter | None, all_wards: bool) -> str:
+    """The view an export records: the filter in words, or for a table of every ward, which were selected."""
+    if view is None:
+        return ""
+    return exports.ward_scope(view.names) if all_wards else view.describe()
 
 
 def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | None = None, period: str = "",
@@ -149,7 +168,9 @@ def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, pe
                  sensitive: bool = False) -> None:
     """Ward rates against the borough rate with 95% and 99.8% limits (from ``metrics.ward_table``)."""
     protected = protect(table, view, sensitive)
+    hidden = 0
     if protected is not None:  # a hidden ward is left off: its rate would give its count away
+        hidden = int(protected["current"].isna().sum())
         table = table[protected["current"].notna().to_numpy()]
     wards, rate = significance.ward_funnel(table)
     if wards.empty:
@@ -159,7 +180,8 @@ def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, pe
     fig = cached(charts.funnel, wards, limits, rate=rate, title=title, colour=colour)
     above = wards.loc[wards["position"].str.startswith("above"), "ward_name"].tolist()
     chart(fig, wards[["ward_name", "current", "population", "rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "position"]],
-          key=key, source="ward counts and approximate ward populations", period=period, view=view,
+          key=key, source="ward counts and approximate ward populations", period=period, view=view, all_wards=True,
+          exclusions=f"{hidden} ward{'s' * (hidden != 1)} hidden by disclosure control" if hidden else "",
           caveat=f"Borough rate {rate:.1f} per 1,000. Wards above the 99.8% limit are very unlikely to differ by chance"
                  + (f": {', '.join(above)}." if above else "; none this period."), sensitive_wards=sensitive)
 
@@ -177,7 +199,8 @@ def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, 
     st.markdown(f"**Top {n} wards, {period}**")
     data_table(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
                column_config=_TEXT_COLUMNS if protected is not None else _NUMBER_COLUMNS)
-    download(table, key=key, view=view, period=period, sensitive_wards=sensitive)
+    download(table, key=key, view=view, period=period, sensitive_wards=sensitive, all_wards=True,
+             data=f"Every ward, ranked, {period}")
 
 
 def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame | None:
