@@ -572,3 +572,22 @@ def test_describe_names_the_wards_outside_the_funnel_limits():
     fig = c.funnel(wards, significance.funnel_limits([1000, 2000, 4000], rate), rate=rate, title="DA per 1,000",
                    colour="#CC79A7")
     assert c.describe(fig) == "DA per 1,000: 4 wards; above a limit: A; below a limit: B, C; 1 within the limits."
+
+
+WARD_VALUES = pd.DataFrame({"ward_name": ["Bridge", "High Street", "Fant", "Park Wood", "Detling"],
+                            "value": [610.0, 1204.0, float("nan"), 512.0, 31.0]})
+
+
+@pytest.mark.parametrize(("values", "kwargs", "sentence"), [
+    (WARD_VALUES, {}, "ASB by ward, 2020: highest High Street 1,204, Bridge 610, Park Wood 512; lowest Detling 31; "
+                      "5 wards, 1 hidden by disclosure control."),
+    (WARD_VALUES.assign(value=[12.5, -3.25, 0.0, 40.0, 7.0]), {"suffix": "%", "top": 1},
+     "ASB by ward, 2020: highest Park Wood 40.0%; lowest High Street -3.2%; 5 wards."),
+    # Edges: two wards name both and no "lowest"; every ward hidden says there is nothing to show.
+    (WARD_VALUES.head(2), {}, "ASB by ward, 2020: highest High Street 1,204, Bridge 610; 2 wards."),
+    (WARD_VALUES.assign(value=float("nan")), {}, "ASB by ward, 2020: no data for this selection."),
+])
+def test_describe_wards_names_the_wards_with_most_and_least(values, kwargs, sentence):
+    before = values.copy()
+    assert c.describe_wards(values, title="ASB by ward, 2020.", **kwargs) == sentence
+    assert_frame_equal(values, before)

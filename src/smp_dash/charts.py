@@ -559,6 +559,40 @@ def describe(fig: go.Figure) -> str:
     return f"{title}{describer(traces)}."
 
 
+def describe_wards(values: pd.DataFrame, *, title: str, value: str = "value", name: str = "ward_name",
+                   suffix: str = "", top: int = 3) -> str:
+    """One sentence saying what a ward map shows, its text alternative: the wards with most and least.
+
+    E.g. "ASB incidents by ward, 2020: highest High Street 1,204, Bridge 610, Park Wood 512; lowest
+    Detling and Thurnham 31; 26 wards, 2 hidden by disclosure control."
+
+    Parameters
+    ----------
+    values : DataFrame
+        One row per ward: ``name`` and ``value`` (NaN where disclosure control hides the ward, as from
+        ``disclosure.map_values``); not changed.
+    title : str
+        What the map shows, e.g. the caption's first sentence.
+    suffix : str
+        Written after each value, e.g. "%" for a change or " per 1,000" for a rate.
+    top : int
+        How many wards with most to name.
+    """
+    title = _plain(title).rstrip(".")
+    numbers = pd.to_numeric(values[value], errors="coerce") if len(values) else pd.Series(dtype="float64")
+    shown = values.assign(_v=numbers)[numbers.notna()].sort_values("_v", ascending=False, kind="stable")
+    if shown.empty:
+        return f"{title}: {NO_DATA.lower()}."
+    fmt = _value_format(shown["_v"])
+    most = ", ".join(f"{w} {v:{fmt}}{suffix}" for w, v in zip(shown[name].head(top), shown["_v"].head(top)))
+    text = f"{title}: highest {most}"
+    if len(shown) > top:
+        text += f"; lowest {shown[name].iloc[-1]} {shown['_v'].iloc[-1]:{fmt}}{suffix}"
+    hidden = len(values) - len(shown)
+    text += f"; {len(values)} ward{'s' * (len(values) != 1)}"
+    return text + (f", {hidden} hidden by disclosure control." if hidden else ".")
+
+
 def _describe_monthly(traces) -> str:
     months = pd.to_datetime(pd.Series([m for t in traces for m in t.x]))
     head = f", {months.min():%b %Y} to {months.max():%b %Y}"
