@@ -23,6 +23,7 @@ import html
 import json
 import math
 import re
+import textwrap
 from collections.abc import Iterable
 
 import numpy as np
@@ -69,11 +70,16 @@ ZERO_CLASS_SHARE = 0.2
 #: Natural breaks compare every pair of distinct values; past this many they are pooled first.
 NATURAL_BREAKS_MAX_VALUES = 1000
 #: Ward names: text size in pixels, colour, the white halo that keeps them legible on any fill,
-#: and the width in ems past which a name wraps onto a second line.
+#: the characters on a line before a name wraps, and the font.
 LABEL_SIZE = 12
 LABEL_COLOUR = [20, 20, 20, 255]
 LABEL_HALO = [255, 255, 255, 230]
-LABEL_MAX_EMS = 9
+LABEL_LINE_CHARS = 16
+LABEL_FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+#: For leaving out names that would overlap: a character's width in ems (a little over Source
+#: Sans's average, so estimates err wide) and the clear space kept round each name, in pixels.
+LABEL_CHAR_EMS = 0.6
+LABEL_GAP_PX = 2
 POINT_FILL = [33, 37, 41, 190]
 POINT_LINE = [255, 255, 255, 255]
 #: Point radius in metres is this times the square root of the point's size.
@@ -190,8 +196,9 @@ def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_lab
         None (default) for no base map; a Carto style name ("light", "road", ...) or style
         URL to draw one where tiles can load.
     labels : bool, default False
-        Write each area's name on the map (layer "names", on top, not pickable), for a room
-        that cannot hover.
+        Write the areas' names on the map (layer "names", on top, not pickable), for a room
+        that cannot hover; names that would overlap at the first zoom are left out, the areas
+        with the larger values named first.
 
     Returns
     -------
@@ -210,11 +217,12 @@ def choropleth(geojson: dict, values: pd.DataFrame, *, measure: str, measure_lab
                         line_width_min_pixels=LINE_WIDTH_PX[0], line_width_max_pixels=LINE_WIDTH_PX[1])]
     if points is not None:
         layers.append(_points_layer(points, name, points_label))
+    view = _fit_view(_bounds(features))
     if labels:
-        layers.append(_names_layer(label_points(geojson, key=key, name=name)))
+        layers.append(_names_layer(label_points(geojson, key=key, name=name), features, key, view.zoom))
     return CompactDeck(
         layers=layers,
-        initial_view_state=_fit_view(_bounds(features)),
+        initial_view_state=view,
         tooltip={"html": TOOLTIP_LINES % name, "style": TOOLTIP_STYLE},
         **({"map_style": basemap, "map_provider": "carto"} if basemap else {"map_provider": None}),
     )
@@ -318,8 +326,8 @@ def label_points(geojson: dict, *, key: str = "ward_code", name: str = "ward_nam
     Returns
     -------
     DataFrame
-        ``key``, ``name``, ``longitude``, ``latitude``: one row per feature with a geometry,
-        in the GeoJSON's order.
+        ``key``, ``name``, ``longitude``, ``latitude`` and ``area`` (in square degrees, to rank
+        the areas by size): one row per feature with a geometry, in the GeoJSON's order.
     """
     rows = []
     for feature in geojson.get("features", []):
@@ -327,10 +335,12 @@ def label_points(geojson: dict, *, key: str = "ward_code", name: str = "ward_nam
         if not geometry:
             continue
         props = feature.get("properties", {})
-        point = shape(geometry).representative_point()
+        polygon = shape(geometry)
+        point = polygon.representative_point()
         rows.append({key: str(props.get(key, "")), name: str(props.get(name, props.get(key, ""))),
-                     "longitude": round(point.x, geo.COORD_DECIMALS), "latitude": round(point.y, geo.COORD_DECIMALS)})
-    return pd.DataFrame(rows, columns=[key, name, "longitude", "latitude"])
+                     "longitude": round(point.x, geo.COORD_DECIMALS), "latitude": round(point.y, geo.COORD_DECIMALS),
+                     "area": polygon.area})
+    return pd.DataFrame(rows, columns=[key, name, "longitude", "latitude", "area"])
 
 
 def payload_bytes(deck: pdk.Deck) -> int:
@@ -424,15 +434,46 @@ def _points_layer(points: pd.DataFrame, name: str, points_label: str) -> pdk.Lay
                      get_fill_color=POINT_FILL, get_line_color=POINT_LINE, line_width_min_pixels=1)
 
 
-def _names_layer(points: pd.DataFrame) -> pdk.Layer:
-    """Area names in dark text with a white halo, wrapped past ``LABEL_MAX_EMS``; sizes in pixels
-    (TextLayer's default, so no ``*_units`` prop is set: see ``LINE_WIDTH``)."""
-    records = [{"text": text, "longitude": lon, "latitude": lat}
-               for text, lon, lat in zip(points.iloc[:, 1], points["longitude"], points["latitude"])]
+def _names_layer(points: pd.DataFrame, features: list[dict], key: str, zoom: float) -> pdk.Layer:
+    """Area names in dark text with a white halo, wrapped onto lines of ``LABEL_LINE_CHARS``;
+    sizes in pixels (TextLayer's default, so no ``*_units`` prop is set: see ``LINE_WIDTH``).
+
+    Names that would overlap at the map's first ``zoom`` (the small town-centre wards at the
+    borough's zoom) are left out, so every name drawn can be read: the area with the larger value
+    keeps its name (what a meeting asks about first), then the larger area. The others are in the
+    tooltip. (deck.gl's collision filter, which would bring them back on zooming in, faded names
+    that overlapped nothing in headless Chromium, so it is not used.)
+    """
+    value = {f["properties"][key]: f["properties"]["value"] for f in features}
+    order = pd.DataFrame({"value": points[key].map(value).astype(float).fillna(-np.inf),
+                          "area": points["area"]}).reset_index(drop=True)
+    first = order.sort_values(["value", "area"], ascending=False, kind="stable").index
+    texts = [textwrap.fill(str(text), LABEL_LINE_CHARS, break_long_words=False) for text in points.iloc[:, 1]]
+    kept = _uncrowded(points["longitude"].to_numpy(float), points["latitude"].to_numpy(float), texts, first, zoom)
+    records = [{"text": texts[i], "longitude": float(points["longitude"].iloc[i]),
+                "latitude": float(points["latitude"].iloc[i])} for i in sorted(kept)]
     return pdk.Layer("TextLayer", records, id="names", pickable=False, get_position="[longitude, latitude]",
                      get_text="text", get_size=LABEL_SIZE, get_color=LABEL_COLOUR, font_weight=600,
-                     font_settings={"sdf": True}, outline_width=3, outline_color=LABEL_HALO,
-                     max_width=LABEL_MAX_EMS, word_break="'break-word'", character_set="'auto'")
+                     font_family=f"'{LABEL_FONT}'", font_settings={"sdf": True}, outline_width=3,
+                     outline_color=LABEL_HALO, character_set="'auto'")
+
+
+def _uncrowded(lon: np.ndarray, lat: np.ndarray, texts: list[str], first: Iterable[int], zoom: float) -> list[int]:
+    """Positions of the names kept, taken in the order ``first`` and kept when their box (centred
+    on the point, in screen pixels at ``zoom``) clears every box kept before it."""
+    world = 512 * 2 ** zoom                                   # Web Mercator pixels round the world
+    x = lon / 360 * world
+    y = np.array([-_mercator_y(v) for v in lat]) / (2 * math.pi) * world
+    kept, boxes = [], []
+    for i in first:
+        lines = texts[i].split("\n")
+        half_w = max(map(len, lines)) * LABEL_CHAR_EMS * LABEL_SIZE / 2 + LABEL_GAP_PX
+        half_h = len(lines) * LABEL_SIZE / 2 + LABEL_GAP_PX
+        box = (x[i] - half_w, y[i] - half_h, x[i] + half_w, y[i] + half_h)
+        if all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1] for b in boxes):
+            kept.append(i)
+            boxes.append(box)
+    return kept
 
 
 def _diverging_classes(finite: np.ndarray, k: int) -> list[tuple[float, float]]:

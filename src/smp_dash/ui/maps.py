@@ -21,7 +21,8 @@ MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents", "change": "Cha
 
 def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: str, colour: str, caption: str,
                      points: pd.DataFrame | None = None, points_label: str = "Needles", sensitive: bool = False) -> None:
-    """Measure selector and ward choropleth for ``table`` (from ``metrics.ward_table``).
+    """Measure selector, a "Show ward names" toggle and the ward choropleth for ``table`` (from
+    ``metrics.ward_table``); both controls are kept in the address, so a shared link shows the same map.
 
     ``sensitive`` data (DA, needle finds, hate crime) is drawn with disclosure control when it is
     on: hidden wards are grey and points with small counts are left off.
@@ -29,8 +30,11 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
     if bundle.geojson is None:
         st.info("The ward map needs the ONS boundary files; see the notice above.")
         return
-    measure = st.segmented_control("Map measure", list(MEASURES), format_func=MEASURES.get, default="count",
-                                   key=f"{key}_measure", bind="query-params") or "count"
+    measure_column, names_column = st.columns([3, 1], vertical_alignment="bottom")
+    measure = measure_column.segmented_control("Map measure", list(MEASURES), format_func=MEASURES.get,
+                                               default="count", key=f"{key}_measure", bind="query-params") or "count"
+    names = names_column.toggle("Show ward names", key=f"{key}_names", bind="query-params",
+                                help="Write each ward's name on the map, for a room that cannot hover.")
     column = {"count": "current", "rate": "rate", "change": "pct_change"}[measure]
     protected = protect(table, view, sensitive)
     values = table.assign(value=table[column]) if protected is None else disclosure.map_values(protected, value=column)
@@ -40,7 +44,7 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
         points = None           # viewers see ward totals, not where finds were made
     drawn = deck(f"wards:{config.geo_dir()}:{config.lad_code()}", bundle.geojson, values, measure=measure,
                  measure_label=MEASURES[measure], selected=tuple(sorted(view.wards)), points=points, colour=colour,
-                 diverging=measure == "change", points_label=points_label)
+                 diverging=measure == "change", points_label=points_label, labels=bool(names))
     legend = maps.legend_html(maps.legend(values["value"], colour=colour, diverging=measure == "change",
                                           measure=measure), MEASURES[measure])
     ward_map(drawn, key=key, legend_html=legend, caption=caption + " Rates use approximate ward populations."
