@@ -88,11 +88,14 @@ class Session:
             await self.socket.close()
 
 
-async def meeting(url: str, sessions: int, wards: list[str], rng: random.Random) -> tuple[list, list, int]:
+async def meeting(url: str, sessions: int, wards: list[str], rng: random.Random,
+                  pid: int | None = None) -> tuple[list, list, int]:
     """``sessions`` open the overview at once, then all change wards at once."""
     people = [Session(url) for _ in range(sessions)]
     await asyncio.gather(*(p.open() for p in people))
     opened = await asyncio.gather(*(_timed(p.rerun()) for p in people))
+    if pid is not None:
+        print(f"server RSS after the opens {_rss_mb(pid, 'VmRSS:'):.0f} MB, peak {_rss_mb(pid):.0f} MB", flush=True)
     changed = await asyncio.gather(*(_timed(p.rerun(_wards(rng.choice(wards)), "")) for p in people))
     errors = sum(len(p.errors) for p in people)
     await asyncio.gather(*(p.close() for p in people))
@@ -173,7 +176,7 @@ def main() -> None:
         wards = sorted(geo.load_wards(args.lad or config.lad_code())["ward_name"])
         with serve(store, Path(folder) / "streamlit.log", env=env, args=("--server.address", "127.0.0.1")) as url:
             pid = SERVERS[url].pid
-            opened, changed, errors = asyncio.run(meeting(url, args.sessions, wards, rng))
+            opened, changed, errors = asyncio.run(meeting(url, args.sessions, wards, rng, pid))
             print(f"\nA meeting: {args.sessions} sessions at once on one server ({len(wards)} wards)")
             _summary("open the overview (cold server, all at once)", opened)
             _summary("change wards (all at once)", changed)
