@@ -55,5 +55,5 @@ if not isinstance(ui.current_access(), access.Access):
                   position="hidden").run()
     st.stop()
 
-st.navigation(PAGES, position="sidebar").run()
+st.navigation(PAGES, position="sidebar", expanded=True).run()   # every page one click away
 ui.provenance_footer()

@@ -19,6 +19,7 @@ from smp_dash import access, config, outliers, periods, report, schema, store
 from smp_dash.bundle import Bundle
 from smp_dash.selection import CHOICE_LABELS, CHOICES, LATEST, PUBLISHED, Filter
 from smp_dash.ui import run
+from smp_dash.ui.glossary import glossary_popover
 from smp_dash.ui.signin import account
 
 #: The preset buttons: label (in the help), short label (on the button), wards.
@@ -29,6 +30,8 @@ PRESETS = {
 }
 #: The months the 2020-21 assessment's periods run over (December 2019 to December 2020).
 PUBLISHED_SPAN = (pd.Timestamp("2019-12-01"), pd.Timestamp("2020-12-01"))
+#: Where presentation mode is kept between runs and pages (the toggle's own value is lost on a page change).
+_PRESENT = "_present"
 SUPPRESS_HELP = ("Counts of 1 to 4 of domestic abuse, needle finds and hate crime are shown as <5 wherever they "
                  "appear for a ward or a ward selection (and figures that would reveal them are hidden). Always "
                  "on in presentation mode and for viewers.")
@@ -45,6 +48,7 @@ def view(bundle: Bundle, person: access.Access) -> Filter:
                     bundle.spans)
     if person.can_download_pack:
         _data_pack_button(chosen, bundle)
+    glossary_popover()
     account(person)
     return chosen
 
@@ -102,11 +106,10 @@ def _display(person: access.Access) -> tuple[bool, bool, bool]:
     exclude = side.toggle("Exclude flagged months", key="outliers", bind="query-params",
                           help=f"Outliers are flagged on every monthly chart: {outliers.RULE}. "
                           "Turn this on to replace them by the median of the months before them.")
-    if run.present_in_link() and "present" not in st.session_state:
-        st.session_state["present"] = True       # the documented short link, ?present=1
-    present = side.toggle("Presentation mode", key="present", bind="query-params",
-                          help="For screen-sharing: sidebar closed, larger type, one headline and one chart per "
-                               "section, no tables, disclosure control on. Link: ?present=1")
+    present = side.toggle("Presentation mode", value=_presenting(), key="present", on_change=_present_changed,
+                          help="For screen-sharing: sidebar closed, larger type, every headline, the key charts and "
+                               "maps, short ranked lists instead of tables, disclosure control on. Link: ?present=1")
+    _present_in_address(present)
     if present or person.always_suppress:  # shown on, whatever the link says: a link cannot switch it off
         side.toggle("Disclosure control", value=True, disabled=True, key="suppress_forced", help=SUPPRESS_HELP)
         return exclude, present, True
@@ -147,6 +150,28 @@ def _keep(key: str, valid) -> None:
             st.session_state[key] = st.session_state[key]
         else:
             del st.session_state[key]
+
+
+def _presenting() -> bool:
+    """Presentation mode, kept in the session from the first link (``?present=1``, ``true`` or ``yes``,
+    any case) until the toggle turns it off: a page change, which redraws the toggle, keeps it."""
+    if _PRESENT not in st.session_state:
+        st.session_state[_PRESENT] = run.present_in_link()
+    return st.session_state[_PRESENT]
+
+
+def _present_changed() -> None:
+    st.session_state[_PRESENT] = bool(st.session_state["present"])
+
+
+def _present_in_address(present: bool) -> None:
+    """``present=1`` in the address on every page while presentation mode is on, so a refresh or a
+    copied link opens it again; gone once it is off. (Streamlit drops unbound parameters on a page
+    change, and a bound toggle would drop ``1`` and ``yes``, so the address is written here.)"""
+    if present and not run.present_in_link():
+        st.query_params["present"] = "1"
+    elif not present and "present" in st.query_params:
+        del st.query_params["present"]
 
 
 def _set_wards(names: tuple[str, ...]) -> None:
