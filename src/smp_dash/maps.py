@@ -298,7 +298,8 @@ def legend(values, *, colour: str = DEFAULT_COLOUR, diverging: bool = False,
 
 
 def legend_html(entries: Iterable[tuple[str, str]], title: str) -> str:
-    """A small inline HTML key: a coloured square and a label per entry, under a title.
+    """A small inline HTML key: a coloured square and a label per entry, under a title. The
+    squares are as opaque as the map's fills, so a class looks the same in the key as on the map.
 
     Text is escaped, and colours must be "#rrggbb", so nothing in the entries can inject
     markup or styles into the page.
@@ -309,7 +310,7 @@ def legend_html(entries: Iterable[tuple[str, str]], title: str) -> str:
         rows.append(
             '<div style="display:flex;align-items:center;gap:0.4em;margin:0.1em 0">'
             f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
-            f'border:1px solid #999"></span><span>{html.escape(str(label))}</span></div>'
+            f'opacity:{FILL_ALPHA / 255:.2f};border:1px solid #999"></span><span>{html.escape(str(label))}</span></div>'
         )
     return ('<div style="font-size:0.8rem;line-height:1.3">'
             f'<div style="font-weight:600;margin-bottom:0.2em">{html.escape(str(title))}</div>'
