@@ -69,6 +69,8 @@ CLASS_DECIMALS = 1
 ZERO_CLASS_SHARE = 0.2
 #: Natural breaks compare every pair of distinct values; past this many they are pooled first.
 NATURAL_BREAKS_MAX_VALUES = 1000
+#: Past this skewness natural breaks compare values on a log scale (see ``_natural_breaks``).
+SKEWED = 1.0
 #: Ward names: text size in pixels, colour, the white halo that keeps them legible on any fill,
 #: the characters on a line before a name wraps, and the font.
 LABEL_SIZE = 12
@@ -494,14 +496,19 @@ def _diverging_classes(finite: np.ndarray, k: int) -> list[tuple[float, float]]:
 
 def _natural_breaks(values: np.ndarray, k: int) -> list[tuple[float, float]]:
     """Fisher-Jenks natural breaks: the ``k`` runs of sorted values with the least total
-    within-class sum of squares, found exactly by dynamic programming over distinct values."""
+    within-class sum of squares, found exactly by dynamic programming over distinct values.
+
+    Strongly right-skewed values that are never negative (most wards a few, some hundreds) are
+    compared as ``log1p``: on the raw scale the largest few would take every class but one.
+    """
     distinct, counts = np.unique(values, return_counts=True)
     if distinct.size > NATURAL_BREAKS_MAX_VALUES:
         distinct, counts = _pooled(values, NATURAL_BREAKS_MAX_VALUES)
     k = min(k, distinct.size)
     if k <= 1:
         return [(float(distinct[0]), float(distinct[-1]))]
-    spread = _within_spread(distinct, counts)
+    skewed = distinct[0] >= 0 and _skewness(values) > SKEWED
+    spread = _within_spread(np.log1p(distinct) if skewed else distinct, counts)
     n = distinct.size
     cost = spread[0].copy()                  # one class over the first b + 1 values
     starts = []
@@ -518,6 +525,13 @@ def _natural_breaks(values: np.ndarray, k: int) -> list[tuple[float, float]]:
     highs = distinct[ends[::-1]]
     edges = [float(distinct[0]), *map(float, highs)]
     return [(low, high) for low, high in zip(edges[:-1], edges[1:])]
+
+
+def _skewness(values: np.ndarray) -> float:
+    """Sample skewness (0 for a symmetric spread, above 1 for a long tail of large values)."""
+    deviation = values - values.mean()
+    scale = np.sqrt(np.mean(deviation ** 2))
+    return float(np.mean(deviation ** 3) / scale ** 3) if scale > 0 else 0.0
 
 
 def _within_spread(distinct: np.ndarray, counts: np.ndarray) -> np.ndarray:
