@@ -18,5 +18,4 @@ rows = m.filter_actions(bundle.actions, priorities, statuses)
 st.markdown(f"**{len(rows)} of {len(bundle.actions)} actions** shown.")
 ui.chart(ui.cached(charts.bars, m.action_status_counts(rows), x="status", y="actions", title="Actions by status", colour=charts.PRIORITY_COLOURS["overview"]),
          rows, key="actions", source="Strategic Assessment 2020-21 action plans", period="2020-21", view=view)
-ui.data_table(ui.action_rows(rows).assign(priority=rows["priority"].map(schema.PRIORITY_NAMES))[["priority", "action", "status", "update", "target"]],
-             hide_index=True, width="stretch")
+ui.action_plan(rows, by_priority=True)

@@ -67,7 +67,7 @@ st.markdown("**Unauthorised encampments**")
 if f.encampments_why:
     st.caption(f.encampments_why)
 else:
-    ui.data_table(f.encampments, hide_index=True, width="stretch",
+    ui.data_table(f.encampments, hide_index=True, width="stretch", ranked=5,
                   column_config={"average_days": st.column_config.NumberColumn("average days in situ", format="%.1f")})
 st.markdown(f"**Community trigger:** {ui.number(f.triggers)} case review instigated in 2020.")
 ui.footnote("Community Protection Team", "calendar years", "Enforcement and encampment figures are borough-wide.")

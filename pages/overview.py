@@ -12,7 +12,7 @@ bundle, view = ui.page("Safer Maidstone Partnership: Strategic Assessment {years
 figures = ui.figures(overview.figures, view)
 for col, value in zip(st.columns(len(figures.headlines)), figures.headlines):
     with col:
-        ui.value_metric(value, help=f"{value.period.label} against {value.period.previous().label}.")
+        ui.value_metric(value, help=f"{value.period.label} against {value.period.previous().label}.", period=True)
 
 ui.section("Trend per priority")
 links = {"soc": "pages/serious_organised_crime.py", "domestic_abuse": "pages/domestic_abuse.py",
@@ -39,7 +39,7 @@ for col, (label, (period, table, why)) in zip(st.columns(3), figures.top_wards.i
             st.caption(why)
         else:
             ui.data_table(table, hide_index=True, width="stretch", key=f"top_{label[:6].lower()}", view=view,
-                          period=period, sensitive_wards=label != "Anti-social behaviour")
+                          period=period, sensitive_wards=label != "Anti-social behaviour", ranked=5)
 st.caption(coverage_line(bundle))
 st.page_link("pages/task_force.py", label="Shepway task force", icon=":material/handshake:")
 st.page_link("pages/police_data.py", label="Police data", icon=":material/local_police:")

@@ -46,7 +46,8 @@ ops = f.operations
 if f.operations_why:
     st.caption(f.operations_why)
 else:
-    ui.data_table(ops[["label", "value", "unit", "period_start", "period_end", "note"]], hide_index=True, width="stretch")
+    ui.data_table(ui.with_units(ops[["label", "value", "unit", "period_start", "period_end", "note"]]), hide_index=True,
+                  width="stretch", ranked=len(ops))
     ui.footnote("Strategic Assessment 2020-21 (Kent Police, Maidstone Task Force)", "as stated in the assessment")
 
 ui.section("Action plan")

@@ -59,7 +59,7 @@ elif ui.who().can_see_locations:
         with col:
             st.markdown(f"**Top five locations, {label}**")
             ui.data_table(top, hide_index=True, width="stretch", key=f"needle_places_{when}", view=view,
-                          period=label, sensitive_wards=True)
+                          period=label, sensitive_wards=True, ranked=5)
 else:
     st.caption(":material/lock: Where needles were found (place names) is not shown to viewers; the map gives ward totals.")
 

@@ -26,8 +26,11 @@ for col, name in zip(cols, task_force.MEASURES):
         if name in f.guards and f.guards[name].change_hidden:
             ui.metric(name, f.guards[name].text(), help=disclosure.HIDDEN_HELP)
         else:
+            gap = 0 if f.rates_why else row["rate"] - rest["rate"]   # the arrow compares with the rest
             ui.metric(name, int(row["current"]), None if f.rates_why else
-                      f"{row['rate']:.1f} per 1,000 (rest: {rest['rate']:.1f})", help=f.rates_why or None)
+                      f"{row['rate']:.1f} per 1,000, {'higher than' if gap > 0 else 'lower than' if gap < 0 else 'as'} "
+                      f"the rest ({rest['rate']:.1f})", help=f.rates_why or None,
+                      delta_arrow="up" if gap > 0 else "down" if gap < 0 else "off")
 if f.rates_why:
     ui.not_shown("Rates per 1,000 residents, focus area and the rest", f.rates_why)
 elif table is not None:

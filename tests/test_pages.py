@@ -10,10 +10,12 @@ switch, comes back from the URL, and the presets and period types set it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from conftest import navigation
@@ -221,10 +223,10 @@ def test_action_status_filter(demo_store):
     at.multiselect(key="ap_status").set_value(["on hold"])
     _goto(at)
     on_hold = pd.read_parquet(demo_store / "actions.parquet").query("status == 'on hold'")
-    shown = _table(at, "status")
+    shown = at.table[0].value       # a wrapped table, read whole (issue 14)
     assert 0 < len(shown) < 48
-    assert set(shown["status"]) == {"on hold"}
-    assert sorted(shown["action"]) == sorted(on_hold["action"])
+    assert set(shown["Status"]) == {"on hold"}
+    assert sorted(shown["Action"]) == sorted(on_hold["action"])
     assert f"**{len(on_hold)} of 48 actions** shown." in [m.value for m in at.markdown]
 
 
@@ -388,15 +390,54 @@ def test_excluding_outliers_recomputes_the_asb_headline(demo_store):
 
 # Presentation mode ---------------------------------------------------------------------------
 
-def test_presentation_mode_shows_one_headline_and_one_chart_per_section(demo_store):
+def test_presentation_mode_shows_every_headline_the_key_charts_and_a_status_summary(demo_store):
     normal = _open("domestic_abuse.py")
     shown = _open("domestic_abuse.py", present="1")          # the documented short link
     assert shown.toggle(key="present").value is True
     assert not shown.dataframe and normal.dataframe           # no raw tables on a shared screen
-    assert [m.label for m in shown.metric] == ["DA crimes", "MARAC cases, Dec 2019 to Nov 2020"]
-    assert len(shown.get("plotly_chart")) < len(normal.get("plotly_chart"))
-    # the filter in words, large, at the top
-    assert shown.markdown[0].value == "### Showing: Whole borough, periods as in the 2020-21 assessment"
+    assert [m.label for m in shown.metric] == [m.label for m in normal.metric]   # every headline figure
+    assert shown.get("plotly_chart")
+    markdown = [m.value for m in shown.markdown]
+    # the filter in words, large, at the top; the ward table as a short ranked list; the action plan as counts
+    assert markdown[0] == "### Showing: Whole borough, periods as in the 2020-21 assessment"
+    assert any(v.startswith("**Wards with most") and "\n1. **" in v for v in markdown)
+    assert any(v.startswith("**") and " actions:** " in v and "delivered" in v for v in markdown)
+
+
+@pytest.mark.parametrize("page", ["overview.py", "substance_misuse.py", "serious_organised_crime.py",
+                                  "children_young_people.py", "task_force.py"])
+def test_presentation_mode_leaves_no_empty_heading(demo_store, page):
+    # each section heading is followed by something (a figure, chart, map, list or words) before the next
+    at = _open(page, present="1")
+    kinds = [node.type for node in _leaves(at.main)]
+    pairs = list(zip(kinds, kinds[1:] + ["end"]))
+    assert not [i for i, (a, b) in enumerate(pairs) if a == "subheader" and b in ("subheader", "end")], kinds
+
+
+def _leaves(node):
+    children = getattr(node, "children", None)
+    if not children:
+        yield node
+        return
+    for child in children.values():
+        yield from _leaves(child)
+
+
+def test_action_plans_wrap_and_can_be_read_whole(demo_store):
+    at = _open("action_plans.py")
+    assert not at.dataframe
+    table = at.table[0].value
+    assert list(table.columns) == ["Priority", "Action", "Status", "Update", "Target"] and len(table) == 48
+
+
+def test_task_force_arrows_compare_with_the_rest(demo_store):
+    at = _open("task_force.py")
+    for m in at.metric:
+        delta = m.proto.delta
+        if "than the rest" in delta:
+            now, rest = (float(x) for x in re.findall(r"([\d.]+) per 1,000.*\(([\d.]+)\)", delta)[0])
+            assert ("lower than" in delta) == (now < rest), delta
+            assert m.proto.direction == (Metric.DOWN if now < rest else Metric.UP if now > rest else Metric.NONE)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -415,8 +456,8 @@ def test_disclosure_control_is_in_the_link_and_says_so(demo_store):
 
 
 def test_presentation_mode_always_suppresses(demo_store):
-    at = _open("substance_misuse.py", present="1")
-    assert any("Disclosure control is on" in i.value for i in at.info)
+    at = _open("substance_misuse.py", present="1")   # said in one line under the filter
+    assert any("Disclosure control is on" in c.value for c in at.caption)
 
 
 def test_ward_tables_hide_small_counts_when_protected():

@@ -39,7 +39,8 @@ def presenting(page) -> bool:
     from playwright.sync_api import expect
 
     expect(page.locator('[data-testid="stMain"] h3', has_text="Showing:")).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
-    expect(page.locator('[data-testid="stAlert"]', has_text="Disclosure control is on").first).to_be_visible()
+    expect(page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]',
+                        has_text="Disclosure control is on").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]present=(1|true|yes)(&|$)", re.I), timeout=PAGE_TIMEOUT_MS)
     return True
 

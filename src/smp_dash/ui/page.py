@@ -17,10 +17,32 @@ from smp_dash.ui.data import data
 from smp_dash.ui.signin import require_access
 
 DEMO_NOTICE = f"**{demo.NOTICE_TITLE}** {demo.NOTICE_TEXT}"
+PRESENT_DEMO_NOTICE = "**Demonstration data**: illustrative, not real, except the figures the 2020-21 assessment states."
+PRESENT_OPEN_NOTICE = "Open demonstration mode: sign-in is not configured."
 OPEN_NOTICE = ("Open demonstration mode: sign-in is not configured, so anyone who can reach this address sees "
                "everything. Configure sign-in before loading real data (README, 'Access control').")
-#: Presentation mode: larger type (Streamlit sizes in rem, so the root size scales everything).
-PRESENTATION_CSS = "<style>html { font-size: 20px; } [data-testid='stMainBlockContainer'] { max-width: 1200px; }</style>"
+#: Presentation mode: larger type (Streamlit sizes in rem, so the root size scales everything), and
+#: less space above the title so the headlines reach the first screen of a 1280x720 projector.
+PRESENTATION_CSS = ("<style>html { font-size: 20px; } [data-testid='stMainBlockContainer'] { max-width: 1200px; "
+                    "padding-top: 2.5rem; } [data-testid='stMain'] h1 { padding-top: 0; font-size: 2rem; }</style>")
+#: On every page, at every width: a headline figure, its change and a button's label wrap instead of
+#: being cut off ("1...", "beyond cha...", "Do..."), and narrow screens stack the columns.
+READABLE_CSS = """<style>
+[data-testid='stMetricValue'], [data-testid='stMetricValue'] *, [data-testid='stMetricDelta'],
+[data-testid='stMetricDelta'] *, [data-testid='stMetricLabel'] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; }
+[data-testid='stMetricValue'] { font-size: clamp(1.5rem, 2.6vw, 2.25rem); line-height: 1.15; }
+[data-testid='stMetricDelta'] { height: auto !important; align-items: flex-start; }
+.stButton button, .stDownloadButton button, .stButton button *, .stDownloadButton button *,
+[data-testid='stPopover'] button, [data-testid='stPopover'] button * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto; }
+[data-testid='stTable'] td, [data-testid='stTable'] th { white-space: normal !important; vertical-align: top; }
+@media (max-width: 900px) {
+  [data-testid='stMain'] [data-testid='stHorizontalBlock'] { flex-wrap: wrap; }
+  [data-testid='stMain'] [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] { min-width: 45% !important; }
+}
+</style>"""
 _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
 
 
@@ -39,24 +61,31 @@ def page(title: str, question: str) -> tuple[Bundle, Filter]:
 def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     """Page title (``{years}`` in it becomes the assessment's years for the view, e.g. 2025-26), the
     question it answers, the demonstration notice and the filter in words."""
+    st.html(READABLE_CSS)
     st.title(title.format(years=assessment_years(view)) if "{years}" in title else title)
-    st.caption(question)
+    through = f"Data to {bundle.last_month:%b %Y}."
+    if not view.present:
+        st.caption(f"{question} {through}")
     found = intake.kinds(bundle.provenance)
     real, demo_sets = found[intake.REAL], found[intake.DEMONSTRATION]
+    open_mode = run.current().person.open_mode
     if demo_sets and real:
         st.warning(f"**Mixed data.** Real: {', '.join(real)}. Demonstration (illustrative, not real): "
                    f"{', '.join(demo_sets)}. Figures that combine them are illustrative.", icon=":material/warning:")
+    elif bundle.demo and view.present:   # one compact line on a shared screen, sign-in notice with it
+        st.warning(PRESENT_DEMO_NOTICE + (f" · {PRESENT_OPEN_NOTICE}" if open_mode else ""), icon=":material/science:")
     elif bundle.demo:
         st.warning(DEMO_NOTICE, icon=":material/science:")
-    if run.current().person.open_mode:
+    if open_mode and not (view.present and bundle.demo):
         st.caption(":material/lock_open: " + OPEN_NOTICE)
     if bundle.boundary_error:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
-    if view.suppress:
+    if view.suppress and not view.present:
         st.info(disclosure.note(), icon=":material/visibility_off:")
     if view.present:  # the filter in words, large, for the people watching the shared screen
         st.html(PRESENTATION_CSS)
         st.markdown(f"### Showing: {html.escape(view.describe())}")
+        st.caption(f"{through} :material/visibility_off: Disclosure control is on: counts of 1 to 4 show as <5.")
     else:
         st.markdown(f"**Showing:** {html.escape(view.describe())}")
 
@@ -73,24 +102,35 @@ def provenance_footer() -> None:
                + ". Details and earlier versions on the Data page.")
 
 
-def section(title: str) -> None:
-    """A section heading (markdown: pass words from a link or an upload through :func:`plain`);
-    in presentation mode a section shows one headline and one chart."""
-    st.subheader(title)
-    run.new_section()
+def section(title: str, *, present: bool = True) -> bool:
+    """A section heading (markdown: pass words from a link or an upload through :func:`plain`).
+    ``present=False``: presentation mode leaves the section out, heading, headlines, charts and
+    maps (the page's design for a meeting). Returns whether the section is drawn, for the page's
+    own widgets and words in it."""
+    run.new_section(present)
+    shown = present or not run.presenting()
+    if shown:
+        st.subheader(title)
+    return shown
 
 
-def metric(label: str, value, delta: str | None = None, *, help: str | None = None, delta_color: str = "off") -> None:
-    """A headline figure with its change (coloured only when the caller says the change is real)."""
+def metric(label: str, value, delta: str | None = None, *, help: str | None = None, delta_color: str = "off",
+           delta_arrow: str = "auto") -> None:
+    """A headline figure with its change (coloured only when the caller says the change is real;
+    ``delta_arrow`` "up", "down" or "off" when the change's sign is not the direction it shows)."""
     if not run.allowed("metric"):
         return
     text = f"{value:,}" if isinstance(value, int) else value
-    st.metric(label, text, delta=delta, delta_color=delta_color, help=help)
+    st.metric(label, text, delta=delta, delta_color=delta_color, help=help, delta_arrow=delta_arrow)
 
 
-def value_metric(value: measures.Value, *, decimals: int = 0, help: str | None = None) -> None:
+def value_metric(value: measures.Value, *, decimals: int = 0, help: str | None = None, period: bool = False) -> None:
     """A measure's headline (``measures.value``): its count and change, or, instead of a number,
-    why there is none; never a 0 for data that is not there."""
+    why there is none; never a 0 for data that is not there. ``period``: the period it counts
+    under the figure ("Dec 2019 to Nov 2020"), for a row of headlines over different periods."""
+    if period and value.period is not None and run.allowed("metric"):
+        _with_period(value, decimals, help)
+        return
     excluded = f"Excluded outlier months: {', '.join(value.excluded)}." if value.excluded else ""
     detail = " ".join(t for t in (help, *value.notes, excluded) if t) or None
     if not value.available:
@@ -106,6 +146,11 @@ def value_metric(value: measures.Value, *, decimals: int = 0, help: str | None =
         return
     change_metric(value.label, value.current, value.previous, value.period.previous().label, decimals=decimals,
                   help=detail, guarded=value.guarded)
+
+
+def _with_period(value: measures.Value, decimals: int, help: str | None) -> None:
+    value_metric(value, decimals=decimals, help=help)
+    st.caption(value.period.long_label)
 
 
 def change_metric(label: str, current: float, previous: float, against: str, *, decimals: int = 0,

@@ -3,14 +3,15 @@ by every helper that draws, and the one rule for the presentation link.
 
 A run is one execution of app.py and its page. ``page()`` checks access, loads the bundle and
 reads the sidebar's widgets (and through them the URL) into the view, then starts the run here;
-helpers read :func:`current` instead of asking the widgets, the URL or the roles file again. The
-count of headlines and charts drawn in each section (presentation mode draws the first of each)
-belongs to the run too, so what is drawn never depends on an earlier run or page.
+helpers read :func:`current` instead of asking the widgets, the URL or the roles file again.
+Presentation mode is designed per page: a page opens a section with ``section(title, present=False)``
+when a meeting does not need it, and the headlines, charts and maps drawn in it are left out; that
+flag belongs to the run, so what is drawn never depends on an earlier run or page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -31,8 +32,8 @@ class Run:
     bundle: Bundle
     view: Filter
     person: access.Access
-    #: Headlines and charts drawn in the current section (presentation mode shows one of each).
-    shown: dict[str, int] = field(default_factory=lambda: {"metric": 0, "chart": 0})
+    #: Whether the current section is left out of presentation mode (the page's design says so).
+    detail: bool = False
 
 
 def start(bundle: Bundle, view: Filter, person: access.Access) -> Run:
@@ -52,20 +53,18 @@ def presenting() -> bool:
     return bool(run and run.view.present)
 
 
-def new_section() -> None:
-    """A section starts: nothing drawn in it yet."""
+def new_section(present: bool = True) -> None:
+    """A section starts; ``present=False``: presentation mode leaves it out."""
     run = current()
     if run is not None:
-        run.shown = {"metric": 0, "chart": 0}
+        run.detail = not present
 
 
 def allowed(kind: str) -> bool:
-    """In presentation mode, only the first ``kind`` (metric or chart) of each section is drawn."""
+    """Whether a ``kind`` of element (metric, chart, map) is drawn here: always, except in a section
+    presentation mode leaves out."""
     run = current()
-    if run is None:
-        return True
-    run.shown[kind] += 1
-    return not run.view.present or run.shown[kind] == 1
+    return run is None or not (run.view.present and run.detail)
 
 
 def present_in_link() -> bool:

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from smp_dash import charts, disclosure, exports, images, measures, metrics, morile, outliers, significance
+from smp_dash import charts, disclosure, exports, images, measures, metrics, morile, outliers, schema, significance
 from smp_dash.bundle import Bundle
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.data import cached
-from smp_dash.ui.page import footnote, not_shown
+from smp_dash.ui.page import footnote, not_shown, number, plain
 from smp_dash.ui.signin import require_access
 
 _NUMBER_COLUMNS = {"current": st.column_config.NumberColumn("this period", format="%d"),
@@ -27,6 +27,10 @@ _NUMBER_COLUMNS = {"current": st.column_config.NumberColumn("this period", forma
                    "pct_change": st.column_config.NumberColumn("change", format="%+.0f%%"),
                    "rate": st.column_config.NumberColumn("per 1,000", format="%.1f")}
 #: With disclosure control the cells are text ("<5", "hidden").
+#: Column headings in words where "location_name" -> "Location name" is not enough.
+COLUMN_WORDS = {"location_name": "Location", "ward_name": "Ward", "total_days": "Total days in situ",
+                "average_days": "Average days in situ", "period_start": "From", "period_end": "To",
+                "label": "What", "pct_change": "Change", "lad_name": "District"}
 _TEXT_COLUMNS = {"current": "this period", "previous": "previous", "pct_change": "change", "rate": "per 1,000"}
 
 
@@ -100,17 +104,54 @@ def _view_line(view: Filter | None, all_wards: bool) -> str:
 
 
 def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | None = None, period: str = "",
-               sensitive_wards: bool = False, **kwargs) -> None:
-    """A data table; left out in presentation mode (no raw tables on a shared screen).
+               sensitive_wards: bool = False, ranked: int = 0, **kwargs) -> None:
+    """A data table with its columns in words (``column_config`` adds to them). In presentation
+    mode no raw table: ``ranked`` > 0 draws its first rows as a short numbered list instead.
 
     The table's own toolbar has no export (``client.disableDataExport``): with a ``key`` the
     app's CSV button, which follows the role rules and neutralises formulas, is drawn under it.
     """
     if run.presenting():
+        if ranked:
+            st.markdown(ranked_list(frame.head(ranked)))
         return
+    kwargs["column_config"] = column_words(frame) | kwargs.get("column_config", {})
     st.dataframe(frame, **kwargs)
     if key is not None:
         download(frame, key=key, view=view, period=period, sensitive_wards=sensitive_wards)
+
+
+def ranked_list(frame: pd.DataFrame) -> str:
+    """A table's rows as a numbered list for a shared screen: "1. Bridge: 1,566"."""
+    def cell(v) -> str:
+        if isinstance(v, pd.Timestamp):
+            return f"{v:%b %Y}"
+        return number(v) if isinstance(v, (int, float, np.integer, np.floating)) else plain(v)
+    return "\n".join(f"{i}. **{cell(row[0])}**: {', '.join(cell(v) for v in row[1:] if v == v and v not in ('', None))}"
+                     for i, row in enumerate(frame.itertuples(index=False), start=1))
+
+
+def column_words(frame: pd.DataFrame) -> dict:
+    """Column headings in words ("location_name" -> "Location") and dates as people write them."""
+    config = {}
+    for column in frame.columns:
+        label = COLUMN_WORDS.get(column) or str(column).replace("_", " ").capitalize()
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            config[column] = st.column_config.DateColumn(label, format="D MMM YYYY")
+        else:
+            config[column] = label
+    return config
+
+
+def with_units(frame: pd.DataFrame, value: str = "value", unit: str = "unit") -> pd.DataFrame:
+    """``value`` written with its ``unit`` as people write it ("£42,000", "27%", "12 days"), ``unit`` dropped."""
+    def written(v, u) -> str:
+        if v is None or v != v:
+            return "n/a"
+        text = number(v)
+        return {"gbp": f"£{text}", "percent": f"{text}%", "count": text, "people": f"{text} people",
+                "days": f"{text} days", "years": f"{text} years", "rate": f"{text} per 1,000"}.get(u, f"{text} {u}")
+    return frame.assign(**{value: [written(v, u) for v, u in zip(frame[value], frame[unit])]}).drop(columns=unit)
 
 
 def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
@@ -189,13 +230,14 @@ def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, pe
 def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10,
                    sensitive: bool = False) -> None:
     """The ``n`` wards with most, rural wards marked, and a download of all wards."""
-    if run.presenting():
-        return
     protected = protect(table, view, sensitive)
     if protected is not None:
         table = disclosure.display(protected).assign(rural=table["rural"].to_numpy())
     top = table.head(n)
     shown = top.assign(ward=top["ward_name"] + top["rural"].map({True: " (rural)", False: ""}))
+    if run.presenting():   # a short ranked list on a shared screen
+        st.markdown(f"**Wards with most, {period}**\n\n" + ranked_list(shown[["ward", "current"]].head(5)))
+        return
     st.markdown(f"**Top {n} wards, {period}**")
     data_table(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
                column_config=_TEXT_COLUMNS if protected is not None else _NUMBER_COLUMNS)
@@ -209,17 +251,37 @@ def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame 
 
 
 def actions_table(bundle: Bundle, priority: str) -> None:
-    """The action plan rows of one priority with their status."""
-    rows = action_rows(bundle.actions[bundle.actions["priority"] == priority])
+    """The action plan of one priority: every action with its status, update and target, wrapped to
+    be read whole; in presentation mode a short status summary."""
+    rows = bundle.actions[bundle.actions["priority"] == priority]
     if rows.empty:
         st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
         return
-    data_table(rows[["action", "status", "update", "target"]], hide_index=True, width="stretch",
-               column_config={"action": st.column_config.TextColumn("Action", width="medium"),
-                              "status": st.column_config.TextColumn("Status", width="small"),
-                              "update": st.column_config.TextColumn("Update", width="large"),
-                              "target": st.column_config.TextColumn("Target", width="small")})
+    action_plan(rows)
+
+
+def action_plan(actions: pd.DataFrame, *, by_priority: bool = False) -> None:
+    """Actions as a wrapped table (the priority first when ``by_priority``) and their source; in
+    presentation mode the counts by status and the actions on hold or postponed."""
+    if run.presenting():
+        st.markdown(action_summary(actions, by_priority=by_priority))
+    else:
+        rows = action_rows(actions)
+        columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
+        shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
+        st.table(shown.rename(columns=lambda c: c.capitalize()), hide_index=True)
     footnote("Strategic Assessment 2020-21 action plans", "2020-21, updates as at the assessment")
+
+
+def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:
+    """The action plan in a few lines: "12 actions: 7 delivered, 3 in progress, 1 on hold, 1 postponed",
+    then each action on hold or postponed."""
+    counts = actions["status"].value_counts()
+    line = f"**{len(actions)} actions:** " + ", ".join(f"{counts[s]} {s}" for s in schema.ACTION_STATUSES if s in counts)
+    held = actions[actions["status"].isin(["on hold", "postponed"])]
+    items = [f"- *{s}*: {plain(a)}" + (f" ({schema.PRIORITY_NAMES.get(p, p)})" if by_priority else "")
+             for a, s, p in zip(held["action"], held["status"], held["priority"])]
+    return "\n".join([line] + (["", "On hold or postponed:", ""] + items if items else []))
 
 
 def action_rows(actions: pd.DataFrame) -> pd.DataFrame:
