@@ -411,7 +411,7 @@ def test_nan_never_reaches_the_json():
     ([0.5, 1.25, 2.0], {"measure": "rate"}, ["0.5", "0.6 – 1.2", "1.3 – 2.0"]),  # rates by tenths, no overlap
     ([0, 0, 0, 0.5, 2.25], {"measure": "rate"}, ["0", "0.1 – 0.5", "0.6 – 2.2"]),
     ([-50, -20, 0, 10, 50], {"measure": "change", "diverging": True},
-     ["-30% or lower", "-30% – -10%", "-10% – +10%", "+10% – +30%", "over +30%"]),
+     ["-30% or lower", "-30% to -10%", "-10% to +10%", "+10% to +30%", "over +30%"]),
     ([NAN], {}, ["no data"]),
 ])
 def test_legend_labels(values, kwargs, labels):

@@ -600,7 +600,8 @@ def _class_label(i: int, breaks, kind: str, whole: bool, diverging: bool) -> str
         low = round(low + (1 if whole else 10 ** -CLASS_DECIMALS), CLASS_DECIMALS)
     if low == high:
         return _format_limit(low, kind)
-    return f"{_format_limit(low, kind)} – {_format_limit(high, kind)}"
+    # "-30% to -10%" reads as a range where "-30% – -10%" reads as a sum
+    return f"{_format_limit(low, kind)}{' to ' if diverging else ' – '}{_format_limit(high, kind)}"
 
 
 def _format_limit(number: float, kind: str) -> str:
