@@ -51,3 +51,18 @@ def test_an_export_of_every_ward_names_the_selection(names, all_wards, line):
     view = Filter(wards=tuple(n[:3] for n in names), names=names, kind="published", period=None)
     assert sections._view_line(view, all_wards) == line
     assert exports.ward_scope(names) in line or not all_wards
+
+
+@pytest.mark.parametrize("page, ward", [("domestic_abuse.py", "High Street"), ("substance_misuse.py", "Bridge")])
+def test_ward_maps_have_a_sentence_for_screen_readers(demo_store, page, ward):
+    decks = _open(page).get("deck_gl_json_chart")
+    assert decks
+    for deck in decks:
+        alt = deck.proto.alt
+        assert "highest" in alt and ward in alt and alt.endswith("."), alt    # the ward with most is named
+
+
+def test_the_district_map_has_a_sentence_for_screen_readers(demo_store):
+    alts = [c.proto.alt for c in _open("police_data.py").get("plotly_chart")]
+    assert ("Police recorded crime by district, 2020 against 2019: highest Medway 21,976, Thanet 15,512, Maidstone "
+            "15,201; lowest Sevenoaks 7,110; 13 districts.") in alts

@@ -560,7 +560,7 @@ def describe(fig: go.Figure) -> str:
 
 
 def describe_wards(values: pd.DataFrame, *, title: str, value: str = "value", name: str = "ward_name",
-                   suffix: str = "", top: int = 3) -> str:
+                   suffix: str = "", top: int = 3, areas: str = "ward") -> str:
     """One sentence saying what a ward map shows, its text alternative: the wards with most and least.
 
     E.g. "ASB incidents by ward, 2020: highest High Street 1,204, Bridge 610, Park Wood 512; lowest
@@ -589,7 +589,7 @@ def describe_wards(values: pd.DataFrame, *, title: str, value: str = "value", na
     if len(shown) > top:
         text += f"; lowest {shown[name].iloc[-1]} {shown['_v'].iloc[-1]:{fmt}}{suffix}"
     hidden = len(values) - len(shown)
-    text += f"; {len(values)} ward{'s' * (len(values) != 1)}"
+    text += f"; {len(values)} {areas}{'s' * (len(values) != 1)}"
     return text + (f", {hidden} hidden by disclosure control." if hidden else ".")
 
 

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from smp_dash import config, disclosure, maps
+from smp_dash import charts, config, disclosure, maps
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
@@ -48,15 +48,17 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
     legend = maps.legend_html(maps.legend(values["value"], colour=colour, diverging=measure == "change",
                                           measure=measure), MEASURES[measure])
     ward_map(drawn, key=key, legend_html=legend, caption=caption + " Rates use approximate ward populations."
-             if measure == "rate" else caption)
+             if measure == "rate" else caption,
+             alt=charts.describe_wards(values, title=f"{caption.split('.')[0]}, {MEASURES[measure].lower()}"))
 
 
-def ward_map(drawn, *, key: str, legend_html: str, caption: str) -> None:
-    """A pydeck ward map: clicking a ward adds it to the shared ward filter."""
+def ward_map(drawn, *, key: str, legend_html: str, caption: str, alt: str = "") -> None:
+    """A pydeck ward map: clicking a ward adds it to the shared ward filter; ``alt`` is its text
+    alternative for screen readers (``charts.describe_wards``)."""
     if not run.allowed("chart"):
         return
     st.pydeck_chart(drawn, width="stretch", height=480, on_select=partial(_map_clicked, f"map_{key}"),
-                    selection_mode="single-object", key=f"map_{key}")
+                    selection_mode="single-object", key=f"map_{key}", alt=alt or None)
     st.html(legend_html)
     st.caption(f"{caption} Click a ward to add it to the ward filter. {config.BOUNDARY_ATTRIBUTION}")
 
@@ -71,7 +73,8 @@ def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colou
     values = table.assign(lad_code=table["lad_name"].map(names), value=table["current"])
     figure = outline(f"districts:{config.geo_dir()}", geojson, values, measure="count", measure_label="Recorded crimes",
                      colour=colour, title="", selected={names["Maidstone"]} if "Maidstone" in names else None)
-    st.plotly_chart(figure, width="stretch", key=f"map_{key}", config={"displayModeBar": False}, theme=None)
+    st.plotly_chart(figure, width="stretch", key=f"map_{key}", config={"displayModeBar": False}, theme=None,
+                    alt=charts.describe_wards(values, title=caption.split(".")[0], name="lad_name", areas="district"))
     st.html(maps.legend_html(maps.legend(values["value"], colour=colour), "Recorded crimes"))
     st.caption(f"{caption} {config.BOUNDARY_ATTRIBUTION}")
 
