@@ -200,9 +200,10 @@ def ward_layer(lad_code: str | None = None, geo_dir: Path | str | None = None, c
     ``ward_name``) and their browser GeoJSON (:func:`ward_geojson`).
 
     With ``cache_dir``, both are kept in one small JSON file there, named by a digest of the
-    boundary file's bytes, the district, the tolerance and :data:`LAYER_FORMAT`, so a server
-    starting again over the same boundaries reads 50 to 500 KB of JSON instead of reading the
-    boundary file, importing geopandas and simplifying every ward. A cache that cannot be
+    boundary file's bytes, the district, the tolerance, :data:`LAYER_FORMAT` and the shapely and
+    GEOS versions (which do the simplifying), so a server starting again over the same boundaries
+    reads 50 to 500 KB of JSON instead of reading the boundary file, importing geopandas and
+    simplifying every ward. A cache that cannot be
     written (a read-only folder) or read (a damaged file) is ignored: the layer is then worked
     out from the boundary file, as without ``cache_dir``.
     """
@@ -211,7 +212,8 @@ def ward_layer(lad_code: str | None = None, geo_dir: Path | str | None = None, c
     cached = None
     if cache_dir is not None:
         digest = hashlib.blake2b(source.read_bytes(), digest_size=16)
-        digest.update(json.dumps([LAYER_FORMAT, code, tolerance, COORD_DECIMALS]).encode())
+        digest.update(json.dumps([LAYER_FORMAT, code, tolerance, COORD_DECIMALS,
+                                  shapely.__version__, shapely.geos_version_string]).encode())
         cached = Path(cache_dir) / f"wards-{digest.hexdigest()}.json"
         try:
             saved = json.loads(cached.read_text())
