@@ -112,3 +112,19 @@ def test_poisson_quantiles_match_scipy():
     means = np.array([0.0, 0.3, 1.0, 4.4, 17.2, 95.0, 612.5, 8100.0, np.nan])
     for q in (0.001, 0.025, 0.5, 0.975, 0.999):
         np.testing.assert_array_equal(s.poisson_ppf(q, means), stats.poisson.ppf(q, means))
+
+
+@pytest.mark.parametrize("k, n, p", [(250_500, 500_000, 0.5), (249_000, 500_000, 0.5), (150_900, 300_000, 0.497),
+                                     (3, 500_000, 0.5), (12, 20, 0.3)])
+def test_exact_test_on_a_year_of_the_county_agrees_with_scipy_and_stays_small(k, n, p):
+    import tracemalloc
+
+    from scipy import stats
+
+    tracemalloc.start()
+    got = s.binom_two_sided(k, n, p)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert got == pytest.approx(stats.binomtest(k, n, p).pvalue, rel=1e-7, abs=1e-300)
+    # only the outcomes within 40 sd are built: 5 arrays of ~2 x 40 x 354 values, not of 500,001 (19 MB)
+    assert peak < 2_000_000, peak
