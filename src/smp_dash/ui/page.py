@@ -17,14 +17,15 @@ from smp_dash.ui.data import data
 from smp_dash.ui.signin import require_access
 
 DEMO_NOTICE = f"**{demo.NOTICE_TITLE}** {demo.NOTICE_TEXT}"
-PRESENT_DEMO_NOTICE = "**Demonstration data**: illustrative, not real, except the figures the 2020-21 assessment states."
-PRESENT_OPEN_NOTICE = "Open demonstration mode: sign-in is not configured."
+PRESENT_DEMO_NOTICE = "**Demonstration data**: illustrative, except the figures the 2020-21 assessment states"
+PRESENT_OPEN_NOTICE = "open mode, no sign-in"
 OPEN_NOTICE = ("Open demonstration mode: sign-in is not configured, so anyone who can reach this address sees "
                "everything. Configure sign-in before loading real data (README, 'Access control').")
 #: Presentation mode: larger type (Streamlit sizes in rem, so the root size scales everything), and
 #: less space above the title so the headlines reach the first screen of a 1280x720 projector.
 PRESENTATION_CSS = ("<style>html { font-size: 20px; } [data-testid='stMainBlockContainer'] { max-width: 1200px; "
-                    "padding-top: 2.5rem; } [data-testid='stMain'] h1 { padding-top: 0; font-size: 2rem; }</style>")
+                    "padding-top: 3.5rem; } [data-testid='stMain'] h1 { padding: 0 0 0.25rem; font-size: 1.6rem; } "
+                    "[data-testid='stMain'] h3 { font-size: 1.25rem; padding: 0.25rem 0; }</style>")
 #: On every page, at every width: a headline figure, its change and a button's label wrap instead of
 #: being cut off ("1...", "beyond cha...", "Do..."), and narrow screens stack the columns.
 READABLE_CSS = """<style>

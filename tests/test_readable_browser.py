@@ -1,0 +1,51 @@
+"""Readable at every size, in Chromium: at 800, 1280 and 1440 px wide no headline figure, change
+label or button is cut off ("1...", "beyond cha...", "Do..."): each element's text fits its box
+(scroll width no wider than client width), in the main area and the sidebar."""
+
+from __future__ import annotations
+
+import pytest
+
+from browsing import PAGE_TIMEOUT_MS, demo_server, open_page
+
+pytestmark = pytest.mark.browser
+
+#: The elements whose text must never be cut: headline values and changes, buttons and their labels.
+CUT = """() => Array.from(document.querySelectorAll(
+        '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"], '
+        + '[data-testid="stMetricDelta"] *, button, button p, button div'))
+    .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+    .map(el => (el.closest('[data-testid]') || el).getAttribute('data-testid') + ': ' + el.innerText.slice(0, 40))"""
+PAGES = ["", "task_force", "domestic_abuse", "substance_misuse", "serious_organised_crime", "community_protection",
+         "police_data", "action_plans"]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with demo_server(tmp_path_factory.mktemp("readable")) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [800, 1280, 1440])
+@pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
+def test_no_figure_change_or_button_is_cut_off(browser, app_url, path, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    open_page(page, f"{app_url}/{path}")
+    expand = page.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.count():          # narrow screens open with the sidebar closed: its buttons count too
+        expand.first.click()
+        page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert page.locator('[data-testid="stMetricValue"]').count() or path == "action_plans"
+    assert page.evaluate(CUT) == []
+    context.close()
+
+
+def test_every_page_is_one_click_away(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    open_page(page, app_url)
+    links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    assert {"MoRiLE priorities", "Scenarios", "Data"} <= {t.split("\n")[-1].strip() for t in links}, links
+    assert page.locator('[data-testid="stSidebarNav"]', has_text="View").filter(has_text="more").count() == 0
+    context.close()
