@@ -82,8 +82,9 @@ def binom_two_sided(k: int, n: int, p: float) -> float:
     # crimes (n about 500,000) no longer builds five arrays of n per headline on every rerun
     # (30 sessions at once held 30 x 19 MB of them: BENCHMARKS.md).
     sd = math.sqrt(n * p * (1 - p))
-    lo = max(0, min(k, int(n * p - WINDOW_SD * sd)))
-    hi = min(n, max(k, int(math.ceil(n * p + WINDOW_SD * sd))))
+    lo, hi = max(0, int(n * p - WINDOW_SD * sd)), min(n, int(math.ceil(n * p + WINDOW_SD * sd)))
+    if not lo <= k <= hi:
+        return 0.0          # k itself is further out than WINDOW_SD: the p-value is below 1e-300
     i = np.arange(lo, hi + 1)
     log_pmf = (math.lgamma(n + 1) - _log_factorials_from(lo, hi) - _log_factorials_from(n - hi, n - lo)[::-1]
                + i * math.log(p) + (n - i) * math.log1p(-p))
