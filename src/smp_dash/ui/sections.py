@@ -122,7 +122,8 @@ def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | No
 
 
 def ranked_list(frame: pd.DataFrame) -> str:
-    """A table's rows as a numbered list for a shared screen: "1. Bridge: 1,566"."""
+    """A table's rows as a numbered list for a shared screen, its first two columns: "1. Bridge: 1,566"."""
+    frame = frame.drop(columns=[c for c in ("rank",) if c in frame.columns]).iloc[:, :2]   # the numbers are the ranks
     def cell(v) -> str:
         if isinstance(v, pd.Timestamp):
             return f"{v:%b %Y}"
