@@ -50,4 +50,8 @@ def test_every_page_is_one_click_away(browser, app_url):
     links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
     assert {"MoRiLE priorities", "Scenarios", "Data"} <= {t.split("\n")[-1].strip() for t in links}, links
     assert page.locator('[data-testid="stSidebarNav"] button', has_text=re.compile(r"View \d+ more")).count() == 0
+    # the preset buttons' labels fit on one line ("Shepway", not "Shep..." or "Shepw / ay")
+    lines = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stSidebar"] .stButton button p'))
+        .map(p => { const r = document.createRange(); r.selectNodeContents(p); return [p.innerText, r.getClientRects().length]; })""")
+    assert {t for t, n in lines if n} == {"All", "Shepway", "Town"} and all(n <= 1 for _, n in lines), lines
     context.close()

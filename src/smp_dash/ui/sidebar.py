@@ -22,7 +22,8 @@ from smp_dash.ui import run
 from smp_dash.ui.glossary import glossary_popover
 from smp_dash.ui.signin import account
 
-#: The preset buttons: label (in the help), short label (on the button), wards.
+#: The preset buttons: label (in the help), short label (on the button), wards. The middle button is the
+#: widest ("Shepway" must fit on one line in the sidebar), hence columns of 2:3:2.
 PRESETS = {
     "Whole borough": ("All", ()),
     "Task force focus area": ("Shepway", config.TASK_FORCE_WARDS),
@@ -72,7 +73,7 @@ def period_choices(bundle: Bundle) -> tuple[str, ...]:
 def _wards(bundle: Bundle) -> list[str]:
     """The preset buttons and the ward box; the names chosen."""
     names = sorted(bundle.wards["ward_name"])
-    for col, (label, (short, preset)) in zip(st.sidebar.columns(len(PRESETS)), PRESETS.items()):
+    for col, (label, (short, preset)) in zip(st.sidebar.columns([2, 3, 2], gap="small"), PRESETS.items()):
         col.button(short, key=f"preset_{short}", help=f"{label}: {', '.join(preset) or 'all wards'}",
                    on_click=_set_wards, args=(tuple(p for p in preset if p in names),), width="stretch")
     _keep("wards", lambda v: all(n in names for n in v))
