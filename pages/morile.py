@@ -73,7 +73,7 @@ ui.section(f"Ranking, {view.area}")
 left, right = st.columns([6, 5])
 with left:
     ui.data_table(table, hide_index=True, width="stretch", height=38 + 35 * len(table),
-                  column_order=("rank", "priority", "change", "theme"),
+                  column_order=("rank", "theme", "priority", "change"), ranked=len(table),
                   column_config={"rank": NUMBER("Rank", width="small"), "change": TEXT("vs default", width="small"),
                                  "theme": "Theme", "priority": NUMBER("Score", format="%.2f", width="small")})
 with right:  # not ui.chart, whose download button is cramped in half a page
@@ -86,7 +86,7 @@ with right:  # not ui.chart, whose download button is cramped in half a page
 
 ui.section("Which single weight change would reorder the top five?")
 summary = morile.sensitivity_summary(detail := ui.cached(morile.sensitivity, with_data, weights))
-ui.data_table(summary, hide_index=True, width="stretch", height=38 + 35 * len(summary), column_order=summary.columns[1:4].tolist(),
+ui.data_table(summary, hide_index=True, width="stretch", height=38 + 35 * len(summary), column_order=summary.columns[1:4].tolist(), ranked=len(summary),
              column_config={"label": "Weight", "smallest_change": "Smallest change", "moves": TEXT("What moves", width=640)})
 with st.expander("Every change tried, with the new top five"):
     ui.data_table(detail.assign(weight=detail["weight"].map(morile.LABELS)), hide_index=True, width="stretch",
@@ -94,7 +94,7 @@ with st.expander("Every change tried, with the new top five"):
 st.caption(morile.SENSITIVITY_NOTE)
 
 ui.section(f"Volume and trend from the data, {p.long_label}")
-ui.data_table(morile.data_table(with_data), hide_index=True, width="stretch",
+ui.data_table(morile.data_table(with_data), hide_index=True, width="stretch", ranked=20,
              column_config={"theme": "Theme", "measure": "Data measure", "count": NUMBER("Count", format="localized"),
                             "change": NUMBER("Change", format="%+.1f%%"), "volume": "Volume score", "trend": "Trend score"})
 ui.footnote(f"{morile.DATA_SOURCE}, {view.area}; scores: the MoRiLE scoring sheet above", p.long_label, morile.CAVEAT)

@@ -112,8 +112,9 @@ def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | No
     app's CSV button, which follows the role rules and neutralises formulas, is drawn under it.
     """
     if run.presenting():
-        if ranked:
-            st.markdown(ranked_list(frame.head(ranked)))
+        if ranked:   # in the table's own column order when it sets one
+            order = [c for c in kwargs.get("column_order") or frame.columns if c in frame.columns]
+            st.markdown(ranked_list(frame[order].head(ranked)))
         return
     kwargs["column_config"] = column_words(frame) | kwargs.get("column_config", {})
     st.dataframe(frame, **kwargs)
