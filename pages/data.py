@@ -19,7 +19,7 @@ if ui.per_version(intake.mixed):
 ui.data_table(ui.per_version(intake.provenance_table), hide_index=True, width="stretch")
 st.markdown("**Months covered, and months missing inside them** (police.uk leaves some months out; a chart shows them "
             "as gaps, never as zero)")
-ui.data_table(coverage_table(bundle), hide_index=True, width="stretch", key="coverage_table", view=view, period="")
+ui.data_table(coverage_table(bundle), hide_index=True, width="stretch", key="coverage_table", view=view, period="", ranked=20)
 rows = ui.per_version(intake.coverage)
 ui.chart(ui.cached(charts.monthly_trend, rows, series="dataset", title="Rows in use per month", lockdowns=False),
          rows, key="coverage", source="the data in use (provenance above)", period="every month loaded")
@@ -85,8 +85,8 @@ def _analyst_sections() -> None:
     ui.download(frame, key=f"rows_{dataset}", view=view, period="newest rows")
 
 
-if ui.who().can_upload:
+if ui.who().can_upload and not view.present:   # a shared screen shows the data in use, not the analysts' tools
     _analyst_sections()
-else:
+elif not view.present:
     st.info(f"Loading files, restoring versions and row-level data are for analysts. {ui.who().describe()}",
             icon=":material/lock:")
