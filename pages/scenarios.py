@@ -83,7 +83,7 @@ ui.chart(figure, sc.export_table(projected, title, described), key="scenario", s
 ui.section("Partner workload at current ratios")
 ratios = sc.current_ratios(bundle, measure)
 if ratios:
-    ui.data_table(sc.workload(sums["extra"], ratios), hide_index=True, width="stretch",
+    ui.data_table(sc.workload(sums["extra"], ratios), hide_index=True, width="stretch", ranked=10, column_order=("item", "extra", "per_case"),
                  column_config={"item": st.column_config.TextColumn("Partner work"),
                                 "per_case": st.column_config.NumberColumn("per case", format="%.3f"),
                                 "extra": st.column_config.NumberColumn("extra in the next 12 months", format="%.1f")})
