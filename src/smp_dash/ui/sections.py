@@ -2,7 +2,8 @@
 monthly and overlay charts with outliers flagged, the funnel plot and the ward table.
 
 Every CSV download checks the person's access again (:func:`download`); in presentation mode
-tables are left out and each section draws its first chart only.
+a table becomes a short ranked list (or is left out), an action plan a status summary, and the
+sections a page leaves out of presentation draw nothing (``section(..., present=False)``).
 """
 
 from __future__ import annotations
