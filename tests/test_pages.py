@@ -473,3 +473,17 @@ def test_ward_tables_hide_small_counts_when_protected():
     assert protect(table, view, sensitive=False) is None               # ASB is not sensitive
     shown = disclosure.shown(pd.DataFrame({"ward": ["A", "B"], "n": [2, 50]}), "n", view.suppress)
     assert shown["n"].tolist() == ["<5", "50"]
+
+
+def test_glossary_and_method_are_on_every_page(rendered):
+    from smp_dash.ui.glossary import GLOSSARY
+
+    assert {"MARAC", "CSVG", "CPW", "CPN", "NTE", "MoRiLE", "IOM", "S136", "ASB", "DA", "FPN", "PSPO"} <= set(GLOSSARY)
+    for page in ("overview.py", "morile.py"):
+        text = " ".join(m.value for m in rendered(page).sidebar.markdown)
+        assert "**MARAC**" in text and "Poisson" in text, page
+
+
+def test_every_page_header_names_the_data_s_last_month(rendered):
+    for page in ("overview.py", "task_force.py", "data.py"):
+        assert any("Data to Mar 2021." in c.value for c in rendered(page).caption), page
