@@ -20,6 +20,7 @@ from typing import Callable
 import pandas as pd
 
 from smp_dash import disclosure, metrics, periods
+from smp_dash.bundle import DATED
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
 
@@ -251,9 +252,9 @@ def not_loaded(bundle, dataset: str) -> str:
         f"{NOT_LOADED}: {dataset} is not loaded; {LOAD_HINTS.get(dataset, f'load it through the {dataset} template (Data page)')}"
 
 
-def dataset_rows(bundle, dataset: str) -> int:
-    frame = getattr(bundle, {"asb_incidents": "asb", "service_requests": "requests", "needle_finds": "needles"}.get(dataset, dataset))
-    return len(frame)
+def dataset_rows(data, dataset: str) -> int:
+    """Rows of ``dataset`` in the bundle (its cube's frame for the dated datasets, ``bundle.DATED``)."""
+    return len(getattr(data, DATED[dataset][0] if dataset in DATED else dataset))
 
 
 def series(bundle, measure: Measure | str, wards=(), *, by: str | None = None,
