@@ -25,6 +25,8 @@ from smp_dash import disclosure, report, store
 ROOT = Path(__file__).parents[1]
 APP = ROOT / "app.py"
 SMALL = {1, 2, 3, 4}
+#: Words in a key figure's label or a sentence that name a sensitive measure.
+SENSITIVE_WORDS = ("Domestic abuse", "Needles", "Bulk", "Hate")
 #: Headlines that count a sensitive measure, by page.
 SENSITIVE_METRICS = {"Domestic abuse", "DA crimes", "Needles found", "Previous period", "Bulk incidents", "Hate crimes"}
 #: Downloads of sensitive counts for a selection, and the columns that hold counts.
@@ -158,9 +160,13 @@ def test_no_small_sensitive_count_in_the_data_pack(small_stores, ward_names, see
     _, sections = report.pack_sections(frames, wards=selected, ward_names=ward_names, suppress=True)
     leaks = []
     for section in sections:
-        for label, value, change, _ in section.figures:
-            if any(word in label for word in ("Domestic abuse", "Needles", "Bulk", "Hate")) and _numbers(value) & SMALL:
-                leaks.append(f"{section.title}: {label} {value}")
+        for figure in section.figures:
+            if any(word in figure.label for word in SENSITIVE_WORDS) and _numbers(figure.value) & SMALL:
+                leaks.append(f"{section.title}: {figure.label} {figure.value}")
+        for sentence in section.story:   # the draft's narrative: counts, not percentages or rates
+            counts = _numbers(re.sub(r"[+-]?\d[\d,.]*%|\d+\.\d|\b\d{4}(/\d\d)?\b|p [=<] [\d.]+", "", sentence))
+            if any(word in sentence for word in SENSITIVE_WORDS) and counts & SMALL:
+                leaks.append(f"{section.title}: {sentence}")
         for fig in section.charts:
             title = fig.layout.title.text or ""
             if title.startswith(SENSITIVE_CHARTS):

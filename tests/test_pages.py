@@ -476,7 +476,7 @@ def test_ward_tables_hide_small_counts_when_protected():
 
 
 def test_glossary_and_method_are_on_every_page(rendered):
-    from smp_dash.ui.glossary import GLOSSARY
+    from smp_dash.glossary import GLOSSARY
 
     assert {"MARAC", "CSVG", "CPW", "CPN", "NTE", "MoRiLE", "IOM", "S136", "ASB", "DA", "FPN", "PSPO"} <= set(GLOSSARY)
     for page in ("overview.py", "morile.py"):

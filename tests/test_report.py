@@ -76,7 +76,7 @@ def test_every_priority_has_a_section(default_pack):
     sections = re.findall(r"<h2>([^<]+)</h2>", default_pack)
     assert sections == ["Overview: headline figures", "Serious and organised crime", "Children and young people",
                         "Domestic abuse", "Substance misuse", "Mental health", "ASB and community protection",
-                        "Police data", "Provenance"]
+                        "Police data", "The Shepway task force", "MoRiLE priorities", "Provenance"]
 
 
 def test_plotly_is_inlined_once_and_every_chart_is_interactive(default_pack):

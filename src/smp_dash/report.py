@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.io as pio
 
-from smp_dash import bundle, charts, disclosure, intake, measures, metrics as m, periods, schema
+from smp_dash import (bundle, charts, config, disclosure, intake, measures, metrics as m, morile, narrative, periods,
+                      schema, significance)
 from smp_dash.bundle import Bundle
 from smp_dash.demo import NOTICE as DEMO_NOTICE
 from smp_dash.periods import Period
 from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, overview,
-                                 police_data, serious_organised_crime, substance_misuse)
+                                 police_data, serious_organised_crime, substance_misuse, task_force)
+from smp_dash import selection
 from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
 PERIOD_KINDS = CHOICES
@@ -101,39 +103,68 @@ def pack_sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (
     return view, [build(data, view) for build in _SECTIONS]
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A key figure as shown (``value``, ``change``, ``period`` are text) and the numbers behind it."""
+
+    label: str
+    value: str                      # "2,888", "<5", "n/a", "19%"
+    change: str                     # "+156 (+5.7%) on 2019", or why there is none
+    period: str                     # the period's long label
+    current: float | None = None    # the count shown (None when it is not a number shown)
+    previous: float | None = None   # the count it is compared with (None when no change is shown)
+    previous_period: str = ""
+    verdict: str = ""               # significance.Change.verdict, when a change is shown
+
+
 @dataclass
 class _Section:
-    """One section of the pack: what it shows, before it is written as HTML."""
+    """One section of the pack: what it shows, before it is written as HTML (or Word, or Excel)."""
 
     title: str
-    figures: list[tuple[str, str, str, str]] = field(default_factory=list)   # label, value, change, period
+    figures: list[Figure] = field(default_factory=list)
     charts: list = field(default_factory=list)                                # go.Figure
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     actions: str | None = None
+    story: list[str] = field(default_factory=list)    # sentences written from the figures (smp_dash.narrative)
+    where: str = ""                                   # "in the whole borough", "in Shepway North": for sentences
 
     def add(self, label: str, current, previous=None, period: Period | None = None, *, decimals: int = 0,
-            value: str | None = None) -> None:
-        change = m.change_text(current, previous, period.previous().label if period else "", decimals) \
-            if previous is not None else None
-        self.figures.append((label, value if value is not None else _number(current), change or "",
-                             period.long_label if period else ""))
+            value: str | None = None, where: str | None = None) -> None:
+        """A figure from two counts (or a ``value`` already written, such as a share), with its sentence."""
+        against = period.previous().label if period else ""
+        change = m.change_text(current, previous, against, decimals) if previous is not None else None
+        shown = value if value is not None else _number(current)
+        verdict = significance.poisson_change(current, previous).verdict if change else ""
+        self.figures.append(Figure(label, shown, change or "", period.long_label if period else "",
+                                   current if value is None and _known(current) else None,
+                                   previous if change else None, against if change else "", verdict))
+        if change:
+            self.story.append(narrative.change(label.removesuffix(" (borough)"), current, previous, period.label, against,
+                                               where=self.where if where is None else where, decimals=decimals))
+        elif value is None and period is not None and not _known(current):
+            self.story.append(f"{label.removesuffix(' (borough)')}, {period.long_label}: {measures.NOT_LOADED}.")
 
     def add_value(self, v: measures.Value, *, decimals: int = 0, label: str = "") -> None:
         """A measure's headline as the page shows it: the reason where there is no figure, the
         disclosure control's "<5"/"hidden", "no comparison" where the data starts too late."""
         label = label or v.label
+        period = v.period.long_label
         if not v.available:
-            self.figures.append((label, "n/a", v.missing, v.period.long_label))
+            self.figures.append(Figure(label, "n/a", v.missing, period))
         elif v.guarded is not None and v.guarded.change_hidden:
-            self.figures.append((label, v.guarded.text() if v.guarded.hidden else _number(v.current),
-                                 "not shown (disclosure control)", v.period.long_label))
+            hidden = v.guarded.hidden
+            self.figures.append(Figure(label, v.guarded.text() if hidden else _number(v.current),
+                                       "not shown (disclosure control)", period, None if hidden else v.current))
         elif not v.comparable:
-            self.add(label, v.current, period=v.period, value=None)
-            self.figures[-1] = (*self.figures[-1][:2], v.no_comparison, self.figures[-1][3])
+            self.figures.append(Figure(label, _number(v.current), v.no_comparison, period, v.current))
         else:
             self.add(label, v.current, v.previous, v.period, decimals=decimals)
+            self.story.pop()   # the measure's own sentence below says it (with the reason when there is none)
+        self.story.append(narrative.headline(v, where=self.where, decimals=decimals,
+                                             label=label if label != v.label else ""))
         self.notes += [n for n in v.notes if n not in self.notes]
 
     def changes(self, table: pd.DataFrame, category: str, p: Period, title: str, colour: str) -> None:
@@ -153,8 +184,19 @@ class _Section:
             self.notes.append(why)
 
 
+#: Where a borough-wide figure is, in a sentence.
+BOROUGH = "in the whole borough"
+
+
+def _where(view: Filter) -> str:
+    """Where the view's figures are, in a sentence: "in the whole borough", "in Shepway North and Shepway South"."""
+    if not view.wards:
+        return BOROUGH
+    return f"in {view.area}" if len(view.names) <= 3 else f"in the {len(view.names)} wards selected"
+
+
 def _overview(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Overview: headline figures")
+    s = _Section("Overview: headline figures", where=_where(v))
     f = overview.figures(b, v)
     for value in f.headlines:
         s.add_value(value, decimals=1 if value.measure.id == "domestic_abuse" else 0)
@@ -163,12 +205,15 @@ def _overview(b: Bundle, v: Filter) -> _Section:
             s.notes.append(f"Wards with most: {label.lower()}: {why}")
         else:
             s.tables.append((f"Wards with most: {label.lower()}, {period} (whole borough)", table))
+            lead = narrative.leaders(table, name="ward", value=period, period=period)
+            if lead:
+                s.story.append(f"{label}: {lead}")
     s.caveats += list(measures.POLICE_CAVEATS)
     return s
 
 
 def _soc(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Serious and organised crime", actions="soc")
+    s = _Section("Serious and organised crime", where=_where(v), actions="soc")
     f = serious_organised_crime.figures(b, v)
     p, colour = f.violent.period, charts.PRIORITY_COLOURS["soc"]
     s.add_value(f.violent)
@@ -183,13 +228,13 @@ def _soc(b: Bundle, v: Filter) -> _Section:
 
 
 def _children(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Children and young people", actions="children_young_people")
+    s = _Section("Children and young people", where=_where(v), actions="children_young_people")
     f = children_young_people.figures(b, v)
     yp, youth, colour = f.youth_period, f.youth, charts.PRIORITY_COLOURS["children_young_people"]
     if f.youth_note:
         s.notes.append(f.youth_note)
-    s.add("Youth offences (borough)", youth["offences"], youth["offences_previous"], yp)
-    s.add("Young people offending (borough)", youth["offenders"], youth["offenders_previous"], yp)
+    s.add("Youth offences (borough)", youth["offences"], youth["offences_previous"], yp, where=BOROUGH)
+    s.add("Young people offending (borough)", youth["offenders"], youth["offenders_previous"], yp, where=BOROUGH)
     s.charts.append(charts.yearly_bars(youth["series"], x="label", y="value", colour=colour,
                                        title="Youth offences by financial year"))
     cp = f.gathering_period
@@ -201,7 +246,7 @@ def _children(b: Bundle, v: Filter) -> _Section:
 
 
 def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Domestic abuse", actions="domestic_abuse")
+    s = _Section("Domestic abuse", where=_where(v), actions="domestic_abuse")
     colour = charts.PRIORITY_COLOURS["domestic_abuse"]
     f = domestic_abuse.figures(b, v)
     p = f.headline.period
@@ -209,7 +254,7 @@ def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
     for label, share in f.shares.items():
         s.add(label if label != "Violence against the person" else "Violence against the person, share of DA", None,
               value=share)
-    s.add("MARAC cases (borough)", f.marac["current"], f.marac["previous"], f.marac_period)
+    s.add("MARAC cases (borough)", f.marac["current"], f.marac["previous"], f.marac_period, where=BOROUGH)
     s.chart(f.trend, f.trend_why, f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)",
             charts.monthly_trend, colour=colour, highlight=(p.start, p.end))
     if f.types is None:
@@ -220,6 +265,10 @@ def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
         s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
     else:
         table = disclosure.display(disclosure.suppress_wards(f.wards)) if v.suppress else f.wards
+        lead = narrative.leaders(f.wards[~disclosure.suppress_wards(f.wards)["current_suppressed"]] if v.suppress
+                                 else f.wards, period=f.ward_period.label)
+        if lead:
+            s.story.append(lead)
         s.tables.append((f"Top ten wards for domestic abuse, {f.ward_period.long_label} (whole borough)",
                          table.head(10)[["rank", "ward_name", "current", "previous", "pct_change", "rate"]]))
     s.caveats += list(measures.POLICE_CAVEATS) + ["MARAC figures are borough-wide.", m.SIGNIFICANCE_NOTE]
@@ -227,7 +276,7 @@ def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
 
 
 def _substance(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Substance misuse", actions="substance_misuse")
+    s = _Section("Substance misuse", where=_where(v), actions="substance_misuse")
     colour = charts.PRIORITY_COLOURS["substance_misuse"]
     drugs, needles = substance_misuse.figures(b, v)
     without = substance_misuse.needle_figures(b, v, include_bulk=False)
@@ -252,12 +301,12 @@ def _substance(b: Bundle, v: Filter) -> _Section:
 
 
 def _mental_health(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Mental health", actions="mental_health")
+    s = _Section("Mental health", where=_where(v), actions="mental_health")
     f = mental_health.figures(b, v)
     colour, p = charts.PRIORITY_COLOURS["mental_health"], f.period
     if f.note:
         s.notes.append(f.note)
-    s.add("Section 136 uses (borough)", f.s136, f.s136_previous, p)
+    s.add("Section 136 uses (borough)", f.s136, f.s136_previous, p, where=BOROUGH)
     if len(f.s136_series):
         s.charts.append(charts.yearly_bars(f.s136_series, x="year", y="value", colour=colour,
                                            title="Section 136 (Mental Health Act) uses by year"))
@@ -268,7 +317,7 @@ def _mental_health(b: Bundle, v: Filter) -> _Section:
 
 
 def _community_protection(b: Bundle, v: Filter) -> _Section:
-    s = _Section("ASB and community protection")
+    s = _Section("ASB and community protection", where=_where(v))
     f = community_protection.figures(b, v)
     colour, p = charts.PRIORITY_COLOURS["asb_community_protection"], f.police.period
     s.add_value(f.police)
@@ -285,7 +334,7 @@ def _community_protection(b: Bundle, v: Filter) -> _Section:
 
 
 def _police(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Police data")
+    s = _Section("Police data", where=_where(v))
     colour = charts.PRIORITY_COLOURS["police_data"]
     f = police_data.figures(b, v)
     p, hp = f.crime.period, f.hate.period
@@ -295,6 +344,15 @@ def _police(b: Bundle, v: Filter) -> _Section:
         s.charts.append(charts.yearly_bars(f.years, x="label", y="value", colour=colour,
                                            title=f"Recorded crime by calendar year, {_plot_text(v.area)}"))
         s.changes(f.types, "offence_subgroup", p, "Change by crime type", colour)
+    if f.kent is not None:
+        s.tables.append((f"Recorded crime by Kent district, {p.label} against {p.previous().label}", f.kent))
+        rank = f.kent.index[f.kent["lad_name"] == "Maidstone"]
+        if len(rank):
+            s.story.append(f"Among Kent's districts, Maidstone recorded the {_ordinal(rank[0] + 1)}most crime in {p.label} "
+                           f"({_number(f.kent.at[rank[0], 'current'])}).")
+    else:
+        s.notes.append(f"Recorded crime by Kent district: {measures.NOT_LOADED} for {p.long_label} "
+                       "(Kent's district figures come through the indicators template, for calendar years).")
     if f.strands is None:
         s.notes.append(f"Hate crime by strand: {f.strands_why}")
     else:
@@ -303,7 +361,69 @@ def _police(b: Bundle, v: Filter) -> _Section:
     return s
 
 
-_SECTIONS = (_overview, _soc, _children, _domestic_abuse, _substance, _mental_health, _community_protection, _police)
+def _task_force(b: Bundle, v: Filter) -> _Section:
+    s = _Section("The Shepway task force", where="in the focus area (Shepway North and Shepway South)")
+    f = task_force.figures(b, v)
+    p = f.period
+    s.notes.append("The task force's focus area is compared with the rest of the borough; the ward filter does not apply.")
+    for name, why in f.missing.items():
+        s.figures.append(Figure(name, "n/a", why, p.long_label))
+        s.story.append(f"{name} in the focus area, {p.long_label}: {why}.")
+    table = f.table
+    if table is not None:
+        focus = table[table["area"] == "Focus area"].set_index("measure")
+        for name in focus.index:
+            guard = f.guards.get(name)
+            if guard is not None and guard.change_hidden:
+                s.figures.append(Figure(name, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
+                                        "not shown (disclosure control)", p.long_label))
+                s.story.append(f"{name} in the focus area, {p.label}: not shown (disclosure control).")
+            else:
+                s.add(name, focus.at[name, "current"], focus.at[name, "previous"], p)
+        if not f.rates_why:
+            s.charts.append(charts.bars(table, x="measure", y="rate", series="area", colour=charts.PRIORITY_COLOURS["task_force"],
+                                        orientation="v", title=f"Rate per 1,000 residents, {p.label}: focus area and the rest"))
+            rates = table.pivot(index="measure", columns="area", values="rate")
+            for name, row in rates.iterrows():
+                if pd.notna(row.get("Focus area")) and pd.notna(row.get("Rest of borough")):
+                    ratio = row["Focus area"] / row["Rest of borough"] if row["Rest of borough"] else math.nan
+                    s.story.append(f"{name} per 1,000 residents in {p.label}: {row['Focus area']:.1f} in the focus area "
+                                   f"against {row['Rest of borough']:.1f} in the rest of the borough"
+                                   + (f" ({ratio:.1f} times the rest's rate)." if math.isfinite(ratio) else "."))
+        s.tables.append((f"Focus area and the rest of the borough, {p.long_label}",
+                         table[["measure", "area", "current", "previous", "pct_change", "rate"]]))
+    else:
+        s.notes.append(f.rates_why)
+    if f.rates_why:
+        s.notes.append(f.rates_why)
+    s.caveats += ["The task force began in September 2020: too soon to judge its impact.",
+                  "Rates use approximate ward populations.", m.SIGNIFICANCE_NOTE]
+    return s
+
+
+def _morile(b: Bundle, v: Filter) -> _Section:
+    s = _Section("MoRiLE priorities", where=_where(v))
+    p = v.pick(periods.CAL_2020)
+    town = selection.ward_codes(b.ward_codes, config.TOWN_CENTRE_WARDS)
+    data = morile.measures_from_data(b.crimes, b.asb, b.needles, p, wards=v.wards, town_centre=town)
+    sheet = morile.data_likelihood(morile.default_sheet(), data)
+    table = morile.ranking_table(morile.score(sheet), morile.score(sheet))
+    s.tables.append((f"Priority ranking, {v.area}, {p.long_label} (default scores and weights)",
+                     table[["rank", "theme", "priority_area", "priority", "harm", "likelihood"]]))
+    s.charts.append(charts.bars(table, x="theme", y="priority", orientation="h", sort=False,
+                                title=f"Priority score, {_plot_text(v.area)}", colour=charts.PRIORITY_COLOURS["overview"],
+                                highlight=table["theme"].head(5).tolist(), height=90 + 30 * len(table)))
+    top = table["theme"].head(5).tolist()
+    s.story.append(f"With the default MoRiLE scores and equal weights, and volume and trend from the data for {p.label}, "
+                   f"the five themes carrying the most threat, risk and harm are: {', '.join(top[:-1])} and {top[-1]}.")
+    s.notes.append("Scores and weights here are the illustrative defaults; the MoRiLE page shows the effect of other "
+                   "weights and of the partnership's own scoring sheet.")
+    s.caveats += [morile.CAVEAT]
+    return s
+
+
+_SECTIONS = (_overview, _soc, _children, _domestic_abuse, _substance, _mental_health, _community_protection, _police,
+             _task_force, _morile)
 
 
 # Writing the document ---------------------------------------------------------------------
@@ -332,9 +452,11 @@ def _document(view: Filter, sections: list[_Section], actions: pd.DataFrame, *, 
     plotly_included = False
     for section in sections:
         parts.append(f"<section><h2>{e(section.title)}</h2>")
+        parts += [f"<p class=\"story\">{e(sentence)}</p>" for sentence in section.story]
         parts += [f"<p>{e(note)}</p>" for note in section.notes]
         if section.figures:
-            figures = pd.DataFrame(section.figures, columns=["Figure", "Value", "Change", "Period"])
+            figures = pd.DataFrame([(f.label, f.value, f.change, f.period) for f in section.figures],
+                                   columns=["Figure", "Value", "Change", "Period"])
             parts.append(_table(figures, numeric=("Value",)))
         for fig in section.charts:
             parts.append("<div class=\"chart\">" + pio.to_html(
@@ -418,6 +540,11 @@ def _number(value) -> str:
         return "n/a"
     value = float(value)
     return f"{int(value):,}" if value.is_integer() else f"{value:,.1f}"
+
+
+def _ordinal(n: int) -> str:
+    """ "" for 1 (the most), "2nd ", "11th ", "23rd " ... (the 2nd most)."""
+    return "" if n == 1 else f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')} "
 
 
 def _known(value) -> bool:
