@@ -200,3 +200,60 @@ def test_data_pack_downloads_and_opens_on_its_own(page, app_url, tmp_path):
     page.screenshot(path=str(SCREENSHOTS / "data_pack.png"))
 
 
+
+
+#: Word styles as the HTML twin shows them (mammoth maps headings itself).
+TWIN_STYLES = "\n".join(f"p[style-name='{style}'] => {tag}:fresh" for style, tag in (
+    ("Title", "h1.title"), ("Subtitle", "p.subtitle"), ("Caption", "p.caption"), ("Intense Quote", "p.notice"),
+    ("TOC Heading", "h2")))
+TWIN_CSS = ("body{font-family:Calibri,Carlito,Arial,sans-serif;max-width:760px;margin:32px auto;color:#222;font-size:14px}"
+            "h1.title{font-size:30px;color:#17365D}h1{color:#365F91}h2{color:#4F81BD}table{border-collapse:collapse;"
+            "font-size:12px;margin-bottom:12px}td,th{border:1px solid #7BA0CD;padding:2px 6px}img{max-width:100%}"
+            ".caption{color:#4F81BD;font-weight:bold;font-size:12px}.notice{border-bottom:1px solid #4F81BD;"
+            "color:#4F81BD;font-style:italic;padding:8px}.header{color:#555;font-size:11px;border-bottom:1px solid #ccc}")
+
+
+def html_twin(path: Path) -> str:
+    """The draft as HTML (mammoth reads the .docx as Word would lay out its body), with its page header
+    on top: what the first pages of the document show, for a screenshot."""
+    import docx
+    import mammoth
+
+    with path.open("rb") as handle:
+        body = mammoth.convert_to_html(handle, style_map=TWIN_STYLES).value
+    header = docx.Document(path).sections[0].header.paragraphs[0].text
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{TWIN_CSS}</style></head><body>"
+            f"<p class='header'>{header}</p>{body}</body></html>")
+
+
+def test_draft_and_tables_download_from_the_sidebar(page, app_url, tmp_path):
+    import docx
+    import openpyxl
+
+    open_page(page, f"{app_url}/domestic_abuse?ptype=As+in+the+2020-21+assessment")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    with page.expect_download(timeout=180_000) as info:
+        sidebar.get_by_role("button", name="Draft assessment (Word)").first.click()
+    assert info.value.suggested_filename.endswith(".docx")
+    path = tmp_path / "assessment.docx"
+    info.value.save_as(path)
+    doc = docx.Document(path)
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:2] == ["Introduction and method", "Executive summary"] and "Domestic abuse" in headings
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Domestic abuse crimes in the whole borough rose 5.7% to 2,888 in 2020" in text
+    assert len(doc.inline_shapes) >= 15
+    with page.expect_download(timeout=120_000) as info:
+        sidebar.get_by_role("button", name="Tables (Excel)").first.click()
+    book = tmp_path / "tables.xlsx"
+    info.value.save_as(book)
+    assert openpyxl.load_workbook(book).sheetnames[0] == "Index"
+    # The first pages, as the HTML twin shows them: kept in docs/ after a look.
+    twin = tmp_path / "assessment.html"
+    twin.write_text(html_twin(path), encoding="utf-8")
+    page.set_viewport_size({"width": 900, "height": 2400})
+    page.goto(twin.as_uri())
+    assert page.locator("img").count() == len(doc.inline_shapes)
+    page.screenshot(path=str(SCREENSHOTS / "draft_first_pages.png"))
+    page.locator("h1", has_text="Domestic abuse").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "draft_domestic_abuse.png"))

@@ -10,8 +10,12 @@
     smp-dash versions DATASET             earlier versions kept for DATASET
     smp-dash restore DATASET VERSION      make an earlier version the one in use
     smp-dash template DATASET             print the CSV template of DATASET
-    smp-dash report -o pack.html [--wards NAMES] [--period-type TYPE] [--period LABEL]
+    smp-dash report -o pack.html [--wards NAMES] [--period-type TYPE] [--period LABEL] [--suppress]
                                           the strategic assessment data pack as one HTML file
+    smp-dash draft -o assessment.docx [same options]
+                                          the draft strategic assessment, an editable Word document
+    smp-dash tables -o tables.xlsx [same options]
+                                          every table and chart's data as an Excel workbook
 
 Bad input prints what is wrong (file, row, column) and exits 2; the data in use is unchanged.
 An ingest goes through the Data page's checks (``intake.preview`` and ``intake.commit``): a file
@@ -29,6 +33,7 @@ import argparse
 import json
 import sys
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from smp_dash import config, intake, schema, store
@@ -86,20 +91,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(run=_figures)
 
-    p = sub.add_parser("report", help="the strategic assessment data pack as one self-contained HTML file")
-    p.add_argument("--wards", default="", help='ward names, comma-separated, e.g. "Shepway North,Shepway South" '
-                   "(default: the whole borough)")
-    p.add_argument("--period-type", choices=CHOICES, default=LATEST,
-                   help="latest: each figure for the latest complete period of its kind (default); published: each "
-                        "figure for the period the 2020-21 assessment reports it")
-    p.add_argument("--period", default=None, help='a period of that type, e.g. 2019, 2019/20, "Dec 2019 to Nov 2020" '
-                   "(default: the latest the data covers)")
-    p.add_argument("--suppress", action="store_true",
-                   help="disclosure control: small ward counts of DA, needle finds and hate crime shown as <5")
-    p.add_argument("--exclude-outliers", action="store_true",
-                   help="replace flagged months by the median of the months before them, as the app's toggle does")
-    p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
-    p.set_defaults(run=_report)
+    for name, kind, what in (("report", "HTML", "the strategic assessment data pack as one self-contained HTML file"),
+                             ("draft", "Word (.docx)", "the draft strategic assessment as an editable Word document"),
+                             ("tables", "Excel (.xlsx)", "every table and chart's data as an Excel workbook")):
+        p = sub.add_parser(name, help=what)
+        p.add_argument("--wards", default="", help='ward names, comma-separated, e.g. "Shepway North,Shepway South" '
+                       "(default: the whole borough)")
+        p.add_argument("--period-type", choices=CHOICES, default=LATEST,
+                       help="latest: each figure for the latest complete period of its kind (default); published: "
+                            "each figure for the period the 2020-21 assessment reports it")
+        p.add_argument("--period", default=None, help='a period of that type, e.g. 2019, 2019/20, "Dec 2019 to Nov '
+                       '2020" (default: the latest the data covers)')
+        p.add_argument("--suppress", action="store_true",
+                       help="disclosure control: small ward counts of DA, needle finds and hate crime shown as <5")
+        p.add_argument("--exclude-outliers", action="store_true",
+                       help="replace flagged months by the median of the months before them, as the app's toggle does")
+        p.add_argument("-o", "--output", type=Path, required=True, help=f"the {kind} file to write")
+        p.set_defaults(run=partial(_document, name))
 
     p = sub.add_parser("versions", help="earlier versions kept for a dataset")
     p.add_argument("dataset", choices=schema.DATASETS)
@@ -245,12 +253,13 @@ def _show(value) -> str:
     return str(value)
 
 
-def _report(args) -> int:
+def _document(kind: str, args) -> int:
+    """``smp-dash report``, ``draft`` or ``tables``: the view's document, written whole or not at all."""
     import os
     import tempfile
     from datetime import datetime, timezone
 
-    from smp_dash import geo, report
+    from smp_dash import draft, geo, report, workbook
 
     if not store.exists("crimes", args.data_dir):
         raise FileNotFoundError("no crime data in the store; run `smp-dash demo` or `smp-dash ingest` first")
@@ -260,7 +269,8 @@ def _report(args) -> int:
     unknown = [name for name in chosen if name not in codes]
     if unknown:
         raise ValueError(f"unknown ward(s) {', '.join(map(repr, unknown))}; choose from: {', '.join(sorted(codes))}")
-    page = report.data_pack(
+    build = {"report": report.data_pack, "draft": draft.document, "tables": workbook.workbook}[kind]
+    made = build(
         store.read_all(args.data_dir), wards=tuple(codes[name] for name in chosen),
         ward_names=dict(zip(wards["ward_code"], wards["ward_name"])), period_kind=args.period_type,
         period_label=args.period, demo=store.is_demo(args.data_dir),
@@ -272,8 +282,8 @@ def _report(args) -> int:
     # Written beside the target and renamed over it, so a reader never sees half a file.
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(page)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(made.encode("utf-8") if isinstance(made, str) else made)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:

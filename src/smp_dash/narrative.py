@@ -75,18 +75,24 @@ def headline(v: Value, *, where: str = "", decimals: int = 0, label: str = "") -
     return change(label, v.current, v.previous, p.label, p.previous().label, where=where, decimals=decimals)
 
 
-def leaders(table: pd.DataFrame | None, *, name: str = "ward_name", value: str = "current", period: str = "",
-            n: int = 3) -> str | None:
-    """ "High Street, Park Wood and Shepway South recorded the most in 2020." from a ward table as
-    shown (largest first), or None when there is no table. Wards whose count is not a number (hidden
-    by disclosure control) are not named."""
+def leaders(table: pd.DataFrame | None, *, what: str = "", name: str = "ward_name", value: str = "current",
+            period: str = "", n: int = 3) -> str | None:
+    """ "High Street, Park Wood and Shepway South recorded the most domestic abuse in 2020." (``what``
+    is "domestic abuse") from a ward table as shown (largest first), or None when there is none to
+    name. Wards whose count is not a number (hidden by disclosure control) are not named, nor any
+    after them."""
     if table is None or not len(table):
         return None
-    shown = table[pd.to_numeric(table[value], errors="coerce").notna()] if value in table else table.iloc[0:0]
-    shown = shown[pd.to_numeric(shown[value], errors="coerce") > 0]
-    names = [str(x) for x in shown[name].head(n)]
+    # A table as published holds text: "1,566", "<5", "hidden". The leading wards are named up to the
+    # first count not shown as a number (a hidden ward might have had more than the next one shown).
+    counts = pd.to_numeric(table[value].astype(str).str.replace(",", ""), errors="coerce") if value in table else None
+    names = []
+    for ward, count in zip(table[name].head(n), [] if counts is None else counts.head(n)):
+        if not count > 0:
+            break
+        names.append(str(ward))
     if not names:
         return None
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"{listed} recorded the most{f' in {period}' if period else ''}."
+    return f"{listed} recorded the most{f' {what}' if what else ''}{f' in {period}' if period else ''}."
 

@@ -205,9 +205,9 @@ def _overview(b: Bundle, v: Filter) -> _Section:
             s.notes.append(f"Wards with most: {label.lower()}: {why}")
         else:
             s.tables.append((f"Wards with most: {label.lower()}, {period} (whole borough)", table))
-            lead = narrative.leaders(table, name="ward", value=period, period=period)
+            lead = narrative.leaders(table, what=label.lower(), name="ward", value=period, period=period)
             if lead:
-                s.story.append(f"{label}: {lead}")
+                s.story.append(lead)
     s.caveats += list(measures.POLICE_CAVEATS)
     return s
 
@@ -265,8 +265,7 @@ def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
         s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
     else:
         table = disclosure.display(disclosure.suppress_wards(f.wards)) if v.suppress else f.wards
-        lead = narrative.leaders(f.wards[~disclosure.suppress_wards(f.wards)["current_suppressed"]] if v.suppress
-                                 else f.wards, period=f.ward_period.label)
+        lead = narrative.leaders(table, what="domestic abuse", period=f.ward_period.label)
         if lead:
             s.story.append(lead)
         s.tables.append((f"Top ten wards for domestic abuse, {f.ward_period.long_label} (whole borough)",
@@ -408,6 +407,7 @@ def _morile(b: Bundle, v: Filter) -> _Section:
     data = morile.measures_from_data(b.crimes, b.asb, b.needles, p, wards=v.wards, town_centre=town)
     sheet = morile.data_likelihood(morile.default_sheet(), data)
     table = morile.ranking_table(morile.score(sheet), morile.score(sheet))
+    table["priority_area"] = table["priority_area"].map(lambda key: schema.PRIORITY_NAMES.get(key, str(key).replace("_", " ")))
     s.tables.append((f"Priority ranking, {v.area}, {p.long_label} (default scores and weights)",
                      table[["rank", "theme", "priority_area", "priority", "harm", "likelihood"]]))
     s.charts.append(charts.bars(table, x="theme", y="priority", orientation="h", sort=False,
@@ -491,7 +491,9 @@ def _provenance(provenance: dict) -> pd.DataFrame:
 
 _HEADERS = {"rank": "Rank", "ward_name": "Ward", "ward": "Ward", "current": "This period", "previous": "Previous",
             "pct_change": "Change", "rate": "Per 1,000", "location_name": "Location", "needles": "Needles",
-            "action": "Action", "category": "Category", "issued": "Issued", "with_police": "With police"}
+            "action": "Action", "category": "Category", "issued": "Issued", "with_police": "With police",
+            "measure": "Measure", "area": "Area", "theme": "Theme", "priority_area": "Priority area", "priority": "Score",
+            "harm": "Harm", "likelihood": "Likelihood", "lad_name": "District"}
 
 
 def _display(table: pd.DataFrame) -> pd.DataFrame:

@@ -92,3 +92,10 @@ def ward_codes(codes: dict[str, str], names) -> tuple[str, ...]:
     """The codes of the wards ``names`` (e.g. ``config.TOWN_CENTRE_WARDS``) in ``codes`` (name to
     code, as a bundle's ``ward_codes``), in the order named; wards the boundaries lack are left out."""
     return tuple(codes[name] for name in names if name in codes)
+
+
+def assessment_years(view: Filter) -> str:
+    """The strategic assessment's years for the view: "2020-21" when its assessment year (December
+    to November) ends in 2020."""
+    end = view.pick(periods.ASSESS_2020).end.year
+    return f"{end}-{(end + 1) % 100:02d}"

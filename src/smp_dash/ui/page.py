@@ -9,9 +9,9 @@ import html
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from smp_dash import demo, disclosure, intake, measures, metrics, periods, significance
+from smp_dash import demo, disclosure, intake, measures, metrics, significance
 from smp_dash.bundle import Bundle
-from smp_dash.selection import Filter
+from smp_dash.selection import Filter, assessment_years
 from smp_dash.ui import run, sidebar
 from smp_dash.ui.data import data
 from smp_dash.ui.signin import require_access
@@ -214,13 +214,6 @@ def number(value, *, of: float | None = None) -> str:
 def percent(value) -> str:
     """A share as the pages write it: "27%", or "n/a" when it is not in the data."""
     return "n/a" if value is None or value != value else f"{number(value)}%"
-
-
-def assessment_years(view: Filter) -> str:
-    """The strategic assessment's years for the view: "2020-21" when its assessment year (December
-    to November) ends in 2020."""
-    end = view.pick(periods.ASSESS_2020).end.year
-    return f"{end}-{(end + 1) % 100:02d}"
 
 
 def _through_app() -> None:

@@ -1,4 +1,5 @@
-"""The shared filter in the sidebar: wards, period, display toggles and the data pack.
+"""The shared filter in the sidebar: wards, period, display toggles, and the view as a data pack, a
+draft assessment (Word) and tables (Excel).
 
 Every page draws it through ``page()``, so the same code runs in the real app and under
 ``AppTest.switch_page``. Its widgets are bound to the URL, so a copied link reopens the same view
@@ -48,7 +49,7 @@ def view(bundle: Bundle, person: access.Access) -> Filter:
     chosen = Filter(tuple(codes[n] for n in names), tuple(names), kind, period, exclude, present, suppress,
                     bundle.spans)
     if person.can_download_pack:
-        _data_pack_button(chosen, bundle)
+        _document_buttons(chosen, bundle)
     glossary_popover()
     account(person)
     return chosen
@@ -119,23 +120,40 @@ def _display(person: access.Access) -> tuple[bool, bool, bool]:
     return exclude, present, suppress
 
 
-def _data_pack_button(view: Filter, bundle: Bundle) -> None:
-    st.sidebar.download_button("Data pack (HTML)", data=partial(_data_pack, view, bundle.ward_names, bundle.demo),
-                               file_name="smp-dash-data-pack.html", mime="text/html", on_click="ignore",
-                               key="data_pack", icon=":material/description:", width="stretch",
-                               help="Every priority's figures, charts and caveats for this view, in one file that "
-                                    "opens in any browser without the dashboard.")
+#: What a view can be downloaded as: key, button label, file name, MIME type, icon, help.
+DOCUMENTS = (
+    ("data_pack", "Data pack (HTML)", "smp-dash-data-pack.html", "text/html", ":material/description:",
+     "Every priority's figures, charts and caveats for this view, in one file that opens in any browser without "
+     "the dashboard."),
+    ("draft", "Draft assessment (Word)", "smp-dash-draft-assessment.docx",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ":material/edit_document:",
+     "The strategic assessment's first draft for this view: each priority's figures in sentences, charts, ward tables "
+     "and action plans, in Word's own styles, for the analyst to edit. Takes about ten seconds."),
+    ("tables", "Tables (Excel)", "smp-dash-tables.xlsx",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:",
+     "Every table and every chart's data for this view as a workbook: a sheet each, numbers as numbers, and an "
+     "index of sources, periods and caveats."),
+)
 
 
-def _data_pack(view: Filter, ward_names: dict, demo: bool) -> bytes:
-    """The data pack for ``view``, built when the button is clicked (a few seconds)."""
-    frames = store.read_all()
-    provenance = {name: store.provenance(name) for name in schema.DATASETS}
-    return report.data_pack(frames, wards=view.wards, ward_names=ward_names, period_kind=view.kind,
-                            period_label=view.period.label if view.period else None, demo=demo,
-                            generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
-                            provenance=provenance, suppress=view.suppress,
-                            exclude_outliers=view.exclude_outliers).encode("utf-8")
+def _document_buttons(view: Filter, bundle: Bundle) -> None:
+    for key, label, file_name, mime, icon, help in DOCUMENTS:
+        st.sidebar.download_button(label, data=partial(_document, key, view, bundle.ward_names, bundle.demo),
+                                   file_name=file_name, mime=mime, on_click="ignore", key=key, icon=icon,
+                                   width="stretch", help=help)
+
+
+def _document(kind: str, view: Filter, ward_names: dict, demo: bool) -> bytes:
+    """The data pack, draft or workbook for ``view``, built when its button is clicked (a few seconds)."""
+    from smp_dash import draft, workbook   # python-docx and openpyxl load only when asked for
+
+    build = {"data_pack": report.data_pack, "draft": draft.document, "tables": workbook.workbook}[kind]
+    made = build(store.read_all(), wards=view.wards, ward_names=ward_names, period_kind=view.kind,
+                 period_label=view.period.label if view.period else None, demo=demo,
+                 generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
+                 provenance={name: store.provenance(name) for name in schema.DATASETS}, suppress=view.suppress,
+                 exclude_outliers=view.exclude_outliers)
+    return made.encode("utf-8") if isinstance(made, str) else made
 
 
 def _keep(key: str, valid) -> None:
