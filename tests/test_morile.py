@@ -165,6 +165,15 @@ def test_measures_from_data():
     in_w1 = morile.measures_from_data(crimes, asb, needles, CAL_2020, wards=("W1",))
     assert in_w1["asb_incidents"] == pytest.approx((10, -50.0))
     assert "nte_violence" not in in_w1 and math.isnan(in_w1["da_crimes"][1])   # nothing in W1 a year earlier
+    # police.uk rows (no domestic-abuse flag, no hate strand) and no needle log: those measures are left
+    # out, so their themes keep the judged volume and trend rather than scoring a count of 0.
+    police_uk = crimes.assign(domestic_abuse=pd.NA, hate_strand=None, offence_subgroup=None)
+    got = morile.measures_from_data(police_uk, asb, needles.iloc[0:0], CAL_2020, town_centre=("W2",))
+    assert set(got) == {"drug_offences", "weapon_possession", "asb_incidents", "nte_violence"}
+    sheet = morile.data_likelihood(morile.default_sheet(), got)
+    da = sheet[sheet["data_measure"] == "da_crimes"]
+    assert len(da) and not da["data_driven"].any()
+    assert (da["likelihood_volume"].to_numpy() == morile.default_sheet().loc[da.index, "likelihood_volume"].to_numpy()).all()
 
 
 # Rank change and sensitivity ------------------------------------------------------------------

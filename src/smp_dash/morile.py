@@ -445,8 +445,15 @@ def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
     Returns
     -------
     dict
-        Measure (a key of :data:`MEASURES`) -> (count, % change; NaN when a year earlier had none).
+        Measure (a key of :data:`MEASURES`) -> (count, % change; NaN when a year earlier had none);
+        a measure the data does not hold for ``period`` is left out (its theme keeps the judged scores).
     """
+    ids = {"da_crimes": "domestic_abuse", "drug_offences": "drug_offences", "weapon_possession": "weapons",
+           "hate_crimes": "hate_crime", "asb_incidents": "asb", "nte_violence": "violent_crime", "needles_found": "needles"}
+    whole = {"crimes": crimes, "asb": asb, "needles": needles}
+    # Missing is not zero: a measure the data does not hold for the period (police.uk has no
+    # domestic-abuse flag; needles not loaded) keeps the sheet's judged volume and trend.
+    held = {k for k, mid in ids.items() if _held(measures.get(mid), whole, period)}
     crimes, asb, needles = (metrics.in_wards(f, wards) for f in (crimes, asb, needles))
     rule = lambda measure_id, rows: measures.get(measure_id).rows(rows)  # noqa: E731
     frames = {
@@ -458,9 +465,17 @@ def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
     }
     if town_centre:
         frames["nte_violence"] = rule("violent_crime", metrics.in_wards(crimes, town_centre))
-    out = {k: _change(metrics.compare(f, "month", period, weight="n")) for k, f in frames.items()}
-    out["needles_found"] = _change(metrics.needle_change(needles, period, include_bulk=False))
+    out = {k: _change(metrics.compare(f, "month", period, weight="n")) for k, f in frames.items() if k in held}
+    if "needles_found" in held:
+        out["needles_found"] = _change(metrics.needle_change(needles, period, include_bulk=False))
     return {k: out[k] for k in MEASURES if k in out}
+
+
+def _held(measure, frames: dict[str, pd.DataFrame], period: Period) -> bool:
+    """Whether the data holds ``measure`` for ``period``: rows in it, and the field the measure reads
+    (or a sound substitute, as police.uk's categories are for violent crime)."""
+    rows = metrics.in_period(frames[measure.frame], measure.date, period)
+    return len(rows) > 0 and (measure.known is None or bool(measure.substitute) or bool(measure.known(rows).all()))
 
 
 def _change(table: pd.DataFrame) -> tuple[int, float]:
