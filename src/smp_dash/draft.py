@@ -49,11 +49,12 @@ def document(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
              provenance: dict, suppress: bool = False, exclude_outliers: bool = False) -> bytes:
     """The draft assessment for ``wards`` and a period, as .docx bytes.
 
-    Arguments and errors as for ``report.data_pack``. Charts are drawn by kaleido in the system's
-    Chromium (``images.ChromiumMissing`` when there is none).
+    Arguments and errors as for ``report.data_pack``, but disclosure control is always on for a ward
+    selection (``report.travelling``): a document travels further than a screen. Charts are drawn by
+    kaleido in the system's Chromium (``images.ChromiumMissing`` when there is none).
     """
     view, sections = report.pack_sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
-                                          period_label=period_label, suppress=suppress,
+                                          period_label=period_label, suppress=report.travelling(wards, suppress),
                                           exclude_outliers=exclude_outliers, provenance=provenance)
     figs = [fig for section in sections for fig in section.charts]
     # No view line on the images: each chart's title and chapter say where it is (the task force's is not the view's).
@@ -107,7 +108,7 @@ def _introduction(doc, view, sections, provenance, demo: bool, counter: _Counter
     if demo:
         doc.add_paragraph(DEMO_NOTICE)
     doc.add_heading("Data sources", level=2)
-    _table(doc, report._provenance(provenance), "Data sources and the months they cover", counter)
+    _table(doc, report.provenance_frame(provenance), "Data sources and the months they cover", counter)
     doc.add_heading("Method", level=2)
     for line in METHOD:
         doc.add_paragraph(_plain(line), style="List Bullet")
@@ -129,7 +130,7 @@ def _summary(doc, overview, chapters, counter: _Counter) -> None:
         doc.add_paragraph(sentence, style="List Bullet")
     _figures(doc, overview, counter)
     for title, table in overview.tables:
-        _table(doc, report._display(table), title, counter)
+        _table(doc, report.display(table), title, counter)
     missing = [f"{f.label}: {f.change}" for s in [overview] + chapters for f in s.figures
                if f.value == "n/a" and f.change]
     if missing:
@@ -150,7 +151,7 @@ def _chapter(doc, section, pngs, counter: _Counter, actions: pd.DataFrame) -> No
     for fig in section.charts:
         _picture(doc, fig, next(pngs), counter)
     for title, table in section.tables:
-        _table(doc, report._display(table), title, counter)
+        _table(doc, report.display(table), title, counter)
     if section.actions:
         doc.add_heading("Action plan", level=2)
         rows = actions[actions["priority"] == section.actions]
@@ -214,8 +215,8 @@ def _table(doc, frame: pd.DataFrame, title: str, counter: _Counter) -> None:
     for row in frame.itertuples(index=False):
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
-            cell.text = report._cell(value)
-            if report._is_number(value):
+            cell.text = report.cell_text(value)
+            if report.is_number(value):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table.rows[0])
 

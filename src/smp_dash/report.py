@@ -84,6 +84,12 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     return _document(view, sections, frames["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
 
 
+def travelling(wards: tuple[str, ...], suppress: bool) -> bool:
+    """Disclosure control for a document that leaves the dashboard (the Word draft, the Excel tables):
+    as asked, and always for a ward selection, whose sensitive counts are the smallest."""
+    return suppress or bool(wards)
+
+
 def pack_sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
                   period_kind: str = LATEST, period_label: str | None = None, suppress: bool = False,
                   exclude_outliers: bool = False, provenance: dict | None = None) -> tuple[Filter, list[_Section]]:
@@ -414,8 +420,13 @@ def _morile(b: Bundle, v: Filter) -> _Section:
                                 title=f"Priority score, {_plot_text(v.area)}", colour=charts.PRIORITY_COLOURS["overview"],
                                 highlight=table["theme"].head(5).tolist(), height=90 + 30 * len(table)))
     top = table["theme"].head(5).tolist()
-    s.story.append(f"With the default MoRiLE scores and equal weights, and volume and trend from the data for {p.label}, "
-                   f"the five themes carrying the most threat, risk and harm are: {', '.join(top[:-1])} and {top[-1]}.")
+    lacking = [morile.MEASURES[k] for k in morile.MEASURES if k not in data and (k != "nte_violence" or town)]
+    source = (f"volume and trend from the data for {p.label}" if data else "the sheet's judged volume and trend (the data "
+              f"loaded holds none of its measures for {p.label})")
+    s.story.append(f"With the default MoRiLE scores and equal weights, and {source}, the five themes carrying the most "
+                   f"threat, risk and harm are: {', '.join(top[:-1])} and {top[-1]}.")
+    if data and lacking:
+        s.story.append(f"Not in the data loaded for {p.label}, so scored on judgement: {', '.join(lacking)}.")
     s.notes.append("Scores and weights here are the illustrative defaults; the MoRiLE page shows the effect of other "
                    "weights and of the partnership's own scoring sheet.")
     s.caveats += [morile.CAVEAT]
@@ -464,13 +475,13 @@ def _document(view: Filter, sections: list[_Section], actions: pd.DataFrame, *, 
                 default_width="100%", default_height=f"{fig.layout.height or charts.DEFAULT_HEIGHT}px") + "</div>")
             plotly_included = True
         for title, table in section.tables:
-            parts.append(f"<h3>{e(title)}</h3>" + _table(_display(table)))
+            parts.append(f"<h3>{e(title)}</h3>" + _table(display(table)))
         caveats = section.caveats + ([DEMO_NOTICE] if demo else [])
         parts.append("<ul class=\"caveats\">" + "".join(f"<li>{e(c)}</li>" for c in caveats) + "</ul>")
         if section.actions:
             parts.append(_actions(actions, section.actions))
         parts.append("</section>")
-    parts.append("<section><h2>Provenance</h2>" + _table(_provenance(provenance)) + "</section>")
+    parts.append("<section><h2>Provenance</h2>" + _table(provenance_frame(provenance)) + "</section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -482,21 +493,21 @@ def _actions(actions: pd.DataFrame, priority: str) -> str:
     return f"<h3>Action plan: {html.escape(schema.PRIORITY_NAMES[priority].lower())}</h3>" + _table(shown)
 
 
-def _provenance(provenance: dict) -> pd.DataFrame:
+def provenance_frame(provenance: dict) -> pd.DataFrame:
     table = intake.provenance_table(records=provenance)
     return table.drop(columns="sha256").rename(columns={
         "dataset": "Dataset", "kind": "Kind", "source": "Source", "rows": "Rows", "first": "From", "last": "To",
         "loaded_at": "Loaded"})
 
 
-_HEADERS = {"rank": "Rank", "ward_name": "Ward", "ward": "Ward", "current": "This period", "previous": "Previous",
+HEADERS = {"rank": "Rank", "ward_name": "Ward", "ward": "Ward", "current": "This period", "previous": "Previous",
             "pct_change": "Change", "rate": "Per 1,000", "location_name": "Location", "needles": "Needles",
             "action": "Action", "category": "Category", "issued": "Issued", "with_police": "With police",
             "measure": "Measure", "area": "Area", "theme": "Theme", "priority_area": "Priority area", "priority": "Score",
             "harm": "Harm", "likelihood": "Likelihood", "lad_name": "District"}
 
 
-def _display(table: pd.DataFrame) -> pd.DataFrame:
+def display(table: pd.DataFrame) -> pd.DataFrame:
     """A metrics table with readable headers and its numbers formatted."""
     out = pd.DataFrame(index=table.index)
     for column in table.columns:
@@ -507,7 +518,7 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
         elif column == "rate":
             out["Per 1,000"] = [x if isinstance(x, str) else "n/a" if not _known(x) else f"{x:.1f}" for x in values]
         else:
-            out[_HEADERS.get(column, str(column))] = [_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool)
+            out[HEADERS.get(column, str(column))] = [_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool)
                                                       else x for x in values]
     return out
 
@@ -518,13 +529,13 @@ def _table(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
     head = "".join(f"<th>{e(str(c))}</th>" for c in frame.columns)
     body = []
     for row in frame.itertuples(index=False):
-        cells = "".join(f"<td class=\"n\">{e(_cell(v))}</td>" if c in numeric or _is_number(v) else f"<td>{e(_cell(v))}</td>"
+        cells = "".join(f"<td class=\"n\">{e(cell_text(v))}</td>" if c in numeric or is_number(v) else f"<td>{e(cell_text(v))}</td>"
                         for c, v in zip(frame.columns, row))
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -532,7 +543,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _is_number(value) -> bool:
+def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
