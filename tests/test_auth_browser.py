@@ -14,6 +14,7 @@ import threading
 import pytest
 
 from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, free_port, serve, wait_idle
+from smp_dash.ui import sidebar
 
 pytestmark = pytest.mark.browser
 CLIENT_SECRET = "client-secret-7c1e4a9b"
@@ -128,7 +129,7 @@ def test_partner_sees_downloads_but_no_uploads(tab, app):
     url, _ = app
     sign_in(tab, url, "pc.smith@kent.police.uk")
     assert "(partner" in sidebar_text(tab)
-    assert tab.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"]').count() == 1   # the data pack
+    assert tab.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"]').count() == len(sidebar.DOCUMENTS) == 3   # the data pack, the draft, the tables
     go(tab, "data")
     tab.get_by_text("are for analysts").wait_for(timeout=PAGE_TIMEOUT_MS)
     assert tab.locator('[data-testid="stFileUploader"]').count() == 0
@@ -143,7 +144,7 @@ def test_viewer_sees_aggregates_only(tab, app):
     wait_idle(tab)
     assert tab.get_by_text("Disclosure control is on").count() >= 1
     tab.screenshot(path=str(SCREENSHOTS / "viewer_domestic_abuse.png"))
-    assert tab.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"]').count() == 0   # no data pack
+    assert tab.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"]').count() == 0   # no data pack, draft or tables
 
 
 def test_unknown_address_is_refused(tab, app):

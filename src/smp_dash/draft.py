@@ -36,7 +36,8 @@ DRAFT_MARK = "DRAFT for the analyst to edit: written by SMP Dash from the data l
 DEMO_MARK = "DEMONSTRATION DATA: not real figures"
 TABLE_STYLE = "Light Grid Accent 1"
 SIGNIFICANCE = ("A change is called a rise or a fall only when an exact Poisson test (5%) says chance alone would "
-                "rarely produce it; otherwise it is broadly stable. Counts too small to judge are said to be.")
+                "rarely produce it; otherwise it is broadly stable. Counts too small to judge are said to be. On "
+                "the charts, * marks a change beyond chance.")
 #: Chapter titles where the document's differ from the data pack's section titles.
 CHAPTERS = {"Police data": "Police data and the Kent comparison", "MoRiLE priorities": "MoRiLE ranking",
             "ASB and community protection": "Community protection and anti-social behaviour"}
