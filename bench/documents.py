@@ -17,7 +17,7 @@ import statistics
 import time
 from datetime import datetime, timezone
 
-from smp_dash import demo, draft, geo, images, report, workbook
+from smp_dash import assessment, demo, draft, geo, images, report, workbook
 from smp_dash.selection import PUBLISHED
 
 
@@ -39,7 +39,7 @@ def main() -> None:
     options = dict(ward_names=dict(zip(wards["ward_code"], wards["ward_name"])), period_kind=PUBLISHED, demo=True,
                    generated_at="bench", provenance={name: {"source": "demonstration", "rows": len(frame), "demo": True}
                                                      for name, frame in frames.items()})
-    sections_of = lambda: report.pack_sections(frames, ward_names=options["ward_names"], period_kind=PUBLISHED,  # noqa: E731
+    sections_of = lambda: assessment.sections(frames, ward_names=options["ward_names"], period_kind=PUBLISHED,  # noqa: E731
                                                provenance=options["provenance"])
     _, sections = sections_of()
     figs = [fig for section in sections for fig in section.charts]

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smp_dash import disclosure, report, store
+from smp_dash import assessment, disclosure, report, store
 
 ROOT = Path(__file__).parents[1]
 APP = ROOT / "app.py"
@@ -157,7 +157,7 @@ def test_no_small_sensitive_count_on_any_page(small_stores, seed, page, monkeypa
 @pytest.mark.parametrize("seed", (1, 2, 3))
 def test_no_small_sensitive_count_in_the_data_pack(small_stores, ward_names, seed):
     _, _, frames, selected = small_stores(seed)
-    _, sections = report.pack_sections(frames, wards=selected, ward_names=ward_names, suppress=True)
+    _, sections = assessment.sections(frames, wards=selected, ward_names=ward_names, suppress=True)
     leaks = []
     for section in sections:
         for figure in section.figures:

@@ -11,7 +11,7 @@ import docx
 import pandas as pd
 import pytest
 
-from smp_dash import bundle, cli, demo, draft, images, narrative, report
+from smp_dash import assessment, bundle, cli, demo, draft, images, narrative
 from smp_dash.priorities import domestic_abuse, overview, police_data, substance_misuse
 from smp_dash.selection import PUBLISHED, Filter
 
@@ -147,7 +147,7 @@ def test_change_sentences(current, previous, expected):
 
 
 def test_every_chart_is_a_print_image_with_alt_text(published, demo_frames):
-    _, sections = report.pack_sections(demo_frames[0], ward_names=demo_frames[1], period_kind=PUBLISHED)
+    _, sections = assessment.sections(demo_frames[0], ward_names=demo_frames[1], period_kind=PUBLISHED)
     charts_drawn = sum(len(s.charts) for s in sections)
     shapes = published.inline_shapes
     assert len(shapes) == charts_drawn >= 15

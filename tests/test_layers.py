@@ -16,7 +16,8 @@ RANK = {
     "config": 0, "access": 1, "schema": 1, "geo": 2, "periods": 2, "store": 3, "sources": 3, "outliers": 3, "significance": 3,
     "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "published": 7, "demo": 5, "bundle": 5,
     "morile": 7, "scenarios": 7, "disclosure": 5, "intake": 4, "images": 5, "measures": 6, "priorities": 7,
-    "report": 8, "selection": 3, "cli": 10, "ui": 10, "narrative": 7, "draft": 9, "workbook": 9, "glossary": 7,
+    "assessment": 8, "report": 9, "selection": 3, "cli": 10, "ui": 10, "narrative": 7, "draft": 9, "workbook": 9,
+    "glossary": 7,
 }
 #: The only part of the library that may import streamlit (a package: ui/).
 STREAMLIT_LAYER = "ui"

@@ -9,7 +9,7 @@ import struct
 import pandas as pd
 import pytest
 
-from smp_dash import charts, cli, demo, images, report, schema, store
+from smp_dash import assessment, charts, cli, demo, images, report, schema, store
 from smp_dash.periods import Period
 from smp_dash.selection import PUBLISHED, PUBLISHED_WORDS
 
@@ -135,7 +135,7 @@ def test_text_from_the_data_is_escaped():
     ("assessment", "Dec 2019 to Nov 2020", "Dec 2019 to Nov 2020"),
 ])
 def test_period_from_label(kind, label, expected):
-    got = report.period_from_label(kind, label, pd.Timestamp("2015-01-01"), pd.Timestamp("2021-03-01"))
+    got = assessment.period_from_label(kind, label, pd.Timestamp("2015-01-01"), pd.Timestamp("2021-03-01"))
     assert (got.label if isinstance(got, Period) else got) == expected
 
 
@@ -146,7 +146,7 @@ def test_period_from_label(kind, label, expected):
 ])
 def test_period_from_label_rejects_what_the_data_does_not_offer(kind, label, message):
     with pytest.raises(ValueError, match=message):
-        report.period_from_label(kind, label, pd.Timestamp("2015-01-01"), pd.Timestamp("2021-03-01"))
+        assessment.period_from_label(kind, label, pd.Timestamp("2015-01-01"), pd.Timestamp("2021-03-01"))
 
 
 def test_unknown_ward_code_is_an_error(demo_data):

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from smp_dash import demo, disclosure, report, workbook
+from smp_dash import assessment, demo, disclosure, workbook
 from smp_dash.selection import PUBLISHED
 
 HOSTILE = ('=HYPERLINK("http://evil","x")', "@SUM(1)", "-2+3", "+cmd|' /C calc'!A0")
@@ -136,7 +136,7 @@ def test_sheet_names_are_valid_for_excel(book):
 
 def test_every_section_has_a_sheet(book, demo_data):
     frames, names = demo_data
-    _, sections = report.pack_sections(frames, ward_names=names, period_kind=PUBLISHED)
+    _, sections = assessment.sections(frames, ward_names=names, period_kind=PUBLISHED)
     pages = set(_index(book)["Page"])
     assert {s.title for s in sections} <= pages
 
@@ -165,7 +165,7 @@ def test_change_is_a_fraction_with_a_percent_format(book):
 
 def test_table_numbers_are_typed_by_kind(book, demo_data):
     frames, names = demo_data
-    _, sections = report.pack_sections(frames, ward_names=names, period_kind=PUBLISHED)
+    _, sections = assessment.sections(frames, ward_names=names, period_kind=PUBLISHED)
     table = next(t for s in sections for title, t in s.tables if title.startswith("Top ten wards for domestic"))
     sheet = _table(book["DA - Top wards DA FY to date"])
     assert list(sheet.columns) == ["Rank", "Ward", "This period", "Previous", "Change %", "Per 1,000"]
@@ -261,7 +261,7 @@ def thinned_books(thinned, demo_data):
              "selection": _open(_build(frames, names, wards=(ward,), suppress=False))}
     # What the workbook would show were a ward selection not always protected: the leak the checks must see.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report, "travelling", lambda wards, suppress: suppress)
+        patch.setattr(assessment, "travelling", lambda wards, suppress: suppress)
         books[False] = _open(_build(frames, names, wards=(ward,), suppress=False))
     return books
 
@@ -304,8 +304,8 @@ def test_a_ward_selection_is_always_protected(thinned_books):
 def test_hidden_values_are_blank_never_zero(thinned_books, thinned, demo_data):
     frames, ward = thinned
     _, names = demo_data
-    _, sections = report.pack_sections(frames, wards=(ward,), ward_names=names, suppress=True,
-                                       period_kind=PUBLISHED)
+    _, sections = assessment.sections(frames, wards=(ward,), ward_names=names, suppress=True,
+                                      period_kind=PUBLISHED)
     chart = next(fig for s in sections for fig in s.charts
                  if fig.layout.title.text.startswith("Domestic abuse by type"))
     hidden = sum(pd.isna(v) for trace in chart.data for v in trace.y)

@@ -8,7 +8,7 @@ MoRiLE ranking), the action plans and a glossary. Each chapter holds the sentenc
 its figures (:mod:`smp_dash.narrative`), its key figures, its charts as print-resolution images
 with alt text, its tables and its action plan.
 
-Everything comes from ``report.pack_sections``, the figures functions the pages call, for the
+Everything comes from ``assessment.sections``, the figures functions the pages call, for the
 same view: the draft and the dashboard cannot disagree. Word's built-in styles (Title, Heading 1
 and 2, Caption, a table style) carry the layout, so the navigation pane and a table of contents
 work and partners can restyle it to their template. Every page's header says it is a draft, and
@@ -27,7 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
-from smp_dash import charts, disclosure, images, metrics, report, schema
+from smp_dash import assessment, charts, disclosure, images, metrics, schema
 from smp_dash.demo import NOTICE as DEMO_NOTICE
 from smp_dash.glossary import GLOSSARY, METHOD
 from smp_dash.selection import LATEST, assessment_years
@@ -51,12 +51,12 @@ def document(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
     """The draft assessment for ``wards`` and a period, as .docx bytes.
 
     Arguments and errors as for ``report.data_pack``, but disclosure control is always on for a ward
-    selection (``report.travelling``): a document travels further than a screen. Charts are drawn by
+    selection (``assessment.travelling``): a document travels further than a screen. Charts are drawn by
     kaleido in the system's Chromium (``images.ChromiumMissing`` when there is none).
     """
-    view, sections = report.pack_sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
-                                          period_label=period_label, suppress=report.travelling(wards, suppress),
-                                          exclude_outliers=exclude_outliers, provenance=provenance)
+    view, sections = assessment.sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
+                                         period_label=period_label, suppress=assessment.travelling(wards, suppress),
+                                         exclude_outliers=exclude_outliers, provenance=provenance)
     figs = [fig for section in sections for fig in section.charts]
     # No view line on the images: each chart's title and chapter say where it is (the task force's is not the view's).
     pngs = iter(images.figures_png(figs, width=DRAW_WIDTH, scale=DRAW_SCALE, demo=demo))
@@ -109,7 +109,7 @@ def _introduction(doc, view, sections, provenance, demo: bool, counter: _Counter
     if demo:
         doc.add_paragraph(DEMO_NOTICE)
     doc.add_heading("Data sources", level=2)
-    _table(doc, report.provenance_frame(provenance), "Data sources and the months they cover", counter)
+    _table(doc, assessment.provenance_frame(provenance), "Data sources and the months they cover", counter)
     doc.add_heading("Method", level=2)
     for line in METHOD:
         doc.add_paragraph(_plain(line), style="List Bullet")
@@ -131,7 +131,7 @@ def _summary(doc, overview, chapters, counter: _Counter) -> None:
         doc.add_paragraph(sentence, style="List Bullet")
     _figures(doc, overview, counter)
     for title, table in overview.tables:
-        _table(doc, report.display(table), title, counter)
+        _table(doc, assessment.display(table), title, counter)
     missing = [f"{f.label}: {f.change}" for s in [overview] + chapters for f in s.figures
                if f.value == "n/a" and f.change]
     if missing:
@@ -152,7 +152,7 @@ def _chapter(doc, section, pngs, counter: _Counter, actions: pd.DataFrame) -> No
     for fig in section.charts:
         _picture(doc, fig, next(pngs), counter)
     for title, table in section.tables:
-        _table(doc, report.display(table), title, counter)
+        _table(doc, assessment.display(table), title, counter)
     if section.actions:
         doc.add_heading("Action plan", level=2)
         rows = actions[actions["priority"] == section.actions]
@@ -216,8 +216,8 @@ def _table(doc, frame: pd.DataFrame, title: str, counter: _Counter) -> None:
     for row in frame.itertuples(index=False):
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
-            cell.text = report.cell_text(value)
-            if report.is_number(value):
+            cell.text = assessment.cell_text(value)
+            if assessment.is_number(value):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table.rows[0])
 

@@ -12,53 +12,23 @@ itself (no ``<script src>``, no stylesheet links, no fonts to fetch).
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.io as pio
 
-from smp_dash import (bundle, charts, config, disclosure, intake, measures, metrics as m, morile, narrative, periods,
-                      schema, significance)
-from smp_dash.bundle import Bundle
+from smp_dash import assessment, charts, disclosure, schema
+from smp_dash.assessment import Section, cell_text, display, is_number, provenance_frame
 from smp_dash.demo import NOTICE as DEMO_NOTICE
-from smp_dash.periods import Period
-from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, overview,
-                                 police_data, serious_organised_crime, substance_misuse, task_force)
-from smp_dash import selection
-from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
+from smp_dash.selection import LATEST, Filter
 
-PERIOD_KINDS = CHOICES
 TITLE = "Safer Maidstone Partnership — strategic assessment data pack"
-
-
-def period_from_label(kind: str, label: str | None, first, last) -> Period | None:
-    """The period of ``kind`` named ``label`` among those the data covers (newest when no label).
-
-    "latest" and "published" give None (each figure keeps its own kind of period). A kind or
-    label the data does not offer raises ValueError naming it and the valid choices.
-    """
-    if kind not in PERIOD_KINDS:
-        raise ValueError(f"unknown period type {kind!r}; choose one of: {', '.join(PERIOD_KINDS)}")
-    if kind in (PUBLISHED, LATEST):
-        if label:
-            raise ValueError(f"--period {label!r} needs a period type other than {kind!r}")
-        return None
-    options = periods.available(kind, first, last, comparable=True)
-    if not options:
-        raise ValueError(f"the data covers no complete {kind} period with a year before it")
-    if label is None:
-        return options[0]
-    for option in options:
-        if option.label == label:
-            return option
-    raise ValueError(f"unknown {kind} period {label!r}; choose one of: {', '.join(p.label for p in options)}")
 
 
 def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
               period_kind: str = LATEST, period_label: str | None = None, demo: bool, generated_at: str,
               provenance: dict, suppress: bool = False, exclude_outliers: bool = False) -> str:
-    """The data pack for ``wards`` (ward codes; empty = whole borough) and a period, as HTML.
+    """The data pack for ``wards`` (ward codes; empty = whole borough) and a period, as HTML: the
+    sections of :func:`smp_dash.assessment.sections` with their interactive charts.
 
     Parameters
     ----------
@@ -78,363 +48,10 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     ValueError
         For a ward code not in ``ward_names`` or a period the data does not cover.
     """
-    view, sections = pack_sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
-                                   period_label=period_label, suppress=suppress, exclude_outliers=exclude_outliers,
-                                   provenance=provenance)
+    view, sections = assessment.sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
+                                         period_label=period_label, suppress=suppress,
+                                         exclude_outliers=exclude_outliers, provenance=provenance)
     return _document(view, sections, frames["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
-
-
-def travelling(wards: tuple[str, ...], suppress: bool) -> bool:
-    """Disclosure control for a document that leaves the dashboard (the Word draft, the Excel tables):
-    as asked, and always for a ward selection, whose sensitive counts are the smallest."""
-    return suppress or bool(wards)
-
-
-def pack_sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
-                  period_kind: str = LATEST, period_label: str | None = None, suppress: bool = False,
-                  exclude_outliers: bool = False, provenance: dict | None = None) -> tuple[Filter, list[_Section]]:
-    """The view and the sections of the data pack (figures, charts, tables, notes), before HTML.
-
-    Arguments and errors as for :func:`data_pack`; every section is built from the same
-    ``smp_dash.priorities`` figures its page shows, for the same view.
-    """
-    unknown = [w for w in wards if w not in ward_names]
-    if unknown:
-        raise ValueError(f"unknown ward code(s) {', '.join(unknown)}; expected codes of: {', '.join(ward_names)}")
-    data = bundle.build(frames, pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())}),
-                        provenance=provenance)
-    chosen = period_from_label(period_kind, period_label, data.first_month, data.last_month)
-    view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, exclude_outliers,
-                  suppress=suppress, spans=data.spans)
-    return view, [build(data, view) for build in _SECTIONS]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A key figure as shown (``value``, ``change``, ``period`` are text) and the numbers behind it."""
-
-    label: str
-    value: str                      # "2,888", "<5", "n/a", "19%"
-    change: str                     # "+156 (+5.7%) on 2019", or why there is none
-    period: str                     # the period's long label
-    current: float | None = None    # the count shown (None when it is not a number shown)
-    previous: float | None = None   # the count it is compared with (None when no change is shown)
-    previous_period: str = ""
-    verdict: str = ""               # significance.Change.verdict, when a change is shown
-
-
-@dataclass
-class _Section:
-    """One section of the pack: what it shows, before it is written as HTML (or Word, or Excel)."""
-
-    title: str
-    figures: list[Figure] = field(default_factory=list)
-    charts: list = field(default_factory=list)                                # go.Figure
-    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
-    caveats: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    actions: str | None = None
-    story: list[str] = field(default_factory=list)    # sentences written from the figures (smp_dash.narrative)
-    where: str = ""                                   # "in the whole borough", "in Shepway North": for sentences
-
-    def add(self, label: str, current, previous=None, period: Period | None = None, *, decimals: int = 0,
-            value: str | None = None, where: str | None = None) -> None:
-        """A figure from two counts (or a ``value`` already written, such as a share), with its sentence."""
-        against = period.previous().label if period else ""
-        change = m.change_text(current, previous, against, decimals) if previous is not None else None
-        shown = value if value is not None else _number(current)
-        verdict = significance.poisson_change(current, previous).verdict if change else ""
-        self.figures.append(Figure(label, shown, change or "", period.long_label if period else "",
-                                   current if value is None and _known(current) else None,
-                                   previous if change else None, against if change else "", verdict))
-        if change:
-            self.story.append(narrative.change(label.removesuffix(" (borough)"), current, previous, period.label, against,
-                                               where=self.where if where is None else where, decimals=decimals))
-        elif value is None and period is not None and not _known(current):
-            self.story.append(f"{label.removesuffix(' (borough)')}, {period.long_label}: {measures.NOT_LOADED}.")
-
-    def add_value(self, v: measures.Value, *, decimals: int = 0, label: str = "") -> None:
-        """A measure's headline as the page shows it: the reason where there is no figure, the
-        disclosure control's "<5"/"hidden", "no comparison" where the data starts too late."""
-        label = label or v.label
-        period = v.period.long_label
-        if not v.available:
-            self.figures.append(Figure(label, "n/a", v.missing, period))
-        elif v.guarded is not None and v.guarded.change_hidden:
-            hidden = v.guarded.hidden
-            self.figures.append(Figure(label, v.guarded.text() if hidden else _number(v.current),
-                                       "not shown (disclosure control)", period, None if hidden else v.current))
-        elif not v.comparable:
-            self.figures.append(Figure(label, _number(v.current), v.no_comparison, period, v.current))
-        else:
-            self.add(label, v.current, v.previous, v.period, decimals=decimals)
-            self.story.pop()   # the measure's own sentence below says it (with the reason when there is none)
-        self.story.append(narrative.headline(v, where=self.where, decimals=decimals,
-                                             label=label if label != v.label else ""))
-        self.notes += [n for n in v.notes if n not in self.notes]
-
-    def changes(self, table: pd.DataFrame, category: str, p: Period, title: str, colour: str) -> None:
-        """A breakdown's bars for ``p`` against the year before, titled "<title>, <p> against <p - 1>"."""
-        self.charts.append(charts.change_bars(table, category=category, current="current", previous="previous",
-                                              colour=colour, current_label=p.label, previous_label=p.previous().label,
-                                              title=f"{title}, {p.label} against {p.previous().label}"))
-
-    def chart(self, frame: pd.DataFrame | None, why: str, title: str, build, **style) -> None:
-        """A chart of ``frame`` (``build(frame, title=...)``), or a note saying why there is none;
-        a sensitive series shown by quarter says so (``why`` is then the sentence)."""
-        if frame is None:
-            self.notes.append(f"{title}: {why}")
-            return
-        self.charts.append(build(frame, title=f"{title}, by quarter" if why else title, **style))
-        if why:
-            self.notes.append(why)
-
-
-#: Where a borough-wide figure is, in a sentence.
-BOROUGH = "in the whole borough"
-
-
-def _where(view: Filter) -> str:
-    """Where the view's figures are, in a sentence: "in the whole borough", "in Shepway North and Shepway South"."""
-    if not view.wards:
-        return BOROUGH
-    return f"in {view.area}" if len(view.names) <= 3 else f"in the {len(view.names)} wards selected"
-
-
-def _overview(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Overview: headline figures", where=_where(v))
-    f = overview.figures(b, v)
-    for value in f.headlines:
-        s.add_value(value, decimals=1 if value.measure.id == "domestic_abuse" else 0)
-    for label, (period, table, why) in f.top_wards.items():
-        if table is None:
-            s.notes.append(f"Wards with most: {label.lower()}: {why}")
-        else:
-            s.tables.append((f"Wards with most: {label.lower()}, {period} (whole borough)", table))
-            lead = narrative.leaders(table, what=label.lower(), name="ward", value=period, period=period)
-            if lead:
-                s.story.append(lead)
-    s.caveats += list(measures.POLICE_CAVEATS)
-    return s
-
-
-def _soc(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Serious and organised crime", where=_where(v), actions="soc")
-    f = serious_organised_crime.figures(b, v)
-    p, colour = f.violent.period, charts.PRIORITY_COLOURS["soc"]
-    s.add_value(f.violent)
-    s.add("Violence against the person, share of violent crime", None, value=f.vap_share)
-    s.add_value(f.weapons)
-    if f.subgroups is not None:
-        s.changes(f.subgroups, "offence_subgroup", p, "Violent crime by subgroup", colour)
-    s.chart(f.trend, f.violent.missing or "", f"Robbery, weapons and drugs by month, {_plot_text(v.area)}",
-            charts.monthly_trend, series="crime_type", colour=colour, highlight=(p.start, p.end))
-    s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
-    return s
-
-
-def _children(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Children and young people", where=_where(v), actions="children_young_people")
-    f = children_young_people.figures(b, v)
-    yp, youth, colour = f.youth_period, f.youth, charts.PRIORITY_COLOURS["children_young_people"]
-    if f.youth_note:
-        s.notes.append(f.youth_note)
-    s.add("Youth offences (borough)", youth["offences"], youth["offences_previous"], yp, where=BOROUGH)
-    s.add("Young people offending (borough)", youth["offenders"], youth["offenders_previous"], yp, where=BOROUGH)
-    s.charts.append(charts.yearly_bars(youth["series"], x="label", y="value", colour=colour,
-                                       title="Youth offences by financial year"))
-    cp = f.gathering_period
-    s.chart(f.gathering, f.gathering_why, f"Complaints about young people gathering, by month, {_plot_text(v.area)}",
-            charts.monthly_trend, colour=colour, highlight=(cp.start, cp.end))
-    s.caveats += ["Youth justice figures are borough-wide: the ward selection does not apply.",
-                  "A complaint about young people gathering is not evidence of a gang."]
-    return s
-
-
-def _domestic_abuse(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Domestic abuse", where=_where(v), actions="domestic_abuse")
-    colour = charts.PRIORITY_COLOURS["domestic_abuse"]
-    f = domestic_abuse.figures(b, v)
-    p = f.headline.period
-    s.add_value(f.headline, decimals=1, label="Domestic abuse crimes")
-    for label, share in f.shares.items():
-        s.add(label if label != "Violence against the person" else "Violence against the person, share of DA", None,
-              value=share)
-    s.add("MARAC cases (borough)", f.marac["current"], f.marac["previous"], f.marac_period, where=BOROUGH)
-    s.chart(f.trend, f.trend_why, f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)",
-            charts.monthly_trend, colour=colour, highlight=(p.start, p.end))
-    if f.types is None:
-        s.notes.append(f"Domestic abuse by type: {f.types_why}")
-    else:
-        s.changes(f.types, "da_class", p, "Domestic abuse by type", colour)
-    if f.wards is None:
-        s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
-    else:
-        table = disclosure.display(disclosure.suppress_wards(f.wards)) if v.suppress else f.wards
-        lead = narrative.leaders(table, what="domestic abuse", period=f.ward_period.label)
-        if lead:
-            s.story.append(lead)
-        s.tables.append((f"Top ten wards for domestic abuse, {f.ward_period.long_label} (whole borough)",
-                         table.head(10)[["rank", "ward_name", "current", "previous", "pct_change", "rate"]]))
-    s.caveats += list(measures.POLICE_CAVEATS) + ["MARAC figures are borough-wide.", m.SIGNIFICANCE_NOTE]
-    return s
-
-
-def _substance(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Substance misuse", where=_where(v), actions="substance_misuse")
-    colour = charts.PRIORITY_COLOURS["substance_misuse"]
-    drugs, needles = substance_misuse.figures(b, v)
-    without = substance_misuse.needle_figures(b, v, include_bulk=False)
-    np_ = needles.period
-    s.add_value(drugs.drugs)
-    s.add_value(needles.needles)
-    s.add_value(without.needles, label="Needles found, without bulk incidents")
-    if needles.needles.available:
-        s.add("Bulk incidents", needles.bulk_finds if isinstance(needles.bulk_finds, int) else None, period=np_,
-              value=None if isinstance(needles.bulk_finds, int) else needles.bulk_finds)
-    years = drugs.indexed_years
-    if (drugs.indexed["year"] == years[0]).any():
-        s.charts.append(charts.indexed_lines(drugs.indexed, base=years[0],
-                                             title=f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100"))
-    s.chart(needles.monthly, needles.monthly_why, f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)",
-            charts.monthly_trend, colour=colour, highlight=(np_.start, np_.end))
-    for label, top in list(needles.top.items())[:1]:
-        s.tables.append((f"Top five needle-find locations, {label}", top))
-    s.caveats += list(measures.POLICE_CAVEATS) + [drugs.drugs.measure.caveat, "One needle find can hold many needles; bulk "
-                                         "incidents of bagged, unused needles can dominate a year."]
-    return s
-
-
-def _mental_health(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Mental health", where=_where(v), actions="mental_health")
-    f = mental_health.figures(b, v)
-    colour, p = charts.PRIORITY_COLOURS["mental_health"], f.period
-    if f.note:
-        s.notes.append(f.note)
-    s.add("Section 136 uses (borough)", f.s136, f.s136_previous, p, where=BOROUGH)
-    if len(f.s136_series):
-        s.charts.append(charts.yearly_bars(f.s136_series, x="year", y="value", colour=colour,
-                                           title="Section 136 (Mental Health Act) uses by year"))
-    if f.referrals[["current", "previous"]].notna().any().any():
-        s.changes(f.referrals, "age_band", p, "Mental health referrals by age band", colour)
-    s.caveats.append("Health and partnership figures are borough-wide: the ward selection does not apply.")
-    return s
-
-
-def _community_protection(b: Bundle, v: Filter) -> _Section:
-    s = _Section("ASB and community protection", where=_where(v))
-    f = community_protection.figures(b, v)
-    colour, p = charts.PRIORITY_COLOURS["asb_community_protection"], f.police.period
-    s.add_value(f.police)
-    s.add_value(f.council)
-    if f.categories is not None:
-        cp = f.council.period
-        s.changes(f.categories, "category", cp, "Service requests by category", colour)
-    s.chart(None if f.asb is None else measures.series(b, "asb", v.wards), f.police.missing or "",
-            f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
-            highlight=(p.start, p.end))
-    s.tables.append((f"Warnings, notices and penalties, {f.year} (whole borough)", f.enforcement))
-    s.caveats += [measures.POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
-    return s
-
-
-def _police(b: Bundle, v: Filter) -> _Section:
-    s = _Section("Police data", where=_where(v))
-    colour = charts.PRIORITY_COLOURS["police_data"]
-    f = police_data.figures(b, v)
-    p, hp = f.crime.period, f.hate.period
-    s.add_value(f.crime, label="Recorded crime")
-    s.add_value(f.hate)
-    if f.years is not None:
-        s.charts.append(charts.yearly_bars(f.years, x="label", y="value", colour=colour,
-                                           title=f"Recorded crime by calendar year, {_plot_text(v.area)}"))
-        s.changes(f.types, "offence_subgroup", p, "Change by crime type", colour)
-    if f.kent is not None:
-        s.tables.append((f"Recorded crime by Kent district, {p.label} against {p.previous().label}", f.kent))
-        rank = f.kent.index[f.kent["lad_name"] == "Maidstone"]
-        if len(rank):
-            s.story.append(f"Among Kent's districts, Maidstone recorded the {_ordinal(rank[0] + 1)}most crime in {p.label} "
-                           f"({_number(f.kent.at[rank[0], 'current'])}).")
-    else:
-        s.notes.append(f"Recorded crime by Kent district: {measures.NOT_LOADED} for {p.long_label} "
-                       "(Kent's district figures come through the indicators template, for calendar years).")
-    if f.strands is None:
-        s.notes.append(f"Hate crime by strand: {f.strands_why}")
-    else:
-        s.charts.append(charts.donut(f.strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"))
-    s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
-    return s
-
-
-def _task_force(b: Bundle, v: Filter) -> _Section:
-    s = _Section("The Shepway task force", where="in the focus area (Shepway North and Shepway South)")
-    f = task_force.figures(b, v)
-    p = f.period
-    s.notes.append("The task force's focus area is compared with the rest of the borough; the ward filter does not apply.")
-    for name, why in f.missing.items():
-        s.figures.append(Figure(name, "n/a", why, p.long_label))
-        s.story.append(f"{name} in the focus area, {p.long_label}: {why}.")
-    table = f.table
-    if table is not None:
-        focus = table[table["area"] == "Focus area"].set_index("measure")
-        for name in focus.index:
-            guard = f.guards.get(name)
-            if guard is not None and guard.change_hidden:
-                s.figures.append(Figure(name, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
-                                        "not shown (disclosure control)", p.long_label))
-                s.story.append(f"{name} in the focus area, {p.label}: not shown (disclosure control).")
-            else:
-                s.add(name, focus.at[name, "current"], focus.at[name, "previous"], p)
-        if not f.rates_why:
-            s.charts.append(charts.bars(table, x="measure", y="rate", series="area", colour=charts.PRIORITY_COLOURS["task_force"],
-                                        orientation="v", title=f"Rate per 1,000 residents, {p.label}: focus area and the rest"))
-            rates = table.pivot(index="measure", columns="area", values="rate")
-            for name, row in rates.iterrows():
-                if pd.notna(row.get("Focus area")) and pd.notna(row.get("Rest of borough")):
-                    ratio = row["Focus area"] / row["Rest of borough"] if row["Rest of borough"] else math.nan
-                    s.story.append(f"{name} per 1,000 residents in {p.label}: {row['Focus area']:.1f} in the focus area "
-                                   f"against {row['Rest of borough']:.1f} in the rest of the borough"
-                                   + (f" ({ratio:.1f} times the rest's rate)." if math.isfinite(ratio) else "."))
-        s.tables.append((f"Focus area and the rest of the borough, {p.long_label}",
-                         table[["measure", "area", "current", "previous", "pct_change", "rate"]]))
-    else:
-        s.notes.append(f.rates_why)
-    if f.rates_why:
-        s.notes.append(f.rates_why)
-    s.caveats += ["The task force began in September 2020: too soon to judge its impact.",
-                  "Rates use approximate ward populations.", m.SIGNIFICANCE_NOTE]
-    return s
-
-
-def _morile(b: Bundle, v: Filter) -> _Section:
-    s = _Section("MoRiLE priorities", where=_where(v))
-    p = v.pick(periods.CAL_2020)
-    town = selection.ward_codes(b.ward_codes, config.TOWN_CENTRE_WARDS)
-    data = morile.measures_from_data(b.crimes, b.asb, b.needles, p, wards=v.wards, town_centre=town)
-    sheet = morile.data_likelihood(morile.default_sheet(), data)
-    table = morile.ranking_table(morile.score(sheet), morile.score(sheet))
-    table["priority_area"] = table["priority_area"].map(lambda key: schema.PRIORITY_NAMES.get(key, str(key).replace("_", " ")))
-    s.tables.append((f"Priority ranking, {v.area}, {p.long_label} (default scores and weights)",
-                     table[["rank", "theme", "priority_area", "priority", "harm", "likelihood"]]))
-    s.charts.append(charts.bars(table, x="theme", y="priority", orientation="h", sort=False,
-                                title=f"Priority score, {_plot_text(v.area)}", colour=charts.PRIORITY_COLOURS["overview"],
-                                highlight=table["theme"].head(5).tolist(), height=90 + 30 * len(table)))
-    top = table["theme"].head(5).tolist()
-    lacking = [morile.MEASURES[k] for k in morile.MEASURES if k not in data and (k != "nte_violence" or town)]
-    source = (f"volume and trend from the data for {p.label}" if data else "the sheet's judged volume and trend (the data "
-              f"loaded holds none of its measures for {p.label})")
-    s.story.append(f"With the default MoRiLE scores and equal weights, and {source}, the five themes carrying the most "
-                   f"threat, risk and harm are: {', '.join(top[:-1])} and {top[-1]}.")
-    if data and lacking:
-        s.story.append(f"Not in the data loaded for {p.label}, so scored on judgement: {', '.join(lacking)}.")
-    s.notes.append("Scores and weights here are the illustrative defaults; the MoRiLE page shows the effect of other "
-                   "weights and of the partnership's own scoring sheet.")
-    s.caveats += [morile.CAVEAT]
-    return s
-
-
-_SECTIONS = (_overview, _soc, _children, _domestic_abuse, _substance, _mental_health, _community_protection, _police,
-             _task_force, _morile)
 
 
 # Writing the document ---------------------------------------------------------------------
@@ -448,7 +65,7 @@ th{background:#F1F4F8}td.n{text-align:right}.notice{background:#FFF4CE;border:1p
 """
 
 
-def _document(view: Filter, sections: list[_Section], actions: pd.DataFrame, *, demo: bool, generated_at: str, provenance: dict) -> str:
+def _document(view: Filter, sections: list[Section], actions: pd.DataFrame, *, demo: bool, generated_at: str, provenance: dict) -> str:
     e = html.escape
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(TITLE)}</title>"
              f"<style>{_STYLE}</style></head><body>",
@@ -487,40 +104,8 @@ def _document(view: Filter, sections: list[_Section], actions: pd.DataFrame, *, 
 
 
 def _actions(actions: pd.DataFrame, priority: str) -> str:
-    rows = actions[actions["priority"] == priority]
-    shown = pd.DataFrame({"Action": rows["action"], "Status": rows["status"], "Update": rows["update"],
-                          "Target": rows["target"].dt.strftime("%b %Y").fillna("")})
+    shown = assessment.actions_table(actions[actions["priority"] == priority])
     return f"<h3>Action plan: {html.escape(schema.PRIORITY_NAMES[priority].lower())}</h3>" + _table(shown)
-
-
-def provenance_frame(provenance: dict) -> pd.DataFrame:
-    table = intake.provenance_table(records=provenance)
-    return table.drop(columns="sha256").rename(columns={
-        "dataset": "Dataset", "kind": "Kind", "source": "Source", "rows": "Rows", "first": "From", "last": "To",
-        "loaded_at": "Loaded"})
-
-
-HEADERS = {"rank": "Rank", "ward_name": "Ward", "ward": "Ward", "current": "This period", "previous": "Previous",
-            "pct_change": "Change", "rate": "Per 1,000", "location_name": "Location", "needles": "Needles",
-            "action": "Action", "category": "Category", "issued": "Issued", "with_police": "With police",
-            "measure": "Measure", "area": "Area", "theme": "Theme", "priority_area": "Priority area", "priority": "Score",
-            "harm": "Harm", "likelihood": "Likelihood", "lad_name": "District"}
-
-
-def display(table: pd.DataFrame) -> pd.DataFrame:
-    """A metrics table with readable headers and its numbers formatted."""
-    out = pd.DataFrame(index=table.index)
-    for column in table.columns:
-        values = table[column]
-        # Text cells are already written (disclosure control's "<5", "hidden"): kept as they are.
-        if column == "pct_change":
-            out["Change"] = [x if isinstance(x, str) else m.format_pct(x) for x in values]
-        elif column == "rate":
-            out["Per 1,000"] = [x if isinstance(x, str) else "n/a" if not _known(x) else f"{x:.1f}" for x in values]
-        else:
-            out[HEADERS.get(column, str(column))] = [_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool)
-                                                      else x for x in values]
-    return out
 
 
 def _table(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
@@ -533,37 +118,3 @@ def _table(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
                         for c, v in zip(frame.columns, row))
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def cell_text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _number(value)
-    return str(value)
-
-
-def is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _number(value) -> str:
-    """A figure as the app shows it: "2,888", "12.5", "n/a" when unknown."""
-    if not _known(value):
-        return "n/a"
-    value = float(value)
-    return f"{int(value):,}" if value.is_integer() else f"{value:,.1f}"
-
-
-def _ordinal(n: int) -> str:
-    """ "" for 1 (the most), "2nd ", "11th ", "23rd " ... (the 2nd most)."""
-    return "" if n == 1 else f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')} "
-
-
-def _known(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
-
-
-def _plot_text(text: str) -> str:
-    """Text from data made safe for a plotly title, which reads a subset of HTML tags."""
-    return html.escape(text, quote=False)

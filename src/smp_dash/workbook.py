@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from smp_dash import disclosure, measures, report, schema
+from smp_dash import assessment, disclosure, measures, schema
 from smp_dash.demo import NOTICE as DEMO_NOTICE
 from smp_dash.exports import inert
 from smp_dash.selection import LATEST, Filter
@@ -47,7 +47,7 @@ _SHORTER = (("wards with most", "top wards"), ("top ten wards for", "top wards")
             ("and the rest of the borough", "vs rest"), ("robbery, weapons and drugs", "robbery weapons drugs"))
 #: Table columns holding percentage points (5.7 for 5.7%), stored as fractions.
 _PERCENT_COLUMNS = ("pct_change", "share", "change %", "change_pct")
-_HEADERS = {**report.HEADERS, "pct_change": "Change %", "share": "Share"}
+_HEADERS = {**assessment.HEADERS, "pct_change": "Change %", "share": "Share"}
 _NUMBER_TEXT = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?")
 
 
@@ -62,17 +62,17 @@ def workbook(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
     """The assessment's tables and charts' data for ``wards`` and a period, as the bytes of an .xlsx file.
 
     Arguments and errors as for :func:`smp_dash.report.data_pack`; disclosure control is always on for a
-    ward selection (:func:`smp_dash.report.travelling`), as in the draft.
+    ward selection (:func:`smp_dash.assessment.travelling`), as in the draft.
     """
-    view, sections = report.pack_sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
-                                          period_label=period_label, suppress=report.travelling(wards, suppress),
-                                          exclude_outliers=exclude_outliers, provenance=provenance)
+    view, sections = assessment.sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
+                                         period_label=period_label, suppress=assessment.travelling(wards, suppress),
+                                         exclude_outliers=exclude_outliers, provenance=provenance)
     sheets = [sheet for section in sections for sheet in _section_sheets(section, view)]
     sheets += [_Sheet("Action plans", "Every priority", "Action plans: actions, status and latest update",
                       (provenance.get("actions") or {}).get("source", ""), "", "Whole borough", "",
                       "Action plans of every priority", *_table(_actions(frames["actions"]))),
                _Sheet("Provenance", "Every page", "Where every dataset came from", "The store's records", "", "", "",
-                      "Provenance: where every dataset came from", *_table(report.provenance_frame(provenance)))]
+                      "Provenance: where every dataset came from", *_table(assessment.provenance_frame(provenance)))]
     names = _unique([sheet.name for sheet in sheets])
     context = " | ".join([DEMO_WARNING] * demo + [f"Area: {view.area}", f"Period: {view.when}"]
                          + ["Disclosure control on"] * view.suppress)
@@ -110,7 +110,7 @@ def _section_sheets(section, view: Filter) -> list[_Sheet]:
             for name, content, texts, period, title, data in parts if len(data[0].columns)]
 
 
-def _key_figures(figures: list[report.Figure]) -> tuple[pd.DataFrame, dict]:
+def _key_figures(figures: list[assessment.Figure]) -> tuple[pd.DataFrame, dict]:
     """A section's key figures: the value and the one compared with as numbers, the change as a fraction,
     and what the page shows where there is no number ("n/a", "<5") or no change (the reason, in Note)."""
     rows, value_formats = [], []
