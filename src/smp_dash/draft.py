@@ -156,7 +156,7 @@ def _chapter(doc, section, pngs, counter: _Counter, actions: pd.DataFrame) -> No
     if section.actions:
         doc.add_heading("Action plan", level=2)
         rows = actions[actions["priority"] == section.actions]
-        _table(doc, _actions(rows), f"Action plan: {schema.PRIORITY_NAMES[section.actions].lower()}", counter)
+        _table(doc, assessment.actions_table(rows), f"Action plan: {schema.PRIORITY_NAMES[section.actions].lower()}", counter)
     if section.caveats:
         doc.add_heading("Caveats", level=2)
         for caveat in dict.fromkeys(section.caveats):
@@ -182,17 +182,12 @@ def _action_plans(doc, actions: pd.DataFrame, counter: _Counter) -> None:
     _table(doc, counts, "Actions by priority and status", counter)
     for priority, rows in actions.groupby("priority", sort=False):
         doc.add_heading(schema.PRIORITY_NAMES.get(priority, str(priority)), level=2)
-        _table(doc, _actions(rows), f"Actions: {schema.PRIORITY_NAMES.get(priority, priority)}", counter)
+        _table(doc, assessment.actions_table(rows), f"Actions: {schema.PRIORITY_NAMES.get(priority, priority)}", counter)
 
 
 def _glossary(doc, counter: _Counter) -> None:
     doc.add_heading("Glossary", level=1)
     _table(doc, pd.DataFrame({"Term": list(GLOSSARY), "Meaning": list(GLOSSARY.values())}), "Glossary", counter)
-
-
-def _actions(rows: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Action": rows["action"], "Status": rows["status"], "Update": rows["update"],
-                         "Target": rows["target"].dt.strftime("%b %Y").fillna("")})
 
 
 def _picture(doc, fig, png: bytes, counter: _Counter) -> None:
