@@ -15,6 +15,8 @@ from smp_dash import assessment, bundle, cli, demo, draft, images, narrative
 from smp_dash.priorities import domestic_abuse, overview, police_data, substance_misuse
 from smp_dash.selection import PUBLISHED, Filter
 
+from conftest import thinned_domestic_abuse
+
 
 CHAPTERS = ["Introduction and method", "Executive summary", "Serious and organised crime", "Children and young people",
             "Domestic abuse", "Substance misuse", "Mental health", "Community protection and anti-social behaviour",
@@ -172,19 +174,9 @@ def test_every_page_says_draft_and_demonstration(published, demo_frames, no_imag
     assert demo.NOTICE not in "\n".join(p.text for p in real.paragraphs)
 
 
-def _thinned(frames, names):
-    """The demo frames with one ward left with three domestic-abuse crimes in 2020 and two in 2019."""
-    code = next(c for c, n in names.items() if n == "Detling and Thurnham")
-    crimes = frames["crimes"]
-    da = crimes["ward_code"].eq(code) & crimes["domestic_abuse"].eq(True).fillna(False)
-    year = crimes["month"].dt.year
-    dropped = [i for y, kept in ((2020, 3), (2019, 2)) for i in crimes.index[da & year.eq(y)][kept:]]
-    return {**frames, "crimes": crimes.drop(dropped).reset_index(drop=True)}, code
-
-
 def test_no_small_domestic_abuse_count_under_disclosure_control(demo_frames, no_images):
     frames, names = demo_frames
-    thinned, code = _thinned(frames, names)
+    thinned, code = thinned_domestic_abuse(frames, names)
     doc = _draft(thinned, names, wards=(code,), suppress=True)
     value, change = _figure(doc, "Domestic abuse", "Domestic abuse crimes")
     assert value == "<5" and "disclosure control" in change

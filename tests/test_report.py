@@ -13,7 +13,7 @@ from smp_dash import assessment, charts, cli, demo, images, report, schema, stor
 from smp_dash.periods import Period
 from smp_dash.selection import PUBLISHED, PUBLISHED_WORDS
 
-from conftest import BRIDGE, HIGH_STREET, rows
+from conftest import BRIDGE, HIGH_STREET, rows, thinned_domestic_abuse
 
 TASK_FORCE = ("Shepway North", "Shepway South")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -211,3 +211,12 @@ def test_pack_with_disclosure_control_says_so(default_pack, demo_data):
     note = html.escape(disclosure.note())          # "<5" is written as text, escaped
     assert note not in default_pack
     assert note in _pack(demo_data, suppress=True)
+
+
+def test_a_ward_selections_pack_is_always_under_disclosure_control(demo_data):
+    """The pack travels: a ward selection's sensitive counts are protected even when control was not asked for."""
+    frames, names = demo_data
+    thinned, code = thinned_domestic_abuse(frames, names)
+    pack = _pack((thinned, names), wards=(code,), period_kind=PUBLISHED)
+    assert _figure_row(pack, "Domestic abuse crimes") == ("&lt;5", "not shown (disclosure control)")
+    assert "Disclosure control is on" in pack

@@ -51,8 +51,8 @@ def period_from_label(kind: str, label: str | None, first, last) -> Period | Non
 
 
 def travelling(wards: tuple[str, ...], suppress: bool) -> bool:
-    """Disclosure control for a document that leaves the dashboard (the Word draft, the Excel tables):
-    as asked, and always for a ward selection, whose sensitive counts are the smallest."""
+    """Disclosure control for a document that leaves the dashboard (the HTML pack, the Word draft, the
+    Excel tables): as asked, and always for a ward selection, whose sensitive counts are the smallest."""
     return suppress or bool(wards)
 
 

@@ -41,7 +41,8 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     demo : whether the data is the demonstration dataset (adds the notice and caveat).
     generated_at : when the pack was made, as it should read on the cover.
     provenance : dataset -> its provenance record (or None when not loaded).
-    suppress, exclude_outliers : disclosure control, and flagged months replaced, as on the pages.
+    suppress, exclude_outliers : disclosure control, and flagged months replaced, as on the pages;
+        disclosure control is always on for a ward selection (:func:`smp_dash.assessment.travelling`).
 
     Raises
     ------
@@ -49,7 +50,7 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
         For a ward code not in ``ward_names`` or a period the data does not cover.
     """
     view, sections = assessment.sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
-                                         period_label=period_label, suppress=suppress,
+                                         period_label=period_label, suppress=assessment.travelling(wards, suppress),
                                          exclude_outliers=exclude_outliers, provenance=provenance)
     return _document(view, sections, frames["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
 
