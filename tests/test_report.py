@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import struct
+from numbers import Number
 
 import pandas as pd
 import pytest
@@ -220,3 +221,21 @@ def test_a_ward_selections_pack_is_always_under_disclosure_control(demo_data):
     pack = _pack((thinned, names), wards=(code,), period_kind=PUBLISHED)
     assert _figure_row(pack, "Domestic abuse crimes") == ("&lt;5", "not shown (disclosure control)")
     assert "Disclosure control is on" in pack
+
+
+def test_an_empty_store_gives_no_empty_chart_or_table(maidstone):
+    """Nothing loaded: every section says what is missing instead of drawing an empty chart or table."""
+    wards, _ = maidstone
+    frames = {name: schema.empty(name) for name in schema.DATASETS}
+    _, sections = assessment.sections(frames, ward_names=dict(zip(wards["ward_code"], wards["ward_name"])),
+                                      provenance={name: None for name in schema.DATASETS})
+    for section in sections:
+        for fig in section.charts:
+            arrays = [getattr(trace, attr, None) for trace in fig.data for attr in ("x", "y", "values")]
+            numbers = [v for a in arrays if a is not None for v in list(a) if isinstance(v, Number) and v == v]
+            assert numbers, f"{section.title}: empty chart {fig.layout.title.text!r}"
+        for title, table in section.tables:
+            assert len(table), f"{section.title}: empty table {title!r}"
+    notes = " ".join(n for s in sections for n in s.notes)
+    assert "Youth offences by financial year: not in the data loaded" in notes
+    assert "Warnings, notices and penalties: not in the data loaded" in notes

@@ -139,6 +139,13 @@ class Section:
                                              label=label if label != v.label else ""))
         self.notes += [n for n in v.notes if n not in self.notes]
 
+    def figure(self, fig, why: str) -> None:
+        """A chart built from data that may hold nothing: the chart, or a note saying ``why`` there is none."""
+        if _drawn(fig):
+            self.charts.append(fig)
+        else:
+            self.notes.append(f"{fig.layout.title.text}: {why}")
+
     def changes(self, table: pd.DataFrame, category: str, p: Period, title: str, colour: str) -> None:
         """A breakdown's bars for ``p`` against the year before, titled "<title>, <p> against <p - 1>"."""
         self.charts.append(charts.change_bars(table, category=category, current="current", previous="previous",
@@ -207,8 +214,9 @@ def _children(b: Bundle, v: Filter) -> Section:
         s.notes.append(f.youth_note)
     s.add("Youth offences (borough)", youth["offences"], youth["offences_previous"], yp, where=BOROUGH)
     s.add("Young people offending (borough)", youth["offenders"], youth["offenders_previous"], yp, where=BOROUGH)
-    s.charts.append(charts.yearly_bars(youth["series"], x="label", y="value", colour=colour,
-                                       title="Youth offences by financial year"))
+    s.figure(charts.yearly_bars(youth["series"], x="label", y="value", colour=colour,
+                                title="Youth offences by financial year"),
+             f"{measures.NOT_LOADED} (youth justice figures come through the indicators template)")
     cp = f.gathering_period
     s.chart(f.gathering, f.gathering_why, f"Complaints about young people gathering, by month, {_plot_text(v.area)}",
             charts.monthly_trend, colour=colour, highlight=(cp.start, cp.end))
@@ -260,8 +268,9 @@ def _substance(b: Bundle, v: Filter) -> Section:
               value=None if isinstance(needles.bulk_finds, int) else needles.bulk_finds)
     years = drugs.indexed_years
     if (drugs.indexed["year"] == years[0]).any():
-        s.charts.append(charts.indexed_lines(drugs.indexed, base=years[0],
-                                             title=f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100"))
+        s.figure(charts.indexed_lines(drugs.indexed, base=years[0],
+                                      title=f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100"),
+                 f"{measures.NOT_LOADED} (drug offences and Kent's figures for the same years)")
     s.chart(needles.monthly, needles.monthly_why, f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)",
             charts.monthly_trend, colour=colour, highlight=(np_.start, np_.end))
     for label, top in list(needles.top.items())[:1]:
@@ -299,7 +308,11 @@ def _community_protection(b: Bundle, v: Filter) -> Section:
     s.chart(None if f.asb is None else measures.series(b, "asb", v.wards), f.police.missing or "",
             f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
             highlight=(p.start, p.end))
-    s.tables.append((f"Warnings, notices and penalties, {f.year} (whole borough)", f.enforcement))
+    if len(f.enforcement):
+        s.tables.append((f"Warnings, notices and penalties, {f.year} (whole borough)", f.enforcement))
+    else:
+        s.notes.append(f"Warnings, notices and penalties: {measures.NOT_LOADED} (load them through the enforcement "
+                       "template)")
     s.caveats += [measures.POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
     return s
 
@@ -457,6 +470,13 @@ def _number(value) -> str:
         return "n/a"
     value = float(value)
     return f"{int(value):,}" if value.is_integer() else f"{value:,.1f}"
+
+
+def _drawn(fig) -> bool:
+    """Whether a figure has a number to draw (an empty chart is never shown)."""
+    return any(len(values) and pd.to_numeric(pd.Series(list(values)), errors="coerce").notna().any()
+               for trace in fig.data for attr in ("y", "x", "values")
+               if (values := getattr(trace, attr, None)) is not None)
 
 
 def _ordinal(n: int) -> str:
