@@ -139,6 +139,11 @@ class Section:
                                              label=label if label != v.label else ""))
         self.notes += [n for n in v.notes if n not in self.notes]
 
+    def figures_table(self) -> pd.DataFrame:
+        """The key figures as the documents show them: figure, value, change and period, as text."""
+        return pd.DataFrame([(f.label, f.value, f.change, f.period) for f in self.figures],
+                            columns=["Figure", "Value", "Change", "Period"])
+
     def figure(self, fig, why: str) -> None:
         """A chart built from data that may hold nothing: the chart, or a note saying ``why`` there is none."""
         if _drawn(fig):

@@ -166,9 +166,7 @@ def _chapter(doc, section, pngs, counter: _Counter, actions: pd.DataFrame) -> No
 def _figures(doc, section, counter: _Counter) -> None:
     if section.figures:
         doc.add_heading("Key figures", level=2)
-        figures = pd.DataFrame([(f.label, f.value, f.change, f.period) for f in section.figures],
-                               columns=["Figure", "Value", "Change", "Period"])
-        _table(doc, figures, f"Key figures: {section.title.lower()}", counter)
+        _table(doc, section.figures_table(), f"Key figures: {section.title.lower()}", counter)
 
 
 def _action_plans(doc, actions: pd.DataFrame, counter: _Counter) -> None:

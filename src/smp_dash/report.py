@@ -84,9 +84,7 @@ def _document(view: Filter, sections: list[Section], actions: pd.DataFrame, *, d
         parts += [f"<p class=\"story\">{e(sentence)}</p>" for sentence in section.story]
         parts += [f"<p>{e(note)}</p>" for note in section.notes]
         if section.figures:
-            figures = pd.DataFrame([(f.label, f.value, f.change, f.period) for f in section.figures],
-                                   columns=["Figure", "Value", "Change", "Period"])
-            parts.append(_table(figures, numeric=("Value",)))
+            parts.append(_table(section.figures_table(), numeric=("Value",)))
         for fig in section.charts:
             parts.append("<div class=\"chart\">" + pio.to_html(
                 fig, full_html=False, include_plotlyjs=not plotly_included, config={"displaylogo": False},
