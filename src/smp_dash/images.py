@@ -28,7 +28,7 @@ CAPTION_COLOUR = "#4B5563"
 
 
 class ChromiumMissing(FileNotFoundError):
-    """No Chromium (or Chrome) to draw PNG images with."""
+    """No Chromium (or Chrome) to draw PNG images with: a missing file, so the CLI reports it and exits 2."""
 
 
 def chromium_path() -> str:
@@ -133,7 +133,7 @@ def figures_png(figs: list[go.Figure], *, width: int = 1100, scale: float = 1, s
     """Many figures as PNG bytes, as :func:`figure_png` draws each, in one browser session.
 
     Starting the browser takes about two seconds and each figure then about 0.2 s, so a document
-    of twenty charts is drawn in a few seconds rather than forty (``bench/bench_draft.py``).
+    of twenty charts is drawn in a few seconds rather than forty (``bench/documents.py``).
     Each figure keeps its own layout height.
     """
     import asyncio
