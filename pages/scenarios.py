@@ -5,7 +5,7 @@ Every widget is bound to the URL, so a copied link reopens the same named scenar
 
 import streamlit as st
 
-from smp_dash import charts, disclosure, scenarios as sc, ui
+from smp_dash import charts, scenarios as sc, ui
 
 COLOURS = {"Domestic abuse": charts.PRIORITY_COLOURS["domestic_abuse"],
            "ASB incidents": charts.PRIORITY_COLOURS["asb_community_protection"],
@@ -72,8 +72,8 @@ with k[2]:
 
 history = series.tail(36)
 recorded = f"{history['month'].iloc[0]:%b %Y} to {history['month'].iloc[-1]:%b %Y} recorded; "
-shown, why = disclosure.protect_series(history, on=view.suppress and bool(view.wards) and measure in sc.SENSITIVE)
-if why:  # a small month of a sensitive count for a ward selection: the projection only
+shown, why = sc.recorded(bundle, measure, view, history)
+if why:  # months disclosure control keeps back: the projection only
     history, recorded, why = history.iloc[0:0], "", f"Recorded months not shown. {why}"
 figure = ui.cached(sc.projection_figure, history, projected, colour=COLOURS[measure],
                    title=f"{measure} by month, {view.area}: {'recorded, and ' if len(history) else ''}projected with a 95% band")

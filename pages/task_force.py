@@ -39,9 +39,9 @@ elif table is not None:
              table, key="focus_rates", source="Kent Police; MBC needle log", period=p.label, view=view,
              caveat="Rates use approximate ward populations" + (" (demonstration)." if bundle.demo else "."))
 name = st.selectbox("Measure over time", list(task_force.MEASURES), key="tf_measure", bind="query-params")
-trend, why = task_force.trend(bundle, f, name) if not f.rates_why else (None, f.rates_why)
+trend, why = task_force.trend(bundle, f, name, view) if not f.rates_why else (None, f.rates_why)
 ui.monthly_chart(trend, view, series="area", y="rate", colour=COLOUR, why=why,
                  title=f"{name} per 1,000 residents by month: focus area and the rest", y_title="per 1,000 residents",
                  highlight=(p.start, p.end), key="focus_trend", source="Kent Police; MBC",
                  period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
-                 caveat="The task force began in September 2020: too soon to judge its impact.", guarded=f.guards.get(name))
+                 caveat="The task force began in September 2020: too soon to judge its impact.")

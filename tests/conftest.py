@@ -59,6 +59,26 @@ def thinned_domestic_abuse(frames: dict, names: dict, ward: str = "Detling and T
     return {**frames, "crimes": crimes.drop(dropped).reset_index(drop=True)}, code
 
 
+def thin_sensitive(frames: dict, wards: list[str], rng, years=None) -> dict:
+    """``frames`` with ``wards`` left with 0 to 4 DA and hate crimes a year (in ``years``, every year
+    when None; the others keep their many) and a needle find or two."""
+    crimes = frames["crimes"]
+    all_years = crimes["month"].dt.year
+    keep = pd.Series(True, index=crimes.index)
+    for ward in wards:
+        for flag in (crimes["domestic_abuse"].astype(bool), crimes["hate_strand"].notna()):
+            for year in all_years.unique() if years is None else years:
+                rows = crimes.index[(crimes["ward_code"] == ward) & flag & (all_years == year)]
+                keep[rows] = False
+                keep[rng.sample(list(rows), min(len(rows), rng.randint(0, 4)))] = True
+    needles = frames["needle_finds"]
+    mine = needles["ward_code"].isin(wards)
+    kept = needles[mine & ~needles["bulk_incident"].astype(bool)]
+    kept = kept.sample(n=min(len(kept), rng.randint(1, 3)), random_state=rng.randint(0, 999))
+    kept = kept.assign(needles=[rng.randint(1, 4) for _ in range(len(kept))])
+    return {**frames, "crimes": crimes[keep], "needle_finds": pd.concat([needles[~mine], kept], ignore_index=True)}
+
+
 def store_hashes(folder) -> dict[str, str]:
     """Every data file of a store and its SHA-256 (the lock file and the boundary cache aside, which
     hold no data): equal before and after means no data was written."""

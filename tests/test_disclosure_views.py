@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import thin_sensitive
 from smp_dash import assessment, disclosure, report, store
 
 ROOT = Path(__file__).parents[1]
@@ -36,27 +37,6 @@ SENSITIVE_DOWNLOADS = {"da_trend": ("value",), "da_types": ("current", "previous
 #: Chart titles (their start) that draw sensitive counts for the selection.
 SENSITIVE_CHARTS = ("Domestic abuse crimes by month", "Domestic abuse by type", "Needles found by month",
                     "Hate crime by strand", "Domestic abuse by month", "Needles found by month,")
-
-
-# Random small stores ------------------------------------------------------------------------
-
-def _thin(frames: dict, wards: list[str], rng: random.Random) -> dict:
-    """``frames`` with ``wards`` left with 1 to 4 DA and hate crimes a year and a needle find or two."""
-    crimes = frames["crimes"]
-    years = crimes["month"].dt.year
-    keep = pd.Series(True, index=crimes.index)
-    for ward in wards:
-        for flag in (crimes["domestic_abuse"].astype(bool), crimes["hate_strand"].notna()):
-            for year in years.unique():
-                rows = crimes.index[(crimes["ward_code"] == ward) & flag & (years == year)]
-                keep[rows] = False
-                keep[rng.sample(list(rows), min(len(rows), rng.randint(0, 4)))] = True
-    needles = frames["needle_finds"]
-    mine = needles["ward_code"].isin(wards)
-    kept = needles[mine & ~needles["bulk_incident"].astype(bool)]
-    kept = kept.sample(n=min(len(kept), rng.randint(1, 3)), random_state=rng.randint(0, 999))
-    kept = kept.assign(needles=[rng.randint(1, 4) for _ in range(len(kept))])
-    return {**frames, "crimes": crimes[keep], "needle_finds": pd.concat([needles[~mine], kept], ignore_index=True)}
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +71,7 @@ def small_stores(tmp_path_factory, demo_frames, ward_names):
             tiny = rng.sample(codes, rng.randint(1, 2))
             if seed == 3:
                 tiny = [c for c, n in ward_names.items() if n in ("Shepway North", "Leeds")]  # the task force area too
-            frames = _thin(demo_frames, tiny, rng)
+            frames = thin_sensitive(demo_frames, tiny, rng)
             selected = tiny + rng.sample([c for c in codes if c not in tiny], rng.randint(0, 2))
             folder = tmp_path_factory.mktemp(f"small{seed}") / "store"
             for name, frame in frames.items():

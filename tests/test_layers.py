@@ -14,10 +14,10 @@ PACKAGE = ROOT / "src" / "smp_dash"
 #: A module may import only modules of a lower rank (or its own package's modules).
 RANK = {
     "config": 0, "access": 1, "schema": 1, "geo": 2, "periods": 2, "store": 3, "sources": 3, "outliers": 3, "significance": 3,
-    "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "published": 7, "demo": 5, "bundle": 5,
-    "morile": 7, "scenarios": 7, "disclosure": 5, "intake": 4, "images": 5, "measures": 6, "priorities": 7,
-    "assessment": 8, "report": 9, "selection": 3, "cli": 10, "ui": 10, "narrative": 7, "draft": 9, "workbook": 9,
-    "glossary": 7,
+    "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "published": 8, "demo": 5, "bundle": 5,
+    "morile": 8, "scenarios": 8, "disclosure": 5, "intake": 4, "images": 5, "measures": 7, "priorities": 8,
+    "assessment": 9, "report": 10, "selection": 3, "cli": 11, "ui": 11, "narrative": 8, "draft": 10, "workbook": 10,
+    "glossary": 8, "protection": 6,
 }
 #: The only part of the library that may import streamlit (a package: ui/).
 STREAMLIT_LAYER = "ui"

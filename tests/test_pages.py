@@ -19,7 +19,7 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from conftest import navigation
-from smp_dash import config, disclosure, geo
+from smp_dash import config, disclosure, geo, periods
 from smp_dash.selection import CHOICE_LABELS, PUBLISHED, Filter
 
 ROOT = Path(__file__).parents[1]
@@ -460,18 +460,24 @@ def test_presentation_mode_always_suppresses(demo_store):
     assert any("Disclosure control is on" in c.value for c in at.caption)
 
 
-def test_ward_tables_hide_small_counts_when_protected():
+def test_ward_tables_are_drawn_as_the_model_protected_them():
+    """The page draws a ward table as the model gives it (smp_dash.protection decides what is hidden,
+    tests/test_protection.py); ui only tells a protected table from a plain one."""
+    from smp_dash import protection
     from smp_dash.ui.sections import protect
 
-    view = Filter((), (), "published", None, suppress=True)
     table = pd.DataFrame({"ward_code": list("ABCD"), "ward_name": list("ABCD"), "current": [40, 3, 12, 20],
                           "previous": [35, 8, 10, 22], "change": [5, -5, 2, -2], "pct_change": [14.3, -62.5, 20.0, -9.1],
                           "rank": [1, 4, 3, 2], "population": [4000.0] * 4, "rate": [10.0, 0.75, 3.0, 5.0]})
-    protected = protect(table, view, sensitive=True)
+    months = pd.date_range("2019-01-01", "2020-12-01", freq="MS")
+    rows = pd.DataFrame([{"ward_code": w, "month": m, "n": n / 12 if m.year == 2020 else p / 12}
+                         for w, n, p in zip("ABCD", [40, 3, 12, 20], [35, 8, 10, 22]) for m in months])
+    shield = protection.build(rows, list("ABCD"), months[0], months[-1])
+    protected = protect(shield.ward_table(table, periods.period("calendar", 2020)), None, sensitive=True)
     assert protected["current"].isna().tolist() == [False, True, True, False]   # 3, and 12 to protect it
     assert protected.loc[1, "rate"] != protected.loc[1, "rate"]                 # derived figures hidden too
-    assert protect(table, view, sensitive=False) is None               # ASB is not sensitive
-    shown = disclosure.shown(pd.DataFrame({"ward": ["A", "B"], "n": [2, 50]}), "n", view.suppress)
+    assert protect(table, None, sensitive=False) is None                        # a plain table is drawn as it is
+    shown = disclosure.shown(pd.DataFrame({"ward": ["A", "B"], "n": [2, 50]}), "n", True)
     assert shown["n"].tolist() == ["<5", "50"]
 
 

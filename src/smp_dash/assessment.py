@@ -249,7 +249,7 @@ def _domestic_abuse(b: Bundle, v: Filter) -> Section:
     if f.wards is None:
         s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
     else:
-        table = disclosure.display(disclosure.suppress_wards(f.wards)) if v.suppress else f.wards
+        table = disclosure.published(f.wards)
         lead = narrative.leaders(table, what="domestic abuse", period=f.ward_period.label)
         if lead:
             s.story.append(lead)

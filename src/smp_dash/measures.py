@@ -19,7 +19,7 @@ from typing import Callable
 
 import pandas as pd
 
-from smp_dash import disclosure, metrics, periods
+from smp_dash import config, disclosure, metrics, periods, protection
 from smp_dash.bundle import DATED
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
@@ -190,7 +190,7 @@ class Value:
 
 
 def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label: str = "",
-          frame: pd.DataFrame | None = None) -> Value:
+          frame: pd.DataFrame | None = None, variant: str = "") -> Value:
     """``measure``'s count for ``view`` (its wards, and the period it picks for ``native``).
 
     Parameters
@@ -208,6 +208,8 @@ def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label
     frame : DataFrame, optional
         The measure's frame for the whole borough when it differs from the bundle's (needles
         without bulk finds, say).
+    variant : str, optional
+        The name of that frame (``frame`` is protected under this name, once per data version).
 
     Returns
     -------
@@ -230,11 +232,73 @@ def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label
     before = p.previous()
     comparable = periods.covered(before, cover.first, cover.last, cover.gaps) == len(before.months())
     row = metrics.compare_excluding(selected, p, view.exclude_outliers, date=measure.date, weight=measure.weight)
-    guarded = disclosure.guard(rows, view.wards, p, on=view.suppress, date=measure.date, weight=measure.weight) \
+    guarded = shield(bundle, measure, frame=frame, variant=variant).guard(view.wards, p, on=view.suppress) \
         if measure.sensitive else None
     return Value(measure, p, float(row["current"]), float(row["previous"]) if comparable else None,
                  no_comparison=None if comparable else f"no comparison: the data starts in {cover.first:%b %Y}",
                  notes=notes, excluded=tuple(row["excluded"]), guarded=guarded, label=label)
+
+
+def shield(bundle, measure: Measure | str, *, frame: pd.DataFrame | None = None,
+           variant: str = "") -> protection.Protection:
+    """What a viewer may see of a sensitive ``measure`` (or of its ``variant``, counted from
+    ``frame``): worked out once per data version and kept in the bundle, so every view asks the
+    same :class:`~smp_dash.protection.Protection`."""
+    measure = get(measure) if isinstance(measure, str) else measure
+    key = ("protection", measure.id, variant, config.SUPPRESSION_THRESHOLD)
+    if key not in bundle.memo:
+        whole = getattr(bundle, measure.frame) if frame is None else frame
+        cover = bundle.coverage[measure.dataset]
+        bundle.memo[key] = protection.build(measure.rows(whole), bundle.wards["ward_code"], cover.first, cover.last,
+                                            date=measure.date, weight=measure.weight)
+    return bundle.memo[key]
+
+
+def ward_table(bundle, measure: Measure | str, period: Period, view: Filter, *, frame: pd.DataFrame | None = None,
+               variant: str = "", rural: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every ward's count of ``measure`` in ``period`` (``metrics.ward_table``), as it may be shown:
+    a sensitive measure under disclosure control in :func:`smp_dash.disclosure.suppress_wards`'s form."""
+    measure = get(measure) if isinstance(measure, str) else measure
+    whole = getattr(bundle, measure.frame) if frame is None else frame
+    table = metrics.ward_table(measure.rows(whole), period, bundle.wards, bundle.population, date=measure.date,
+                               weight=measure.weight, rural=rural)
+    if not (measure.sensitive and view.suppress):
+        return table
+    return shield(bundle, measure, frame=frame, variant=variant).ward_table(table, period)
+
+
+def protected(bundle, measure: Measure | str, view: Filter, frame: pd.DataFrame | None, *,
+              whole: pd.DataFrame | None = None, variant: str = "", area=None) -> tuple[pd.DataFrame | None, str]:
+    """A monthly series of ``measure`` for the view's wards (or ``area``) as it may be shown, and why
+    not (by quarter, or not at all) when disclosure control keeps its months back."""
+    measure = get(measure) if isinstance(measure, str) else measure
+    if frame is None or not (measure.sensitive and view.suppress):
+        return frame, ""
+    return shield(bundle, measure, frame=whole, variant=variant).series(frame, view.wards if area is None else area)
+
+
+#: Said where a selection's breakdown is left out because one of its categories would give a small count away.
+BREAKDOWN_HIDDEN = ("Not shown: disclosure control hides a category of this selection (a count from 1 to 4, or one "
+                    "that another view would give back), and the breakdown would show it.")
+
+
+def breakdown_hidden(bundle, measure: Measure | str, view: Filter, period: Period, by: str,
+                     frame: pd.DataFrame | None = None) -> str | None:
+    """Why a ward selection's breakdown of a sensitive ``measure`` by ``by`` (DA by type, hate crime by
+    strand) is not shown, or None. Each category is a count of its own for the selection: the whole
+    breakdown goes when any category of it, this period or the one before, may not be shown.
+    ``frame``: the measure's frame with the ``by`` column, when the bundle's lacks it."""
+    measure = get(measure) if isinstance(measure, str) else measure
+    if not (measure.sensitive and view.suppress and view.wards):
+        return None
+    whole = getattr(bundle, measure.frame) if frame is None else frame
+    rows = measure.rows(whole)
+    for category in rows[by].dropna().unique():
+        guarded = shield(bundle, measure, frame=whole[whole[by].eq(category).fillna(False).to_numpy()],
+                         variant=f"{by}={category}").guard(view.wards, period)
+        if guarded.change_hidden:
+            return BREAKDOWN_HIDDEN
+    return None
 
 
 def against(table: pd.DataFrame, value: Value) -> pd.DataFrame:

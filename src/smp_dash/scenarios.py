@@ -120,6 +120,14 @@ def missing(data, measure: str) -> str | None:
     return measures.missing(data, MEASURE_IDS[measure])
 
 
+def recorded(bundle, measure: str, view, history: pd.DataFrame) -> tuple[pd.DataFrame | None, str]:
+    """The recorded months of ``measure`` (``measure_series``) as they may be shown for ``view``
+    (``measures.protected``: a sensitive count's months kept back by disclosure control), and why not."""
+    needles = measure == "Needles found"
+    return measures.protected(bundle, MEASURE_IDS[measure], view, history, variant="without bulk" if needles else "",
+                              whole=metrics.without_bulk(bundle.needles, False) if needles else None)
+
+
 def measure_series(data, measure: str, wards: Iterable[str] | None = (), *, include_bulk: bool = False,
                    start=None, end=None) -> pd.DataFrame:
     """The monthly counts of ``measure`` in ``wards``: month, value (empty months as zero).

@@ -38,21 +38,19 @@ def figures(bundle, view: Filter) -> DomesticAbuse:
     p = head.period
     crimes = metrics.in_wards(bundle.crimes, view.wards)
     why = head.missing or ""
-    types = None if why else measures.against(_types(crimes, p, head.guarded), head)
+    hidden = head.guarded.series_hidden() if head.guarded is not None else None
+    types_why = why or hidden or (view.suppress and view.wards and measures.breakdown_hidden(
+        bundle, DA, view, p, "da_class", bundle.crimes.assign(da_class=metrics.da_class(bundle.crimes)))) or ""
+    types = None if types_why else measures.against(_types(crimes, p, view.suppress), head)
     shares = _shares(crimes, p, head, types)
-    trend = None if why else measures.series(bundle, DA, view.wards)
-    trend_why = why
-    if trend is not None and head.guarded is not None and head.guarded.selection:
-        trend, trend_why = (None, head.guarded.series_hidden()) if head.guarded.series_hidden() \
-            else disclosure.protect_series(trend)
+    trend, trend_why = (None, why or hidden) if why or hidden else \
+        measures.protected(bundle, DA, view, measures.series(bundle, DA, view.wards))
     wp = view.pick(FY_TO_DATE_2020)
     wards_why = measures.missing(bundle, DA, FY_TO_DATE_2020, view) or ""
-    wards = None if wards_why else metrics.ward_table(DA.rows(bundle.crimes), wp, bundle.wards, bundle.population,
-                                                      rural=config.RURAL_WARDS)
+    wards = None if wards_why else measures.ward_table(bundle, DA, wp, view, rural=config.RURAL_WARDS)
     mp, sp = view.pick(ASSESS_2020, "indicators"), view.pick(FY_2020, "indicators")
     return DomesticAbuse(
-        head, shares, trend, trend_why or "", types,
-        why or (head.guarded.series_hidden() if head.guarded and head.guarded.series_hidden() else ""),
+        head, shares, trend, trend_why or "", types, types_why,
         wp, wards, wards_why,
         metrics.indicator_window(bundle.indicators, "marac_cases_monthly", mp), mp,
         metrics.indicator_value(bundle.indicators, "marac_repeat_cases", f"{mp.start:%Y-%m-%d}"),
@@ -60,11 +58,11 @@ def figures(bundle, view: Filter) -> DomesticAbuse:
         metrics.indicator_window(bundle.indicators, "sanctuary_referrals_monthly", sp), sp)
 
 
-def _types(crimes: pd.DataFrame, p: Period, guarded) -> pd.DataFrame:
+def _types(crimes: pd.DataFrame, p: Period, suppress: bool) -> pd.DataFrame:
     da = DA.rows(crimes)
     types = metrics.compare(da.assign(da_class=metrics.da_class(da)), "month", p, by="da_class", weight="n")
     types["label"] = metrics.change_labels(types, decimals=1)
-    return disclosure.protect_breakdown(types) if guarded is not None and guarded.selection else types
+    return disclosure.protect_breakdown(types) if suppress else types
 
 
 def _shares(crimes: pd.DataFrame, p: Period, head: measures.Value, types: pd.DataFrame | None) -> dict[str, str]:
@@ -77,7 +75,7 @@ def _shares(crimes: pd.DataFrame, p: Period, head: measures.Value, types: pd.Dat
     da, violent = DA.rows(crimes), crimes[measures.violent(crimes).to_numpy()]
     vap = da[da["offence_subgroup"] == "Violence against the person"]
     hidden = head.guarded is not None and head.guarded.hidden
-    vap_hidden = hidden or (types is not None and disclosure.any_hidden(
+    vap_hidden = hidden or types is None or (disclosure.any_hidden(
         types[types["da_class"] == "Violence against the person"]))
     values = (metrics.share(count(da), count(crimes)), metrics.share(count(violent[measures.domestic_abuse(violent).to_numpy()]),
                                                                      count(violent)), metrics.share(count(vap), count(da)))

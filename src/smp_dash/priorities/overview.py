@@ -48,8 +48,8 @@ def trends(bundle, view: Filter) -> dict[str, Trend]:
         measure = measures.get(measure_id)
         why = measures.missing(bundle, measure)
         series = None if why else measures.series(bundle, measure, view.wards)
-        if series is not None and measure.sensitive:
-            series, why = disclosure.protect_series(series, on=view.suppress and bool(view.wards))
+        if series is not None:
+            series, why = measures.protected(bundle, measure, view, series)
         out[priority] = Trend(measure.label, series, why or "")
     s136 = metrics.indicator_series(bundle.indicators, "section_136_uses")
     out["mental_health"] = Trend("Section 136 uses (yearly)",
@@ -70,8 +70,6 @@ def top_wards(bundle, view: Filter, n: int = 5) -> dict[str, tuple[str, pd.DataF
         if why:
             out[label] = (p.label, None, why)
             continue
-        table = metrics.ward_table(measure.rows(getattr(bundle, measure.frame)), p, bundle.wards, bundle.population,
-                                   date=measure.date, weight=measure.weight).head(n)
-        table = table[["ward_name", "current"]].rename(columns={"ward_name": "ward", "current": p.label})
-        out[label] = (p.label, disclosure.shown(table, p.label, view.suppress and measure.sensitive), "")
+        table = disclosure.published(measures.ward_table(bundle, measure, p, view)).head(n)
+        out[label] = (p.label, table[["ward_name", "current"]].rename(columns={"ward_name": "ward", "current": p.label}), "")
     return out

@@ -43,8 +43,10 @@ def figures(bundle, view: Filter) -> PoliceData:
     hate = measures.value(bundle, HATE, view, ASSESS_2020)
     strands, why = None, hate.missing or ""
     guarded = hate.guarded
-    if hate.available and guarded is not None and guarded.series_hidden():
-        why = guarded.series_hidden()
+    hidden = hate.available and ((guarded is not None and guarded.series_hidden())
+                                 or measures.breakdown_hidden(bundle, HATE, view, hate.period, "hate_strand"))
+    if hidden:
+        why = hidden
     elif hate.available:
         strands = metrics.share_table(HATE.rows(crimes), hate.period, "hate_strand")
         if view.suppress:

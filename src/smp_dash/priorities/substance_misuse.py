@@ -57,19 +57,21 @@ def drug_figures(bundle, view: Filter) -> Drugs:
 def needle_figures(bundle, view: Filter, include_bulk: bool = True) -> Needles:
     """Needle finds for ``view``, with or without bulk incidents."""
     finds = metrics.without_bulk(bundle.needles, include_bulk)
-    needles = measures.value(bundle, NEEDLES, view, ASSESS_2020, frame=finds)
+    variant = "" if include_bulk else "without bulk"
+    needles = measures.value(bundle, NEEDLES, view, ASSESS_2020, frame=finds, variant=variant)
     np_ = needles.period
     mine = metrics.in_wards(bundle.needles, view.wards)
     guarded = needles.guarded
     monthly, why = (None, needles.missing) if needles.missing else \
         (metrics.needle_monthly(mine, bundle.first_month, bundle.last_month, include_bulk=include_bulk), "")
-    if monthly is not None and guarded is not None and guarded.selection:
-        monthly, why = (None, guarded.series_hidden()) if guarded.series_hidden() else disclosure.protect_series(monthly)
+    if monthly is not None and guarded is not None and guarded.series_hidden():
+        monthly, why = None, guarded.series_hidden()
+    elif monthly is not None:
+        monthly, why = measures.protected(bundle, NEEDLES, view, monthly, whole=finds, variant=variant)
     bulk = int(metrics.in_period(mine, "found", np_)["bulk_incident"].astype(bool).sum())
     # no needle log loaded: the count of bulk finds is unknown, not 0
     bulk_shown = "n/a" if needles.missing else disclosure.small_count(bulk, view.suppress and bool(view.wards)) or bulk
-    wards = None if needles.missing else metrics.ward_table(finds, np_, bundle.wards, bundle.population,
-                                                             date="found", weight="needles")
+    wards = None if needles.missing else measures.ward_table(bundle, NEEDLES, np_, view, frame=finds, variant=variant)
     return Needles(
         needles,
         "n/a" if needles.previous is None else guarded.text(previous=True) if guarded else f"{needles.previous:,.0f}",

@@ -32,8 +32,7 @@ def figures(bundle, view: Filter) -> TaskForce:
     missing = {name: why for name, mid in MEASURES.items() if (why := measures.missing(bundle, mid, ASSESS_2020, view))}
     chosen = {name: measures.get(mid) for name, mid in MEASURES.items() if name not in missing}
     frames = {name: (m.rows(getattr(bundle, m.frame)), m.date, m.weight) for name, m in chosen.items()}
-    guards = {name: disclosure.guard(frame, area, p, on=view.suppress, date=date, weight=weight)
-              for name, (frame, date, weight) in frames.items() if chosen[name].sensitive}
+    guards = {name: measures.shield(bundle, m).guard(area, p, on=view.suppress) for name, m in chosen.items() if m.sensitive}
     table = None
     if frames:
         table = metrics.focus_comparison(frames, p, area, bundle.population)
@@ -44,10 +43,12 @@ def figures(bundle, view: Filter) -> TaskForce:
     return TaskForce(p, area, table, missing, guards, rates_why)
 
 
-def trend(bundle, figures: TaskForce, name: str) -> tuple[pd.DataFrame | None, str]:
-    """Monthly counts and rates per 1,000 of measure ``name`` for the focus area and the rest."""
+def trend(bundle, figures: TaskForce, name: str, view: Filter) -> tuple[pd.DataFrame | None, str]:
+    """Monthly counts and rates per 1,000 of measure ``name`` for the focus area and the rest, as they
+    may be shown (by quarter, or not, where disclosure control keeps a sensitive measure's months back)."""
     if name in figures.missing:
         return None, figures.missing[name]
     m = measures.get(MEASURES[name])
-    return metrics.focus_trend(m.rows(getattr(bundle, m.frame)), figures.area, bundle.first_month, bundle.last_month,
-                               date=m.date, weight=m.weight, population=bundle.population), ""
+    frame = metrics.focus_trend(m.rows(getattr(bundle, m.frame)), figures.area, bundle.first_month, bundle.last_month,
+                                date=m.date, weight=m.weight, population=bundle.population)
+    return measures.protected(bundle, m, view, frame, area=figures.area)

@@ -159,22 +159,19 @@ def with_units(frame: pd.DataFrame, value: str = "value", unit: str = "unit") ->
 
 def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
                   period: str, caveat: str = "", series: str | None = None, highlight=None, y: str = "value",
-                  y_title: str = "Count", extra_flags: pd.Series | None = None,
-                  guarded: disclosure.Guarded | None = None, why: str = "") -> None:
+                  y_title: str = "Count", extra_flags: pd.Series | None = None, why: str = "") -> None:
     """A monthly trend with outliers flagged by the robust rule (and ``extra_flags``, e.g. bulk
     needle finds), shown with or without them as the shared filter says.
 
     The rule judges the counts in ``value`` (its Poisson floor needs counts) even when the
-    chart draws another column ``y``, such as a rate. A sensitive count for a ward selection
-    (``guarded``, the selection's total under disclosure control) is shown by quarter when a month
-    is small, and not at all when a quarter is or the total is hidden (:func:`disclosure.protect_series`).
+    chart draws another column ``y``, such as a rate. ``frame`` comes as it may be shown
+    (``measures.protected``): a sensitive series by quarter, with ``why`` saying so, or None with
+    ``why`` saying why not.
     """
-    if guarded is not None and guarded.selection and frame is not None:
-        frame, why = (None, guarded.series_hidden()) if guarded.series_hidden() else disclosure.protect_series(frame)
     if frame is None:       # not in the data loaded, or hidden by disclosure control: say why
         not_shown(title, why)
         return
-    if why:                 # a sensitive series shown by quarter (disclosure.protect_series)
+    if why:                 # a sensitive series shown by quarter (protection.Protection.series)
         fig = cached(charts.monthly_trend, frame, series=series, y=y, title=f"{title}, by quarter",
                      colour=colour, highlight=highlight, y_title=y_title)
         chart(fig, frame, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, why) if t),
@@ -249,8 +246,9 @@ def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, 
 
 
 def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame | None:
-    """``table`` (a ward table) with disclosure control applied, or None when it does not apply."""
-    return disclosure.suppress_wards(table) if sensitive and view.suppress else None
+    """``table`` (a ward table) when it comes protected (``measures.ward_table`` of a sensitive measure
+    under disclosure control), or None when it is shown as it is."""
+    return table if "suppressed" in table.columns else None
 
 
 def actions_table(bundle: Bundle, priority: str) -> None:
