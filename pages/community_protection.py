@@ -46,8 +46,9 @@ ui.section(f"Where: police-recorded ASB by ward, {p.label}")
 if f.wards is None:
     ui.not_shown("ASB by ward", f.police.missing)
 else:
-    ui.ward_map_section(bundle, view, f.wards, key="asb", colour=COLOUR,
-                        caption=f"ASB incidents by ward, {p.label} against {p.previous().label}.")
+    ui.ward_map_section(bundle, view, f.wards, key="asb", colour=COLOUR, no_comparison=f.wards_no_comparison,
+                        caption=f"ASB incidents by ward, {p.label}"
+                                f"{'' if f.wards_no_comparison else f' against {p.previous().label}'}.")
     ui.funnel_chart(f.wards, key="asb_funnel", colour=COLOUR, view=view, period=p.label,
                     title=f"ASB incidents per 1,000 residents by ward against the borough rate, {p.label}")
 

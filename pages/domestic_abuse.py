@@ -39,7 +39,8 @@ if f.wards is None:
     ui.not_shown("Domestic abuse by ward", f.wards_why)
 else:
     ui.ward_map_section(bundle, view, f.wards, key="da", colour=COLOUR, sensitive=True,
-                        caption=f"Domestic abuse crimes by ward, {wp.label} against {wp.previous().label}.")
+                        no_comparison=f.wards_no_comparison, caption=f"Domestic abuse crimes by ward, {wp.label}"
+                        f"{'' if f.wards_no_comparison else f' against {wp.previous().label}'}.")
     ui.ward_top_table(f.wards, key="da_wards", view=view, period=wp.label, n=10, sensitive=True)
     ui.funnel_chart(f.wards, key="da_funnel", colour=COLOUR, view=view, period=wp.label, sensitive=True,
                     title=f"Domestic abuse per 1,000 residents by ward against the borough rate, {wp.label}")

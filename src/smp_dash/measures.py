@@ -19,7 +19,7 @@ from typing import Callable
 
 import pandas as pd
 
-from smp_dash import disclosure, metrics, periods
+from smp_dash import disclosure, metrics
 from smp_dash.bundle import DATED
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
@@ -226,15 +226,13 @@ def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label
     notes = _notes(measure, whole, p)
     rows = measure.rows(whole)
     selected = metrics.in_wards(rows, view.wards)
-    cover = bundle.coverage[measure.dataset]
-    before = p.previous()
-    comparable = periods.covered(before, cover.first, cover.last, cover.gaps) == len(before.months())
+    no_comparison = bundle.no_comparison(p, measure.dataset)
     row = metrics.compare_excluding(selected, p, view.exclude_outliers, date=measure.date, weight=measure.weight)
     guarded = disclosure.guard(rows, view.wards, p, on=view.suppress, date=measure.date, weight=measure.weight) \
         if measure.sensitive else None
-    return Value(measure, p, float(row["current"]), float(row["previous"]) if comparable else None,
-                 no_comparison=None if comparable else f"no comparison: the data starts in {cover.first:%b %Y}",
-                 notes=notes, excluded=tuple(row["excluded"]), guarded=guarded, label=label)
+    return Value(measure, p, float(row["current"]), None if no_comparison else float(row["previous"]),
+                 no_comparison=no_comparison, notes=notes, excluded=tuple(row["excluded"]), guarded=guarded,
+                 label=label)
 
 
 def against(table: pd.DataFrame, value: Value) -> pd.DataFrame:
@@ -242,8 +240,30 @@ def against(table: pd.DataFrame, value: Value) -> pd.DataFrame:
     without the previous period when the data does not cover it: no bar of zeros, no change."""
     if value.comparable or not value.available:
         return table
-    out = table.assign(previous=float("nan"), change=float("nan"), pct_change=float("nan"))
-    return out.assign(label="no comparison") if "label" in out.columns else out
+    return without_previous(table)
+
+
+def without_previous(table: pd.DataFrame, rows=None) -> pd.DataFrame:
+    """``table`` with its previous period, change and % change missing (in ``rows``, a mask; every row
+    when None) and, where it has one, a "label" reading "no comparison": what a table shows for a
+    period whose year before the data does not wholly hold (``Bundle.no_comparison``)."""
+    rows = pd.Series(True if rows is None else rows, index=table.index).astype(bool)
+    out = disclosure.hide_rows(table, rows, ("previous", "change", "pct_change"))
+    return out.assign(label=out["label"].where(~rows, "no comparison")) if "label" in out.columns else out
+
+
+def ward_table(bundle, measure: Measure | str, p: Period, *, frame: pd.DataFrame | None = None,
+               rural: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
+    """Every ward's count of ``measure`` in ``p`` (``metrics.ward_table``), and why it has no change
+    on the year before ("" when it has one: then the previous count, change and % change are missing,
+    so no map colours a change and no table prints one). ``frame``: the measure's frame for the
+    whole borough when it differs from the bundle's (needles without bulk finds, say)."""
+    measure = get(measure) if isinstance(measure, str) else measure
+    whole = getattr(bundle, measure.frame) if frame is None else frame
+    table = metrics.ward_table(measure.rows(whole), p, bundle.wards, bundle.population, date=measure.date,
+                               weight=measure.weight, rural=rural)
+    why = bundle.no_comparison(p, measure.dataset)
+    return (without_previous(table), why) if why else (table, "")
 
 
 def not_loaded(bundle, dataset: str) -> str:
@@ -293,12 +313,8 @@ def _missing(bundle, measure: Measure, whole: pd.DataFrame, p: Period | None) ->
             return f"{NOT_LOADED}: {measure.lacking}"
     if p is None:
         return None
-    cover = bundle.coverage[measure.dataset]
-    held = periods.covered(p, cover.first, cover.last, cover.gaps)
-    if held < len(p.months()):
-        return (f"n/a: the data covers {held} of the {len(p.months())} months of {p.label} "
-                f"({measure.dataset}: {cover.label})")
-    return None
+    why = bundle.coverage[measure.dataset].shortfall(p)
+    return f"n/a: {why}" if why else None
 
 
 def _notes(measure: Measure, whole: pd.DataFrame, p: Period) -> tuple[str, ...]:

@@ -70,8 +70,7 @@ def top_wards(bundle, view: Filter, n: int = 5) -> dict[str, tuple[str, pd.DataF
         if why:
             out[label] = (p.label, None, why)
             continue
-        table = metrics.ward_table(measure.rows(getattr(bundle, measure.frame)), p, bundle.wards, bundle.population,
-                                   date=measure.date, weight=measure.weight).head(n)
+        table = measures.ward_table(bundle, measure, p)[0].head(n)
         table = table[["ward_name", "current"]].rename(columns={"ward_name": "ward", "current": p.label})
         out[label] = (p.label, disclosure.shown(table, p.label, view.suppress and measure.sensitive), "")
     return out
