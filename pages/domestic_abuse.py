@@ -64,7 +64,7 @@ if sanctuary["months"].empty:
 else:
     ui.chart(ui.cached(charts.period_overlay, sanctuary["months"], sanctuary["previous_months"], colour=COLOUR, title=title,
                        current_label=sp.label, previous_label=sp.previous().label),
-             sanctuary["months"], key="sanctuary", source="Community Protection Team sanctuary assessments",
+             m.overlay_table(sanctuary["months"], sanctuary["previous_months"]), key="sanctuary", source="Community Protection Team sanctuary assessments",
              period=f"{sp.label} and {sp.previous().label}", view=view)
 
 ui.section("Action plan")

@@ -289,11 +289,8 @@ def series(bundle, measure: Measure | str, wards=(), *, by: str | None = None,
     if cover is None:
         return None
     whole = getattr(bundle, measure.frame) if frame is None else frame
-    out = metrics.monthly(metrics.in_wards(measure.rows(whole), wards), cover.first, cover.last,
-                          date=measure.date, weight=measure.weight, by=by)
-    if cover.gaps:
-        out["value"] = out["value"].astype("float64").where(~out["month"].isin(cover.gaps))
-    return out
+    return metrics.monthly(metrics.in_wards(measure.rows(whole), wards), cover.first, cover.last,
+                           date=measure.date, weight=measure.weight, by=by, gaps=cover.gaps)
 
 
 def missing(bundle, measure: Measure | str, native: Period | None = None, view: Filter | None = None) -> str | None:
