@@ -26,7 +26,7 @@ for name, frame, value, source in (("Police-recorded ASB", f.asb, f.police, "pol
         ui.not_shown(title, value.missing)
     else:
         ui.overlay_chart(frame, value.period, view, key=f"overlay_{name[:6]}", colour=COLOUR, source=source,
-                         first=bundle.first_month, title=title)
+                         cover=bundle.coverage[value.measure.dataset], title=title)
 if f.categories is not None:
     cp = f.council.period
     ui.chart(ui.cached(charts.change_bars, f.categories, category="category", current="current", previous="previous", colour=COLOUR,
@@ -39,15 +39,16 @@ if f.categories is not None:
     if others:
         category = st.selectbox("Category by month", others, key="cp_category", bind="query-params")
         ui.overlay_chart(f.requests[f.requests["category"] == category], cp, view, key="category_month", colour=COLOUR,
-                         source=REQUESTS, first=bundle.first_month,
+                         source=REQUESTS, cover=bundle.coverage[f.council.measure.dataset],
                          title=f"{category} requests by month: {cp.label} against {cp.previous().label}")
 
 ui.section(f"Where: police-recorded ASB by ward, {p.label}")
 if f.wards is None:
     ui.not_shown("ASB by ward", f.police.missing)
 else:
-    ui.ward_map_section(bundle, view, f.wards, key="asb", colour=COLOUR,
-                        caption=f"ASB incidents by ward, {p.label} against {p.previous().label}.")
+    ui.ward_map_section(bundle, view, f.wards, key="asb", colour=COLOUR, no_comparison=f.wards_no_comparison,
+                        caption=f"ASB incidents by ward, {p.label}"
+                                f"{'' if f.wards_no_comparison else f' against {p.previous().label}'}.")
     ui.funnel_chart(f.wards, key="asb_funnel", colour=COLOUR, view=view, period=p.label,
                     title=f"ASB incidents per 1,000 residents by ward against the borough rate, {p.label}")
 

@@ -39,7 +39,8 @@ if f.wards is None:
     ui.not_shown("Domestic abuse by ward", f.wards_why)
 else:
     ui.ward_map_section(bundle, view, f.wards, key="da", colour=COLOUR, sensitive=True,
-                        caption=f"Domestic abuse crimes by ward, {wp.label} against {wp.previous().label}.")
+                        no_comparison=f.wards_no_comparison, caption=f"Domestic abuse crimes by ward, {wp.label}"
+                        f"{'' if f.wards_no_comparison else f' against {wp.previous().label}'}.")
     ui.ward_top_table(f.wards, key="da_wards", view=view, period=wp.label, n=10, sensitive=True)
     ui.funnel_chart(f.wards, key="da_funnel", colour=COLOUR, view=view, period=wp.label, sensitive=True,
                     title=f"Domestic abuse per 1,000 residents by ward against the borough rate, {wp.label}")
@@ -63,7 +64,7 @@ if sanctuary["months"].empty:
 else:
     ui.chart(ui.cached(charts.period_overlay, sanctuary["months"], sanctuary["previous_months"], colour=COLOUR, title=title,
                        current_label=sp.label, previous_label=sp.previous().label),
-             sanctuary["months"], key="sanctuary", source="Community Protection Team sanctuary assessments",
+             m.overlay_table(sanctuary["months"], sanctuary["previous_months"]), key="sanctuary", source="Community Protection Team sanctuary assessments",
              period=f"{sp.label} and {sp.previous().label}", view=view)
 
 ui.section("Action plan")

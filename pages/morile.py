@@ -13,7 +13,7 @@ NUMBER, TEXT = st.column_config.NumberColumn, st.column_config.TextColumn
 bundle, view = ui.page("MoRiLE priorities", "Which themes carry the most threat, risk and harm, and would other "
                        "weights change the order? The assessment ranks themes with the MoRiLE matrix (Appendix 2).")
 p, town = view.pick(CAL_2020), selection.ward_codes(bundle.ward_codes, config.TOWN_CENTRE_WARDS)
-measures = ui.cached(morile.measures_from_data, bundle.crimes, bundle.asb, bundle.needles, p, wards=view.wards, town_centre=town)
+measures = ui.cached(morile.measures_from_data, bundle.crimes, bundle.asb, bundle.needles, p, wards=view.wards, town_centre=town, coverage=bundle.coverage)
 
 
 def _use(sheet, weights=None) -> None:  # a new version makes a new editor, without the old edits

@@ -51,6 +51,7 @@ ui.monthly_chart(f.monthly, view, title=f"Needles found by month ({'including' i
                  caveat="Bulk incidents are flagged." if bulk else "Excluded: bulk incidents (finds of bagged, unused needles).")
 if f.wards is not None:
     ui.ward_map_section(bundle, view, f.wards, key="needles", colour=COLOUR, points=f.points, sensitive=True,
+                        no_comparison=f.wards_no_comparison,
                         caption=f"Needles found by ward, {np_.label}; dots are the find locations sized by needles.")
 if not f.top:
     pass

@@ -591,3 +591,49 @@ def test_describe_wards_names_the_wards_with_most_and_least(values, kwargs, sent
     before = values.copy()
     assert c.describe_wards(values, title="ASB by ward, 2020.", **kwargs) == sentence
     assert_frame_equal(values, before)
+
+
+# Overlays pair months by the calendar, never by row ----------------------------------------------
+
+MONTHS = ["Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
+
+
+def _drawn(trace) -> dict:
+    """Each category of a trace with its value (None for a gap), checking its hover names the same month."""
+    assert [str(m)[:3] for m in trace.customdata] == list(trace.x)
+    return dict(zip(trace.x, trace.y))
+
+
+def test_period_overlay_puts_a_previous_period_that_starts_late_under_its_own_months():
+    # police.uk from Jan 2024: Dec 2023 is not in the previous period's frame. Jan 2024's count was
+    # drawn under "Dec" and every month after it one month early.
+    current = _months("2024-12-01", 12)
+    previous = _months("2024-01-01", 11, list(range(1, 12)))          # Jan (1) to Nov (11) 2024
+    prev, cur = c.period_overlay(current, previous, title="t", colour=SOC, current_label="now",
+                                 previous_label="before").data
+    assert _drawn(prev) == dict(zip(MONTHS[1:], range(1, 12)))
+    assert _drawn(cur) == dict(zip(MONTHS, range(100, 112)))
+
+
+def test_period_overlay_leaves_a_gap_where_a_month_is_missing():
+    previous = _months("2023-12-01", 12, list(range(12))).drop(index=3)    # no Mar 2024
+    fig = c.period_overlay(_months("2024-12-01", 12), previous, title="ASB", colour=SOC, current_label="now",
+                           previous_label="before", outliers="outlier")
+    drawn = _drawn(fig.data[0])
+    assert list(drawn) == MONTHS and drawn["Mar"] is None                  # a gap, not 0, not April's 4
+    assert [drawn[m] for m in ("Feb", "Apr", "Nov")] == [2, 4, 11]
+    assert "before total 63 over 11 months" in c.describe(fig)
+
+
+def test_period_overlay_rings_an_outlier_over_its_own_month_when_a_month_is_missing():
+    previous = _months("2024-01-01", 11, outlier=[False, True] + [False] * 9)   # Feb 2024 flagged
+    fig = c.period_overlay(_months("2024-12-01", 12, outlier=[False] * 12), previous, title="t", colour=SOC,
+                           current_label="now", previous_label="before", outliers="outlier")
+    ring = next(t for t in fig.data if t.name == "Flagged outlier")
+    assert (list(ring.x), list(ring.customdata)) == (["Feb"], ["Feb 2024"])
+
+
+def test_period_overlay_refuses_periods_more_than_a_year_apart():
+    with pytest.raises(ValueError, match="span 13 calendar months"):
+        c.period_overlay(_months("2024-12-01", 12), _months("2023-12-01", 1).assign(month=pd.Timestamp("2024-12-01")),
+                         title="t", colour=SOC, current_label="a", previous_label="b")

@@ -313,3 +313,16 @@ def test_invariants_over_random_ward_tables():
         for col in ("change", "pct_change", "rate", "rank"):
             assert got.loc[either, col].isna().all(), f"case {case}: {col}"
             assert_frame_equal(got.loc[~either, [col]], table.loc[~either, [col]].astype("float64"))
+
+
+def test_a_ward_table_with_no_comparison_protects_this_period_and_leaves_the_year_before_missing():
+    # measures.without_previous: the year before is not wholly in the data, so no previous count at all
+    table = pd.DataFrame({"ward_code": ["W0", "W1", "W2"], "current": [12, 3, 9],
+                          "previous": [NAN] * 3, "change": [NAN] * 3, "pct_change": [NAN] * 3})
+    got = d.suppress_wards(table)
+    assert got["current"].isna().tolist() == [False, True, True]        # 3 is small, 9 goes with it
+    assert got["previous"].isna().all() and "previous_suppressed" not in got
+    assert d.display(got)["current"].tolist() == ["12", "<5", "hidden"]
+    # a count missing in some rows only is still an error
+    with pytest.raises(ValueError, match="missing or negative counts"):
+        d.suppress_wards(table.assign(previous=[1, NAN, 2]))

@@ -325,7 +325,8 @@ def test_overview_2020_has_no_comparison(on_2020, only_2020):
 def _no_comparison(shown) -> None:
     # 2019 is not in the data: no change is given, and the metric (its delta or its help) says why.
     assert "%" not in shown.proto.delta
-    assert "no comparison: the data starts in Jan 2020" in f"{shown.proto.delta} {shown.help}"
+    assert "no comparison: the data covers 0 of the 12 months of 2019 (it starts in Jan 2020)" in \
+        f"{shown.proto.delta} {shown.help}"
 
 
 # police.uk plus the needle log and council requests ------------------------------------------

@@ -11,9 +11,10 @@ import math
 import pandas as pd
 import pytest
 
-from smp_dash import bundle, measures, schema
+from smp_dash import bundle, measures, morile, schema
 from smp_dash.periods import ASSESS_2020, CAL_2020, FY_TO_DATE_2020, period
-from smp_dash.priorities import domestic_abuse, overview, police_data, serious_organised_crime
+from smp_dash.priorities import (community_protection, domestic_abuse, overview, police_data, serious_organised_crime,
+                                 task_force)
 from smp_dash.selection import LATEST, PUBLISHED, Filter
 
 WARDS = pd.DataFrame({"ward_code": ["A", "B", "C"], "ward_name": ["Alpha", "Bravo", "Charlie"]})
@@ -111,7 +112,8 @@ def test_latest_is_the_latest_complete_period_of_each_kind_and_compares_where_it
     asb_kind = v.pick(ASSESS_2020)
     assert asb_kind == period("assessment", 2025)                # Dec 2024 to Nov 2025
     no_previous = measures.value(data, "recorded_crime", v, ASSESS_2020)
-    assert no_previous.previous is None and no_previous.no_comparison == "no comparison: the data starts in Jan 2024"
+    assert no_previous.previous is None and no_previous.no_comparison == (
+        "no comparison: the data covers 11 of the 12 months of Dec 2023 to Nov 2024 (Dec 2023 missing)")
     assert v.pick(FY_TO_DATE_2020).label == "Apr 2025 to Dec 2025"  # the financial year to date
 
 
@@ -208,7 +210,7 @@ def test_latest_skips_a_year_with_a_month_police_uk_left_out():
     data = make(gap)
     got = measures.value(data, "recorded_crime", view(data), CAL_2020)
     assert got.period == period("calendar", 2024) and got.current == 36     # 2025 lacks June: 2024 is the latest whole year
-    assert got.no_comparison == "no comparison: the data starts in Jan 2024"
+    assert got.no_comparison == "no comparison: the data covers 0 of the 12 months of 2023 (it starts in Jan 2024)"
 
 
 def test_a_breakdown_without_the_previous_period_draws_no_bars_of_zeros():
@@ -219,3 +221,108 @@ def test_a_breakdown_without_the_previous_period_draws_no_bars_of_zeros():
                                                               spans=data.spans))
     assert first_year.violent.previous is None
     assert first_year.subgroups["previous"].isna().all() and set(first_year.subgroups["label"]) == {"no comparison"}
+
+
+# Comparisons only between whole, like periods ----------------------------------------------------
+# police.uk from Jan 2024: the December-to-November year before Dec 2024 to Nov 2025 lacks Dec 2023;
+# and a store from Jan 2023 whose 2024 lacks March.
+
+def asb(first: str, last: str, per_ward: dict, skip=()) -> pd.DataFrame:
+    """ASB rows: ``per_ward`` (ward -> incidents a month) every month from ``first`` to ``last`` but ``skip``."""
+    months = [m for m in pd.date_range(first, last, freq="MS") if f"{m:%Y-%m}" not in skip]
+    rows = [{"month": m, "ward_code": w} for m in months for w, n in per_ward.items() for _ in range(n)]
+    return pd.DataFrame(rows).astype({"ward_code": "string"}).assign(
+        longitude=0.5, latitude=51.3, location="On or near High Street", lsoa_code="E01024371", source="test.csv")
+
+
+#: Every month of 2024 and 2025, ASB too; Shepway North is the task force's focus area.
+SHEPWAY = pd.DataFrame({"ward_code": ["A", "B", "C"], "ward_name": ["Shepway North", "Bravo", "Charlie"]})
+LATE_START = {"crimes": POLICE_UK, "asb_incidents": asb("2024-01-01", "2025-12-01", {"A": 2, "B": 1})}
+#: From Jan 2023, police.uk without March 2024 (crimes and ASB alike).
+GAP = {"crimes": crimes(every_month("2023-01-01", "2025-12-01", n=3), force=False).pipe(
+           lambda f: f[f["month"] != pd.Timestamp("2024-03-01")]),
+       "asb_incidents": asb("2023-01-01", "2025-12-01", {"A": 2, "B": 1}, skip=("2024-03",))}
+
+
+def store(frames: dict, wards=SHEPWAY) -> bundle.Bundle:
+    return bundle.build({**{name: schema.empty(name) for name in schema.DATASETS}, **frames}, wards)
+
+
+@pytest.mark.parametrize(("frames", "measure", "native", "why"), [
+    (LATE_START, "asb", ASSESS_2020,
+     "no comparison: the data covers 11 of the 12 months of Dec 2023 to Nov 2024 (Dec 2023 missing)"),
+    # a month missing inside the year before: it said "the data starts in Jan 2023", which is no reason
+    (GAP, "recorded_crime", CAL_2020, "no comparison: the data covers 11 of the 12 months of 2024 (Mar 2024 missing)"),
+    (GAP, "asb", ASSESS_2020,
+     "no comparison: the data covers 11 of the 12 months of Dec 2023 to Nov 2024 (Mar 2024 missing)"),
+])
+def test_a_headline_has_no_change_against_a_year_held_in_part(frames, measure, native, why):
+    data = store(frames)
+    got = measures.value(data, measure, view(data), native)
+    assert got.period.previous().label in why and got.available
+    assert (got.previous, got.comparable, got.no_comparison) == (None, False, why)
+
+
+@pytest.mark.parametrize("frames", [LATE_START, GAP])
+def test_the_asb_ward_table_and_map_have_no_change_against_a_year_held_in_part(frames):
+    data = store(frames)
+    f = community_protection.figures(data, view(data))
+    assert f.police.period == period("assessment", 2025)
+    assert f.wards["current"].tolist() == [24, 12, 0]
+    # it compared 24 with Dec 2023's missing month as none: a "+9%" that is no change at all
+    assert f.wards[["previous", "change", "pct_change"]].isna().all().all()
+    assert f.wards_no_comparison == f.police.no_comparison
+
+
+def test_a_ward_table_keeps_its_change_when_both_years_are_whole():
+    data = store(LATE_START)
+    table, why = measures.ward_table(data, "asb", period("calendar", 2025))
+    assert why == ""
+    assert table[["ward_name", "current", "previous", "pct_change"]].values.tolist() == [
+        ["Shepway North", 24, 24, 0.0], ["Bravo", 12, 12, 0.0], ["Charlie", 0, 0, pytest.approx(float("nan"), nan_ok=True)]]
+
+
+@pytest.mark.parametrize("frames", [LATE_START, GAP])
+def test_the_task_force_table_has_no_change_against_a_year_held_in_part(frames):
+    data = store(frames)
+    f = task_force.figures(data, view(data))
+    asb_rows = f.table[f.table["measure"] == "ASB (police)"]
+    assert asb_rows["current"].tolist() == [24, 12]
+    assert asb_rows[["previous", "pct_change"]].isna().all().all()
+    assert f.no_comparison["ASB (police)"].startswith("no comparison: the data covers 11 of the 12 months of Dec 2023")
+    _, sections = assessment_sections(frames)
+    tf = next(s for s in sections if s.title == "The Shepway task force")
+    figure = next(x for x in tf.figures if x.label == "ASB (police)")
+    assert (figure.value, figure.change, figure.previous) == ("24", f.no_comparison["ASB (police)"], None)
+    sentence = next(t for t in tf.story if t.startswith("ASB (police) in the focus area"))
+    assert sentence == (f"ASB (police) in the focus area (Shepway North and Shepway South) numbered 24 in Dec 2024 to "
+                        f"Nov 2025; {f.no_comparison['ASB (police)']}.")
+    table = dict(tf.tables)[next(t for t, _ in tf.tables if t.startswith("Focus area and the rest"))]
+    assert table.loc[table["measure"] == "ASB (police)", ["previous", "pct_change"]].isna().all().all()
+
+
+def assessment_sections(frames: dict):
+    from smp_dash import assessment
+
+    full = {**{name: schema.empty(name) for name in schema.DATASETS}, **frames}
+    return assessment.sections(full, ward_names=dict(zip(SHEPWAY["ward_code"], SHEPWAY["ward_name"])))
+
+
+def test_breakdown_bars_have_no_previous_when_a_month_of_it_is_missing():
+    data = store(GAP)
+    f = serious_organised_crime.figures(data, view(data))
+    assert f.violent.period == period("calendar", 2025) and f.violent.no_comparison.endswith("(Mar 2024 missing)")
+    assert f.subgroups["previous"].isna().all() and set(f.subgroups["label"]) == {"no comparison"}
+
+
+def test_morile_trend_is_judged_where_the_year_before_is_held_in_part():
+    data = store(GAP)
+    p = period("calendar", 2025)
+    held = morile.measures_from_data(data.crimes, data.asb, data.needles, p)
+    got = morile.measures_from_data(data.crimes, data.asb, data.needles, p, coverage=data.coverage)
+    # 2024 lacks March: 36 against 33 is not a 9% rise, so the sheet's judged trend stands
+    assert held["asb_incidents"] == (36, pytest.approx(100 * 3 / 33))
+    assert got["asb_incidents"][0] == 36 and math.isnan(got["asb_incidents"][1])
+    whole = store(LATE_START)       # 2024 and 2025 both whole: the change stands
+    assert morile.measures_from_data(whole.crimes, whole.asb, whole.needles, p,
+                                     coverage=whole.coverage)["asb_incidents"] == (36, 0.0)

@@ -910,3 +910,38 @@ def test_compare_excluding_replaces_a_flagged_month_by_the_trailing_median():
     assert kept["excluded"] == [] and cleaned["excluded"] == ["Sep 2020"]
     assert kept["current"] - cleaned["current"] == 900 - 101   # replaced by the median of the 24 before
     assert cleaned["previous"] == kept["previous"]
+
+
+# overlay: the same calendar month a year earlier, a gap where the data lacks it ---------------------
+
+#: ASB in one ward: the month's number (Jan 1 ... Dec 12) every month from Jan 2024 to Dec 2025, but Mar 2024.
+MONTHLY = pd.DataFrame({"month": [mo for mo in pd.date_range("2024-01-01", "2025-12-01", freq="MS")
+                                  if mo != pd.Timestamp("2024-03-01")], "ward_code": "A"}).pipe(
+    lambda f: f.assign(n=f["month"].dt.month))
+DEC_TO_NOV = period("assessment", 2025)
+
+
+def test_overlay_pairs_each_month_with_the_same_month_a_year_earlier():
+    now, before, note, excluded = m.overlay(MONTHLY, pd.Timestamp("2024-01-01"), DEC_TO_NOV,
+                                            last=pd.Timestamp("2025-12-01"), gaps=(pd.Timestamp("2024-03-01"),))
+    assert now["month"].tolist() == list(DEC_TO_NOV.months())
+    assert (before["month"] + pd.DateOffset(years=1)).tolist() == now["month"].tolist()
+    assert now["value"].tolist() == [12.0] + [float(mo) for mo in range(1, 12)]
+    # Dec 2023 is before the data and Mar 2024 was not published: gaps, never 0 or a neighbour's count
+    assert before["value"].isna().tolist() == [True, False, False, True] + [False] * 8
+    assert before["value"].dropna().tolist() == [1.0, 2.0] + [float(mo) for mo in range(4, 12)]
+    assert (note, excluded) == ("", "")
+
+
+def test_overlay_table_pairs_by_month_not_by_row():
+    now = pd.DataFrame({"month": pd.date_range("2024-12-01", periods=3, freq="MS"), "value": [10, 20, 30]})
+    before = pd.DataFrame({"month": pd.to_datetime(["2024-02-01", "2024-01-01"]), "value": [2, 1]})   # no Dec 2023
+    got = m.overlay_table(now, before)
+    assert got["previous_month"].tolist() == list(pd.date_range("2023-12-01", periods=3, freq="MS"))
+    assert got["previous"].tolist()[1:] == [1.0, 2.0] and math.isnan(got["previous"].iloc[0])
+
+
+def test_monthly_leaves_the_months_the_data_lacks_missing():
+    got = m.monthly(MONTHLY, "2024-01-01", "2024-04-30", gaps=(pd.Timestamp("2024-03-01"),))
+    assert got["value"].tolist()[:2] + got["value"].tolist()[3:] == [1.0, 2.0, 4.0]
+    assert math.isnan(got["value"].iloc[2])

@@ -78,3 +78,61 @@ def test_comparable_periods_have_a_covered_previous_period(kind, oldest):
     got = periods.available(kind, pd.Timestamp("2015-01-01"), pd.Timestamp("2021-03-01"), comparable=True)
     assert got[-1].label == oldest
     assert all(p.previous().start >= pd.Timestamp("2015-01-01") for p in got)
+
+
+# One rule for every comparison: both periods wholly held --------------------------------------
+
+JAN_2024, DEC_2025 = pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-01")
+
+
+@pytest.mark.parametrize(("p", "first", "last", "gaps", "why"), [
+    # every month held
+    (periods.period("assessment", 2025), JAN_2024, DEC_2025, (), None),
+    # the data starts a month into the period (police.uk from Jan 2024, a December-to-November year)
+    (periods.period("assessment", 2024), JAN_2024, DEC_2025, (),
+     "the data covers 11 of the 12 months of Dec 2023 to Nov 2024 (Dec 2023 missing)"),
+    # wholly before the data, wholly after it
+    (periods.period("calendar", 2023), JAN_2024, DEC_2025, (),
+     "the data covers 0 of the 12 months of 2023 (it starts in Jan 2024)"),
+    (periods.period("calendar", 2026), JAN_2024, DEC_2025, (),
+     "the data covers 0 of the 12 months of 2026 (it ends in Dec 2025)"),
+    # months missing inside the data, written as runs
+    (periods.period("calendar", 2024), JAN_2024, DEC_2025, (pd.Timestamp("2024-03-01"),),
+     "the data covers 11 of the 12 months of 2024 (Mar 2024 missing)"),
+    (periods.period("assessment", 2025), JAN_2024, DEC_2025,
+     tuple(pd.Timestamp(m) for m in ("2024-12-01", "2025-01-01", "2025-06-01")),
+     "the data covers 9 of the 12 months of Dec 2024 to Nov 2025 (Dec 2024 to Jan 2025 and Jun 2025 missing)"),
+    # a gap outside the period does not matter
+    (periods.period("calendar", 2025), JAN_2024, DEC_2025, (pd.Timestamp("2024-03-01"),), None),
+])
+def test_shortfall_says_which_months_a_period_lacks(p, first, last, gaps, why):
+    assert periods.shortfall(p, first, last, gaps) == why
+
+
+@pytest.mark.parametrize(("p", "gaps", "why"), [
+    (periods.period("calendar", 2025), (), None),       # 2024 and 2025 both whole
+    # the year before starts before the data: no change against 11 months of it
+    (periods.period("assessment", 2025), (),
+     "no comparison: the data covers 11 of the 12 months of Dec 2023 to Nov 2024 (Dec 2023 missing)"),
+    # a month missing inside the year before, not only a late start
+    (periods.period("calendar", 2025), (pd.Timestamp("2024-07-01"),),
+     "no comparison: the data covers 11 of the 12 months of 2024 (Jul 2024 missing)"),
+    # a month missing in the period itself: no comparison either
+    (periods.period("calendar", 2025), (pd.Timestamp("2025-07-01"),),
+     "no comparison: the data covers 11 of the 12 months of 2025 (Jul 2025 missing)"),
+])
+def test_no_comparison_needs_both_periods_whole(p, gaps, why):
+    assert periods.no_comparison(p, JAN_2024, DEC_2025, gaps) == why
+
+
+@pytest.mark.parametrize(("months", "text"), [
+    (["2023-12-01"], "Dec 2023"),
+    (["2024-03-01", "2024-04-01", "2024-05-01"], "Mar to May 2024"),
+    (["2023-11-01", "2023-12-01", "2024-01-01"], "Nov 2023 to Jan 2024"),
+    (["2023-12-01", "2024-03-01"], "Dec 2023 and Mar 2024"),
+    # past three runs, the rest counted
+    (["2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01", "2024-08-01"],
+     "Jan 2024, Mar 2024, May 2024 and 2 more months"),
+])
+def test_month_runs(months, text):
+    assert periods.month_runs(pd.to_datetime(months)) == text

@@ -119,6 +119,12 @@ class Section:
         elif value is None and period is not None and not _known(current):
             self.story.append(f"{label.removesuffix(' (borough)')}, {period.long_label}: {measures.NOT_LOADED}.")
 
+    def add_without_change(self, label: str, current, period: Period, why: str, *, where: str | None = None) -> None:
+        """A figure with no change on the year before, and ``why`` (``Bundle.no_comparison``) as its change."""
+        self.figures.append(Figure(label, _number(current), why, period.long_label, current))
+        self.story.append(narrative.without_change(label.removesuffix(" (borough)"), current, period.label, why,
+                                                   where=self.where if where is None else where))
+
     def add_value(self, v: measures.Value, *, decimals: int = 0, label: str = "") -> None:
         """A measure's headline as the page shows it: the reason where there is no figure, the
         disclosure control's "<5"/"hidden", "no comparison" where the data starts too late."""
@@ -126,7 +132,7 @@ class Section:
         period = v.period.long_label
         if not v.available:
             self.figures.append(Figure(label, "n/a", v.missing, period))
-        elif v.guarded is not None and v.guarded.change_hidden:
+        elif v.guarded is not None and v.guarded.change_hidden and (v.guarded.hidden or v.comparable):
             hidden = v.guarded.hidden
             self.figures.append(Figure(label, v.guarded.text() if hidden else _number(v.current),
                                        "not shown (disclosure control)", period, None if hidden else v.current))
@@ -151,11 +157,16 @@ class Section:
         else:
             self.notes.append(f"{fig.layout.title.text}: {why}")
 
-    def changes(self, table: pd.DataFrame, category: str, p: Period, title: str, colour: str) -> None:
-        """A breakdown's bars for ``p`` against the year before, titled "<title>, <p> against <p - 1>"."""
+    def changes(self, table: pd.DataFrame, category: str, p: Period, title: str, colour: str,
+                no_comparison: str | None = None) -> None:
+        """A breakdown's bars for ``p`` against the year before, titled "<title>, <p> against <p - 1>";
+        with ``no_comparison`` (why there is none) the bars of ``p`` alone, and a note saying why."""
+        if no_comparison:
+            self.notes.append(f"{title}, {p.label}: {no_comparison}.")
         self.charts.append(charts.change_bars(table, category=category, current="current", previous="previous",
                                               colour=colour, current_label=p.label, previous_label=p.previous().label,
-                                              title=f"{title}, {p.label} against {p.previous().label}"))
+                                              title=f"{title}, {p.label}" + ("" if no_comparison else
+                                                                             f" against {p.previous().label}")))
 
     def chart(self, frame: pd.DataFrame | None, why: str, title: str, build, **style) -> None:
         """A chart of ``frame`` (``build(frame, title=...)``), or a note saying why there is none;
@@ -204,7 +215,7 @@ def _soc(b: Bundle, v: Filter) -> Section:
     s.add("Violence against the person, share of violent crime", None, value=f.vap_share)
     s.add_value(f.weapons)
     if f.subgroups is not None:
-        s.changes(f.subgroups, "offence_subgroup", p, "Violent crime by subgroup", colour)
+        s.changes(f.subgroups, "offence_subgroup", p, "Violent crime by subgroup", colour, f.violent.no_comparison)
     s.chart(f.trend, f.violent.missing or "", f"Robbery, weapons and drugs by month, {_plot_text(v.area)}",
             charts.monthly_trend, series="crime_type", colour=colour, highlight=(p.start, p.end))
     s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
@@ -245,10 +256,12 @@ def _domestic_abuse(b: Bundle, v: Filter) -> Section:
     if f.types is None:
         s.notes.append(f"Domestic abuse by type: {f.types_why}")
     else:
-        s.changes(f.types, "da_class", p, "Domestic abuse by type", colour)
+        s.changes(f.types, "da_class", p, "Domestic abuse by type", colour, f.headline.no_comparison)
     if f.wards is None:
         s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
     else:
+        if f.wards_no_comparison:
+            s.notes.append(f"Domestic abuse by ward, {f.ward_period.label}: {f.wards_no_comparison}.")
         table = disclosure.published(f.wards)
         lead = narrative.leaders(table, what="domestic abuse", period=f.ward_period.label)
         if lead:
@@ -309,7 +322,7 @@ def _community_protection(b: Bundle, v: Filter) -> Section:
     s.add_value(f.council)
     if f.categories is not None:
         cp = f.council.period
-        s.changes(f.categories, "category", cp, "Service requests by category", colour)
+        s.changes(f.categories, "category", cp, "Service requests by category", colour, f.council.no_comparison)
     s.chart(None if f.asb is None else measures.series(b, "asb", v.wards), f.police.missing or "",
             f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
             highlight=(p.start, p.end))
@@ -332,7 +345,7 @@ def _police(b: Bundle, v: Filter) -> Section:
     if f.years is not None:
         s.charts.append(charts.yearly_bars(f.years, x="label", y="value", colour=colour,
                                            title=f"Recorded crime by calendar year, {_plot_text(v.area)}"))
-        s.changes(f.types, "offence_subgroup", p, "Change by crime type", colour)
+        s.changes(f.types, "offence_subgroup", p, "Change by crime type", colour, f.crime.no_comparison)
     if f.kent is not None:
         s.tables.append((f"Recorded crime by Kent district, {p.label} against {p.previous().label}", f.kent))
         rank = f.kent.index[f.kent["lad_name"] == "Maidstone"]
@@ -367,6 +380,8 @@ def _task_force(b: Bundle, v: Filter) -> Section:
                 s.figures.append(Figure(name, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
                                         "not shown (disclosure control)", p.long_label))
                 s.story.append(f"{name} in the focus area, {p.label}: not shown (disclosure control).")
+            elif name in f.no_comparison:
+                s.add_without_change(name, focus.at[name, "current"], p, f.no_comparison[name])
             else:
                 s.add(name, focus.at[name, "current"], focus.at[name, "previous"], p)
         if not f.rates_why:
@@ -394,7 +409,7 @@ def _morile(b: Bundle, v: Filter) -> Section:
     s = Section("MoRiLE priorities", where=_where(v))
     p = v.pick(periods.CAL_2020)
     town = selection.ward_codes(b.ward_codes, config.TOWN_CENTRE_WARDS)
-    data = morile.measures_from_data(b.crimes, b.asb, b.needles, p, wards=v.wards, town_centre=town)
+    data = morile.measures_from_data(b.crimes, b.asb, b.needles, p, wards=v.wards, town_centre=town, coverage=b.coverage)
     sheet = morile.data_likelihood(morile.default_sheet(), data)
     table = morile.ranking_table(morile.score(sheet), morile.score(sheet))
     table["priority_area"] = table["priority_area"].map(lambda key: schema.PRIORITY_NAMES.get(key, str(key).replace("_", " ")))

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import config, geo, metrics, store
+from smp_dash import config, geo, metrics, periods, store
+from smp_dash.periods import Period
 
 #: The bundle's frame for each dataset whose months matter, and the column that dates it.
 DATED = {"crimes": ("crimes", "month"), "asb_incidents": ("asb", "month"),
@@ -36,6 +37,15 @@ class Coverage:
         gaps = f"; no rows in {', '.join(f'{m:%b %Y}' for m in self.gaps[:6])}" \
             f"{' and more' if len(self.gaps) > 6 else ''}" if self.gaps else ""
         return f"{self.first:%b %Y} to {self.last:%b %Y}{gaps}"
+
+    def shortfall(self, p: Period) -> str | None:
+        """Why the dataset does not hold every month of ``p`` (None when it does): ``periods.shortfall``."""
+        return periods.shortfall(p, self.first, self.last, self.gaps)
+
+    def no_comparison(self, p: Period) -> str | None:
+        """Why a figure for ``p`` may not be compared with the year before (None when it may):
+        ``periods.no_comparison``, the one rule every change, previous value and change class follows."""
+        return periods.no_comparison(p, self.first, self.last, self.gaps)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,17 @@ class Bundle:
     def loaded(self, dataset: str) -> bool:
         """Whether ``dataset`` is in the store (a provenance record), even with no rows."""
         return bool(self.provenance.get(dataset))
+
+    def no_comparison(self, p: Period, *datasets: str) -> str | None:
+        """Why a figure for ``p`` drawn from ``datasets`` may not be compared with the same months a
+        year earlier, or None when it may: every dataset must hold every month of both periods
+        (:meth:`Coverage.no_comparison`). A dataset holding no rows allows no comparison."""
+        for name in datasets:
+            cover = self.coverage.get(name)
+            why = f"no comparison: {name} holds no rows" if cover is None else cover.no_comparison(p)
+            if why:
+                return why.replace("the data ", f"the {name} data ", 1) if len(datasets) > 1 else why
+        return None
 
     @property
     def spans(self) -> tuple:

@@ -133,8 +133,10 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
     Parameters
     ----------
     current, previous : DataFrame
-        Columns ``month`` (first day of the month) and ``value``; at most 12 rows each. ``current``
-        may be shorter (a period still in progress): it is drawn from the first month.
+        Columns ``month`` (first day of the month) and ``value``; at most 12 rows each. Months are
+        paired by calendar month, never by row: each month of ``previous`` is drawn over the same
+        month a year later, and a month either lacks (or whose value is missing) is a gap in its
+        line. ``current`` may be shorter (a period still in progress).
     title : str
         Figure title; callers include the period name.
     colour : str
@@ -153,15 +155,24 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
     -------
     go.Figure
         Two traces, previous first, with x the month abbreviations in period order.
+
+    Raises
+    ------
+    ValueError
+        A frame lacks ``month`` or ``value``, or the two periods span more than 12 calendar months.
     """
     if _is_empty(current):
         return _empty("period_overlay", title, height)
     _require(current, "period_overlay", "month", "value")
+    if not _is_empty(previous):
+        _require(previous, "period_overlay", "month", "value")
     cur = _by_month(current)
     prev = _by_month(previous) if not _is_empty(previous) else cur.iloc[0:0]
-    if len(prev):
-        _require(previous, "period_overlay", "month", "value")
-    labels = [f"{m:%b}" for m in (prev if len(prev) >= len(cur) else cur)["month"]]
+    # Each month sits over the same calendar month of the other period, whatever rows either frame
+    # holds: a month one period lacks is a gap in its line, never its neighbour's value.
+    axis = _overlay_axis(cur["month"], prev["month"] + pd.DateOffset(years=1))
+    labels = [f"{m:%b}" for m in axis]
+    cur, prev = _on_axis(cur, axis), _on_axis(prev, axis - pd.DateOffset(years=1))
     fmt = _value_format(pd.concat([cur["value"], prev["value"]]))
 
     fig = _base("period_overlay", title, height)
@@ -170,18 +181,17 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
         if not len(rows):
             continue
         fig.add_trace(go.Scatter(
-            x=labels[:len(rows)], y=rows["value"], name=name, mode="lines+markers", line=style,
+            x=[labels[i] for i in rows.index], y=_gaps(rows["value"]), name=name, mode="lines+markers", line=style,
             marker=dict(color=style["color"], size=6), customdata=[f"{m:%b %Y}" for m in rows["month"]],
             hovertemplate=f"%{{customdata}}<br><b>%{{y:{fmt}}}</b><extra>{name}</extra>"))
     legend = True
     for rows in (prev, cur):
         if outliers is not None and outliers in rows and rows[outliers].fillna(False).astype(bool).any():
-            mask = rows[outliers].fillna(False).astype(bool).to_numpy()
+            hit = rows[rows[outliers].fillna(False).astype(bool)]
             fig.add_trace(go.Scatter(
-                x=[label for label, hit in zip(labels, mask) if hit], y=rows.loc[mask, "value"], name="Flagged outlier",
-                mode="markers", showlegend=legend,
+                x=[labels[i] for i in hit.index], y=hit["value"], name="Flagged outlier", mode="markers", showlegend=legend,
                 marker=dict(symbol="circle-open", size=14, color=_OUTLIER, line=dict(width=2.5, color=_OUTLIER)),
-                customdata=[f"{m:%b %Y}" for m in rows.loc[mask, "month"]],
+                customdata=[f"{m:%b %Y}" for m in hit["month"]],
                 hovertemplate=f"%{{customdata}}<br><b>%{{y:{fmt}}}</b><br>flagged outlier<extra></extra>"))
             legend = False
     if lockdowns:
@@ -190,6 +200,34 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",")
     return fig
+
+
+def _overlay_axis(*months: pd.Series) -> pd.DatetimeIndex:
+    """The months of an overlay's axis (in the current period's year): from the earliest to the latest
+    of ``months``, at most 12, so each calendar month has one place."""
+    every = pd.concat([pd.Series(m, dtype="datetime64[ns]") for m in months]).dt.to_period("M").dt.to_timestamp()
+    axis = pd.date_range(every.min(), every.max(), freq="MS")
+    if len(axis) > 12:
+        raise ValueError(f"period_overlay: the two periods span {len(axis)} calendar months "
+                         f"({axis[0]:%b %Y} to {axis[-1]:%b %Y} in the current period's year); expected 12 at most")
+    return axis
+
+
+def _on_axis(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
+    """``rows`` (month, value, ...) placed on ``months``, indexed by position on the axis, from its first
+    month to its last; a month between them that ``rows`` lacks has no value (NaN)."""
+    if not len(rows):
+        return rows.iloc[0:0].set_axis(pd.RangeIndex(0), axis=0)
+    on = rows.assign(month=rows["month"].dt.to_period("M").dt.to_timestamp()).drop_duplicates("month", keep="last")
+    positions = pd.Series(range(len(months)), index=months)
+    span = positions[on["month"].min():on["month"].max()]
+    placed = on.set_index("month").reindex(span.index).rename_axis("month").reset_index()
+    return placed.set_axis(pd.Index(span.to_numpy()), axis=0)
+
+
+def _gaps(values: pd.Series) -> list:
+    """Values for a line with a gap (None) where a value is missing."""
+    return [None if pd.isna(v) else v for v in values]
 
 
 def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, colour: str, orientation: str = "v",
@@ -607,7 +645,8 @@ def _describe_monthly(traces) -> str:
 def _describe_overlay(traces) -> str:
     parts = []
     for t in reversed(traces):           # the current period first
-        parts.append(f"{t.name} total {_number(sum(t.y), t.y)} over {len(t.y)} month{'s' * (len(t.y) != 1)}, "
+        held = [v for v in t.y if v is not None]     # a gap is a month the data does not hold
+        parts.append(f"{t.name} total {_number(sum(held), held)} over {len(held)} month{'s' * (len(held) != 1)}, "
                      + _extremes(t.y, list(t.customdata)))
     return ": " + "; ".join(parts)
 
@@ -814,16 +853,17 @@ def _shade(fig: go.Figure, lo: pd.Timestamp, hi: pd.Timestamp, lockdowns: bool, 
 
 
 def _shade_months(fig: go.Figure, months: pd.Series, opacity: float) -> None:
-    """Shade the lockdowns on a month category axis whose i-th category holds ``months[i]``.
+    """Shade the lockdowns on a month category axis whose category ``i`` holds ``months[i]`` (the
+    Series' index is the category's position).
 
     Category i spans i - 0.5 to i + 0.5; a lockdown covering part of a month covers that part of it.
     """
     shapes, notes = [], []
-    starts = list(pd.to_datetime(months))
+    starts = pd.Series(pd.to_datetime(months))
     for start, end, label in LOCKDOWNS:
         first, last = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
         span = []
-        for i, month in enumerate(starts):
+        for i, month in starts.items():
             following = month + pd.offsets.MonthBegin(1)
             x0, x1 = max(first, month), min(last, following)
             if x0 < x1:

@@ -87,7 +87,9 @@ def suppress_wards(table: pd.DataFrame, *, count_columns: Sequence[str] = ("curr
         A ward table such as ``metrics.ward_table`` returns (ward_code, ward_name, current,
         previous, change, pct_change, rank, population, rate, rural); left untouched.
     count_columns : sequence of str, default ("current", "previous")
-        The counts to protect, each on its own against its own total.
+        The counts to protect, each on its own against its own total. A column with no count at
+        all (every cell missing: the previous period of a table with no comparison,
+        ``measures.without_previous``) has nothing to protect and stays missing.
     threshold : int, optional
         Largest count hidden as small; ``config.SUPPRESSION_THRESHOLD`` (read now) when None.
     suppress_zero : bool, default False
@@ -109,7 +111,8 @@ def suppress_wards(table: pd.DataFrame, *, count_columns: Sequence[str] = ("curr
         below 1.
     """
     present = tuple(c for c in DERIVED_COLUMNS if c in table.columns)
-    return _suppress(table, tuple(count_columns), present, threshold, suppress_zero, total_shown)
+    counts = tuple(c for c in count_columns if c not in table.columns or table[c].notna().any())
+    return _suppress(table, counts, present, threshold, suppress_zero, total_shown)
 
 
 def suppress_counts(frame: pd.DataFrame, column: str, threshold: int | None = None, *,

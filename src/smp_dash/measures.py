@@ -19,7 +19,7 @@ from typing import Callable
 
 import pandas as pd
 
-from smp_dash import config, disclosure, metrics, periods, protection
+from smp_dash import config, disclosure, metrics, protection
 from smp_dash.bundle import DATED
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
@@ -228,15 +228,13 @@ def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label
     notes = _notes(measure, whole, p)
     rows = measure.rows(whole)
     selected = metrics.in_wards(rows, view.wards)
-    cover = bundle.coverage[measure.dataset]
-    before = p.previous()
-    comparable = periods.covered(before, cover.first, cover.last, cover.gaps) == len(before.months())
+    no_comparison = bundle.no_comparison(p, measure.dataset)
     row = metrics.compare_excluding(selected, p, view.exclude_outliers, date=measure.date, weight=measure.weight)
     guarded = shield(bundle, measure, frame=frame, variant=variant).guard(view.wards, p, on=view.suppress) \
         if measure.sensitive else None
-    return Value(measure, p, float(row["current"]), float(row["previous"]) if comparable else None,
-                 no_comparison=None if comparable else f"no comparison: the data starts in {cover.first:%b %Y}",
-                 notes=notes, excluded=tuple(row["excluded"]), guarded=guarded, label=label)
+    return Value(measure, p, float(row["current"]), None if no_comparison else float(row["previous"]),
+                 no_comparison=no_comparison, notes=notes, excluded=tuple(row["excluded"]), guarded=guarded,
+                 label=label)
 
 
 def shield(bundle, measure: Measure | str, *, frame: pd.DataFrame | None = None,
@@ -252,19 +250,6 @@ def shield(bundle, measure: Measure | str, *, frame: pd.DataFrame | None = None,
         bundle.memo[key] = protection.build(measure.rows(whole), bundle.wards["ward_code"], cover.first, cover.last,
                                             date=measure.date, weight=measure.weight)
     return bundle.memo[key]
-
-
-def ward_table(bundle, measure: Measure | str, period: Period, view: Filter, *, frame: pd.DataFrame | None = None,
-               variant: str = "", rural: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Every ward's count of ``measure`` in ``period`` (``metrics.ward_table``), as it may be shown:
-    a sensitive measure under disclosure control in :func:`smp_dash.disclosure.suppress_wards`'s form."""
-    measure = get(measure) if isinstance(measure, str) else measure
-    whole = getattr(bundle, measure.frame) if frame is None else frame
-    table = metrics.ward_table(measure.rows(whole), period, bundle.wards, bundle.population, date=measure.date,
-                               weight=measure.weight, rural=rural)
-    if not (measure.sensitive and view.suppress):
-        return table
-    return shield(bundle, measure, frame=frame, variant=variant).ward_table(table, period)
 
 
 def protected(bundle, measure: Measure | str, view: Filter, frame: pd.DataFrame | None, *,
@@ -306,8 +291,37 @@ def against(table: pd.DataFrame, value: Value) -> pd.DataFrame:
     without the previous period when the data does not cover it: no bar of zeros, no change."""
     if value.comparable or not value.available:
         return table
-    out = table.assign(previous=float("nan"), change=float("nan"), pct_change=float("nan"))
-    return out.assign(label="no comparison") if "label" in out.columns else out
+    return without_previous(table)
+
+
+def without_previous(table: pd.DataFrame, rows=None) -> pd.DataFrame:
+    """``table`` with its previous period, change and % change missing (in ``rows``, a mask; every row
+    when None) and, where it has one, a "label" reading "no comparison": what a table shows for a
+    period whose year before the data does not wholly hold (``Bundle.no_comparison``)."""
+    rows = pd.Series(True if rows is None else rows, index=table.index).astype(bool)
+    out = disclosure.hide_rows(table, rows, ("previous", "change", "pct_change"))
+    return out.assign(label=out["label"].where(~rows, "no comparison")) if "label" in out.columns else out
+
+
+def ward_table(bundle, measure: Measure | str, p: Period, view: Filter | None = None, *,
+               frame: pd.DataFrame | None = None, variant: str = "", rural: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
+    """Every ward's count of ``measure`` in ``p`` (``metrics.ward_table``) as it may be shown, and why
+    it has no change on the year before ("" when it has one: then the previous count, change and %
+    change are missing, so no map colours a change and no table prints one). A sensitive measure
+    under the ``view``'s disclosure control comes in :func:`smp_dash.disclosure.suppress_wards`'s
+    form, each ward hidden as its :class:`~smp_dash.protection.Protection` says. ``frame`` (named
+    ``variant``): the measure's frame for the whole borough when it differs from the bundle's
+    (needles without bulk finds, say)."""
+    measure = get(measure) if isinstance(measure, str) else measure
+    whole = getattr(bundle, measure.frame) if frame is None else frame
+    table = metrics.ward_table(measure.rows(whole), p, bundle.wards, bundle.population, date=measure.date,
+                               weight=measure.weight, rural=rural)
+    why = bundle.no_comparison(p, measure.dataset)
+    if why:
+        table = without_previous(table)
+    if measure.sensitive and view is not None and view.suppress:
+        table = shield(bundle, measure, frame=frame, variant=variant).ward_table(table, p)
+    return table, why or ""
 
 
 def not_loaded(bundle, dataset: str) -> str:
@@ -333,11 +347,8 @@ def series(bundle, measure: Measure | str, wards=(), *, by: str | None = None,
     if cover is None:
         return None
     whole = getattr(bundle, measure.frame) if frame is None else frame
-    out = metrics.monthly(metrics.in_wards(measure.rows(whole), wards), cover.first, cover.last,
-                          date=measure.date, weight=measure.weight, by=by)
-    if cover.gaps:
-        out["value"] = out["value"].astype("float64").where(~out["month"].isin(cover.gaps))
-    return out
+    return metrics.monthly(metrics.in_wards(measure.rows(whole), wards), cover.first, cover.last,
+                           date=measure.date, weight=measure.weight, by=by, gaps=cover.gaps)
 
 
 def missing(bundle, measure: Measure | str, native: Period | None = None, view: Filter | None = None) -> str | None:
@@ -357,12 +368,8 @@ def _missing(bundle, measure: Measure, whole: pd.DataFrame, p: Period | None) ->
             return f"{NOT_LOADED}: {measure.lacking}"
     if p is None:
         return None
-    cover = bundle.coverage[measure.dataset]
-    held = periods.covered(p, cover.first, cover.last, cover.gaps)
-    if held < len(p.months()):
-        return (f"n/a: the data covers {held} of the {len(p.months())} months of {p.label} "
-                f"({measure.dataset}: {cover.label})")
-    return None
+    why = bundle.coverage[measure.dataset].shortfall(p)
+    return f"n/a: {why}" if why else None
 
 
 def _notes(measure: Measure, whole: pd.DataFrame, p: Period) -> tuple[str, ...]:

@@ -152,8 +152,15 @@ def in_wards(frame: pd.DataFrame, wards: tuple[str, ...] | list[str] | None) -> 
 
 
 def monthly(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, date: str = "month",
-            weight: str | None = "n", by: str | None = None) -> pd.DataFrame:
-    """Monthly totals from ``start`` to ``end`` with empty months as zero (month, [by], value)."""
+            weight: str | None = "n", by: str | None = None, gaps=()) -> pd.DataFrame:
+    """Monthly totals from ``start`` to ``end`` with empty months as zero (month, [by], value).
+
+    ``gaps`` are months the data does not hold (a month police.uk did not publish): their value is
+    missing (NaN, the column then float), never zero.
+    """
+    if len(gaps):
+        out = monthly(frame, start, end, date=date, weight=weight, by=by)
+        return out.assign(value=out["value"].astype("float64").where(~out["month"].isin(pd.DatetimeIndex(list(gaps)))))
     months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS")
     dates = frame[date].dt.to_period("M").dt.to_timestamp() if date != "month" else frame[date]
     rows = frame.assign(month=dates)
@@ -422,30 +429,52 @@ def change_labels(table: pd.DataFrame, decimals: int = 0) -> pd.Series:
                      index=table.index, name="label")
 
 
-def overlay(frame: pd.DataFrame, first: pd.Timestamp, period: Period, exclude_outliers: bool = False):
-    """This period's months against the previous period's, for an overlay chart.
+def overlay(frame: pd.DataFrame, first: pd.Timestamp, period: Period, exclude_outliers: bool = False, *,
+            last: pd.Timestamp | None = None, gaps=()):
+    """This period's months against the same calendar months a year earlier, for an overlay chart.
 
-    Outliers are judged on the whole monthly series from ``first`` (``outliers.flag_series``) and
-    flagged (column ``outlier``), or replaced by the median of the months before them when
-    ``exclude_outliers``. Returns (now, before, note, excluded): the two periods' months (month,
-    value, outlier), the sentence for the chart's caption, and the months replaced ("" if none).
+    The data runs from ``first`` to ``last`` (the period's end when None) without the months in
+    ``gaps``; a month of either period outside it has no value (NaN), never 0. Outliers are judged
+    on the whole monthly series (``outliers.flag_series``) and flagged (column ``outlier``), or
+    replaced by the median of the months before them when ``exclude_outliers``.
+
+    Returns
+    -------
+    tuple
+        (now, before, note, excluded): each period's months (month, value, outlier), one row per
+        month of the period in order, so row i of ``before`` is row i of ``now`` a year earlier;
+        the sentence for the chart's caption; and the months replaced ("" if none).
     """
     from smp_dash import outliers
 
-    series = monthly(frame, first, period.end)
+    series = monthly(frame, first, period.end if last is None else last, gaps=gaps)
     flags = outliers.flag_series(series)
     flagged = series.loc[flags, "month"]
     shown = series.assign(outlier=flags)
     if exclude_outliers and flags.any():
         shown = outliers.without(series, flags).assign(outlier=False)
-    months = lambda p: shown[p.contains(shown["month"])].reset_index(drop=True)  # noqa: E731
     inside = flagged[period.contains(flagged) | period.previous().contains(flagged)].dt.strftime("%b %Y").tolist()
     note = excluded = ""
     if inside:
         note = (f"Excluded: {', '.join(inside)}, replaced by the median of the {outliers.WINDOW} months before."
                 if exclude_outliers else f"Flagged outliers ({outliers.RULE}): {', '.join(inside)}.")
         excluded = ", ".join(inside) if exclude_outliers else ""
-    return months(period), months(period.previous()), note, excluded
+    return _months_of(shown, period), _months_of(shown, period.previous()), note, excluded
+
+
+def _months_of(series: pd.DataFrame, p: Period) -> pd.DataFrame:
+    """Every month of ``p`` with its value and flag from ``series`` (month, value, outlier); NaN where absent."""
+    out = pd.DataFrame({"month": p.months()}).merge(series[["month", "value", "outlier"]], on="month", how="left")
+    return out.assign(value=out["value"].astype("float64"), outlier=out["outlier"].fillna(False).astype(bool))
+
+
+def overlay_table(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """An overlay's data as one table: each month of ``now`` (month, value, ...) with the value of the
+    same calendar month a year earlier from ``before`` (previous_month, previous), paired by month,
+    never by row; NaN where ``before`` lacks it."""
+    earlier = now["month"] - pd.DateOffset(years=1)
+    values = before.drop_duplicates("month", keep="last").set_index("month")["value"] if len(before) else pd.Series(dtype="float64")
+    return now.assign(previous_month=earlier.to_numpy(), previous=earlier.map(values).astype("float64").to_numpy())
 
 
 def compare_excluding(frame: pd.DataFrame, period: Period, exclude_outliers: bool, *, date: str = "month",

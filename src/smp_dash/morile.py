@@ -426,7 +426,8 @@ def sheet_csv(sheet: pd.DataFrame) -> bytes:
 
 
 def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.DataFrame, period: Period, *,
-                       wards: tuple[str, ...] = (), town_centre: tuple[str, ...] = ()) -> dict[str, tuple[int, float]]:
+                       wards: tuple[str, ...] = (), town_centre: tuple[str, ...] = (),
+                       coverage: dict | None = None) -> dict[str, tuple[int, float]]:
     """(count in ``period``, % change on the same months a year earlier) for each data measure.
 
     Parameters
@@ -441,6 +442,9 @@ def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
         Ward codes to count in; empty for the whole borough.
     town_centre : tuple of str
         Ward codes of the night-time economy (nte_violence); without them that measure is omitted.
+    coverage : dict, optional
+        Dataset -> ``bundle.Coverage`` (``Bundle.coverage``): a measure whose dataset does not hold
+        every month of ``period`` and of the year before has no change (NaN), so its judged trend stands.
 
     Returns
     -------
@@ -468,6 +472,10 @@ def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
     out = {k: _change(metrics.compare(f, "month", period, weight="n")) for k, f in frames.items() if k in held}
     if "needles_found" in held:
         out["needles_found"] = _change(metrics.needle_change(needles, period, include_bulk=False))
+    for k, (count, _) in out.items():
+        cover = (coverage or {}).get(measures.get(ids[k]).dataset)
+        if coverage is not None and (cover is None or cover.no_comparison(period)):
+            out[k] = (count, math.nan)    # a change against a year the data holds in part is no trend
     return {k: out[k] for k in MEASURES if k in out}
 
 

@@ -56,6 +56,13 @@ def change(label: str, current: float, previous: float, period: str, previous_pe
     return f"{subject} {verb} {unsigned} to {number(current)} in {period} ({then}), a change beyond chance."
 
 
+def without_change(label: str, current: float, period: str, why: str, *, where: str = "") -> str:
+    """A sentence about a count with no change on the year before, saying why: "ASB (police) in the
+    focus area numbered 233 in Dec 2024 to Nov 2025; no comparison: the data covers 11 of the 12
+    months of Dec 2023 to Nov 2024 (Dec 2023 missing)."."""
+    return f"{f'{label} {where}'.strip()} numbered {number(current)} in {period}; {why}."
+
+
 def headline(v: Value, *, where: str = "", decimals: int = 0, label: str = "") -> str:
     """The sentence for a measure's headline as the page shows it (:class:`smp_dash.measures.Value`):
     its change, or why there is no figure, no comparison or no change shown."""
@@ -64,14 +71,15 @@ def headline(v: Value, *, where: str = "", decimals: int = 0, label: str = "") -
     p = v.period
     if not v.available:
         return f"{subject}, {p.long_label}: {v.missing}."
-    if v.guarded is not None and v.guarded.change_hidden:
+    # as the page: a hidden count first, then no comparison, then a change disclosure control hides
+    if v.guarded is not None and v.guarded.change_hidden and (v.guarded.hidden or v.comparable):
         if v.guarded.hidden:
             return (f"{subject} in {p.label} is not shown ({v.guarded.text()}): disclosure control hides a count that "
                     "is small or would reveal one.")
         return (f"{subject} numbered {number(v.current)} in {p.label}; the change is not shown (disclosure control: "
                 "the year before is small or would reveal a small count).")
     if not v.comparable:
-        return f"{subject} numbered {number(v.current)} in {p.label} ({v.no_comparison})."
+        return without_change(label, v.current, p.label, v.no_comparison, where=where)
     return change(label, v.current, v.previous, p.label, p.previous().label, where=where, decimals=decimals)
 
 

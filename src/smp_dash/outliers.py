@@ -56,5 +56,5 @@ def without(frame: pd.DataFrame, flags: pd.Series, y: str = "value", window: int
     values = frame[y].to_numpy(dtype="float64")
     replaced = values.copy()
     for i in np.flatnonzero(flags.to_numpy()):
-        replaced[i] = float(np.median(values[max(0, i - window):i]))
+        replaced[i] = float(np.nanmedian(values[max(0, i - window):i]))   # a month the data lacks is no evidence
     return frame.assign(**{y: replaced, "excluded": np.where(flags.to_numpy(), values, np.nan)})

@@ -144,9 +144,69 @@ def latest_like(native: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()
 
 def covered(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> int:
     """How many of ``p``'s months the data from ``first`` to ``last`` holds (``gaps``: months it lacks)."""
+    return int(_held(p, first, last, gaps).sum())
+
+
+def shortfall(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> str | None:
+    """Why the data from ``first`` to ``last`` (``gaps``: months it lacks) does not hold every month
+    of ``p``, or None when it does.
+
+    E.g. "the data covers 11 of the 12 months of Dec 2023 to Nov 2024 (Dec 2023 missing)", or, for
+    a period wholly before the data, "the data covers 0 of the 12 months of 2023 (it starts in Jan 2024)".
+    """
+    months = p.months()
+    held = _held(p, first, last, gaps)
+    if held.all():
+        return None
+    first, last = pd.Timestamp(first).replace(day=1), pd.Timestamp(last).replace(day=1)
+    if not held.any() and months[-1] < first:
+        why = f"it starts in {first:%b %Y}"
+    elif not held.any() and months[0] > last:
+        why = f"it ends in {last:%b %Y}"
+    else:
+        why = f"{month_runs(months[~held])} missing"
+    return f"the data covers {int(held.sum())} of the {len(months)} months of {p.label} ({why})"
+
+
+def no_comparison(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> str | None:
+    """Why a figure for ``p`` may not be compared with the same months a year earlier, or None when
+    it may: both periods must be wholly held, every month of each, by the data from ``first`` to
+    ``last`` (``gaps``: months it lacks). A change against a period held in part compares a whole
+    year with part of one.
+
+    E.g. "no comparison: the data covers 11 of the 12 months of Dec 2023 to Nov 2024 (Dec 2023 missing)".
+    """
+    why = shortfall(p, first, last, gaps) or shortfall(p.previous(), first, last, gaps)
+    return f"no comparison: {why}" if why else None
+
+
+def month_runs(months, most: int = 3) -> str:
+    """Months written as runs of consecutive months: "Dec 2023", "Mar to May 2024", "Dec 2023 and
+    Mar 2024"; past ``most`` runs, "... and 4 more months"."""
+    months = pd.DatetimeIndex(list(months)).unique().sort_values()
+    runs: list[list[pd.Timestamp]] = []
+    for month in months:
+        if runs and runs[-1][-1] + pd.DateOffset(months=1) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    words = [_run(run[0], run[-1]) for run in runs[:most]]
+    rest = sum(len(run) for run in runs[most:])
+    words += [f"{rest} more month{'s' * (rest != 1)}"] if rest else []
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _run(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    if start == end:
+        return f"{start:%b %Y}"
+    return f"{start:%b} to {end:%b %Y}" if start.year == end.year else f"{start:%b %Y} to {end:%b %Y}"
+
+
+def _held(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()):
+    """Mask of ``p``'s months the data from ``first`` to ``last``, less ``gaps``, holds."""
     months = p.months()
     inside = (months >= pd.Timestamp(first).replace(day=1)) & (months <= pd.Timestamp(last).replace(day=1))
-    return int((inside & ~months.isin(pd.DatetimeIndex(list(gaps)))).sum())
+    return inside & ~months.isin(pd.DatetimeIndex(list(gaps)))
 
 
 def lockdown_share(month: pd.Timestamp) -> float:

@@ -22,6 +22,7 @@ class CommunityProtection:
     requests: pd.DataFrame | None           # the selected wards' service requests (cube)
     categories: pd.DataFrame | None         # category, current, previous, change, pct_change, label
     wards: pd.DataFrame | None              # ASB by ward (whole borough)
+    wards_no_comparison: str                # why the ward table has no change on the year before ("" when it has)
     year: int
     enforcement: pd.DataFrame               # metrics.enforcement_table for ``year``
     encampments: pd.DataFrame
@@ -45,11 +46,11 @@ def figures(bundle, view: Filter) -> CommunityProtection:
         categories["label"] = metrics.change_labels(categories)
         categories = measures.against(categories, council)
     year = view.pick(CAL_2020).end.year
+    wards, wards_no_comparison = (None, "") if police.missing else measures.ward_table(bundle, ASB, p)
     return CommunityProtection(
         police, council, None if police.missing else metrics.in_wards(bundle.asb, view.wards),
         None if council.missing else COUNCIL_ASB.rows(requests), requests if requests is not None and len(requests) else None,
-        categories, None if police.missing else metrics.ward_table(bundle.asb, p, bundle.wards, bundle.population),
-        year, metrics.enforcement_table(bundle.enforcement, year), metrics.encampment_summary(bundle.encampments),
+        categories, wards, wards_no_comparison, year, metrics.enforcement_table(bundle.enforcement, year), metrics.encampment_summary(bundle.encampments),
         metrics.indicator_value(bundle.indicators, "community_triggers", "2020-01-01"),
         measures.not_loaded(bundle, "enforcement"), measures.not_loaded(bundle, "encampments"))
 

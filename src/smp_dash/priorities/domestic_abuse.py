@@ -24,6 +24,7 @@ class DomesticAbuse:
     ward_period: Period
     wards: pd.DataFrame | None             # metrics.ward_table for the whole borough
     wards_why: str
+    wards_no_comparison: str               # why the ward table has no change on the year before ("" when it has)
     marac: dict                            # metrics.indicator_window, for the MARAC period
     marac_period: Period
     repeats: float
@@ -47,11 +48,12 @@ def figures(bundle, view: Filter) -> DomesticAbuse:
         measures.protected(bundle, DA, view, measures.series(bundle, DA, view.wards))
     wp = view.pick(FY_TO_DATE_2020)
     wards_why = measures.missing(bundle, DA, FY_TO_DATE_2020, view) or ""
-    wards = None if wards_why else measures.ward_table(bundle, DA, wp, view, rural=config.RURAL_WARDS)
+    wards, wards_no_comparison = (None, "") if wards_why else measures.ward_table(bundle, DA, wp, view,
+                                                                                   rural=config.RURAL_WARDS)
     mp, sp = view.pick(ASSESS_2020, "indicators"), view.pick(FY_2020, "indicators")
     return DomesticAbuse(
         head, shares, trend, trend_why or "", types, types_why,
-        wp, wards, wards_why,
+        wp, wards, wards_why, wards_no_comparison,
         metrics.indicator_window(bundle.indicators, "marac_cases_monthly", mp), mp,
         metrics.indicator_value(bundle.indicators, "marac_repeat_cases", f"{mp.start:%Y-%m-%d}"),
         metrics.indicator_value(bundle.indicators, "marac_children", f"{mp.start:%Y-%m-%d}"),

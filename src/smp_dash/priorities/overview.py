@@ -70,6 +70,6 @@ def top_wards(bundle, view: Filter, n: int = 5) -> dict[str, tuple[str, pd.DataF
         if why:
             out[label] = (p.label, None, why)
             continue
-        table = disclosure.published(measures.ward_table(bundle, measure, p, view)).head(n)
+        table = disclosure.published(measures.ward_table(bundle, measure, p, view)[0]).head(n)
         out[label] = (p.label, table[["ward_name", "current"]].rename(columns={"ward_name": "ward", "current": p.label}), "")
     return out

@@ -31,6 +31,7 @@ class Needles:
     monthly_why: str
     period: Period
     wards: pd.DataFrame | None            # ward table of needles (whole borough)
+    wards_no_comparison: str              # why the ward table has no change on the year before ("" when it has)
     points: pd.DataFrame | None           # find locations in the selected wards
     top: dict[str, pd.DataFrame]          # period label -> top five places (as shown)
 
@@ -71,11 +72,14 @@ def needle_figures(bundle, view: Filter, include_bulk: bool = True) -> Needles:
     bulk = int(metrics.in_period(mine, "found", np_)["bulk_incident"].astype(bool).sum())
     # no needle log loaded: the count of bulk finds is unknown, not 0
     bulk_shown = "n/a" if needles.missing else disclosure.small_count(bulk, view.suppress and bool(view.wards)) or bulk
-    wards = None if needles.missing else measures.ward_table(bundle, NEEDLES, np_, view, frame=finds, variant=variant)
+    wards, wards_no_comparison = (None, "") if needles.missing else measures.ward_table(bundle, NEEDLES, np_, view,
+                                                                                        frame=finds, variant=variant)
+    # The year before's top places only where the data holds every month of it, as for any previous figure.
+    shown = (np_,) if needles.previous is None else (np_, np_.previous())
     return Needles(
         needles,
         "n/a" if needles.previous is None else guarded.text(previous=True) if guarded else f"{needles.previous:,.0f}",
-        bulk_shown, monthly, why or "", np_, wards,
+        bulk_shown, monthly, why or "", np_, wards, wards_no_comparison,
         None if needles.missing else metrics.needle_points(mine, np_, include_bulk=include_bulk),
         {} if needles.missing else {q.label: disclosure.shown(metrics.top_locations(mine, q, include_bulk=include_bulk),
-                                                              "needles", view.suppress) for q in (np_, np_.previous())})
+                                                              "needles", view.suppress) for q in shown})

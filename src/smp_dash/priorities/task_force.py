@@ -21,6 +21,7 @@ class TaskForce:
     area: tuple[str, ...]                      # the focus wards' codes
     table: pd.DataFrame | None                 # measure, area, current, previous, pct_change, population, rate
     missing: dict[str, str]                    # measure name -> why it is not in the data
+    no_comparison: dict[str, str]              # measure name -> why it has no change on the year before
     guards: dict[str, disclosure.Guarded]      # sensitive measures: the focus area's counts under disclosure control
     rates_why: str                             # why rates per 1,000 are not shown ("" when they are)
 
@@ -33,14 +34,16 @@ def figures(bundle, view: Filter) -> TaskForce:
     chosen = {name: measures.get(mid) for name, mid in MEASURES.items() if name not in missing}
     frames = {name: (m.rows(getattr(bundle, m.frame)), m.date, m.weight) for name, m in chosen.items()}
     guards = {name: measures.shield(bundle, m).guard(area, p, on=view.suppress) for name, m in chosen.items() if m.sensitive}
+    no_comparison = {name: why for name, m in chosen.items() if (why := bundle.no_comparison(p, m.dataset))}
     table = None
     if frames:
         table = metrics.focus_comparison(frames, p, area, bundle.population)
+        table = measures.without_previous(table, table["measure"].isin(list(no_comparison)))
         hidden = table["measure"].map(lambda name: name in guards and guards[name].change_hidden)
         table = disclosure.hide_rows(table, hidden, ("current", "previous", "pct_change", "rate"))
     rates_why = "" if len(bundle.population) else \
         f"{measures.NOT_LOADED}: no ward populations for rates per 1,000 (load them through the population template)"
-    return TaskForce(p, area, table, missing, guards, rates_why)
+    return TaskForce(p, area, table, missing, no_comparison, guards, rates_why)
 
 
 def trend(bundle, figures: TaskForce, name: str, view: Filter) -> tuple[pd.DataFrame | None, str]:

@@ -20,19 +20,25 @@ MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents", "change": "Cha
 
 
 def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: str, colour: str, caption: str,
-                     points: pd.DataFrame | None = None, points_label: str = "Needles", sensitive: bool = False) -> None:
+                     points: pd.DataFrame | None = None, points_label: str = "Needles", sensitive: bool = False,
+                     no_comparison: str = "") -> None:
     """Measure selector, a "Show ward names" toggle and the ward choropleth for ``table`` (from
-    ``metrics.ward_table``); both controls are kept in the address, so a shared link shows the same map.
+    ``measures.ward_table``); both controls are kept in the address, so a shared link shows the same map.
 
     ``sensitive`` data (DA, needle finds, hate crime) is drawn with disclosure control when it is
-    on: hidden wards are grey and points with small counts are left off.
+    on: hidden wards are grey and points with small counts are left off. ``no_comparison`` (the
+    table's reason for having no change on the year before) takes the change off the measures
+    offered and is said under the map.
     """
     if bundle.geojson is None:
         st.info("The ward map needs the ONS boundary files; see the notice above.")
         return
     measure_column, names_column = st.columns([3, 1], vertical_alignment="bottom")
-    measure = measure_column.segmented_control("Map measure", list(MEASURES), format_func=MEASURES.get,
+    offered = [m for m in MEASURES if m != "change" or not no_comparison]
+    measure = measure_column.segmented_control("Map measure", offered, format_func=MEASURES.get,
                                                default="count", key=f"{key}_measure", bind="query-params") or "count"
+    if no_comparison:
+        caption = f"{caption} {MEASURES['change']} not offered: {no_comparison}."
     names = names_column.toggle("Show ward names", key=f"{key}_names", bind="query-params",
                                 help="Write each ward's name on the map, for a room that cannot hover.")
     column = {"count": "current", "rate": "rate", "change": "pct_change"}[measure]

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from smp_dash import charts, disclosure, exports, images, measures, metrics, morile, outliers, schema, significance
-from smp_dash.bundle import Bundle
+from smp_dash.bundle import Bundle, Coverage
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
 from smp_dash.ui import run
@@ -195,13 +195,15 @@ def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, co
 
 
 def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str, title: str, colour: str,
-                  source: str, first: pd.Timestamp) -> None:
-    """This period against the previous one on the same month axis, outliers flagged as on every
-    monthly chart (judged on the whole series from ``first``) and excluded when the filter says."""
-    now, before, note, excluded = cached(metrics.overlay, frame, first, period, view.exclude_outliers)
+                  source: str, cover: Coverage) -> None:
+    """This period against the previous one on the same month axis, each month over the same month a
+    year earlier and a gap where the data (``cover``, the dataset's months) lacks one; outliers
+    flagged as on every monthly chart (judged on the whole series) and excluded when the filter says."""
+    now, before, note, excluded = cached(metrics.overlay, frame, cover.first, period, view.exclude_outliers,
+                                         last=cover.last, gaps=cover.gaps)
     fig = cached(charts.period_overlay, now, before, title=title, colour=colour, current_label=period.label,
                  previous_label=period.previous().label, outliers="outlier")
-    chart(fig, now.assign(previous=before["value"].reindex(now.index).to_numpy()), key=key, source=source,
+    chart(fig, metrics.overlay_table(now, before), key=key, source=source,
           period=f"{period.label} and {period.previous().label}", caveat=note, view=view, exclusions=excluded)
 
 
