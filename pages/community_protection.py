@@ -48,7 +48,7 @@ if f.wards is None:
 else:
     ui.ward_map_section(bundle, view, f.wards, key="asb", colour=COLOUR,
                         caption=f"ASB incidents by ward, {p.label} against {p.previous().label}.")
-    ui.funnel_chart(f.wards, key="asb_funnel", colour=COLOUR, view=view, period=p.label,
+    ui.funnel_chart(f.wards, key="asb_funnel", colour=COLOUR, view=view, period=p.label, population=bundle.population,
                     title=f"ASB incidents per 1,000 residents by ward against the borough rate, {p.label}")
 
 ui.section(f"Warnings, notices and penalties, {f.year}")
@@ -69,5 +69,8 @@ if f.encampments_why:
 else:
     ui.data_table(f.encampments, hide_index=True, width="stretch", ranked=5,
                   column_config={"average_days": st.column_config.NumberColumn("average days in situ", format="%.1f")})
-st.markdown(f"**Community trigger:** {ui.number(f.triggers)} case review instigated in 2020.")
+if f.trigger:
+    st.markdown(f"**Community trigger:** {f.trigger}")
+else:
+    st.caption(f.trigger_why)
 ui.footnote("Community Protection Team", "calendar years", "Enforcement and encampment figures are borough-wide.")

@@ -42,6 +42,7 @@ else:
                         caption=f"Domestic abuse crimes by ward, {wp.label} against {wp.previous().label}.")
     ui.ward_top_table(f.wards, key="da_wards", view=view, period=wp.label, n=10, sensitive=True)
     ui.funnel_chart(f.wards, key="da_funnel", colour=COLOUR, view=view, period=wp.label, sensitive=True,
+                    population=bundle.population,
                     title=f"Domestic abuse per 1,000 residents by ward against the borough rate, {wp.label}")
 
 mp, sp = f.marac_period, f.sanctuary_period

@@ -122,7 +122,8 @@ class Section:
     def add_value(self, v: measures.Value, *, decimals: int = 0, label: str = "") -> None:
         """A measure's headline as the page shows it: the reason where there is no figure, the
         disclosure control's "<5"/"hidden", "no comparison" where the data starts too late."""
-        label = label or v.label
+        named = label or v.label
+        label = measures.marked(named, v.demo)
         period = v.period.long_label
         if not v.available:
             self.figures.append(Figure(label, "n/a", v.missing, period))
@@ -136,7 +137,7 @@ class Section:
             self.add(label, v.current, v.previous, v.period, decimals=decimals)
             self.story.pop()   # the measure's own sentence below says it (with the reason when there is none)
         self.story.append(narrative.headline(v, where=self.where, decimals=decimals,
-                                             label=label if label != v.label else ""))
+                                             label=measures.marked(named if named != v.label else v.measure.label, v.demo)))
         self.notes += [n for n in v.notes if n not in self.notes]
 
     def figures_table(self) -> pd.DataFrame:
@@ -297,6 +298,10 @@ def _mental_health(b: Bundle, v: Filter) -> Section:
                                            title="Section 136 (Mental Health Act) uses by year"))
     if f.referrals[["current", "previous"]].notna().any().any():
         s.changes(f.referrals, "age_band", p, "Mental health referrals by age band", colour)
+    if f.outreach:
+        s.story.append(f.outreach)
+    else:
+        s.notes.append(f.outreach_why)
     s.caveats.append("Health and partnership figures are borough-wide: the ward selection does not apply.")
     return s
 
@@ -318,6 +323,10 @@ def _community_protection(b: Bundle, v: Filter) -> Section:
     else:
         s.notes.append(f"Warnings, notices and penalties: {measures.NOT_LOADED} (load them through the enforcement "
                        "template)")
+    if f.trigger:
+        s.story.append(f"Community trigger: {f.trigger}")
+    else:
+        s.notes.append(f.trigger_why)
     s.caveats += [measures.POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
     return s
 
@@ -356,23 +365,24 @@ def _task_force(b: Bundle, v: Filter) -> Section:
     p = f.period
     s.notes.append("The task force's focus area is compared with the rest of the borough; the ward filter does not apply.")
     for name, why in f.missing.items():
-        s.figures.append(Figure(name, "n/a", why, p.long_label))
-        s.story.append(f"{name} in the focus area, {p.long_label}: {why}.")
+        s.figures.append(Figure(f.labels[name], "n/a", why, p.long_label))
+        s.story.append(f"{f.labels[name]} in the focus area, {p.long_label}: {why}.")
     table = f.table
     if table is not None:
         focus = table[table["area"] == "Focus area"].set_index("measure")
         for name in focus.index:
-            guard = f.guards.get(name)
+            guard, label = f.guards.get(name), f.labels[name]
             if guard is not None and guard.change_hidden:
-                s.figures.append(Figure(name, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
+                s.figures.append(Figure(label, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
                                         "not shown (disclosure control)", p.long_label))
-                s.story.append(f"{name} in the focus area, {p.label}: not shown (disclosure control).")
+                s.story.append(f"{label} in the focus area, {p.label}: not shown (disclosure control).")
             else:
-                s.add(name, focus.at[name, "current"], focus.at[name, "previous"], p)
+                s.add(label, focus.at[name, "current"], focus.at[name, "previous"], p)
+        shown = f.shown_table()
         if not f.rates_why:
-            s.charts.append(charts.bars(table, x="measure", y="rate", series="area", colour=charts.PRIORITY_COLOURS["task_force"],
+            s.charts.append(charts.bars(shown, x="measure", y="rate", series="area", colour=charts.PRIORITY_COLOURS["task_force"],
                                         orientation="v", title=f"Rate per 1,000 residents, {p.label}: focus area and the rest"))
-            rates = table.pivot(index="measure", columns="area", values="rate")
+            rates = shown.pivot(index="measure", columns="area", values="rate")
             for name, row in rates.iterrows():
                 if pd.notna(row.get("Focus area")) and pd.notna(row.get("Rest of borough")):
                     ratio = row["Focus area"] / row["Rest of borough"] if row["Rest of borough"] else math.nan
@@ -380,13 +390,10 @@ def _task_force(b: Bundle, v: Filter) -> Section:
                                    f"against {row['Rest of borough']:.1f} in the rest of the borough"
                                    + (f" ({ratio:.1f} times the rest's rate)." if math.isfinite(ratio) else "."))
         s.tables.append((f"Focus area and the rest of the borough, {p.long_label}",
-                         table[["measure", "area", "current", "previous", "pct_change", "rate"]]))
-    else:
-        s.notes.append(f.rates_why)
+                         shown[["measure", "area", "current", "previous", "pct_change", "rate"]]))
     if f.rates_why:
         s.notes.append(f.rates_why)
-    s.caveats += ["The task force began in September 2020: too soon to judge its impact.",
-                  "Rates use approximate ward populations.", m.SIGNIFICANCE_NOTE]
+    s.caveats += [t for t in (f.start_note, f.rates_note) if t] + [m.SIGNIFICANCE_NOTE]
     return s
 
 

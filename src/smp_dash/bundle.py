@@ -72,6 +72,12 @@ class Bundle:
         """Whether ``dataset`` is in the store (a provenance record), even with no rows."""
         return bool(self.provenance.get(dataset))
 
+    def demonstration(self, dataset: str) -> bool:
+        """Whether figures from ``dataset`` must say where they stand that they are demonstration data:
+        it is, and some other dataset in use is real (a fetch into a demonstration store, say)."""
+        record = self.provenance.get(dataset)
+        return bool(record and record.get("demo")) and any(r and not r.get("demo") for r in self.provenance.values())
+
     @property
     def spans(self) -> tuple:
         """(dataset, first month, last month, months missing) per dataset holding rows, for ``Filter.spans``."""
