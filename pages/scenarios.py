@@ -20,18 +20,25 @@ bundle, view = ui.page("Scenarios: what if?",
                        "What might the next 12 months bring, and what would a tournament summer, a one-off event or a "
                        "change in recording practice add, for the police and for partners?")
 
+offered, not_offered = sc.offered(bundle)
+ui.stop_if_missing("Scenarios, the next 12 months", None if offered else
+                   " ".join(f"{name}: {why}." for name, why in not_offered.items()))
 months = sc.horizon(bundle.last_month)
 labels = list(months)
+summer = next((m for m in labels if m.startswith("Jun")), labels[0])
 top = st.columns([2, 1])
 name = top[0].text_input("Scenario name", key="sc_name", bind="query-params", max_chars=80,
-                         placeholder="e.g. Euro 2020 summer", help="Names the scenario in the link and the download.")
-measure = top[1].selectbox("Measure", sc.MEASURES, key="sc_measure", bind="query-params")
+                         placeholder=f"e.g. {summer[-4:]} tournament summer",
+                         help="Names the scenario in the link and the download.")
+measure = top[1].selectbox("Measure", offered, key="sc_measure", bind="query-params")
+if not_offered:
+    st.caption("Not offered: " + " ".join(f"{name}, {why}." for name, why in not_offered.items()))
 left, middle, right = st.columns(3, border=True)
 with left:
     st.markdown("**A busier season**")
     uplift = st.slider("Uplift over chosen months (%)", -50, 100, 0, key="sc_uplift", bind="query-params",
-                       help="e.g. +20% over a tournament summer: the assessment expects the Euro 2020 "
-                       "championship (June-July 2021) to raise domestic abuse.")
+                       help="e.g. +20% over the months of a major football tournament, which the assessment expects "
+                       "to raise domestic abuse.")
     chosen = st.multiselect("Uplift months", labels, default=[m for m in labels if m[:3] in ("Jun", "Jul")],
                             key="sc_months", bind="query-params")
 with middle:
@@ -48,7 +55,6 @@ with right:
 levers = sc.Levers(uplift_pct=uplift, uplift_months=tuple(months[m] for m in chosen),
                    event_month=months.get(event_month), event_cases=int(event or 0),
                    recording_pct=recording, recording_from=months[since])
-ui.stop_if_missing(f"{measure}, the next 12 months", sc.missing(bundle, measure))
 series = sc.measure_series(bundle, measure, view.wards)
 base = ui.cached(sc.project, series)
 projected = sc.apply(base, levers)

@@ -54,7 +54,7 @@ METHOD = """\
 - **Level.** The mean of the last 12 months after dividing each by its month's index.
 - **Baseline.** Level x the month's index, for each of the next 12 months.
 - **Lockdowns.** Months at least half spent in a national lockdown are left out of the pattern and the level:
-  2020 was irregular and would otherwise set the baseline.
+  they were irregular and would otherwise set the baseline (the projection's own note names any left out).
 - **95% band.** Counts are treated as Poisson, widened by the overdispersion phi of the deseasonalised months
   (variance over mean, at least 1): baseline +/- 1.96 x sqrt(phi x baseline), never below 0. The band of a
   12-month total adds the months' variances.
@@ -118,6 +118,13 @@ class Levers:
 def missing(data, measure: str) -> str | None:
     """Why ``measure`` cannot be projected from the data loaded (not loaded, or police.uk lacks it)."""
     return measures.missing(data, MEASURE_IDS[measure])
+
+
+def offered(data) -> tuple[list[str], dict[str, str]]:
+    """The measures the data loaded can project, in :data:`MEASURES` order (the page opens on the
+    first), and why each of the others cannot."""
+    why = {name: reason for name in MEASURES if (reason := missing(data, name))}
+    return [name for name in MEASURES if name not in why], why
 
 
 def measure_series(data, measure: str, wards: Iterable[str] | None = (), *, include_bulk: bool = False,
