@@ -38,7 +38,7 @@ if kent is not None:
     ui.chart(ui.cached(charts.bars, kent, x="lad_name", y="current", orientation="h", colour=COLOUR, highlight=["Maidstone"],
                        title=f"Police recorded crime by Kent district, {p.label}"),
              kent, key="district_bars", source="Kent Police recorded crime by district", period=p.label, view=view,
-             caveat="Other districts' figures are illustrative in the demonstration data.")
+             caveat=f.kent_caveat)
 
 hp = f.hate.period
 ui.section(f"Hate crime, {hp.long_label}")
@@ -52,10 +52,11 @@ else:
              caveat="Gender and age prejudice: none recorded this period." if not f.strands["hate_strand"].isin(["Gender", "Age"]).any() else "")
 
 ui.section("Integrated Offender Management")
-iom = m.indicator_series(bundle.indicators, "iom_cohort_share", breakdown=True)
-iom_change = m.indicator_value(bundle.indicators, "iom_cohort_change", "2021-03-31")
-ui.metric("IOM cohort (Kent)", ui.number(m.indicator_value(bundle.indicators, "iom_cohort", "2021-03-31")),
-          None if iom_change != iom_change else f"{iom_change:+.0f} on a year earlier")
-ui.chart(ui.cached(charts.bars, iom, x="breakdown", y="value", title="IOM cohort by police division (% of Kent cohort)", colour=COLOUR),
-         iom, key="iom", source="Kent IOM", period="as at the assessment", view=view,
-         caveat="Around 70 of the Kent cohort are in the Maidstone area.")
+iom, mark = police_data.iom(bundle.indicators), bundle.demonstration("indicators")
+ui.metric(measures.marked("IOM cohort (Kent)", mark), ui.number(iom.cohort),
+          None if iom.change != iom.change else f"{iom.change:+.0f} on a year earlier",
+          help=iom.why or f"As at {iom.as_at}.")
+ui.chart(ui.cached(charts.bars, iom.shares, x="breakdown", y="value", colour=COLOUR,
+                   title=measures.marked("IOM cohort by police division (% of Kent cohort)", mark)),
+         iom.shares, key="iom", source="Kent IOM", period=f"as at {iom.as_at}" if iom.as_at else "", view=view,
+         caveat=iom.note, missing=iom.why)

@@ -48,7 +48,8 @@ if f.operations_why:
 else:
     ui.data_table(ui.with_units(ops[["label", "value", "unit", "period_start", "period_end", "note"]]), hide_index=True,
                   width="stretch", ranked=len(ops))
-    ui.footnote("Strategic Assessment 2020-21 (Kent Police, Maidstone Task Force)", "as stated in the assessment")
+    ui.footnote("; ".join(dict.fromkeys(ops["source"].astype(str))),
+                f"{ops['period_start'].min():%b %Y} to {ops['period_end'].max():%b %Y}")
 
 ui.section("Action plan")
 ui.actions_table(bundle, "soc")

@@ -32,7 +32,8 @@ ui.chart(ui.cached(charts.indexed_lines, f.indexed, base=years[0], title=f"Drug 
          + ("Maidstone is the whole borough." if not view.wards else "Maidstone is the selected wards."), view=view)
 
 bulk = st.toggle("Include bulk incidents", value=True, key="needle_bulk", bind="query-params",
-                 help="Two finds of bagged, unused needles held 1,500 of 2020's needles; exclude them to see the usual pattern.")
+                 help="A bulk incident is a single find of bagged, unused needles, which can hold most of a year's "
+                      "needles; exclude them to see the usual pattern.")
 f = ui.figures(substance_misuse.needle_figures, view, include_bulk=bulk)
 np_ = f.period
 ui.section(f"Needle finds, {np_.long_label}")

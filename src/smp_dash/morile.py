@@ -97,8 +97,9 @@ multiplies one weight at a time by 0, 0.5, 1.5, 2 and 3 (a weight of 0 is set to
 the smallest change that reorders the top five.
 """
 
-SHEET_NOTE = ("Illustrative default scores, judged from the assessment's text: edit them here, or import your own sheet. "
-              "Volume and trend come from the data for themes that name a data measure (see the last table).")
+SHEET_NOTE = ("Illustrative default scores, judged from the 2020-21 assessment's text (their notes quote its figures): "
+              "edit them here, or import your own sheet. Volume and trend come from the data for themes that name a "
+              "data measure (see the last table).")
 SENSITIVITY_NOTE = ("Each weight in turn is multiplied by 0, 0.5, 1.5, 2 and 3 (a weight of 0 is set to 0.5, 1.5, 2 and 3), "
                     "the others held; shown is the change closest to ×1 (a cut before a rise) that alters the top five "
                     "or their order.")
