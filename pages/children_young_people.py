@@ -38,7 +38,8 @@ ui.chart(ui.cached(charts.stacked_share, youth["bands"], x="label", y="value", s
 
 ap = f.gathering_period
 ui.section("Youth-related ASB reported to the council")
-ui.monthly_chart(f.gathering, view, title=f"Complaints about young people gathering, by month, {view.area} ({ap.label} shaded)",
+ui.monthly_chart(f.gathering, view, title=bundle.mark(f"Complaints about young people gathering, by month, {view.area} "
+                                                     f"({ap.label} shaded)", "service_requests"),
                  colour=COLOUR, highlight=(ap.start, ap.end), key="youth_asb", source="Community Protection Team service requests",
                  period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}", why=f.gathering_why,
                  caveat="A complaint about young people gathering is not evidence of a gang; see the assessment's definitions.")

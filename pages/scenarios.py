@@ -5,7 +5,7 @@ Every widget is bound to the URL, so a copied link reopens the same named scenar
 
 import streamlit as st
 
-from smp_dash import charts, disclosure, scenarios as sc, ui
+from smp_dash import charts, disclosure, measures, scenarios as sc, ui
 
 COLOURS = {"Domestic abuse": charts.PRIORITY_COLOURS["domestic_abuse"],
            "ASB incidents": charts.PRIORITY_COLOURS["asb_community_protection"],
@@ -21,18 +21,15 @@ bundle, view = ui.page("Scenarios: what if?",
                        "change in recording practice add, for the police and for partners?")
 
 offered, not_offered = sc.offered(bundle)
-ui.stop_if_missing("Scenarios, the next 12 months", None if offered else
-                   " ".join(f"{name}: {why}." for name, why in not_offered.items()))
+ui.stop_if_missing("Scenarios, the next 12 months", None if offered else not_offered)
 months = sc.horizon(bundle.last_month)
 labels = list(months)
-summer = next((m for m in labels if m.startswith("Jun")), labels[0])
 top = st.columns([2, 1])
 name = top[0].text_input("Scenario name", key="sc_name", bind="query-params", max_chars=80,
-                         placeholder=f"e.g. {summer[-4:]} tournament summer",
-                         help="Names the scenario in the link and the download.")
+                         placeholder="e.g. Tournament summer", help="Names the scenario in the link and the download.")
 measure = top[1].selectbox("Measure", offered, key="sc_measure", bind="query-params")
 if not_offered:
-    st.caption("Not offered: " + " ".join(f"{name}, {why}." for name, why in not_offered.items()))
+    st.caption(f"Not offered: {not_offered}")
 left, middle, right = st.columns(3, border=True)
 with left:
     st.markdown("**A busier season**")
@@ -67,14 +64,15 @@ st.markdown(f"**Scenario:** {described}")
 st.caption(f"The projection uses {f'the selected wards ({view.area})' if view.wards else 'the whole borough'}; "
            f"change the wards in the sidebar. The period filter does not apply: projections start after the latest "
            f"month of data ({bundle.last_month:%b %Y}).")
+dataset = measures.get(sc.MEASURE_IDS[measure]).dataset
 k = st.columns(3)
 with k[0]:
-    ui.metric("Baseline, next 12 months", f"{sums['baseline']:,.0f}",
+    ui.metric(bundle.mark("Baseline, next 12 months", dataset), f"{sums['baseline']:,.0f}",
               help=f"95% band {sums['lower']:,.0f} to {sums['upper']:,.0f}")
 with k[1]:
-    ui.metric("Scenario, next 12 months", f"{sums['scenario']:,.0f}")
+    ui.metric(bundle.mark("Scenario, next 12 months", dataset), f"{sums['scenario']:,.0f}")
 with k[2]:
-    ui.metric("Extra cases", f"{sums['extra']:+,.0f}", help="Scenario less baseline, over the next 12 months.")
+    ui.metric(bundle.mark("Extra cases", dataset), f"{sums['extra']:+,.0f}", help="Scenario less baseline, over the next 12 months.")
 
 history = series.tail(36)
 recorded = f"{history['month'].iloc[0]:%b %Y} to {history['month'].iloc[-1]:%b %Y} recorded; "
@@ -82,7 +80,8 @@ shown, why = disclosure.protect_series(history, on=view.suppress and bool(view.w
 if why:  # a small month of a sensitive count for a ward selection: the projection only
     history, recorded, why = history.iloc[0:0], "", f"Recorded months not shown. {why}"
 figure = ui.cached(sc.projection_figure, history, projected, colour=COLOURS[measure],
-                   title=f"{measure} by month, {view.area}: {'recorded, and ' if len(history) else ''}projected with a 95% band")
+                   title=bundle.mark(f"{measure} by month, {view.area}: {'recorded, and ' if len(history) else ''}projected "
+                                     "with a 95% band", dataset))
 ui.chart(figure, sc.export_table(projected, title, described), key="scenario", source=SOURCES[measure],
          period=f"{recorded}{labels[0]} to {labels[-1]} projected", caveat=f"Scenario: {described} {why}".strip(), view=view)
 
@@ -93,7 +92,7 @@ if ratios:
                  column_config={"item": st.column_config.TextColumn("Partner work"),
                                 "per_case": st.column_config.NumberColumn("per case", format="%.3f"),
                                 "extra": st.column_config.NumberColumn("extra in the next 12 months", format="%.1f")})
-st.caption(sc.ratio_basis(bundle, measure))
+st.caption(bundle.mark(sc.ratio_basis(bundle, measure), *([sc.RATIO_DATASETS[measure]] if ratios else [])))
 
 with st.expander("Method"):
     st.markdown(sc.METHOD)

@@ -37,7 +37,7 @@ if f.rates_why:
 elif table is not None:
     shown = f.shown_table()
     ui.chart(ui.cached(charts.bars, shown, x="measure", y="rate", series="area", colour=COLOUR, orientation="v",
-                       title=f"Rate per 1,000 residents, {p.label}: focus area and the rest"),
+                       title=bundle.mark(f"Rate per 1,000 residents, {p.label}: focus area and the rest", "population")),
              shown, key="focus_rates", source="Kent Police; MBC needle log", period=p.label, view=view,
              caveat=f.rates_note)
 name = st.selectbox("Measure over time", list(task_force.MEASURES), key="tf_measure", bind="query-params")

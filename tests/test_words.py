@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import journey_data
-from smp_dash import cli, measures
+from smp_dash import assessment, cli, measures, store
 from smp_dash.periods import ASSESS_2020, Period, period
 from smp_dash.priorities import task_force
 
@@ -186,32 +186,59 @@ def test_a_link_to_a_measure_not_loaded_opens_on_one_that_is(police_only):
 
 # A demonstration store after a police.uk fetch ------------------------------------------------
 
-def test_mixed_overview_marks_each_demonstration_tile(on_mixed):
+def _titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
+
+
+def test_mixed_overview_marks_each_demonstration_figure(on_mixed):
     at = on_mixed("overview.py")
     labels = [m.label for m in at.metric]
-    assert f"Needles found {DEMO}" in labels, labels
-    assert "Recorded crime" in labels and "ASB incidents" in labels       # real: no mark
-    tables = " ".join(str(c) for d in at.dataframe for c in d.value.columns)
+    assert f"Needles found {DEMO}" in labels, labels                      # the 2020 needle tile
+    assert "Recorded crime" in labels and "ASB incidents" in labels       # real 2025: no mark
     headings = [m.value for m in at.markdown if m.value.startswith("**")]
-    assert f"**Needles found {DEMO}**" in headings, headings
-    assert "**Anti-social behaviour**" in headings
-    assert tables
+    assert f"**Needles found {DEMO}**" in headings, headings              # the wards with most needles
+    assert f"**Section 136 uses (yearly) {DEMO}**" in headings
+    assert "**Anti-social behaviour**" in headings and "**Violent crime**" in headings
 
 
-def test_mixed_pages_mark_demonstration_charts_and_rows(on_mixed):
+def test_mixed_pages_mark_demonstration_tiles_charts_and_rows(on_mixed):
     needles = on_mixed("substance_misuse.py")
-    assert f"Needles found {DEMO}" in [m.label for m in needles.metric]
-    assert "Drug offences" in [m.label for m in needles.metric]
-    sources = [c.value for c in needles.caption if c.value.startswith("Source:")]
-    assert any("needle log" in s and DEMO in s for s in sources), sources
-    assert not [s for s in sources if s.startswith("Source: Kent Police recorded crime") and DEMO in s]
+    labels = [m.label for m in needles.metric]
+    assert {f"Needles found {DEMO}", f"Previous period {DEMO}", f"Bulk incidents {DEMO}", "Drug offences"} <= set(labels)
+    assert any(t.startswith("Needles found by month") and t.endswith(DEMO) for t in _titles(needles))
+    assert f"**Top five locations, Dec 2019 to Nov 2020 {DEMO}**" in [m.value for m in needles.markdown]
+    assert not [t for t in _titles(needles) if t.startswith("Drug offences, Maidstone") and DEMO in t]
     task = on_mixed("task_force.py")
     assert f"Needles found {DEMO}" in [m.label for m in task.metric]
     assert "ASB (police)" in [m.label for m in task.metric]
+    assert any(t.startswith("Rate per 1,000 residents") and t.endswith(DEMO) for t in _titles(task))   # demonstration populations
     health = on_mixed("mental_health.py")
     assert all(DEMO in m.label for m in health.metric), [m.label for m in health.metric]
+    assert all(DEMO in t for t in _titles(health))
+    community = on_mixed("community_protection.py")
+    assert f"ASB complaints to the council, Dec 2019 to Nov 2020 {DEMO}" in [m.label for m in community.metric]
+    assert "Police-recorded ASB, Dec 2024 to Nov 2025" in [m.label for m in community.metric]
+    # the 2020 needle log does not cover the task force's Dec 2024 to Nov 2025: no figure, never a 0
+    needles = [m for m in task.metric if m.label.startswith("Needles found")][0]
+    assert needles.value == "n/a" and "needle_finds" in needles.help, (needles.value, needles.help)
 
 
 def test_demonstration_alone_carries_no_mark(demo_store):
     at = _open(demo_store, "overview.py")
     assert not [m.label for m in at.metric if DEMO in m.label]
+
+
+def test_mixed_documents_mark_the_same_figures(mixed, maidstone):
+    # The pack, the draft and the workbook are written from these sections: the same marks as the pages.
+    wards, _ = maidstone
+    frames = store.read_all(mixed)
+    _, sections = assessment.sections(frames, ward_names=dict(zip(wards["ward_code"], wards["ward_name"])),
+                                      provenance={name: store.provenance(name, mixed) for name in frames})
+    overview = {f.label: f for f in sections[0].figures}
+    assert f"Needles found {DEMO}" in overview and "Recorded crime" in overview
+    assert any(s.startswith(f"Needles found {DEMO} in the whole borough") for s in sections[0].story), sections[0].story
+    health = next(s for s in sections if s.title == "Mental health")
+    assert [f.label for f in health.figures] == [f"Section 136 uses {DEMO} (borough)"]
+    assert any(s.startswith("Since October 2020") and s.endswith(DEMO) for s in health.story)
+    task = next(s for s in sections if s.title == "The Shepway task force")
+    assert not [c for c in task.caveats if "too soon" in c or "approximate ward populations" in c]

@@ -21,6 +21,9 @@ DATED = {"crimes": ("crimes", "month"), "asb_incidents": ("asb", "month"),
 #: Datasets published month by month for the whole force (police.uk): a month with no rows at
 #: all is a month missing from the data, not a month with none. A partner's log can have a quiet month.
 MONTHLY_RELEASES = ("crimes", "asb_incidents")
+#: How a figure from demonstration data says so where it stands (tile, table, chart) when real data
+#: is in use beside it: the page's banner alone does not tell which figure is which.
+DEMO_MARK = "(demonstration data)"
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,11 @@ class Bundle:
         it is, and some other dataset in use is real (a fetch into a demonstration store, say)."""
         record = self.provenance.get(dataset)
         return bool(record and record.get("demo")) and any(r and not r.get("demo") for r in self.provenance.values())
+
+    def mark(self, text: str, *datasets: str) -> str:
+        """``text`` (a figure's label, a table's or chart's title, a source) with :data:`DEMO_MARK` when a
+        figure from ``datasets`` must say it is demonstration data (:meth:`demonstration`)."""
+        return f"{text} {DEMO_MARK}" if any(map(self.demonstration, datasets)) and DEMO_MARK not in text else text
 
     @property
     def spans(self) -> tuple:

@@ -20,7 +20,7 @@ from typing import Callable
 import pandas as pd
 
 from smp_dash import disclosure, metrics, periods
-from smp_dash.bundle import DATED
+from smp_dash.bundle import DATED, DEMO_MARK
 from smp_dash.demo.calibration import ILLUSTRATIVE
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
@@ -263,14 +263,9 @@ def not_loaded(bundle, dataset: str) -> str:
 #: Why no rate per 1,000 residents is shown: said once for maps, charts, tables and the method notes.
 NO_POPULATION = (f"{NOT_LOADED}: no ward populations, so no rates per 1,000 residents (load them through the "
                  "population template)")
-#: How a figure from demonstration data says so where it stands (tile, table, chart) when real data
-#: is in use beside it: the page's banner alone does not tell which figure is which.
-DEMO_MARK = "(demonstration data)"
-
-
 def marked(text: str, demo: bool) -> str:
-    """``text`` (a figure's label, a table's or chart's title, a source) with :data:`DEMO_MARK` when
-    ``demo`` (``Bundle.demonstration`` of the dataset it comes from)."""
+    """``text`` with :data:`~smp_dash.bundle.DEMO_MARK` when ``demo`` (``Bundle.demonstration`` of the
+    dataset it comes from, worked out when the figure was); ``Bundle.mark`` asks the bundle itself."""
     return f"{text} {DEMO_MARK}" if demo and DEMO_MARK not in text else text
 
 
@@ -326,11 +321,14 @@ def series(bundle, measure: Measure | str, wards=(), *, by: str | None = None,
     return out
 
 
-def missing(bundle, measure: Measure | str, native: Period | None = None, view: Filter | None = None) -> str | None:
-    """Why ``measure`` has no figure for the view's period (None when it has one)."""
+def missing(bundle, measure: Measure | str, native: Period | None = None, view: Filter | None = None, *,
+            period: Period | None = None) -> str | None:
+    """Why ``measure`` has no figure for the view's period (None when it has one); ``period``: for that
+    period instead (a page that shows every measure for one period)."""
     measure = get(measure) if isinstance(measure, str) else measure
     whole = getattr(bundle, measure.frame)
-    p = view.pick(native, measure.dataset) if view is not None and native is not None else None
+    p = period if period is not None else \
+        view.pick(native, measure.dataset) if view is not None and native is not None else None
     return _missing(bundle, measure, whole, p)
 
 

@@ -40,6 +40,8 @@ SENSITIVE = ("Domestic abuse", "Needles found")
 MEASURE_IDS = {"Domestic abuse": "domestic_abuse", "ASB incidents": "asb", "Drug offences": "drug_offences",
                "Needles found": "needles"}
 _RULES = {name: MEASURE_IDS[name] for name in ("Domestic abuse", "Drug offences")}
+#: The dataset each measure's partner workload ratio reads (:func:`current_ratios`), beside the measure's own.
+RATIO_DATASETS = {"Domestic abuse": "indicators", "ASB incidents": "enforcement"}
 #: The normal quantile of a two-sided 95% band.
 Z95 = 1.96
 #: A month counts as a lockdown month when at least this share of its days was in a national lockdown.
@@ -120,11 +122,11 @@ def missing(data, measure: str) -> str | None:
     return measures.missing(data, MEASURE_IDS[measure])
 
 
-def offered(data) -> tuple[list[str], dict[str, str]]:
+def offered(data) -> tuple[list[str], str]:
     """The measures the data loaded can project, in :data:`MEASURES` order (the page opens on the
-    first), and why each of the others cannot."""
+    first), and why each of the others cannot, in words ("" when every one can)."""
     why = {name: reason for name in MEASURES if (reason := missing(data, name))}
-    return [name for name in MEASURES if name not in why], why
+    return [name for name in MEASURES if name not in why], " ".join(f"{name}: {reason}." for name, reason in why.items())
 
 
 def measure_series(data, measure: str, wards: Iterable[str] | None = (), *, include_bulk: bool = False,

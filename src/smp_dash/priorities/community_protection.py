@@ -53,7 +53,13 @@ def figures(bundle, view: Filter) -> CommunityProtection:
         categories, None if police.missing else metrics.ward_table(bundle.asb, p, bundle.wards, bundle.population),
         year, metrics.enforcement_table(bundle.enforcement, year), metrics.encampment_summary(bundle.encampments),
         trigger, "" if trigger else f"Community triggers, {year}: {measures.NOT_LOADED} (the indicators template).",
-        measures.not_loaded(bundle, "enforcement"), measures.not_loaded(bundle, "encampments"))
+        measures.not_loaded(bundle, "enforcement") or _none_in(bundle.enforcement, "issued", year),
+        measures.not_loaded(bundle, "encampments"))
+
+
+def _none_in(rows: pd.DataFrame, date: str, year: int) -> str:
+    """Why a loaded dataset has nothing to say of ``year`` ("" when it holds rows dated in it)."""
+    return "" if (rows[date].dt.year == year).any() else f"{measures.NOT_LOADED}: no rows dated in {year}"
 
 
 def trigger_sentence(indicators: pd.DataFrame, year: int) -> str:

@@ -36,7 +36,8 @@ def figures(bundle, view: Filter) -> TaskForce:
     """The task force page's figures (always the focus area against the rest; the ward filter does not apply)."""
     p = view.pick(ASSESS_2020)
     area = ward_codes(bundle.ward_codes, config.TASK_FORCE_WARDS)
-    missing = {name: why for name, mid in MEASURES.items() if (why := measures.missing(bundle, mid, ASSESS_2020, view))}
+    # every measure for the one period compared: a dataset that does not cover it has no figure, not a 0
+    missing = {name: why for name, mid in MEASURES.items() if (why := measures.missing(bundle, mid, period=p))}
     chosen = {name: measures.get(mid) for name, mid in MEASURES.items() if name not in missing}
     frames = {name: (m.rows(getattr(bundle, m.frame)), m.date, m.weight) for name, m in chosen.items()}
     guards = {name: disclosure.guard(frame, area, p, on=view.suppress, date=date, weight=weight)

@@ -56,7 +56,7 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
 def _rates_note(bundle: Bundle, table: pd.DataFrame, measure: str) -> str:
     """What a ward map's rates rest on when it shows them, or why it offers none."""
     if measure == "rate":
-        return measures.population_note(bundle.population, table.attrs.get("population_year"))
+        return bundle.mark(measures.population_note(bundle.population, table.attrs.get("population_year")), "population")
     lacking = maps.unpopulated(table)
     if not lacking:
         return ""

@@ -264,12 +264,13 @@ def actions_table(bundle: Bundle, priority: str) -> None:
     if rows.empty:
         st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
         return
-    action_plan(rows)
+    action_plan(rows, demo=bundle.demonstration("actions"))
 
 
-def action_plan(actions: pd.DataFrame, *, by_priority: bool = False) -> None:
-    """Actions as a wrapped table (the priority first when ``by_priority``) and their source; in
-    presentation mode the counts by status and the actions on hold or postponed."""
+def action_plan(actions: pd.DataFrame, *, by_priority: bool = False, demo: bool = False) -> None:
+    """Actions as a wrapped table (the priority first when ``by_priority``) and their source (marked when
+    ``demo``: demonstration actions beside real data); in presentation mode the counts by status and the
+    actions on hold or postponed."""
     if run.presenting():
         st.markdown(action_summary(actions, by_priority=by_priority))
     else:
@@ -277,7 +278,7 @@ def action_plan(actions: pd.DataFrame, *, by_priority: bool = False) -> None:
         columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
         shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
         st.table(shown.rename(columns=lambda c: c.capitalize()), hide_index=True)
-    footnote("Strategic Assessment 2020-21 action plans", "2020-21, updates as at the assessment")
+    footnote(measures.marked("Strategic Assessment 2020-21 action plans", demo), "2020-21, updates as at the assessment")
 
 
 def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:
