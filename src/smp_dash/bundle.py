@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import config, geo, metrics, store
+from smp_dash import config, geo, intake, metrics, store
 
 #: The bundle's frame for each dataset whose months matter, and the column that dates it.
 DATED = {"crimes": ("crimes", "month"), "asb_incidents": ("asb", "month"),
@@ -78,8 +78,8 @@ class Bundle:
     def demonstration(self, dataset: str) -> bool:
         """Whether figures from ``dataset`` must say where they stand that they are demonstration data:
         it is, and some other dataset in use is real (a fetch into a demonstration store, say)."""
-        record = self.provenance.get(dataset)
-        return bool(record and record.get("demo")) and any(r and not r.get("demo") for r in self.provenance.values())
+        return (intake.kind_of(self.provenance.get(dataset)) == intake.DEMONSTRATION
+                and intake.mixed(records=self.provenance))   # the rule of the pages' "Mixed data" notice
 
     def mark(self, text: str, *datasets: str) -> str:
         """``text`` (a figure's label, a table's or chart's title, a source) with :data:`DEMO_MARK` when a
