@@ -16,6 +16,7 @@ with right:
                               placeholder="All statuses")
 rows = m.filter_actions(bundle.actions, priorities, statuses)
 st.markdown(f"**{len(rows)} of {len(bundle.actions)} actions** shown.")
-ui.chart(ui.cached(charts.bars, m.action_status_counts(rows), x="status", y="actions", title="Actions by status", colour=charts.PRIORITY_COLOURS["overview"]),
+ui.chart(ui.cached(charts.bars, m.action_status_counts(rows), x="status", y="actions", colour=charts.PRIORITY_COLOURS["overview"],
+                   title=bundle.mark("Actions by status", "actions")),
          rows, key="actions", source="Strategic Assessment 2020-21 action plans", period="2020-21", view=view)
-ui.action_plan(rows, by_priority=True)
+ui.action_plan(rows, by_priority=True, demo=bundle.demonstration("actions"))

@@ -19,12 +19,13 @@ with c[0]:
     ui.value_metric(f.headline, decimals=1)
 for col, (label, share) in zip(c[1:], f.shares.items()):
     with col:
-        ui.metric(label, share, help="share of DA crimes" if label.startswith("Violence") else None)
+        ui.metric(bundle.mark(label, "crimes"), share, help="share of DA crimes" if label.startswith("Violence") else None)
 
-ui.monthly_chart(f.trend, view, title=f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)", colour=COLOUR,
+ui.monthly_chart(f.trend, view, title=bundle.mark(f"Domestic abuse crimes by month, {view.area} ({p.label} shaded)", "crimes"),
+                 colour=COLOUR,
                  highlight=(p.start, p.end), key="da_trend", source=SOURCE, caveat=measures.POLICE_CAVEAT, why=f.trend_why,
                  period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}")
-title = f"Domestic abuse by type, {p.label} against {p.previous().label}"
+title = bundle.mark(f"Domestic abuse by type, {p.label} against {p.previous().label}", "crimes")
 if f.types is None:
     ui.not_shown(title, f.types_why)
 else:
@@ -39,28 +40,32 @@ if f.wards is None:
     ui.not_shown("Domestic abuse by ward", f.wards_why)
 else:
     ui.ward_map_section(bundle, view, f.wards, key="da", colour=COLOUR, sensitive=True,
-                        no_comparison=f.wards_no_comparison, caption=f"Domestic abuse crimes by ward, {wp.label}"
-                        f"{'' if f.wards_no_comparison else f' against {wp.previous().label}'}.")
-    ui.ward_top_table(f.wards, key="da_wards", view=view, period=wp.label, n=10, sensitive=True)
+                        no_comparison=f.wards_no_comparison,
+                        caption=bundle.mark(f"Domestic abuse crimes by ward, {wp.label}"
+                                            f"{'' if f.wards_no_comparison else f' against {wp.previous().label}'}.", "crimes"))
+    ui.ward_top_table(f.wards, key="da_wards", view=view, period=bundle.mark(wp.label, "crimes"), n=10, sensitive=True)
     ui.funnel_chart(f.wards, key="da_funnel", colour=COLOUR, view=view, period=wp.label, sensitive=True,
-                    title=f"Domestic abuse per 1,000 residents by ward against the borough rate, {wp.label}")
+                    population=bundle.population,
+                    title=bundle.mark(f"Domestic abuse per 1,000 residents by ward against the borough rate, {wp.label}",
+                                      "crimes", "population"))
 
 mp, sp = f.marac_period, f.sanctuary_period
 ui.section("MARAC and sanctuary")
 st.caption("Borough-wide partner figures: the ward filter does not apply.")
 k = st.columns(3)
 with k[0]:
-    ui.metric(f"MARAC cases, {mp.label}", ui.number(f.marac["current"]),
+    ui.metric(bundle.mark(f"MARAC cases, {mp.label}", "indicators"), ui.number(f.marac["current"]),
               m.change_text(f.marac["current"], f.marac["previous"], mp.previous().label))
 with k[1]:
-    ui.metric("Repeat cases", ui.number(f.repeats, of=f.marac["current"]))
+    ui.metric(bundle.mark("Repeat cases", "indicators"), ui.number(f.repeats, of=f.marac["current"]))
 with k[2]:
-    ui.metric("Children in these households", ui.number(f.children))
+    ui.metric(bundle.mark("Children in these households", "indicators"), ui.number(f.children))
 sanctuary = f.sanctuary
-title = (f"Sanctuary referrals by month: {sp.label} ({ui.number(sanctuary['current'])}) against "
-         f"{sp.previous().label} ({ui.number(sanctuary['previous'])})")
+counted = lambda n: "" if n != n else f" ({ui.number(n)})"  # noqa: E731  a count the data lacks is left out, not "n/a"
+title = bundle.mark(f"Sanctuary referrals by month: {sp.label}{counted(sanctuary['current'])} against "
+                    f"{sp.previous().label}{counted(sanctuary['previous'])}", "indicators")
 if sanctuary["months"].empty:
-    ui.not_shown(title, f"not in the data loaded: no sanctuary referrals for {sp.label} (indicators)")
+    ui.not_shown(title, f"{measures.NOT_LOADED}: no sanctuary referrals for {sp.label} (indicators)")
 else:
     ui.chart(ui.cached(charts.period_overlay, sanctuary["months"], sanctuary["previous_months"], colour=COLOUR, title=title,
                        current_label=sp.label, previous_label=sp.previous().label),

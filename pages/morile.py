@@ -94,7 +94,7 @@ with st.expander("Every change tried, with the new top five"):
 st.caption(morile.SENSITIVITY_NOTE)
 
 ui.section(f"Volume and trend from the data, {p.long_label}")
-ui.data_table(morile.data_table(with_data), hide_index=True, width="stretch", ranked=20,
-             column_config={"theme": "Theme", "measure": "Data measure", "count": NUMBER("Count", format="localized"),
+ui.data_table(morile.data_table(with_data, demo=filter(bundle.demonstration, morile.DATASETS.values())), hide_index=True,
+              width="stretch", ranked=20, column_config={"theme": "Theme", "measure": "Data measure", "count": NUMBER("Count", format="localized"),
                             "change": NUMBER("Change", format="%+.1f%%"), "volume": "Volume score", "trend": "Trend score"})
 ui.footnote(f"{morile.DATA_SOURCE}, {view.area}; scores: the MoRiLE scoring sheet above", p.long_label, morile.CAVEAT)

@@ -39,7 +39,7 @@ for col, (label, (period, table, why)) in zip(st.columns(3), figures.top_wards.i
             st.caption(why)
         else:
             ui.data_table(table, hide_index=True, width="stretch", key=f"top_{label[:6].lower()}", view=view,
-                          period=period, sensitive_wards=label != "Anti-social behaviour", ranked=5)
+                          period=period, sensitive_wards=not label.startswith("Anti-social behaviour"), ranked=5)
 st.caption(coverage_line(bundle))
 st.page_link("pages/task_force.py", label="Shepway task force", icon=":material/handshake:")
 st.page_link("pages/police_data.py", label="Police data", icon=":material/local_police:")

@@ -541,3 +541,17 @@ def test_label_points_lie_inside_their_wards(maidstone_geojson):
     point = maps.label_points(crescent).iloc[0]
     assert Polygon(crescent["features"][0]["geometry"]["coordinates"][0]).contains(
         gpd.points_from_xy([point["longitude"]], [point["latitude"]])[0])
+
+
+@pytest.mark.parametrize("population, offered", [
+    ([1000.0, 2000.0], ["count", "rate", "change"]),
+    ([np.nan, np.nan], ["count", "change"]),      # no population loaded: every ward would be grey
+    ([1000.0, np.nan], ["count", "change"]),      # a ward the population lacks would be grey
+    ([1000.0, 0.0], ["count", "change"]),         # a population of none gives no rate
+])
+def test_a_rate_map_is_offered_only_where_every_ward_has_a_population(population, offered):
+    table = pd.DataFrame({"ward_code": ["A", "B"], "ward_name": ["Alpha", "Bravo"], "current": [3, 4],
+                          "population": population})
+    assert list(maps.ward_measures(table)) == offered
+    assert maps.unpopulated(table) == [n for n, p in zip(["Alpha", "Bravo"], population) if not p > 0]
+    assert set(maps.ward_measures(table).values()) <= set(maps.WARD_MEASURES.values())

@@ -326,3 +326,56 @@ def test_morile_trend_is_judged_where_the_year_before_is_held_in_part():
     whole = store(LATE_START)       # 2024 and 2025 both whole: the change stands
     assert morile.measures_from_data(whole.crimes, whole.asb, whole.needles, p,
                                      coverage=whole.coverage)["asb_incidents"] == (36, 0.0)
+# What rates rest on, and how demonstration figures are marked (issue 19, part 3) ------------------
+
+POPULATION = pd.DataFrame({"ward_code": ["A", "B", "A", "B"], "year": [2019, 2019, 2021, 2021],
+                           "population": [1000, 2000, 1100, 2100],
+                           "source": ["ONS mid-2019", "ONS mid-2019", "ONS mid-2021", "ONS mid-2021"]})
+
+
+@pytest.mark.parametrize("population, year, note", [
+    # none loaded: no rate, and why, never "approximate ward populations"
+    (POPULATION.iloc[0:0], 2025, measures.NO_POPULATION),
+    # the year a rate for 2025 uses (the latest loaded by then), with its own source
+    (POPULATION, 2025, "Rates per 1,000 residents use the ward populations loaded for 2021 (ONS mid-2021)."),
+    (POPULATION, 2020, "Rates per 1,000 residents use the ward populations loaded for 2019 (ONS mid-2019)."),
+    # no year: every year loaded, every source
+    (POPULATION, None, "Rates per 1,000 residents use the ward populations loaded for 2019 to 2021 "
+                       "(ONS mid-2019; ONS mid-2021)."),
+])
+def test_population_note_says_what_rates_rest_on(population, year, note):
+    assert measures.population_note(population, year) == note
+
+
+@pytest.mark.parametrize("records, marked", [
+    # a fetch into a demonstration store: the needle log is still the demonstration's
+    ({"crimes": {"demo": False}, "needle_finds": {"demo": True}}, {"crimes": False, "needle_finds": True}),
+    # demonstration data alone: the banner says so, no figure is marked
+    ({"crimes": {"demo": True}, "needle_finds": {"demo": True}}, {"crimes": False, "needle_finds": False}),
+    # real data, and a dataset not loaded: nothing to mark
+    ({"crimes": {"demo": False}, "needle_finds": None}, {"crimes": False, "needle_finds": False}),
+])
+def test_a_demonstration_figure_is_marked_only_beside_real_data(records, marked):
+    data = bundle.build({name: schema.empty(name) for name in schema.DATASETS}, WARDS, provenance=records)
+    assert {name: data.demonstration(name) for name in marked} == marked
+    assert {name: measures.marked("Needles found", data.demonstration(name)) for name in marked} == {
+        name: "Needles found (demonstration data)" if mark else "Needles found" for name, mark in marked.items()}
+
+
+def test_a_headline_from_demonstration_data_beside_real_data_says_so():
+    frames = {name: schema.empty(name) for name in schema.DATASETS} | {"crimes": POLICE_UK}
+    records = {name: None for name in schema.DATASETS} | {"crimes": {"demo": False}, "population": {"demo": True}}
+    data = bundle.build(frames, WARDS, provenance=records)
+    value = measures.value(data, "recorded_crime", view(data), CAL_2020)
+    assert (value.demo, value.title) == (False, "Recorded crime")
+    records["crimes"] = {"demo": True}
+    records["indicators"] = {"demo": False}
+    value = measures.value(bundle.build(frames, WARDS, provenance=records), "recorded_crime", view(data), CAL_2020)
+    assert (value.demo, value.title, value.label) == (True, "Recorded crime (demonstration data)", "Recorded crime")
+
+
+def test_illustrative_rows_are_named_from_their_source():
+    series = pd.DataFrame({"year": ["2017", "2018", "2019"],
+                           "source": ["demo: illustrative", "demo: illustrative", "Strategic Assessment 2020-21"]})
+    assert measures.illustrative(series, "year") == "Illustrative (demonstration data): 2017 and 2018."
+    assert measures.illustrative(series.iloc[2:], "year") == ""

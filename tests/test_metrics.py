@@ -528,15 +528,29 @@ def test_referral_table():
     assert_frame_equal(got, want)
 
 
-@pytest.mark.parametrize(("rows", "shares"), [
+@pytest.mark.parametrize(("rows", "year", "shares"), [
     ([("csvg_mental_health_share", "2020-01-01", "2020-12-31", 48, None),
-      ("csvg_substance_misuse_share", "2020-01-01", "2020-12-31", 31, None)], [48.0, 31.0]),
-    # the assessment's 2020 figures only: other years are ignored; a missing one is NaN
-    ([("csvg_mental_health_share", "2019-01-01", "2019-12-31", 12, None)], [math.nan, math.nan]),
+      ("csvg_substance_misuse_share", "2020-01-01", "2020-12-31", 31, None)], 2020, [48.0, 31.0]),
+    # the year asked for only: another year's row is not this year's figure; a missing one is NaN
+    ([("csvg_mental_health_share", "2019-01-01", "2019-12-31", 12, None)], 2020, [math.nan, math.nan]),
+    # the year comes from the view, not from the 2020-21 assessment
+    ([("csvg_mental_health_share", "2019-01-01", "2019-12-31", 12, None),
+      ("csvg_mental_health_share", "2020-01-01", "2020-12-31", 48, None)], 2019, [12.0, math.nan]),
 ])
-def test_csvg_mix(rows, shares):
-    got = m.csvg_mix(indicators(rows))
+def test_csvg_mix(rows, year, shares):
+    got = m.csvg_mix(indicators(rows), period("calendar", year))
     assert_frame_equal(got, pd.DataFrame({"concern": ["Mental health", "Substance misuse"], "share": shares}))
+
+
+@pytest.mark.parametrize(("within", "until", "value"), [
+    (None, None, 30.0),                                 # the newest row
+    (period("financial", 2020), None, 20.0),            # the row whose period starts in the year asked for
+    (period("calendar", 2018), None, None),             # none starts then: None, never a 0
+    (None, "2021-03-31", 20.0),                         # the newest starting by that date
+])
+def test_indicator_latest(within, until, value):
+    row = m.indicator_latest(SERIES, "s136", within=within, until=until)
+    assert (None if row is None else row["value"]) == value
 
 
 def test_youth_summary():

@@ -135,6 +135,15 @@ def test_data_likelihood_replaces_volume_and_trend_where_data_exists():
         ["Alpha", "Domestic abuse crimes (police flag)", 3, 4], ["Beta", "Hate crimes", 1, 4]]
 
 
+def test_data_table_marks_measures_from_demonstration_data():
+    sheet = _sheet(("Alpha", ALPHA), ("Beta", BETA), measures={"Alpha": "needles_found", "Beta": "asb_incidents"})
+    got = morile.data_likelihood(sheet, {"needles_found": (300, 5.0), "asb_incidents": (900, 5.0)})
+    # a demonstration needle log beside real police.uk ASB: the needle row says so, the ASB row does not
+    assert morile.data_table(got, demo=["needle_finds"])["measure"].tolist() == [
+        "Needles found (bulk finds excluded) (demonstration data)", "ASB incidents"]
+    assert morile.data_table(got)["measure"].tolist() == ["Needles found (bulk finds excluded)", "ASB incidents"]
+
+
 def test_measures_from_data():
     months = pd.to_datetime(["2019-03-01", "2020-03-01", "2020-07-01"])
     crimes = pd.DataFrame({

@@ -184,6 +184,8 @@ def test_violent_crime_change(rendered):
                                 "15 Fixed Penalty Notices followed breaches."),  # 38% with the police
     ("community_protection.py", "**Community trigger:** 1 case review instigated in 2020."),
     ("action_plans.py", "**48 of 48 actions** shown."),
+    ("mental_health.py", "**Outreach:** Since October 2020 3 mental health professionals working with the homeless "
+                         "outreach team have engaged 19 people, 7 of them now on psychiatrist plans."),
 ])
 def test_page_states_the_assessment_figure(rendered, page, sentence):
     assert sentence in [m.value for m in rendered(page).markdown]

@@ -385,3 +385,32 @@ def test_projection_figure_with_no_data():
     fig = sc.projection_figure(empty, pd.DataFrame({"month": [], "baseline": [], "lower": [], "upper": []}),
                                title="t", colour="#000000")
     assert [a.name for a in fig.layout.annotations] == ["no_data"]
+
+
+def _crimes_only(force: bool) -> "bundle.Bundle":
+    """A bundle of one crime a month over 2024 and 2025 and an ASB incident: a force extract (with the
+    domestic-abuse flag) or police.uk's rows (without); no needle log."""
+    from smp_dash import bundle, schema
+
+    months = pd.date_range("2024-01-01", "2025-12-01", freq="MS")
+    frames = {name: schema.empty(name) for name in schema.DATASETS}
+    frames["crimes"] = pd.DataFrame({"month": months, "ward_code": "W1", "crime_type": "Drugs",
+                                     "offence_subgroup": "Drug offences" if force else None,
+                                     "domestic_abuse": pd.array([force] * len(months), dtype="boolean")
+                                     if force else pd.array([pd.NA] * len(months), dtype="boolean"),
+                                     "hate_strand": None})
+    frames["asb_incidents"] = pd.DataFrame({"month": months, "ward_code": "W1"})
+    return bundle.build(frames, pd.DataFrame({"ward_code": ["W1"], "ward_name": ["One"]}))
+
+
+@pytest.mark.parametrize("force, offered, not_offered", [
+    # police.uk: no domestic-abuse flag, and no needle log loaded: the page opens on ASB
+    (False, ["ASB incidents", "Drug offences"], ["Domestic abuse", "Needles found"]),
+    (True, ["Domestic abuse", "ASB incidents", "Drug offences"], ["Needles found"]),
+])
+def test_only_measures_the_data_holds_are_offered(force, offered, not_offered):
+    data = _crimes_only(force)
+    got, why = sc.offered(data)
+    assert got == offered
+    assert why == " ".join(f"{name}: {sc.missing(data, name)}." for name in not_offered)
+    assert all(sc.missing(data, name).startswith("not in the data loaded") for name in not_offered)

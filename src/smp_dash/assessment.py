@@ -128,7 +128,8 @@ class Section:
     def add_value(self, v: measures.Value, *, decimals: int = 0, label: str = "") -> None:
         """A measure's headline as the page shows it: the reason where there is no figure, the
         disclosure control's "<5"/"hidden", "no comparison" where the data starts too late."""
-        label = label or v.label
+        named = label or v.label
+        label = measures.marked(named, v.demo)
         period = v.period.long_label
         if not v.available:
             self.figures.append(Figure(label, "n/a", v.missing, period))
@@ -142,7 +143,7 @@ class Section:
             self.add(label, v.current, v.previous, v.period, decimals=decimals)
             self.story.pop()   # the measure's own sentence below says it (with the reason when there is none)
         self.story.append(narrative.headline(v, where=self.where, decimals=decimals,
-                                             label=label if label != v.label else ""))
+                                             label=measures.marked(named if named != v.label else v.measure.label, v.demo)))
         self.notes += [n for n in v.notes if n not in self.notes]
 
     def figures_table(self) -> pd.DataFrame:
@@ -212,11 +213,12 @@ def _soc(b: Bundle, v: Filter) -> Section:
     f = serious_organised_crime.figures(b, v)
     p, colour = f.violent.period, charts.PRIORITY_COLOURS["soc"]
     s.add_value(f.violent)
-    s.add("Violence against the person, share of violent crime", None, value=f.vap_share)
+    s.add(b.mark("Violence against the person, share of violent crime", "crimes"), None, value=f.vap_share)
     s.add_value(f.weapons)
     if f.subgroups is not None:
-        s.changes(f.subgroups, "offence_subgroup", p, "Violent crime by subgroup", colour, f.violent.no_comparison)
-    s.chart(f.trend, f.violent.missing or "", f"Robbery, weapons and drugs by month, {_plot_text(v.area)}",
+        s.changes(f.subgroups, "offence_subgroup", p, b.mark("Violent crime by subgroup", "crimes"), colour,
+                  f.violent.no_comparison)
+    s.chart(f.trend, f.violent.missing or "", b.mark(f"Robbery, weapons and drugs by month, {_plot_text(v.area)}", "crimes"),
             charts.monthly_trend, series="crime_type", colour=colour, highlight=(p.start, p.end))
     s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
     return s
@@ -228,13 +230,16 @@ def _children(b: Bundle, v: Filter) -> Section:
     yp, youth, colour = f.youth_period, f.youth, charts.PRIORITY_COLOURS["children_young_people"]
     if f.youth_note:
         s.notes.append(f.youth_note)
-    s.add("Youth offences (borough)", youth["offences"], youth["offences_previous"], yp, where=BOROUGH)
-    s.add("Young people offending (borough)", youth["offenders"], youth["offenders_previous"], yp, where=BOROUGH)
+    s.add(b.mark("Youth offences", "indicators") + " (borough)", youth["offences"], youth["offences_previous"], yp,
+          where=BOROUGH)
+    s.add(b.mark("Young people offending", "indicators") + " (borough)", youth["offenders"], youth["offenders_previous"], yp,
+          where=BOROUGH)
     s.figure(charts.yearly_bars(youth["series"], x="label", y="value", colour=colour,
-                                title="Youth offences by financial year"),
+                                title=b.mark("Youth offences by financial year", "indicators")),
              f"{measures.NOT_LOADED} (youth justice figures come through the indicators template)")
     cp = f.gathering_period
-    s.chart(f.gathering, f.gathering_why, f"Complaints about young people gathering, by month, {_plot_text(v.area)}",
+    s.chart(f.gathering, f.gathering_why,
+            b.mark(f"Complaints about young people gathering, by month, {_plot_text(v.area)}", "service_requests"),
             charts.monthly_trend, colour=colour, highlight=(cp.start, cp.end))
     s.caveats += ["Youth justice figures are borough-wide: the ward selection does not apply.",
                   "A complaint about young people gathering is not evidence of a gang."]
@@ -248,15 +253,16 @@ def _domestic_abuse(b: Bundle, v: Filter) -> Section:
     p = f.headline.period
     s.add_value(f.headline, decimals=1, label="Domestic abuse crimes")
     for label, share in f.shares.items():
-        s.add(label if label != "Violence against the person" else "Violence against the person, share of DA", None,
+        s.add(b.mark(label if label != "Violence against the person" else "Violence against the person, share of DA", "crimes"), None,
               value=share)
-    s.add("MARAC cases (borough)", f.marac["current"], f.marac["previous"], f.marac_period, where=BOROUGH)
-    s.chart(f.trend, f.trend_why, f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)",
+    s.add(b.mark("MARAC cases", "indicators") + " (borough)", f.marac["current"], f.marac["previous"], f.marac_period,
+          where=BOROUGH)
+    s.chart(f.trend, f.trend_why, b.mark(f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)", "crimes"),
             charts.monthly_trend, colour=colour, highlight=(p.start, p.end))
     if f.types is None:
         s.notes.append(f"Domestic abuse by type: {f.types_why}")
     else:
-        s.changes(f.types, "da_class", p, "Domestic abuse by type", colour, f.headline.no_comparison)
+        s.changes(f.types, "da_class", p, b.mark("Domestic abuse by type", "crimes"), colour, f.headline.no_comparison)
     if f.wards is None:
         s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
     else:
@@ -266,7 +272,7 @@ def _domestic_abuse(b: Bundle, v: Filter) -> Section:
         lead = narrative.leaders(table, what="domestic abuse", period=f.ward_period.label)
         if lead:
             s.story.append(lead)
-        s.tables.append((f"Top ten wards for domestic abuse, {f.ward_period.long_label} (whole borough)",
+        s.tables.append((b.mark(f"Top ten wards for domestic abuse, {f.ward_period.long_label} (whole borough)", "crimes"),
                          table.head(10)[["rank", "ward_name", "current", "previous", "pct_change", "rate"]]))
     s.caveats += list(measures.POLICE_CAVEATS) + ["MARAC figures are borough-wide.", m.SIGNIFICANCE_NOTE]
     return s
@@ -282,17 +288,18 @@ def _substance(b: Bundle, v: Filter) -> Section:
     s.add_value(needles.needles)
     s.add_value(without.needles, label="Needles found, without bulk incidents")
     if needles.needles.available:
-        s.add("Bulk incidents", needles.bulk_finds if isinstance(needles.bulk_finds, int) else None, period=np_,
+        s.add(b.mark("Bulk incidents", "needle_finds"), needles.bulk_finds if isinstance(needles.bulk_finds, int) else None, period=np_,
               value=None if isinstance(needles.bulk_finds, int) else needles.bulk_finds)
     years = drugs.indexed_years
     if (drugs.indexed["year"] == years[0]).any():
         s.figure(charts.indexed_lines(drugs.indexed, base=years[0],
                                       title=f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100"),
                  f"{measures.NOT_LOADED} (drug offences and Kent's figures for the same years)")
-    s.chart(needles.monthly, needles.monthly_why, f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)",
+    s.chart(needles.monthly, needles.monthly_why,
+            b.mark(f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)", "needle_finds"),
             charts.monthly_trend, colour=colour, highlight=(np_.start, np_.end))
     for label, top in list(needles.top.items())[:1]:
-        s.tables.append((f"Top five needle-find locations, {label}", top))
+        s.tables.append((b.mark(f"Top five needle-find locations, {label}", "needle_finds"), top))
     s.caveats += list(measures.POLICE_CAVEATS) + [drugs.drugs.measure.caveat, "One needle find can hold many needles; bulk "
                                          "incidents of bagged, unused needles can dominate a year."]
     return s
@@ -304,12 +311,16 @@ def _mental_health(b: Bundle, v: Filter) -> Section:
     colour, p = charts.PRIORITY_COLOURS["mental_health"], f.period
     if f.note:
         s.notes.append(f.note)
-    s.add("Section 136 uses (borough)", f.s136, f.s136_previous, p, where=BOROUGH)
+    s.add(b.mark("Section 136 uses", "indicators") + " (borough)", f.s136, f.s136_previous, p, where=BOROUGH)
     if len(f.s136_series):
         s.charts.append(charts.yearly_bars(f.s136_series, x="year", y="value", colour=colour,
-                                           title="Section 136 (Mental Health Act) uses by year"))
+                                           title=b.mark("Section 136 (Mental Health Act) uses by year", "indicators")))
     if f.referrals[["current", "previous"]].notna().any().any():
-        s.changes(f.referrals, "age_band", p, "Mental health referrals by age band", colour)
+        s.changes(f.referrals, "age_band", p, b.mark("Mental health referrals by age band", "indicators"), colour)
+    if f.outreach:
+        s.story.append(b.mark(f.outreach, "indicators"))
+    else:
+        s.notes.append(f.outreach_why)
     s.caveats.append("Health and partnership figures are borough-wide: the ward selection does not apply.")
     return s
 
@@ -322,15 +333,20 @@ def _community_protection(b: Bundle, v: Filter) -> Section:
     s.add_value(f.council)
     if f.categories is not None:
         cp = f.council.period
-        s.changes(f.categories, "category", cp, "Service requests by category", colour, f.council.no_comparison)
+        s.changes(f.categories, "category", cp, b.mark("Service requests by category", "service_requests"), colour,
+                  f.council.no_comparison)
     s.chart(None if f.asb is None else measures.series(b, "asb", v.wards), f.police.missing or "",
             f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
             highlight=(p.start, p.end))
     if len(f.enforcement):
-        s.tables.append((f"Warnings, notices and penalties, {f.year} (whole borough)", f.enforcement))
+        s.tables.append((b.mark(f"Warnings, notices and penalties, {f.year} (whole borough)", "enforcement"), f.enforcement))
     else:
         s.notes.append(f"Warnings, notices and penalties: {measures.NOT_LOADED} (load them through the enforcement "
                        "template)")
+    if f.trigger:
+        s.story.append(b.mark(f"Community trigger: {f.trigger}", "indicators"))
+    else:
+        s.notes.append(f.trigger_why)
     s.caveats += [measures.POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
     return s
 
@@ -344,10 +360,10 @@ def _police(b: Bundle, v: Filter) -> Section:
     s.add_value(f.hate)
     if f.years is not None:
         s.charts.append(charts.yearly_bars(f.years, x="label", y="value", colour=colour,
-                                           title=f"Recorded crime by calendar year, {_plot_text(v.area)}"))
-        s.changes(f.types, "offence_subgroup", p, "Change by crime type", colour, f.crime.no_comparison)
+                                           title=b.mark(f"Recorded crime by calendar year, {_plot_text(v.area)}", "crimes")))
+        s.changes(f.types, "offence_subgroup", p, b.mark("Change by crime type", "crimes"), colour, f.crime.no_comparison)
     if f.kent is not None:
-        s.tables.append((f"Recorded crime by Kent district, {p.label} against {p.previous().label}", f.kent))
+        s.tables.append((b.mark(f"Recorded crime by Kent district, {p.label} against {p.previous().label}", "indicators"), f.kent))
         rank = f.kent.index[f.kent["lad_name"] == "Maidstone"]
         if len(rank):
             s.story.append(f"Among Kent's districts, Maidstone recorded the {_ordinal(rank[0] + 1)}most crime in {p.label} "
@@ -369,25 +385,27 @@ def _task_force(b: Bundle, v: Filter) -> Section:
     p = f.period
     s.notes.append("The task force's focus area is compared with the rest of the borough; the ward filter does not apply.")
     for name, why in f.missing.items():
-        s.figures.append(Figure(name, "n/a", why, p.long_label))
-        s.story.append(f"{name} in the focus area, {p.long_label}: {why}.")
+        s.figures.append(Figure(f.labels[name], "n/a", why, p.long_label))
+        s.story.append(f"{f.labels[name]} in the focus area, {p.long_label}: {why}.")
     table = f.table
     if table is not None:
         focus = table[table["area"] == "Focus area"].set_index("measure")
         for name in focus.index:
-            guard = f.guards.get(name)
+            guard, label = f.guards.get(name), f.labels[name]
             if guard is not None and guard.change_hidden:
-                s.figures.append(Figure(name, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
+                s.figures.append(Figure(label, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
                                         "not shown (disclosure control)", p.long_label))
-                s.story.append(f"{name} in the focus area, {p.label}: not shown (disclosure control).")
+                s.story.append(f"{label} in the focus area, {p.label}: not shown (disclosure control).")
             elif name in f.no_comparison:
-                s.add_without_change(name, focus.at[name, "current"], p, f.no_comparison[name])
+                s.add_without_change(label, focus.at[name, "current"], p, f.no_comparison[name])
             else:
-                s.add(name, focus.at[name, "current"], focus.at[name, "previous"], p)
+                s.add(label, focus.at[name, "current"], focus.at[name, "previous"], p)
+        shown = f.shown_table()
         if not f.rates_why:
-            s.charts.append(charts.bars(table, x="measure", y="rate", series="area", colour=charts.PRIORITY_COLOURS["task_force"],
-                                        orientation="v", title=f"Rate per 1,000 residents, {p.label}: focus area and the rest"))
-            rates = table.pivot(index="measure", columns="area", values="rate")
+            s.charts.append(charts.bars(shown, x="measure", y="rate", series="area", colour=charts.PRIORITY_COLOURS["task_force"],
+                                        orientation="v",
+                                        title=b.mark(f"Rate per 1,000 residents, {p.label}: focus area and the rest", "population")))
+            rates = shown.pivot(index="measure", columns="area", values="rate")
             for name, row in rates.iterrows():
                 if pd.notna(row.get("Focus area")) and pd.notna(row.get("Rest of borough")):
                     ratio = row["Focus area"] / row["Rest of borough"] if row["Rest of borough"] else math.nan
@@ -395,13 +413,10 @@ def _task_force(b: Bundle, v: Filter) -> Section:
                                    f"against {row['Rest of borough']:.1f} in the rest of the borough"
                                    + (f" ({ratio:.1f} times the rest's rate)." if math.isfinite(ratio) else "."))
         s.tables.append((f"Focus area and the rest of the borough, {p.long_label}",
-                         table[["measure", "area", "current", "previous", "pct_change", "rate"]]))
-    else:
-        s.notes.append(f.rates_why)
+                         shown[["measure", "area", "current", "previous", "pct_change", "rate"]]))
     if f.rates_why:
         s.notes.append(f.rates_why)
-    s.caveats += ["The task force began in September 2020: too soon to judge its impact.",
-                  "Rates use approximate ward populations.", m.SIGNIFICANCE_NOTE]
+    s.caveats += [t for t in (f.start_note, f.rates_note) if t] + [m.SIGNIFICANCE_NOTE]
     return s
 
 

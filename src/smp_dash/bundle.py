@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import config, geo, metrics, periods, store
+from smp_dash import config, geo, intake, metrics, periods, store
 from smp_dash.periods import Period
 
 #: The bundle's frame for each dataset whose months matter, and the column that dates it.
@@ -22,6 +22,9 @@ DATED = {"crimes": ("crimes", "month"), "asb_incidents": ("asb", "month"),
 #: Datasets published month by month for the whole force (police.uk): a month with no rows at
 #: all is a month missing from the data, not a month with none. A partner's log can have a quiet month.
 MONTHLY_RELEASES = ("crimes", "asb_incidents")
+#: How a figure from demonstration data says so where it stands (tile, table, chart) when real data
+#: is in use beside it: the page's banner alone does not tell which figure is which.
+DEMO_MARK = "(demonstration data)"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,16 @@ class Bundle:
             if why:
                 return why.replace("the data ", f"the {name} data ", 1) if len(datasets) > 1 else why
         return None
+    def demonstration(self, dataset: str) -> bool:
+        """Whether figures from ``dataset`` must say where they stand that they are demonstration data:
+        it is, and some other dataset in use is real (a fetch into a demonstration store, say)."""
+        return (intake.kind_of(self.provenance.get(dataset)) == intake.DEMONSTRATION
+                and intake.mixed(records=self.provenance))   # the rule of the pages' "Mixed data" notice
+
+    def mark(self, text: str, *datasets: str) -> str:
+        """``text`` (a figure's label, a table's or chart's title, a source) with :data:`DEMO_MARK` when a
+        figure from ``datasets`` must say it is demonstration data (:meth:`demonstration`)."""
+        return f"{text} {DEMO_MARK}" if any(map(self.demonstration, datasets)) and DEMO_MARK not in text else text
 
     @property
     def spans(self) -> tuple:

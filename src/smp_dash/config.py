@@ -31,6 +31,9 @@ SUPPRESSION_THRESHOLD = 4
 
 #: Task force focus area (ward names as in the ONS 2013 ward set).
 TASK_FORCE_WARDS = ("Shepway North", "Shepway South")
+#: The month the task force began (YYYY-MM), and how long after it a period is too soon to judge its impact.
+TASK_FORCE_START = "2020-09"
+TASK_FORCE_EARLY_MONTHS = 12
 #: Wards that make up Maidstone town centre for the night-time economy view.
 TOWN_CENTRE_WARDS = ("High Street", "Bridge", "Fant")
 

@@ -29,7 +29,7 @@ from docx.shared import Inches, Pt
 
 from smp_dash import assessment, charts, disclosure, images, metrics, schema
 from smp_dash.demo import NOTICE as DEMO_NOTICE
-from smp_dash.glossary import GLOSSARY, METHOD
+from smp_dash.glossary import GLOSSARY, method
 from smp_dash.selection import LATEST, assessment_years
 
 DRAFT_MARK = "DRAFT for the analyst to edit: written by SMP Dash from the data loaded"
@@ -75,7 +75,7 @@ def document(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
     _contents(doc)
     counter = _Counter()
     overview, chapters = sections[0], sections[1:]
-    _introduction(doc, view, sections, provenance, demo, counter)
+    _introduction(doc, view, sections, provenance, demo, counter, frames["population"])
     _summary(doc, overview, chapters, counter)
     for section in chapters:
         _chapter(doc, section, pngs, counter, frames["actions"])
@@ -101,7 +101,7 @@ class _Counter:
         return self.tables
 
 
-def _introduction(doc, view, sections, provenance, demo: bool, counter: _Counter) -> None:
+def _introduction(doc, view, sections, provenance, demo: bool, counter: _Counter, population: pd.DataFrame) -> None:
     doc.add_heading("Introduction and method", level=1)
     doc.add_paragraph("This strategic assessment sets out crime and community-safety data for the Safer Maidstone "
                       "Partnership, priority by priority, to inform next year's partnership plan. "
@@ -111,7 +111,7 @@ def _introduction(doc, view, sections, provenance, demo: bool, counter: _Counter
     doc.add_heading("Data sources", level=2)
     _table(doc, assessment.provenance_frame(provenance), "Data sources and the months they cover", counter)
     doc.add_heading("Method", level=2)
-    for line in METHOD:
+    for line in method(population):
         doc.add_paragraph(_plain(line), style="List Bullet")
     doc.add_heading("Caveats", level=2)
     caveats = list(dict.fromkeys(c for s in sections for c in s.caveats))

@@ -3,6 +3,8 @@ the figures are worked out. The sidebar's "Glossary and method" and the draft as
 
 from __future__ import annotations
 
+import pandas as pd
+
 from smp_dash import measures, outliers
 
 #: Abbreviations the pages and the assessment use, in words.
@@ -23,7 +25,10 @@ GLOSSARY = {
     "S136": "section 136 of the Mental Health Act: police taking a person in crisis to a place of safety",
     "SMP": "Safer Maidstone Partnership, the borough's community safety partnership",
 }
-#: How the figures are worked out, in a few sentences.
+#: How rates per 1,000 residents are read; which ward populations they use depends on the data in use (:func:`method`).
+RATES = ("**Rates** are per 1,000 residents; the funnel plot's limits show how far a ward's rate can differ from the "
+         "borough's by chance.")
+#: How the figures are worked out, in a few sentences (the rates line for the data in use: :func:`method`).
 METHOD = (
     "**Changes** compare a period with the one before it. A change is *beyond chance* when an exact Poisson "
     "test (5%) says chance alone would rarely produce it, *within chance* otherwise; *small numbers* when the "
@@ -32,10 +37,15 @@ METHOD = (
     "(December to November), as the 2020-21 assessment used for each measure; 'Latest' takes the latest "
     "complete period of that kind in the data.",
     f"**Outliers**: {outliers.RULE}. Flagged months are marked on every monthly chart and can be excluded.",
-    "**Rates** are per 1,000 residents, on approximate ward populations; the funnel plot's limits show how far "
-    "a ward's rate can differ from the borough's by chance.",
     "**Disclosure control**: counts of 1 to 4 of sensitive measures for a ward or a ward selection show as <5, "
     "and figures that would reveal them are hidden.",
     f"**Police data**: {measures.POLICE_CAVEAT}",
 )
 
+
+def method(population: pd.DataFrame) -> tuple[str, ...]:
+    """The method notes for the data in use: :data:`METHOD`, with what rates per 1,000 residents rest on
+    (the ward populations loaded and their source), or that there are none without populations."""
+    rates = f"{RATES} {measures.population_note(population)}" if len(population) else \
+        f"**Rates** per 1,000 residents: {measures.NO_POPULATION}."
+    return METHOD[:3] + (rates,) + METHOD[3:]

@@ -40,6 +40,10 @@ from smp_dash.metrics import format_pct
 #: How each measure is written: counts, rates per 1,000 residents, percentage changes.
 MEASURE_KINDS = {"count": "count", "current": "count", "previous": "count",
                  "rate": "rate", "change": "change", "pct_change": "change"}
+#: The measures a ward map can be coloured by, in words (the choice, the legend and the text alternative
+#: all name them so), and the ward table's column (``metrics.ward_table``) each draws.
+WARD_MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents", "change": "Change on previous period"}
+WARD_COLUMNS = {"count": "current", "rate": "rate", "change": "pct_change"}
 VALUE_COLUMNS = ("value", "current", "previous", "pct_change")
 POINT_COLUMNS = ("longitude", "latitude")
 
@@ -112,6 +116,21 @@ class CompactDeck(pdk.Deck):
     def to_json(self) -> str:
         return json.dumps(self, sort_keys=True, default=default_serialize,
                           separators=(",", ":"), allow_nan=False)
+
+
+def ward_measures(table: pd.DataFrame, comparable: bool = True) -> dict[str, str]:
+    """The measures of :data:`WARD_MEASURES` a ward table can colour its wards by: a rate per 1,000
+    only when every ward has a population, the change only when the table is ``comparable`` with
+    the year before (without either, every ward would be grey)."""
+    return {key: words for key, words in WARD_MEASURES.items()
+            if (key != "rate" or not unpopulated(table)) and (key != "change" or comparable)}
+
+
+def unpopulated(table: pd.DataFrame) -> list[str]:
+    """The wards of a ward table with no population (none loaded, or none for that ward), by name."""
+    population = pd.to_numeric(table["population"], errors="coerce") if "population" in table else \
+        pd.Series(np.nan, index=table.index)
+    return table.loc[~(population > 0), "ward_name"].astype(str).tolist()
 
 
 def classes(values, k: int = 5, diverging: bool = False) -> list[tuple[float, float]]:

@@ -20,7 +20,8 @@ from typing import Callable
 import pandas as pd
 
 from smp_dash import config, disclosure, metrics, protection
-from smp_dash.bundle import DATED
+from smp_dash.bundle import DATED, DEMO_MARK
+from smp_dash.demo.calibration import ILLUSTRATIVE
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
 
@@ -179,6 +180,12 @@ class Value:
     excluded: tuple[str, ...] = ()
     guarded: disclosure.Guarded | None = None
     label: str = ""
+    demo: bool = False             # demonstration data shown beside real data (``Bundle.demonstration``)
+
+    @property
+    def title(self) -> str:
+        """The label as the figure stands on a page or in a document: marked when it is demonstration data."""
+        return marked(self.label, self.demo)
 
     @property
     def available(self) -> bool:
@@ -220,11 +227,12 @@ def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label
     """
     measure = get(measure) if isinstance(measure, str) else measure
     label = label or measure.label
+    demo = bundle.demonstration(measure.dataset)
     p = view.pick(native, measure.dataset)
     whole = getattr(bundle, measure.frame) if frame is None else frame
     reason = _missing(bundle, measure, whole, p)
     if reason:
-        return Value(measure, p, None, None, missing=reason, label=label)
+        return Value(measure, p, None, None, missing=reason, label=label, demo=demo)
     notes = _notes(measure, whole, p)
     rows = measure.rows(whole)
     selected = metrics.in_wards(rows, view.wards)
@@ -234,7 +242,7 @@ def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label
         if measure.sensitive else None
     return Value(measure, p, float(row["current"]), None if no_comparison else float(row["previous"]),
                  no_comparison=no_comparison, notes=notes, excluded=tuple(row["excluded"]), guarded=guarded,
-                 label=label)
+                 label=label, demo=demo)
 
 
 def shield(bundle, measure: Measure | str, *, frame: pd.DataFrame | None = None,
@@ -330,6 +338,45 @@ def not_loaded(bundle, dataset: str) -> str:
         f"{NOT_LOADED}: {dataset} is not loaded; {LOAD_HINTS.get(dataset, f'load it through the {dataset} template (Data page)')}"
 
 
+#: Why no rate per 1,000 residents is shown: said once for maps, charts, tables and the method notes.
+NO_POPULATION = (f"{NOT_LOADED}: no ward populations, so no rates per 1,000 residents (load them through the "
+                 "population template)")
+
+
+def marked(text: str, demo: bool) -> str:
+    """``text`` with :data:`~smp_dash.bundle.DEMO_MARK` when ``demo`` (``Bundle.demonstration`` of the
+    dataset it comes from, worked out when the figure was); ``Bundle.mark`` asks the bundle itself."""
+    return f"{text} {DEMO_MARK}" if demo and DEMO_MARK not in text else text
+
+
+def population_note(population: pd.DataFrame, year: int | None = None) -> str:
+    """Where the ward populations behind rates per 1,000 residents come from, in a sentence: the year a
+    rate for ``year`` uses (``metrics.population_year``; every year loaded when None) and its source.
+    :data:`NO_POPULATION` when none is loaded."""
+    if population.empty:
+        return NO_POPULATION
+    if year is None:
+        first, last = int(population["year"].min()), int(population["year"].max())
+        years, rows = (str(first) if first == last else f"{first} to {last}"), population
+    else:
+        chosen = metrics.population_year(population, year)
+        years, rows = str(chosen), population[population["year"] == chosen]
+    sources = sorted({str(s) for s in rows["source"].dropna()} - {""})
+    return (f"Rates per 1,000 residents use the ward populations loaded for {years}"
+            + (f" ({'; '.join(sources)})" if sources else "") + ".")
+
+
+def illustrative(rows: pd.DataFrame, label: str) -> str:
+    """Which rows of a series the demonstration data made up around the published figures (their
+    ``source`` says so), named by their ``label`` in a sentence: "Illustrative (demonstration data):
+    2015, 2016, 2017 and 2018." "" when none is."""
+    made_up = list(dict.fromkeys(rows.loc[rows["source"].astype(str) == ILLUSTRATIVE, label].astype(str)))
+    if not made_up:
+        return ""
+    listed = made_up[0] if len(made_up) == 1 else f"{', '.join(made_up[:-1])} and {made_up[-1]}"
+    return f"Illustrative {DEMO_MARK}: {listed}."
+
+
 def dataset_rows(data, dataset: str) -> int:
     """Rows of ``dataset`` in the bundle (its cube's frame for the dated datasets, ``bundle.DATED``)."""
     return len(getattr(data, DATED[dataset][0] if dataset in DATED else dataset))
@@ -351,11 +398,14 @@ def series(bundle, measure: Measure | str, wards=(), *, by: str | None = None,
                            date=measure.date, weight=measure.weight, by=by, gaps=cover.gaps)
 
 
-def missing(bundle, measure: Measure | str, native: Period | None = None, view: Filter | None = None) -> str | None:
-    """Why ``measure`` has no figure for the view's period (None when it has one)."""
+def missing(bundle, measure: Measure | str, native: Period | None = None, view: Filter | None = None, *,
+            period: Period | None = None) -> str | None:
+    """Why ``measure`` has no figure for the view's period (None when it has one); ``period``: for that
+    period instead (a page that shows every measure for one period)."""
     measure = get(measure) if isinstance(measure, str) else measure
     whole = getattr(bundle, measure.frame)
-    p = view.pick(native, measure.dataset) if view is not None and native is not None else None
+    p = period if period is not None else \
+        view.pick(native, measure.dataset) if view is not None and native is not None else None
     return _missing(bundle, measure, whole, p)
 
 

@@ -135,6 +135,24 @@ def indicator_value(indicators: pd.DataFrame, indicator_id: str, start: str, end
     return float(rows["value"].sum())
 
 
+def indicator_latest(indicators: pd.DataFrame, indicator_id: str, *, within: Period | None = None,
+                     until: pd.Timestamp | None = None) -> pd.Series | None:
+    """The newest row of one indicator (period_start, period_end, value, label, unit, source), or None.
+
+    ``within``: only a row whose period starts in that period (the year a page shows); ``until``:
+    only one starting by that date. A figure is read with the period it covers, never at a date
+    typed into the page.
+    """
+    rows = indicators[indicators["indicator_id"] == indicator_id]
+    if within is not None:
+        rows = rows[within.contains(rows["period_start"])]
+    if until is not None:
+        rows = rows[rows["period_start"] <= pd.Timestamp(until)]
+    if rows.empty:
+        return None
+    return rows.sort_values("period_start", kind="stable").iloc[-1]
+
+
 # Aggregates the pages draw from. The app keeps small "cubes" (counts per month, ward and the
 # dimensions a page splits by) so a filter change regroups thousands of rows, not every row. The
 # store writes them at every commit (store.CUBES); built here from rows for frames not from the store.
@@ -205,15 +223,23 @@ def ward_table(frame: pd.DataFrame, period: Period, wards: pd.DataFrame, populat
     table = table.merge(pop, on="ward_code", how="left")
     table["rate"] = rate_per_1000(table["current"], table["population"].fillna(0))
     table["rural"] = table["ward_name"].isin(rural)
+    table.attrs["population_year"] = population_year(population, period.end.year)   # what its rates rest on
     return table
+
+
+def population_year(population: pd.DataFrame, year: int) -> int | None:
+    """The year of ``population`` a rate for ``year`` uses: the latest not after it, else the
+    earliest held; None when none is loaded."""
+    if population.empty:
+        return None
+    years = population.loc[population["year"] <= year, "year"]
+    return int(years.max() if len(years) else population["year"].min())
 
 
 def _population_for(population: pd.DataFrame, year: int) -> pd.DataFrame:
     if population.empty:
         return pd.DataFrame({"ward_code": pd.Series(dtype="object"), "population": pd.Series(dtype="float64")})
-    years = population.loc[population["year"] <= year, "year"]
-    chosen = years.max() if len(years) else population["year"].min()
-    rows = population[population["year"] == chosen]
+    rows = population[population["year"] == population_year(population, year)]
     return rows[["ward_code", "population"]].astype({"population": "float64"})
 
 
@@ -336,10 +362,16 @@ def referral_table(indicators: pd.DataFrame, period: Period) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def csvg_mix(indicators: pd.DataFrame) -> pd.DataFrame:
-    """The CSVG case mix the assessment reports (concern, share %)."""
-    pairs = (("Mental health", "csvg_mental_health_share"), ("Substance misuse", "csvg_substance_misuse_share"))
-    return pd.DataFrame([{"concern": name, "share": indicator_value(indicators, ind, "2020-01-01")} for name, ind in pairs])
+#: The CSVG case mix: each concern and its indicator (share of cases, %).
+CSVG_CONCERNS = (("Mental health", "csvg_mental_health_share"), ("Substance misuse", "csvg_substance_misuse_share"))
+
+
+def csvg_mix(indicators: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The CSVG case mix for ``period`` (concern, share %): each concern's share from the row whose
+    period starts in ``period``, NaN where there is none."""
+    rows = [indicator_latest(indicators, ind, within=period) for _, ind in CSVG_CONCERNS]
+    return pd.DataFrame({"concern": [name for name, _ in CSVG_CONCERNS],
+                         "share": [math.nan if row is None else float(row["value"]) for row in rows]})
 
 
 def youth_summary(indicators: pd.DataFrame, period: Period) -> dict:

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from smp_dash import exports, measures, metrics, schema
+from smp_dash.bundle import DEMO_MARK
 from smp_dash.periods import Period
 from smp_dash.sources import _files
 
@@ -61,6 +63,9 @@ MEASURES = MappingProxyType({
     "needles_found": "Needles found (bulk finds excluded)",
     "nte_violence": "Violent crime in the town-centre wards",
 })
+#: The dataset each data measure is counted from (its figures are marked when it is demonstration data beside real data).
+DATASETS = MappingProxyType({key: {"asb_incidents": "asb_incidents", "needles_found": "needle_finds"}.get(key, "crimes")
+                             for key in MEASURES})
 SHEET_COLUMNS = ("theme", "priority_area", "data_measure") + CRITERIA + ("note",)
 #: Volume score thresholds: a count below the first bound scores 1, below the second 2, below the third 3.
 VOLUME_BOUNDS = (50, 250, 1000)
@@ -97,8 +102,9 @@ multiplies one weight at a time by 0, 0.5, 1.5, 2 and 3 (a weight of 0 is set to
 the smallest change that reorders the top five.
 """
 
-SHEET_NOTE = ("Illustrative default scores, judged from the assessment's text: edit them here, or import your own sheet. "
-              "Volume and trend come from the data for themes that name a data measure (see the last table).")
+SHEET_NOTE = ("Illustrative default scores, judged from the 2020-21 assessment's text (their notes quote its figures): "
+              "edit them here, or import your own sheet. Volume and trend come from the data for themes that name a "
+              "data measure (see the last table).")
 SENSITIVITY_NOTE = ("Each weight in turn is multiplied by 0, 0.5, 1.5, 2 and 3 (a weight of 0 is set to 0.5, 1.5, 2 and 3), "
                     "the others held; shown is the change closest to ×1 (a cut before a rise) that alters the top five "
                     "or their order.")
@@ -229,8 +235,11 @@ def data_likelihood(sheet: pd.DataFrame, measures: dict[str, tuple[int, float]])
                         measure_count=count.astype("Int64"), measure_change=change, data_driven=driven.to_numpy())
 
 
-def data_table(sheet: pd.DataFrame) -> pd.DataFrame:
+def data_table(sheet: pd.DataFrame, demo: Iterable[str] = ()) -> pd.DataFrame:
     """The themes whose volume and trend came from the data (after :func:`data_likelihood`), for display.
+
+    ``demo``: the datasets (:data:`DATASETS`) whose figures say they are demonstration data
+    (``Bundle.demonstration``): their measures' labels are marked.
 
     Returns
     -------
@@ -238,7 +247,9 @@ def data_table(sheet: pd.DataFrame) -> pd.DataFrame:
         theme, measure (its label), count, change (%, 1 dp), volume and trend (the scores used).
     """
     rows = sheet[sheet["data_driven"].astype(bool)]
-    return pd.DataFrame({"theme": rows["theme"], "measure": rows["data_measure"].map(MEASURES),
+    demo = set(demo)
+    labels = [f"{MEASURES[key]} {DEMO_MARK}" if DATASETS[key] in demo else MEASURES[key] for key in rows["data_measure"]]
+    return pd.DataFrame({"theme": rows["theme"], "measure": pd.Series(labels, index=rows.index, dtype=object),
                          "count": rows["measure_count"], "change": rows["measure_change"].round(1),
                          "volume": rows["likelihood_volume"], "trend": rows["likelihood_trend"]}).reset_index(drop=True)
 

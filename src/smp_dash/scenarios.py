@@ -40,6 +40,8 @@ SENSITIVE = ("Domestic abuse", "Needles found")
 MEASURE_IDS = {"Domestic abuse": "domestic_abuse", "ASB incidents": "asb", "Drug offences": "drug_offences",
                "Needles found": "needles"}
 _RULES = {name: MEASURE_IDS[name] for name in ("Domestic abuse", "Drug offences")}
+#: The dataset each measure's partner workload ratio reads (:func:`current_ratios`), beside the measure's own.
+RATIO_DATASETS = {"Domestic abuse": "indicators", "ASB incidents": "enforcement"}
 #: The normal quantile of a two-sided 95% band.
 Z95 = 1.96
 #: A month counts as a lockdown month when at least this share of its days was in a national lockdown.
@@ -54,7 +56,7 @@ METHOD = """\
 - **Level.** The mean of the last 12 months after dividing each by its month's index.
 - **Baseline.** Level x the month's index, for each of the next 12 months.
 - **Lockdowns.** Months at least half spent in a national lockdown are left out of the pattern and the level:
-  2020 was irregular and would otherwise set the baseline.
+  they were irregular and would otherwise set the baseline (the projection's own note names any left out).
 - **95% band.** Counts are treated as Poisson, widened by the overdispersion phi of the deseasonalised months
   (variance over mean, at least 1): baseline +/- 1.96 x sqrt(phi x baseline), never below 0. The band of a
   12-month total adds the months' variances.
@@ -126,6 +128,11 @@ def recorded(bundle, measure: str, view, history: pd.DataFrame) -> tuple[pd.Data
     needles = measure == "Needles found"
     return measures.protected(bundle, MEASURE_IDS[measure], view, history, variant="without bulk" if needles else "",
                               whole=metrics.without_bulk(bundle.needles, False) if needles else None)
+def offered(data) -> tuple[list[str], str]:
+    """The measures the data loaded can project, in :data:`MEASURES` order (the page opens on the
+    first), and why each of the others cannot, in words ("" when every one can)."""
+    why = {name: reason for name in MEASURES if (reason := missing(data, name))}
+    return [name for name in MEASURES if name not in why], " ".join(f"{name}: {reason}." for name, reason in why.items())
 
 
 def measure_series(data, measure: str, wards: Iterable[str] | None = (), *, include_bulk: bool = False,

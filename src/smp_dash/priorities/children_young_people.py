@@ -22,6 +22,9 @@ class ChildrenYoungPeople:
     gathering: pd.DataFrame | None     # month, value for the selected wards
     gathering_why: str
     gathering_period: Period
+    youth_years: str                   # the financial years the youth offences series covers ("2014/15 to 2019/20")
+    band_years: str                    # the years of the age bands ("2018/19 and 2019/20")
+    demo: bool                         # youth justice figures are demonstration data beside real data
 
 
 def figures(bundle, view: Filter) -> ChildrenYoungPeople:
@@ -41,4 +44,12 @@ def figures(bundle, view: Filter) -> ChildrenYoungPeople:
     return ChildrenYoungPeople(
         yp, youth, note,
         metrics.indicator_value(bundle.indicators, "youth_population_convicted_share", f"{yp.start:%Y-%m-%d}"),
-        None if why else measures.series(bundle, GATHERING, view.wards), why, view.pick(CAL_2020, GATHERING.dataset))
+        None if why else measures.series(bundle, GATHERING, view.wards), why, view.pick(CAL_2020, GATHERING.dataset),
+        _span(youth["series"]["label"], " to "), _span(youth["bands"]["label"], " and "),
+        bundle.demonstration("indicators"))
+
+
+def _span(labels: pd.Series, joined: str) -> str:
+    """The first and last of ``labels`` (in order), e.g. "2014/15 to 2019/20"; "" when there are none."""
+    years = list(dict.fromkeys(labels))
+    return "" if not years else years[0] if len(years) == 1 else f"{years[0]}{joined}{years[-1]}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from smp_dash import measures, metrics
-from smp_dash.periods import ASSESS_2020, CAL_2020
+from smp_dash.periods import ASSESS_2020, CAL_2020, period
 from smp_dash.selection import Filter
 
 ASB, COUNCIL_ASB, REQUESTS = measures.get("asb"), measures.get("council_asb"), measures.get("service_requests")
@@ -26,7 +26,8 @@ class CommunityProtection:
     year: int
     enforcement: pd.DataFrame               # metrics.enforcement_table for ``year``
     encampments: pd.DataFrame
-    triggers: float
+    trigger: str                            # the community trigger sentence for ``year`` ("" when not loaded)
+    trigger_why: str                        # why it is left out ("" when it is said)
     enforcement_why: str                    # why warnings and notices are not shown ("" when they are)
     encampments_why: str
 
@@ -47,12 +48,30 @@ def figures(bundle, view: Filter) -> CommunityProtection:
         categories = measures.against(categories, council)
     year = view.pick(CAL_2020).end.year
     wards, wards_no_comparison = (None, "") if police.missing else measures.ward_table(bundle, ASB, p)
+    trigger = trigger_sentence(bundle.indicators, year)
     return CommunityProtection(
         police, council, None if police.missing else metrics.in_wards(bundle.asb, view.wards),
         None if council.missing else COUNCIL_ASB.rows(requests), requests if requests is not None and len(requests) else None,
-        categories, wards, wards_no_comparison, year, metrics.enforcement_table(bundle.enforcement, year), metrics.encampment_summary(bundle.encampments),
-        metrics.indicator_value(bundle.indicators, "community_triggers", "2020-01-01"),
-        measures.not_loaded(bundle, "enforcement"), measures.not_loaded(bundle, "encampments"))
+        categories, wards, wards_no_comparison, year, metrics.enforcement_table(bundle.enforcement, year),
+        metrics.encampment_summary(bundle.encampments),
+        trigger, "" if trigger else f"Community triggers, {year}: {measures.NOT_LOADED} (the indicators template).",
+        measures.not_loaded(bundle, "enforcement") or _none_in(bundle.enforcement, "issued", year),
+        measures.not_loaded(bundle, "encampments"))
+
+
+def _none_in(rows: pd.DataFrame, date: str, year: int) -> str:
+    """Why a loaded dataset has nothing to say of ``year`` ("" when it holds rows dated in it)."""
+    return "" if (rows[date].dt.year == year).any() else f"{measures.NOT_LOADED}: no rows dated in {year}"
+
+
+def trigger_sentence(indicators: pd.DataFrame, year: int) -> str:
+    """The community trigger case reviews instigated in ``year``, from its figure ("1 case review
+    instigated in 2020."); "" when the year's figure is not loaded."""
+    row = metrics.indicator_latest(indicators, "community_triggers", within=period("calendar", year))
+    if row is None:
+        return ""
+    n = float(row["value"])
+    return f"{n:,.0f} case review{'' if n == 1 else 's'} instigated in {year}."
 
 
 def _labelled(value: measures.Value) -> measures.Value:

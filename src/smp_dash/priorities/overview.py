@@ -50,9 +50,9 @@ def trends(bundle, view: Filter) -> dict[str, Trend]:
         series = None if why else measures.series(bundle, measure, view.wards)
         if series is not None:
             series, why = measures.protected(bundle, measure, view, series)
-        out[priority] = Trend(measure.label, series, why or "")
+        out[priority] = Trend(bundle.mark(measure.label, measure.dataset), series, why or "")
     s136 = metrics.indicator_series(bundle.indicators, "section_136_uses")
-    out["mental_health"] = Trend("Section 136 uses (yearly)",
+    out["mental_health"] = Trend(bundle.mark("Section 136 uses (yearly)", "indicators"),
                                  pd.DataFrame({"month": s136["period_start"], "value": s136["value"]}) if len(s136) else None,
                                  "" if len(s136) else f"{measures.NOT_LOADED}: no section 136 figures (indicators)")
     return {p: out[p] for p in ("soc", "children_young_people", "domestic_abuse", "substance_misuse", "mental_health",
@@ -63,8 +63,9 @@ def top_wards(bundle, view: Filter, n: int = 5) -> dict[str, tuple[str, pd.DataF
     """The ``n`` wards with most of each measure (whole borough), as shown: small counts "<5" when
     disclosure control is on."""
     out = {}
-    for label, measure_id, native in TOP_WARDS:
+    for name, measure_id, native in TOP_WARDS:
         measure = measures.get(measure_id)
+        label = bundle.mark(name, measure.dataset)
         p = view.pick(native, measure.dataset)
         why = measures.missing(bundle, measure, native, view)
         if why:

@@ -17,11 +17,39 @@ HATE = measures.get("hate_crime")
 class PoliceData:
     crime: measures.Value
     kent: pd.DataFrame | None          # recorded crime by Kent district (calendar periods only)
+    kent_caveat: str                   # said when the district figures are illustrative ("" when not)
     years: pd.DataFrame | None         # label, value: recorded crime per complete calendar year
     types: pd.DataFrame | None         # offence_subgroup (or police.uk category), current, previous, ..., label
     hate: measures.Value
     strands: pd.DataFrame | None       # hate_strand, value, share (protected when disclosure control is on)
     strands_why: str
+
+
+@dataclass(frozen=True)
+class Iom:
+    """The Integrated Offender Management cohort at its latest snapshot (Kent-wide), or why there is none."""
+
+    cohort: float                      # NaN when not loaded
+    change: float                      # on a year earlier, NaN when not loaded
+    as_at: str                         # "31 Mar 2021": the snapshot's date ("" when not loaded)
+    shares: pd.DataFrame               # breakdown (police division), value (% of the cohort) at the snapshot
+    note: str                          # how many of the cohort are in the Maidstone area ("" when not loaded)
+    why: str                           # why there is no cohort ("" when there is)
+
+
+def iom(indicators: pd.DataFrame) -> Iom:
+    """The IOM cohort's latest snapshot in the data, with its own date: never a date typed into the page."""
+    row = metrics.indicator_latest(indicators, "iom_cohort")
+    if row is None:
+        return Iom(float("nan"), float("nan"), "", metrics.indicator_series(indicators, "iom_cohort_share", breakdown=True),
+                   "", f"{measures.NOT_LOADED}: no IOM cohort (the indicators template)")
+    at = row["period_start"]
+    same = lambda indicator: metrics.indicator_value(indicators, indicator, f"{at:%Y-%m-%d}")  # noqa: E731
+    shares = metrics.indicator_series(indicators, "iom_cohort_share", breakdown=True)
+    local = same("iom_maidstone_cohort")
+    return Iom(float(row["value"]), same("iom_cohort_change"), f"{at:%d %b %Y}",
+               shares[shares["period_start"] == at].reset_index(drop=True),
+               "" if local != local else f"{local:,.0f} of the Kent cohort are in the Maidstone area.", "")
 
 
 def figures(bundle, view: Filter) -> PoliceData:
@@ -51,4 +79,9 @@ def figures(bundle, view: Filter) -> PoliceData:
         strands = metrics.share_table(HATE.rows(crimes), hate.period, "hate_strand")
         if view.suppress:
             strands = disclosure.suppress_counts(strands, "value", derived=("share",))
-    return PoliceData(crime, kent if kent is not None and len(kent) else None, years, types, hate, strands, why)
+    kent = kent if kent is not None and len(kent) else None
+    districts = bundle.indicators[(bundle.indicators["indicator_id"] == "recorded_crime_district")
+                                  & (bundle.indicators["period_start"].dt.year == p.end.year)]
+    kent_caveat = f"Other districts' figures are illustrative {measures.DEMO_MARK}." \
+        if kent is not None and measures.illustrative(districts, "breakdown") else ""
+    return PoliceData(crime, kent, kent_caveat, years, types, hate, strands, why)

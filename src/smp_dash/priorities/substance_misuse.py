@@ -51,8 +51,8 @@ def drug_figures(bundle, view: Filter) -> Drugs:
     years = range(max(bundle.first_month.year, last_year - 5), last_year + 1) or range(last_year + 1, last_year + 2)
     selected = metrics.in_wards(bundle.crimes, view.wards)
     indexed = metrics.maidstone_vs_kent(DRUGS.rows(selected), bundle.indicators, "drug_offences_district", None, years)
-    return Drugs(drugs, kent, metrics.indicator_value(bundle.indicators, "csvg_substance_misuse_share", "2020-01-01"),
-                 indexed, years)
+    csvg = metrics.csvg_mix(bundle.indicators, p).set_index("concern")["share"]
+    return Drugs(drugs, kent, float(csvg["Substance misuse"]), indexed, years)
 
 
 def needle_figures(bundle, view: Filter, include_bulk: bool = True) -> Needles:

@@ -8,15 +8,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from smp_dash import charts, config, disclosure, maps
+from smp_dash import charts, config, disclosure, maps, measures
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.data import deck, district_geojson, outline
 from smp_dash.ui.sections import protect
 from smp_dash.ui.sidebar import add_ward
-
-MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents", "change": "Change on previous period"}
 
 
 def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: str, colour: str, caption: str,
@@ -26,22 +24,24 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
     ``measures.ward_table``); both controls are kept in the address, so a shared link shows the same map.
 
     ``sensitive`` data (DA, needle finds, hate crime) is drawn with disclosure control when it is
-    on: hidden wards are grey and points with small counts are left off. ``no_comparison`` (the
-    table's reason for having no change on the year before) takes the change off the measures
-    offered and is said under the map.
+    on: hidden wards are grey and points with small counts are left off. A rate per 1,000 residents
+    is offered only when every ward has a population, and the change only when the table has one
+    (``maps.ward_measures``; ``no_comparison``, the table's reason for having none, is said under the
+    map); the caption says what rates rest on, or why there are none.
     """
     if bundle.geojson is None:
         st.info("The ward map needs the ONS boundary files; see the notice above.")
         return
+    offered = maps.ward_measures(table, comparable=not no_comparison)
     measure_column, names_column = st.columns([3, 1], vertical_alignment="bottom")
-    offered = [m for m in MEASURES if m != "change" or not no_comparison]
-    measure = measure_column.segmented_control("Map measure", offered, format_func=MEASURES.get,
+    measure = measure_column.segmented_control("Map measure", list(offered), format_func=offered.get,
                                                default="count", key=f"{key}_measure", bind="query-params") or "count"
+    measure = measure if measure in offered else "count"
     if no_comparison:
-        caption = f"{caption} {MEASURES['change']} not offered: {no_comparison}."
+        caption = f"{caption} {maps.WARD_MEASURES['change']} not offered: {no_comparison}."
     names = names_column.toggle("Show ward names", key=f"{key}_names", bind="query-params",
                                 help="Write each ward's name on the map, for a room that cannot hover.")
-    column = {"count": "current", "rate": "rate", "change": "pct_change"}[measure]
+    column = maps.WARD_COLUMNS[measure]
     protected = protect(table, view, sensitive)
     values = table.assign(value=table[column]) if protected is None else disclosure.map_values(protected, value=column)
     if protected is not None and points is not None:
@@ -49,13 +49,25 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
     if points is not None and not run.current().person.can_see_locations:
         points = None           # viewers see ward totals, not where finds were made
     drawn = deck(f"wards:{config.geo_dir()}:{config.lad_code()}", bundle.geojson, values, measure=measure,
-                 measure_label=MEASURES[measure], selected=tuple(sorted(view.wards)), points=points, colour=colour,
+                 measure_label=offered[measure], selected=tuple(sorted(view.wards)), points=points, colour=colour,
                  diverging=measure == "change", points_label=points_label, labels=bool(names))
     legend = maps.legend_html(maps.legend(values["value"], colour=colour, diverging=measure == "change",
-                                          measure=measure), MEASURES[measure])
-    ward_map(drawn, key=key, legend_html=legend, caption=caption + " Rates use approximate ward populations."
-             if measure == "rate" else caption,
-             alt=charts.describe_wards(values, title=f"{caption.split('.')[0]}, {MEASURES[measure].lower()}"))
+                                          measure=measure), offered[measure])
+    ward_map(drawn, key=key, legend_html=legend, caption=f"{caption} {_rates_note(bundle, table, measure)}".strip(),
+             alt=charts.describe_wards(values, title=f"{caption.split('.')[0]}, {offered[measure].lower()}"))
+
+
+def _rates_note(bundle: Bundle, table: pd.DataFrame, measure: str) -> str:
+    """What a ward map's rates rest on when it shows them, or why it offers none."""
+    if measure == "rate":
+        return bundle.mark(measures.population_note(bundle.population, table.attrs.get("population_year")), "population")
+    lacking = maps.unpopulated(table)
+    if not lacking:
+        return ""
+    if bundle.population.empty:
+        return f"{measures.NO_POPULATION}."
+    named = ", ".join(lacking[:3]) + (f" and {len(lacking) - 3} more" if len(lacking) > 3 else "")
+    return f"No rate per 1,000 residents: no population loaded for {named}."
 
 
 def ward_map(drawn, *, key: str, legend_html: str, caption: str, alt: str = "") -> None:

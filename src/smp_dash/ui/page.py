@@ -135,17 +135,17 @@ def value_metric(value: measures.Value, *, decimals: int = 0, help: str | None =
     excluded = f"Excluded outlier months: {', '.join(value.excluded)}." if value.excluded else ""
     detail = " ".join(t for t in (help, *value.notes, excluded) if t) or None
     if not value.available:
-        metric(value.label, "n/a", help=" ".join(t for t in (value.missing, detail) if t))
+        metric(value.title, "n/a", help=" ".join(t for t in (value.missing, detail) if t))
         if not run.presenting():
             st.caption(value.missing)
         return
     if not value.comparable:   # the reason under the figure: a delta this long would be cut off
-        metric(value.label, value.guarded.text() if value.guarded and value.guarded.hidden else number(value.current),
+        metric(value.title, value.guarded.text() if value.guarded and value.guarded.hidden else number(value.current),
                help=" ".join(t for t in (value.no_comparison + ".", detail) if t))
         if not run.presenting():
             st.caption(value.no_comparison)
         return
-    change_metric(value.label, value.current, value.previous, value.period.previous().label, decimals=decimals,
+    change_metric(value.title, value.current, value.previous, value.period.previous().label, decimals=decimals,
                   help=detail, guarded=value.guarded)
 
 

@@ -208,8 +208,9 @@ def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str
 
 
 def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, period: str, title: str,
-                 sensitive: bool = False) -> None:
-    """Ward rates against the borough rate with 95% and 99.8% limits (from ``metrics.ward_table``)."""
+                 population: pd.DataFrame, sensitive: bool = False) -> None:
+    """Ward rates against the borough rate with 95% and 99.8% limits (from ``metrics.ward_table``), on
+    the ward ``population`` loaded (its source in the caveat; why there is no plot without one)."""
     protected = protect(table, view, sensitive)
     hidden = 0
     if protected is not None:  # a hidden ward is left off: its rate would give its count away
@@ -217,16 +218,19 @@ def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, pe
         table = table[protected["current"].notna().to_numpy()]
     wards, rate = significance.ward_funnel(table)
     if wards.empty:
-        st.info("A funnel plot needs ward populations.")
+        not_shown(title, measures.NO_POPULATION if population.empty else
+                  f"{measures.NOT_LOADED}: no ward population for these wards")
         return
     limits = significance.funnel_limits(np.linspace(wards["population"].min() * 0.9, wards["population"].max() * 1.05, 120), rate)
     fig = cached(charts.funnel, wards, limits, rate=rate, title=title, colour=colour)
     above = wards.loc[wards["position"].str.startswith("above"), "ward_name"].tolist()
     chart(fig, wards[["ward_name", "current", "population", "rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "position"]],
-          key=key, source="ward counts and approximate ward populations", period=period, view=view, all_wards=True,
+          key=key, source="ward counts and ward populations", period=period, view=view, all_wards=True,
           exclusions=f"{hidden} ward{'s' * (hidden != 1)} hidden by disclosure control" if hidden else "",
           caveat=f"Borough rate {rate:.1f} per 1,000. Wards above the 99.8% limit are very unlikely to differ by chance"
-                 + (f": {', '.join(above)}." if above else "; none this period."), sensitive_wards=sensitive)
+                 + (f": {', '.join(above)}." if above else "; none this period.")
+                 + f" {measures.population_note(population, table.attrs.get('population_year'))}",
+          sensitive_wards=sensitive)
 
 
 def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10,
@@ -260,12 +264,13 @@ def actions_table(bundle: Bundle, priority: str) -> None:
     if rows.empty:
         st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
         return
-    action_plan(rows)
+    action_plan(rows, demo=bundle.demonstration("actions"))
 
 
-def action_plan(actions: pd.DataFrame, *, by_priority: bool = False) -> None:
-    """Actions as a wrapped table (the priority first when ``by_priority``) and their source; in
-    presentation mode the counts by status and the actions on hold or postponed."""
+def action_plan(actions: pd.DataFrame, *, by_priority: bool = False, demo: bool = False) -> None:
+    """Actions as a wrapped table (the priority first when ``by_priority``) and their source (marked when
+    ``demo``: demonstration actions beside real data); in presentation mode the counts by status and the
+    actions on hold or postponed."""
     if run.presenting():
         st.markdown(action_summary(actions, by_priority=by_priority))
     else:
@@ -273,7 +278,7 @@ def action_plan(actions: pd.DataFrame, *, by_priority: bool = False) -> None:
         columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
         shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
         st.table(shown.rename(columns=lambda c: c.capitalize()), hide_index=True)
-    footnote("Strategic Assessment 2020-21 action plans", "2020-21, updates as at the assessment")
+    footnote(measures.marked("Strategic Assessment 2020-21 action plans", demo), "2020-21, updates as at the assessment")
 
 
 def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:

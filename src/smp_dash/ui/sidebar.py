@@ -50,7 +50,7 @@ def view(bundle: Bundle, person: access.Access) -> Filter:
                     bundle.spans)
     if person.can_download_pack:
         _document_buttons(chosen, bundle)
-    glossary_popover()
+    glossary_popover(bundle.population)
     account(person)
     return chosen
 
