@@ -97,7 +97,7 @@ def test_clicking_a_ward_on_the_map_filters_the_page(page, app_url):
     from playwright.sync_api import expect
 
     open_page(page, f"{app_url}/domestic_abuse")
-    before = metric(page, "DA crimes").inner_text()
+    before = metric(page, "Domestic abuse crimes").inner_text()
     assert before == "2,888", "the demonstration data reproduces the assessment's 2,888 DA crimes in 2020"
     assert ward_chips(page).count() == 0
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
@@ -115,7 +115,7 @@ def test_clicking_a_ward_on_the_map_filters_the_page(page, app_url):
     assert "Whole borough" not in showing(page)
     ward = ward_chips(page).first.inner_text().strip()
     assert ward and ward in showing(page)
-    expect(metric(page, "DA crimes")).not_to_have_text(before)
+    expect(metric(page, "Domestic abuse crimes")).not_to_have_text(before)
 
 
 def test_shared_link_reopens_the_same_view(page, browser, app_url):

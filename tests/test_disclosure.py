@@ -9,7 +9,6 @@ from pandas.testing import assert_frame_equal
 
 from smp_dash import config
 from smp_dash import disclosure as d
-from smp_dash.periods import CAL_2020
 
 NAN = math.nan
 
@@ -182,59 +181,6 @@ def test_threshold_is_read_when_called(monkeypatch):
 def test_bad_input_is_refused(frame, options, match):
     with pytest.raises(ValueError, match=match):
         d.suppress_wards(frame, **options)
-
-
-@pytest.mark.parametrize("counts, selected, expected", [
-    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["A"], "<5"),             # small itself
-    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["A", "B"], "hidden"),     # 13 - B (shown 10) = A
-    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["A", "D"], None),         # exactly the hidden wards: their sum is known anyway
-    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["C"], None),              # no hidden ward inside
-    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["B", "C", "D"], "hidden"),  # the rest of the borough is A alone
-    ({"A": 3, "B": 10, "C": 50, "D": 7}, [], None),                 # the whole borough
-    ({"A": 2, "B": 1}, [], "<5"),                                   # a small borough total
-    ({"A": 4, "B": 4, "C": 0}, [], "hidden"),                       # 8 would pin both <5 wards at 4 (hidden_totals)
-    ({"A": 4, "B": 4, "C": 0}, ["A", "B"], "hidden"),               # and so would the two wards' total
-    ({"A": 4, "B": 4, "C": 0}, ["C"], None),                        # the borough total is hidden: the rest is unknown
-    ({"A": 0, "B": 10, "C": 20}, ["A"], None),                      # a true zero is shown
-    ({"A": 3, "B": 4, "C": 50, "D": 60}, ["A", "C"], "hidden"),     # 53 - C = A
-    ({"A": 3, "B": 4, "C": 50, "D": 60}, ["A", "B", "C"], None),    # A+B = 7 is known from the table anyway
-])
-def test_selection_hidden(counts, selected, expected):
-    assert d.selection_hidden(pd.Series(counts), selected) == expected
-
-
-def test_guard_hides_the_change_when_either_period_is_small():
-    rows = pd.DataFrame({"month": pd.to_datetime(["2020-03-01"] * 3 + ["2019-05-01"] * 2 + ["2020-06-01"] * 20),
-                         "ward_code": ["A"] * 3 + ["A"] * 2 + ["B"] * 20, "n": 1})
-    got = d.guard(rows, ["A"], CAL_2020, on=True)
-    assert (got.current, got.previous, got.current_hidden, got.previous_hidden) == (3, 2, "<5", "<5")
-    assert got.change_hidden and got.series_hidden() == d.SERIES_HIDDEN
-    off = d.guard(rows, ["A"], CAL_2020, on=False)
-    assert not off.change_hidden and off.text() == "3" and not off.selection
-    borough = d.guard(rows, [], CAL_2020, on=True)   # 23 in 2020, 2 in 2019 for the borough
-    assert (borough.text(), borough.text(previous=True)) == ("23", "<5")
-    assert borough.series_hidden() is None            # the borough's series are not a selection's
-
-
-@pytest.mark.parametrize("values, shown, note", [
-    ([0, 6, 7, 0, 0, 0, 9, 9, 9, 10, 0, 5], [0, 6, 7, 0, 0, 0, 9, 9, 9, 10, 0, 5], ""),      # nothing small
-    ([0, 1, 6, 7, 8, 9, 0, 0, 0, 10, 10, 10], [7, 24, 0, 30], "by quarter"),                # a small month
-    ([0, 1, 0, 7, 8, 9, 0, 0, 0, 10, 10, 10], None, "Not shown"),                           # a small quarter
-])
-def test_protect_series(values, shown, note):
-    frame = pd.DataFrame({"month": pd.date_range("2020-01-01", periods=12, freq="MS"), "value": values})
-    got, why = d.protect_series(frame)
-    assert (got["value"].tolist() if got is not None else None) == shown
-    assert note in why
-
-
-def test_protect_series_sums_each_series_and_its_rate_by_quarter():
-    frame = pd.DataFrame({"month": np.repeat(pd.date_range("2020-01-01", periods=3, freq="MS"), 2),
-                          "area": ["Focus", "Rest"] * 3, "value": [2, 50, 3, 60, 4, 70], "rate": [0.1, 1.0, 0.2, 1.5, 0.3, 2.0]})
-    got, why = d.protect_series(frame)
-    assert got.to_dict("list") == {"month": [pd.Timestamp("2020-01-01")] * 2, "area": ["Focus", "Rest"],
-                                   "value": [9, 180], "rate": pytest.approx([0.6, 4.5])}
-    assert "by quarter" in why
 
 
 def test_protect_breakdown_hides_small_types_their_changes_and_labels():

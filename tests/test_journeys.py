@@ -230,8 +230,8 @@ def test_overview_says_what_is_not_in_the_data(on_latest, label, reason):
 def test_domestic_abuse_explains_instead_of_charting(on_latest):
     at = on_latest("domestic_abuse.py")
     assert [h.value for h in at.subheader][0] == "Recorded domestic abuse, Calendar year 2025"
-    assert _metric(at, "DA crimes").value == "n/a"
-    for label in ("Share of all crime", "Share of violent crime", "Violence against the person"):
+    assert _metric(at, "Domestic abuse crimes").value == "n/a"
+    for label in ("Share of all crime", "Share of violent crime", "Violence against the person, share of DA"):
         assert _metric(at, label).value == "n/a"
     boxes = [i.value for i in at.info]
     for title in ("Domestic abuse crimes by month", "Domestic abuse by type", "Domestic abuse by ward"):
@@ -384,7 +384,7 @@ def test_demo_figures_all_agree(demo_store, capsys):
     ("overview.py", "Recorded crime", "15,201"),
     ("overview.py", "Domestic abuse", "2,888"),
     ("overview.py", "Needles found", "2,511"),
-    ("domestic_abuse.py", "DA crimes", "2,888"),
+    ("domestic_abuse.py", "Domestic abuse crimes", "2,888"),
     ("substance_misuse.py", "Drug offences", "502"),
     ("substance_misuse.py", "Needles found", "2,511"),
 ])

@@ -45,7 +45,7 @@ def _visit(page, app_url: str, path: str, name: str) -> str:
     ("", "Strategic Assessment 2025-26", ("Domestic abuse", "Needles found", "Hate crimes"),
      ("Recorded crime", "Drug offences", "ASB incidents")),
     ("domestic_abuse", "Recorded domestic abuse, Calendar year 2025",
-     ("DA crimes", "Share of all crime", "Share of violent crime"), ()),
+     ("Domestic abuse crimes", "Share of all crime", "Share of violent crime"), ()),
     ("substance_misuse", "Needle finds, Assessment year, Dec 2024 to Nov 2025",
      ("Needles found", "Previous period", "Bulk incidents"), ("Drug offences",)),
 ], ids=["overview", "domestic_abuse", "substance_misuse"])

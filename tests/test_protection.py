@@ -114,3 +114,40 @@ def test_the_ward_table_is_in_the_suppressed_form_and_hides_derived_columns():
     assert disclosure.display(out)["current"].tolist()[2] == "<5"
     assert out["current_secondary"].sum() >= 1                            # and a ward hidden to protect it
     assert out["rate"].isna().sum() == out["suppressed"].sum()
+
+
+# One month, as a reader of its ward table sees it: what each area's count may be.
+@pytest.mark.parametrize("counts, selected, expected", [
+    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["A"], "<5"),             # small itself
+    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["A", "B"], disclosure.HIDDEN),     # 13 - B (shown 10) = A
+    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["A", "D"], None),         # exactly the hidden wards: their sum is known anyway
+    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["C"], None),              # no hidden ward inside
+    ({"A": 3, "B": 10, "C": 50, "D": 7}, ["B", "C", "D"], disclosure.HIDDEN),  # the rest of the borough is A alone
+    ({"A": 3, "B": 10, "C": 50, "D": 7}, [], None),                 # the whole borough
+    ({"A": 2, "B": 1}, [], "<5"),                                   # a small borough total
+    ({"A": 4, "B": 4, "C": 0}, [], disclosure.HIDDEN),                       # 8 would pin both <5 wards at 4 (hidden_totals)
+    ({"A": 4, "B": 4, "C": 0}, ["A", "B"], disclosure.HIDDEN),               # and so would the two wards' total
+    ({"A": 4, "B": 4, "C": 0}, ["C"], disclosure.HIDDEN),                    # the borough total cannot be shown: nor any area
+    ({"A": 0, "B": 10, "C": 20}, ["A"], None),                      # a true zero is shown
+    ({"A": 3, "B": 4, "C": 50, "D": 60}, ["A", "C"], disclosure.HIDDEN),     # 53 - C = A
+    ({"A": 3, "B": 4, "C": 50, "D": 60}, ["A", "B", "C"], None),    # A+B = 7 is known from the table anyway
+])
+def test_a_cell_as_a_reader_of_the_ward_table_sees_it(counts, selected, expected):
+    month = pd.Timestamp("2020-01-01")
+    rows = pd.DataFrame({"ward_code": list(counts), "month": month, "n": list(counts.values())})
+    shield = protection.build(rows, list(counts), month, month)
+    assert shield.cell(shield.area(selected), np.ones(1, dtype=bool)) == expected
+
+
+def test_guard_hides_the_change_when_either_period_is_small():
+    rows = pd.DataFrame({"month": pd.to_datetime(["2020-03-01"] * 3 + ["2019-05-01"] * 2 + ["2020-06-01"] * 20),
+                         "ward_code": ["A"] * 3 + ["A"] * 2 + ["B"] * 20, "n": 1})
+    shield = protection.build(rows, ["A", "B"], pd.Timestamp("2019-01-01"), pd.Timestamp("2020-12-01"))
+    got = shield.guard(["A"], Y2020)
+    assert (got.current, got.previous, got.current_hidden, got.previous_hidden) == (3, 2, "<5", "<5")
+    assert got.change_hidden and got.series_hidden() == disclosure.SERIES_HIDDEN
+    off = shield.guard(["A"], Y2020, on=False)
+    assert not off.change_hidden and off.text() == "3" and not off.selection
+    borough = shield.guard([], Y2020)   # 23 in 2020, 2 in 2019 for the borough
+    assert (borough.text(), borough.text(previous=True)) == ("23", "<5")
+    assert borough.series_hidden() is None            # the borough's series are not a selection's

@@ -310,7 +310,7 @@ def test_a_hidden_breakdown_is_left_out_with_its_reason_never_drawn_as_zeros(thi
                                       period_kind=PUBLISHED)
     da = next(s for s in sections if s.title == "Domestic abuse")
     assert not [fig for fig in da.charts if fig.layout.title.text.startswith("Domestic abuse by type")]
-    assert any(note.startswith("Domestic abuse by type: Not shown") for note in da.notes)
+    assert any(note.startswith("Domestic abuse by type") and "Not shown" in note for note in da.notes)
     assert "DA - By type" not in thinned_books[True].sheetnames
     assert "DA - By type" in thinned_books[False].sheetnames   # the unprotected book would show it
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import (bundle, charts, config, disclosure, intake, measures, metrics as m, morile, narrative, periods,
+from smp_dash import (blocks, bundle, charts, config, intake, measures, metrics as m, morile, narrative, periods,
                       schema, selection, significance)
 from smp_dash.bundle import Bundle
 from smp_dash.periods import Period
@@ -180,6 +180,35 @@ class Section:
             self.notes.append(why)
 
 
+def section(title: str, page: blocks.Page) -> Section:
+    """A page model (``smp_dash.blocks``) as a document's chapter called ``title``: its key figures
+    and their sentences, charts, tables, sentences, notes, caveats and action plan, in the page's
+    order; blocks marked ``document=False`` are the page's alone."""
+    s = Section(title, where=page.where, actions=page.actions)
+    for block in page.blocks:
+        if isinstance(block, blocks.Headlines):
+            for h in (h for h in block.items if h.document):
+                s.figures.append(Figure(h.label, h.value, h.change, h.period, h.current, h.previous, h.previous_period,
+                                        h.verdict))
+                s.story += [h.sentence] if h.sentence else []
+                s.notes += [n for n in h.notes if n not in s.notes]
+        elif isinstance(block, blocks.Chart) and block.document:
+            if block.figure is None:
+                s.notes.append(f"{block.title}: {block.missing}")
+            else:
+                s.charts.append(block.figure)
+        elif isinstance(block, blocks.Table) and block.document:
+            s.tables.append((block.title, block.frame))
+        elif isinstance(block, blocks.Text) and block.document:
+            s.story += list(block.sentences)
+        elif isinstance(block, blocks.Missing):
+            s.notes.append(f"{block.title}: {block.why}")
+        elif isinstance(block, blocks.WardMap) and block.no_comparison:
+            s.notes.append(f"{block.title}: {block.no_comparison}.")
+    s.caveats += page.caveats
+    return s
+
+
 #: Where a borough-wide figure is, in a sentence.
 BOROUGH = "in the whole borough"
 
@@ -247,35 +276,7 @@ def _children(b: Bundle, v: Filter) -> Section:
 
 
 def _domestic_abuse(b: Bundle, v: Filter) -> Section:
-    s = Section("Domestic abuse", where=_where(v), actions="domestic_abuse")
-    colour = charts.PRIORITY_COLOURS["domestic_abuse"]
-    f = domestic_abuse.figures(b, v)
-    p = f.headline.period
-    s.add_value(f.headline, decimals=1, label="Domestic abuse crimes")
-    for label, share in f.shares.items():
-        s.add(b.mark(label if label != "Violence against the person" else "Violence against the person, share of DA", "crimes"), None,
-              value=share)
-    s.add(b.mark("MARAC cases", "indicators") + " (borough)", f.marac["current"], f.marac["previous"], f.marac_period,
-          where=BOROUGH)
-    s.chart(f.trend, f.trend_why, b.mark(f"Domestic abuse crimes by month, {_plot_text(v.area)} ({p.label} shaded)", "crimes"),
-            charts.monthly_trend, colour=colour, highlight=(p.start, p.end))
-    if f.types is None:
-        s.notes.append(f"Domestic abuse by type: {f.types_why}")
-    else:
-        s.changes(f.types, "da_class", p, b.mark("Domestic abuse by type", "crimes"), colour, f.headline.no_comparison)
-    if f.wards is None:
-        s.notes.append(f"Domestic abuse by ward: {f.wards_why}")
-    else:
-        if f.wards_no_comparison:
-            s.notes.append(f"Domestic abuse by ward, {f.ward_period.label}: {f.wards_no_comparison}.")
-        table = disclosure.published(f.wards)
-        lead = narrative.leaders(table, what="domestic abuse", period=f.ward_period.label)
-        if lead:
-            s.story.append(lead)
-        s.tables.append((b.mark(f"Top ten wards for domestic abuse, {f.ward_period.long_label} (whole borough)", "crimes"),
-                         table.head(10)[["rank", "ward_name", "current", "previous", "pct_change", "rate"]]))
-    s.caveats += list(measures.POLICE_CAVEATS) + ["MARAC figures are borough-wide.", m.SIGNIFICANCE_NOTE]
-    return s
+    return section("Domestic abuse", domestic_abuse.page(b, v))
 
 
 def _substance(b: Bundle, v: Filter) -> Section:

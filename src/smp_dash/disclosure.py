@@ -49,15 +49,14 @@ so callers showing a suppressed table should order it by name.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from smp_dash import config
-from smp_dash.metrics import format_pct, in_period
-from smp_dash.periods import Period
+from smp_dash.metrics import format_pct
 
 #: How a cell hidden to protect another (or a derived figure) is written.
 HIDDEN = "hidden"
@@ -257,8 +256,7 @@ class Guarded:
     previous: float
     current_hidden: str | None = None
     previous_hidden: str | None = None
-    #: Disclosure control is on and the count is for a ward selection (not the whole borough):
-    #: then its monthly series and breakdowns are protected too (:func:`protect_series`).
+    #: Disclosure control is on and the count is for a ward selection (not the whole borough).
     selection: bool = False
 
     @property
@@ -290,116 +288,6 @@ HIDDEN_HELP = ("Hidden by disclosure control: the count is from 1 to 4, or would
                "be worked out.")
 
 
-def guard(frame: pd.DataFrame, wards: Collection[str], period: Period, *, on: bool, date: str = "month",
-          weight: str | None = "n", threshold: int | None = None) -> Guarded:
-    """A sensitive measure's count for a ward selection, this period and the one before, as publishable.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Every row of the measure for the whole borough (not only the selection), with
-        ``ward_code`` and the ``date`` column; the ward counts it gives are what a reader can
-        see on the ward map and table for the same period.
-    wards : collection of str
-        The selected ward codes; empty for the whole borough.
-    period : Period
-        The period shown; the previous one is ``period.previous()``.
-    on : bool
-        Whether disclosure control applies; when False nothing is hidden.
-    date, weight : str
-        The date column, and the column summed (None counts rows).
-    threshold : int, optional
-        Largest count hidden as small; ``config.SUPPRESSION_THRESHOLD`` when None.
-
-    Returns
-    -------
-    Guarded
-        The two counts and, for each, None or the text shown instead (see :func:`selection_hidden`).
-    """
-    counts = [_ward_counts(in_period(frame, date, p), weight) for p in (period, period.previous())]
-    totals = [float(c[c.index.isin(list(wards))].sum()) if wards else float(c.sum()) for c in counts]
-    if not on:
-        return Guarded(*totals)
-    return Guarded(*totals, *(selection_hidden(c, wards, threshold) for c in counts), selection=bool(wards))
-
-
-def selection_hidden(ward_counts: pd.Series, selected: Collection[str], threshold: int | None = None) -> str | None:
-    """Why the total of the ``selected`` wards may not be published, or None when it may.
-
-    A reader can see the borough total and the ward table (with small counts and the cells that
-    would reveal them hidden, :func:`suppress_wards`). The selection's total is hidden ("<5")
-    when it is from 1 to the threshold, and "hidden" when publishing it would pin a small count:
-    the rest of the borough is from 1 to the threshold, or the hidden wards inside the selection
-    (or outside it) would have a known sum that gives a small ward's count away.
-
-    Parameters
-    ----------
-    ward_counts : Series
-        The count of every ward of the borough (index: ward code; rows without a ward under "").
-    selected : collection of str
-        The selected ward codes; empty for the whole borough.
-    threshold : int, optional
-        Largest count hidden as small; ``config.SUPPRESSION_THRESHOLD`` when None.
-    """
-    limit = _threshold(threshold)
-    counts = ward_counts.astype("float64")
-    inside = counts.index.isin(list(selected)) if selected else np.ones(len(counts), dtype=bool)
-    if _is_small(counts[inside].sum(), limit):
-        return _small_text(limit)
-    if not inside.all() and _is_small(counts[~inside].sum(), limit):
-        return HIDDEN
-    wards = counts[counts.index != ""].to_numpy()
-    in_wards = inside[counts.index != ""]
-    table = suppress_counts(pd.DataFrame({"n": wards}), "n", threshold=limit)   # the ward table a reader sees
-    if inside.all():   # the borough total: hidden only where the ward table cannot protect its cells
-        return HIDDEN if hidden_totals(table) else None
-    hidden, secondary = table["n_suppressed"].to_numpy(), table["n_secondary"].to_numpy()
-    primary = hidden & ~secondary
-    inside_hidden, outside_hidden = hidden & in_wards, hidden & ~in_wards
-    if hidden_totals(table):     # no borough total: only the selection's hidden wards get a known sum
-        groups = [inside_hidden]
-    elif inside_hidden.any() and outside_hidden.any():   # the selection splits the hidden wards in two known sums
-        groups = [inside_hidden, outside_hidden]
-    else:                        # none of them inside, or all: nothing the ward table does not give already
-        groups = []
-    shown_nonzero = wards[~hidden & (wards > 0)]
-    ceiling = float(shown_nonzero.min()) if len(shown_nonzero) else float(wards.sum())
-    for group in groups:
-        if group.any() and not _protected(wards, primary & group, secondary & group, limit, 1, ceiling):
-            return HIDDEN
-    return None
-
-
-def protect_series(frame: pd.DataFrame, *, value: str = "value", date: str = "month", on: bool = True,
-                   threshold: int | None = None) -> tuple[pd.DataFrame | None, str]:
-    """A monthly series of a sensitive count for a ward selection, as it may be published.
-
-    Months of 1 to the threshold cannot be shown: the series is then summed by calendar
-    quarter (numeric columns summed; a rate per 1,000 adds up over a quarter of one year), and
-    when a quarter is still small it is not shown at all.
-
-    Returns
-    -------
-    (DataFrame or None, str)
-        The series (monthly, or by quarter dated at each quarter's first month), or None; and a
-        sentence saying what was done ("" when nothing was).
-    """
-    limit = _threshold(threshold)
-    if not on or not _any_small(frame[value], limit):
-        return frame, ""
-    keys = [c for c in frame.columns if c != date and not pd.api.types.is_numeric_dtype(frame[c])
-            and not pd.api.types.is_bool_dtype(frame[c])]
-    numbers = [c for c in frame.columns if c not in keys and c != date and pd.api.types.is_numeric_dtype(frame[c])
-               and not pd.api.types.is_bool_dtype(frame[c])]
-    quarter = frame[date].dt.to_period("Q").dt.to_timestamp()
-    quarterly = frame.assign(**{date: quarter}).groupby([date, *keys], sort=True)[numbers].sum().reset_index()
-    if not _any_small(quarterly[value], limit):
-        return quarterly, (f"Shown by quarter: a month held from 1 to {limit}, which disclosure control does not "
-                           "show for a ward selection.")
-    return None, (f"Not shown: a quarter held from 1 to {limit}, which disclosure control does not show for a "
-                  "ward selection.")
-
-
 def protect_breakdown(frame: pd.DataFrame, *, counts: Sequence[str] = ("current", "previous"),
                       label: str | None = "label", threshold: int | None = None) -> pd.DataFrame:
     """A breakdown by category (domestic abuse by type, say) with small counts hidden.
@@ -429,18 +317,8 @@ def small_count(value: float, on: bool, threshold: int | None = None) -> str | N
     return _small_text(limit) if on and _is_small(value, limit) else None
 
 
-def _ward_counts(rows: pd.DataFrame, weight: str | None) -> pd.Series:
-    values = rows[weight] if weight else pd.Series(1, index=rows.index)
-    return values.groupby(rows["ward_code"].fillna(""), observed=True).sum()
-
-
 def _is_small(value: float, limit: int) -> bool:
     return 0 < float(value) <= limit
-
-
-def _any_small(values: pd.Series, limit: int) -> bool:
-    numbers = pd.to_numeric(values, errors="coerce")
-    return bool(((numbers > 0) & (numbers <= limit)).any())
 
 
 def _suppress(frame: pd.DataFrame, counts: tuple[str, ...], derived: tuple[str, ...], threshold: int | None,

@@ -419,7 +419,7 @@ def _missing(bundle, measure: Measure, whole: pd.DataFrame, p: Period | None) ->
     if p is None:
         return None
     why = bundle.coverage[measure.dataset].shortfall(p)
-    return f"n/a: {why}" if why else None
+    return f"n/a: {why} ({measure.dataset})" if why else None
 
 
 def _notes(measure: Measure, whole: pd.DataFrame, p: Period) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from smp_dash import charts, disclosure, exports, images, measures, metrics, morile, outliers, schema, significance
+from smp_dash import blocks, charts, disclosure, exports, images, measures, morile, schema
 from smp_dash.bundle import Bundle, Coverage
 from smp_dash.periods import Period
 from smp_dash.selection import Filter
@@ -160,77 +160,34 @@ def with_units(frame: pd.DataFrame, value: str = "value", unit: str = "unit") ->
 def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
                   period: str, caveat: str = "", series: str | None = None, highlight=None, y: str = "value",
                   y_title: str = "Count", extra_flags: pd.Series | None = None, why: str = "") -> None:
-    """A monthly trend with outliers flagged by the robust rule (and ``extra_flags``, e.g. bulk
-    needle finds), shown with or without them as the shared filter says.
-
-    The rule judges the counts in ``value`` (its Poisson floor needs counts) even when the
-    chart draws another column ``y``, such as a rate. ``frame`` comes as it may be shown
-    (``measures.protected``): a sensitive series by quarter, with ``why`` saying so, or None with
-    ``why`` saying why not.
-    """
-    if frame is None:       # not in the data loaded, or hidden by disclosure control: say why
-        not_shown(title, why)
-        return
-    if why:                 # a sensitive series shown by quarter (protection.Protection.series)
-        fig = cached(charts.monthly_trend, frame, series=series, y=y, title=f"{title}, by quarter",
-                     colour=colour, highlight=highlight, y_title=y_title)
-        chart(fig, frame, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, why) if t),
-              view=view)
-        return
-    flags = outliers.flag_series(frame, series=series)
-    if extra_flags is not None:
-        flags = flags | extra_flags.reindex(frame.index, fill_value=False).astype(bool)
-    flagged = frame.loc[flags, "month"].dt.strftime("%b %Y").tolist()
-    shown, note, excluded = frame.assign(outlier=flags), "", ""
-    if flagged:
-        note = f"Flagged outliers ({outliers.RULE}): {', '.join(flagged)}."
-    if view.exclude_outliers and flagged:
-        shown = outliers.without(frame, flags, y=y).assign(outlier=False)
-        excluded = f"flagged months replaced by the median of the {outliers.WINDOW} months before: {', '.join(flagged)}"
-        note = f"Excluded: {excluded}."
-    fig = cached(charts.monthly_trend, shown, series=series, y=y, title=title, colour=colour,
-                 highlight=highlight, outliers="outlier", y_title=y_title)
-    chart(fig, shown, key=key, source=source, period=period, caveat=" ".join(t for t in (caveat, note) if t),
-          view=view, exclusions=excluded)
+    """A monthly trend, outliers flagged and excluded as the view says (:func:`smp_dash.blocks.monthly`)."""
+    draw_chart(cached(blocks.monthly, frame, key=key, title=title, colour=colour, source=source, period=period, why=why,
+                      caveat=caveat, series=series, highlight=highlight, y=y, y_title=y_title, extra_flags=extra_flags,
+                      exclude_outliers=view.exclude_outliers), view)
 
 
 def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str, title: str, colour: str,
                   source: str, cover: Coverage) -> None:
-    """This period against the previous one on the same month axis, each month over the same month a
-    year earlier and a gap where the data (``cover``, the dataset's months) lacks one; outliers
-    flagged as on every monthly chart (judged on the whole series) and excluded when the filter says."""
-    now, before, note, excluded = cached(metrics.overlay, frame, cover.first, period, view.exclude_outliers,
-                                         last=cover.last, gaps=cover.gaps)
-    fig = cached(charts.period_overlay, now, before, title=title, colour=colour, current_label=period.label,
-                 previous_label=period.previous().label, outliers="outlier")
-    chart(fig, metrics.overlay_table(now, before), key=key, source=source,
-          period=f"{period.label} and {period.previous().label}", caveat=note, view=view, exclusions=excluded)
+    """This period against the previous one on the same month axis (:func:`smp_dash.blocks.overlay`)."""
+    draw_chart(cached(blocks.overlay, frame, period, cover, key=key, title=title, colour=colour, source=source,
+                      exclude_outliers=view.exclude_outliers), view)
 
 
 def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, period: str, title: str,
                  population: pd.DataFrame, sensitive: bool = False) -> None:
-    """Ward rates against the borough rate with 95% and 99.8% limits (from ``metrics.ward_table``), on
-    the ward ``population`` loaded (its source in the caveat; why there is no plot without one)."""
-    protected = protect(table, view, sensitive)
-    hidden = 0
-    if protected is not None:  # a hidden ward is left off: its rate would give its count away
-        hidden = int(protected["current"].isna().sum())
-        table = table[protected["current"].notna().to_numpy()]
-    wards, rate = significance.ward_funnel(table)
-    if wards.empty:
-        not_shown(title, measures.NO_POPULATION if population.empty else
-                  f"{measures.NOT_LOADED}: no ward population for these wards")
+    """Ward rates against the borough rate with 95% and 99.8% limits (:func:`smp_dash.blocks.funnel`)."""
+    draw_chart(cached(blocks.funnel, table, population, key=key, colour=colour, period=period, title=title,
+                      sensitive=sensitive), view)
+
+
+def draw_chart(block: blocks.Chart, view: Filter | None) -> None:
+    """A chart block: the chart with its footnote and downloads, or why it is not shown."""
+    if block.figure is None:
+        not_shown(block.title, block.missing)
         return
-    limits = significance.funnel_limits(np.linspace(wards["population"].min() * 0.9, wards["population"].max() * 1.05, 120), rate)
-    fig = cached(charts.funnel, wards, limits, rate=rate, title=title, colour=colour)
-    above = wards.loc[wards["position"].str.startswith("above"), "ward_name"].tolist()
-    chart(fig, wards[["ward_name", "current", "population", "rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "position"]],
-          key=key, source="ward counts and ward populations", period=period, view=view, all_wards=True,
-          exclusions=f"{hidden} ward{'s' * (hidden != 1)} hidden by disclosure control" if hidden else "",
-          caveat=f"Borough rate {rate:.1f} per 1,000. Wards above the 99.8% limit are very unlikely to differ by chance"
-                 + (f": {', '.join(above)}." if above else "; none this period.")
-                 + f" {measures.population_note(population, table.attrs.get('population_year'))}",
-          sensitive_wards=sensitive)
+    chart(block.figure, block.data, key=block.key, source=block.source, period=block.period, caveat=block.caveat,
+          view=view, exclusions=block.exclusions, sensitive_wards=block.sensitive_wards, missing=block.missing,
+          all_wards=block.all_wards)
 
 
 def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10,

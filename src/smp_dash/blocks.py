@@ -1,0 +1,352 @@
+"""A page's content as blocks: what the page, the data pack, the draft and the workbook all draw.
+
+A page model (``priorities.<page>.page(bundle, view)``) returns a :class:`Page`: its blocks in
+order, each already protected (disclosure control applied where the block was made), already
+checked for coverage (a figure the data cannot give carries its reason, never a 0) and already
+worded (titles, periods, sources and caveats written once, here). A renderer decides only how a
+block looks: ``ui.draw`` in Streamlit, ``assessment.section`` for the HTML pack, the Word draft
+and the Excel workbook. No renderer decides what a figure is, which period it covers or whether it
+may be shown.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from smp_dash import measures, metrics, narrative, significance
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading; ``present=False``: presentation mode leaves the section out."""
+
+    title: str
+    present: bool = True
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A key figure as shown (``value``, ``change`` and ``period`` are text) and the numbers behind it.
+
+    ``delta`` is the short change a tile shows ("+5.7% · beyond chance"), ``colour`` whether it is
+    coloured ("inverse": a rise red) or grey ("off"); ``help`` what hovering says; ``caption`` a
+    line under the tile (why there is no figure or comparison); ``sentence`` the figure in words
+    for documents ("" when it needs none); ``document=False``: shown on the page only.
+    """
+
+    label: str
+    value: str
+    change: str = ""
+    period: str = ""
+    delta: str | None = None
+    colour: str = "off"
+    help: str | None = None
+    caption: str = ""
+    sentence: str = ""
+    current: float | None = None
+    previous: float | None = None
+    previous_period: str = ""
+    verdict: str = ""
+    notes: tuple[str, ...] = ()
+    document: bool = True
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """A row of key figures; ``note`` is said under the row (e.g. "the ward filter does not apply")."""
+
+    items: tuple[Headline, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A plotly chart with the data behind it (its CSV and workbook sheet), or why it is not shown.
+
+    ``figure`` is None exactly when ``missing`` says why. ``period`` and ``source`` go under it and
+    into its exports; ``sensitive_wards``: ward-level sensitive data, which viewers may not download.
+    """
+
+    key: str
+    title: str
+    figure: object | None
+    data: pd.DataFrame | None
+    source: str
+    period: str
+    caveat: str = ""
+    missing: str = ""
+    exclusions: str = ""
+    sensitive_wards: bool = False
+    all_wards: bool = False
+    document: bool = True
+
+
+@dataclass(frozen=True)
+class WardMap:
+    """A ward map of ``table`` (``measures.ward_table``: protected, with or without a comparison)."""
+
+    key: str
+    title: str
+    table: pd.DataFrame
+    caption: str
+    colour: str
+    sensitive: bool = False
+    no_comparison: str = ""
+    points: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as shown (numbers already written where disclosure control turned them into text)."""
+
+    key: str
+    title: str
+    frame: pd.DataFrame
+    period: str = ""
+    sensitive_wards: bool = False
+    all_wards: bool = False
+    ranked: int = 0
+    document: bool = True
+    export: pd.DataFrame | None = None     # what its download holds, when more than the rows shown
+    text: bool = False                     # its numbers are already written as text (disclosure control)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Sentences written from the figures (``narrative``)."""
+
+    sentences: tuple[str, ...]
+    document: bool = True
+
+
+@dataclass(frozen=True)
+class Missing:
+    """In place of a chart, table or map: what it would show and why it is not."""
+
+    title: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Actions:
+    """A priority's action plan."""
+
+    priority: str
+
+
+@dataclass
+class Page:
+    """A page's blocks in order, its caveats, and where its figures are ("in the whole borough")."""
+
+    title: str
+    question: str
+    blocks: list = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+    where: str = ""
+    actions: str | None = None     # the priority whose action plan the page carries
+
+    def add(self, *blocks) -> None:
+        self.blocks.extend(b for b in blocks if b is not None)
+
+    def of(self, kind) -> list:
+        """The blocks of one kind, in order (headlines inside rows flattened)."""
+        if kind is Headline:
+            return [h for row in self.blocks if isinstance(row, Headlines) for h in row.items]
+        return [b for b in self.blocks if isinstance(b, kind)]
+
+
+#: Where a borough-wide figure is, in a sentence.
+BOROUGH = "in the whole borough"
+
+
+def where(view) -> str:
+    """Where the view's figures are, in a sentence: "in the whole borough", "in Shepway North and Shepway South"."""
+    if not view.wards:
+        return BOROUGH
+    return f"in {view.area}" if len(view.names) <= 3 else f"in the {len(view.names)} wards selected"
+
+
+def plot_text(text: str) -> str:
+    """Text from data made safe for a plotly title, which reads a subset of HTML tags."""
+    return html.escape(text, quote=False)
+
+
+# Key figures ---------------------------------------------------------------------------------
+
+def headline(v: measures.Value, *, decimals: int = 0, label: str = "", where: str = "", help: str | None = None,
+             document: bool = True) -> Headline:
+    """A measure's headline as every view shows it: the reason where there is no figure, disclosure
+    control's "<5"/"hidden", "no comparison" and why, or the count, its change and whether chance
+    could explain it; with its sentence."""
+    named = label or v.label
+    shown = measures.marked(named, v.demo)
+    period = v.period.long_label
+    excluded = f"Excluded outlier months: {', '.join(v.excluded)}." if v.excluded else ""
+    detail = " ".join(t for t in (help, *v.notes, excluded) if t) or None
+    sentence = narrative.headline(v, where=where, decimals=decimals,
+                                  label=measures.marked(named if named != v.label else v.measure.label, v.demo))
+    common = dict(period=period, sentence=sentence, notes=tuple(v.notes), document=document)
+    if not v.available:
+        return Headline(shown, "n/a", v.missing, help=" ".join(t for t in (v.missing, detail) if t),
+                        caption=v.missing, **common)
+    guarded = v.guarded
+    if guarded is not None and guarded.change_hidden and (guarded.hidden or v.comparable):
+        value = guarded.text() if guarded.hidden else number(v.current)
+        against = v.period.previous().label
+        return Headline(shown, value, "not shown (disclosure control)", current=None if guarded.hidden else v.current,
+                        help=" ".join(t for t in (detail, f"Change on {against} not shown.",
+                                                  "Hidden by disclosure control: the count is from 1 to 4, or would "
+                                                  "let a small count elsewhere be worked out.") if t), **common)
+    if not v.comparable:
+        return Headline(shown, number(v.current), v.no_comparison, current=v.current, caption=v.no_comparison,
+                        help=" ".join(t for t in (v.no_comparison + ".", detail) if t), **common)
+    return change(shown, v.current, v.previous, v.period, decimals=decimals, help=detail, **common)
+
+
+def change(label: str, current: float, previous: float, p, *, decimals: int = 0, help: str | None = None,
+           sentence: str | None = None, where: str = "", **common) -> Headline:
+    """A count with its change on the same months a year earlier and whether chance could explain it
+    (exact Poisson test, 5%): beyond chance coloured, within chance grey, small numbers never coloured."""
+    against = p.previous().label
+    test = significance.poisson_change(current, previous)
+    text = metrics.change_text(current, previous, against, decimals)
+    short = "small numbers" if test.small_numbers else "beyond chance" if test.significant else "within chance"
+    delta = f"{metrics.format_pct(metrics.pct_change(current, previous), decimals)} · {short}" if text else None
+    detail = f"{text} ({number(previous)} then). Change {test.verdict}; exact Poisson test." if text else None
+    if sentence is None:
+        sentence = narrative.change(label, current, previous, p.label, against, where=where, decimals=decimals) \
+            if text else ""
+    common.setdefault("period", p.long_label)
+    return Headline(label, number(current), text or "", delta=delta, colour="inverse" if test.significant else "off",
+                    help=" ".join(t for t in (help, detail) if t) or None, sentence=sentence, current=current,
+                    previous=previous if text else None, previous_period=against if text else "",
+                    verdict=test.verdict if text else "", **common)
+
+
+def number(value, *, of: float | None = None) -> str:
+    """A figure for display: "n/a" when missing, with its share of ``of`` when given."""
+    if value is None or value != value:
+        return "n/a"
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{text} ({value / of * 100:.0f}%)" if of else text
+
+
+# Charts -------------------------------------------------------------------------------------
+
+def monthly(frame: pd.DataFrame | None, *, key: str, title: str, colour: str, source: str, period: str, why: str = "",
+            caveat: str = "", series: str | None = None, highlight=None, y: str = "value", y_title: str = "Count",
+            extra_flags: pd.Series | None = None, exclude_outliers: bool = False) -> Chart:
+    """A monthly trend with outliers flagged by the robust rule (and ``extra_flags``, e.g. bulk needle
+    finds), with or without them as the view says.
+
+    The rule judges the counts in ``value`` (its Poisson floor needs counts) even when the chart
+    draws another column ``y``, such as a rate. ``frame`` comes as it may be shown
+    (``measures.protected``): a sensitive series by calendar year with ``why`` saying so, or None with
+    ``why`` saying why not.
+    """
+    from smp_dash import charts, outliers
+
+    if frame is None:       # not in the data loaded, or hidden by disclosure control
+        return Chart(key, title, None, None, source, period, missing=why)
+    if why:                 # a sensitive series shown by year (protection.Protection.series)
+        fig = charts.monthly_trend(frame, series=series, y=y, title=f"{title}, by calendar year", colour=colour,
+                                   highlight=highlight, y_title=y_title)
+        return Chart(key, f"{title}, by calendar year", fig, frame, source, period,
+                     caveat=" ".join(t for t in (caveat, why) if t))
+    flags = outliers.flag_series(frame, series=series)
+    if extra_flags is not None:
+        flags = flags | extra_flags.reindex(frame.index, fill_value=False).astype(bool)
+    flagged = frame.loc[flags, "month"].dt.strftime("%b %Y").tolist()
+    shown, note, excluded = frame.assign(outlier=flags), "", ""
+    if flagged:
+        note = f"Flagged outliers ({outliers.RULE}): {', '.join(flagged)}."
+    if exclude_outliers and flagged:
+        shown = outliers.without(frame, flags, y=y).assign(outlier=False)
+        excluded = f"flagged months replaced by the median of the {outliers.WINDOW} months before: {', '.join(flagged)}"
+        note = f"Excluded: {excluded}."
+    fig = charts.monthly_trend(shown, series=series, y=y, title=title, colour=colour, highlight=highlight,
+                               outliers="outlier", y_title=y_title)
+    return Chart(key, title, fig, shown, source, period, caveat=" ".join(t for t in (caveat, note) if t),
+                 exclusions=excluded)
+
+
+def overlay(frame: pd.DataFrame, p, cover, *, key: str, title: str, colour: str, source: str,
+            exclude_outliers: bool = False) -> Chart:
+    """This period against the previous one on the same month axis, each month over the same month a
+    year earlier and a gap where the data (``cover``, the dataset's months) lacks one; outliers flagged
+    as on every monthly chart (judged on the whole series) and excluded when the view says."""
+    from smp_dash import charts
+
+    now, before, note, excluded = metrics.overlay(frame, cover.first, p, exclude_outliers, last=cover.last,
+                                                  gaps=cover.gaps)
+    fig = charts.period_overlay(now, before, title=title, colour=colour, current_label=p.label,
+                                previous_label=p.previous().label, outliers="outlier")
+    return Chart(key, title, fig, metrics.overlay_table(now, before), source, f"{p.label} and {p.previous().label}",
+                 caveat=note, exclusions=excluded)
+
+
+def funnel(table: pd.DataFrame, population: pd.DataFrame, *, key: str, colour: str, period: str, title: str,
+           sensitive: bool = False) -> Chart:
+    """Ward rates against the borough rate with 95% and 99.8% limits (``table`` from
+    ``measures.ward_table``, protected or not), on the ward ``population`` loaded (its source in the
+    caveat; why there is no plot without one). A hidden ward is left off: its rate would give its
+    count away."""
+    import numpy as np
+
+    from smp_dash import charts, disclosure
+
+    hidden = 0
+    if "suppressed" in table.columns:
+        hidden = int(table["current"].isna().sum())
+        table = table[table["current"].notna().to_numpy()]
+    wards, rate = significance.ward_funnel(table)
+    if wards.empty:
+        why = measures.NO_POPULATION if population.empty else f"{measures.NOT_LOADED}: no ward population for these wards"
+        return Chart(key, title, None, None, "ward counts and ward populations", period, missing=why)
+    limits = significance.funnel_limits(np.linspace(wards["population"].min() * 0.9, wards["population"].max() * 1.05,
+                                                    120), rate)
+    above = wards.loc[wards["position"].str.startswith("above"), "ward_name"].tolist()
+    data = wards[["ward_name", "current", "population", "rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8",
+                  "position"]]
+    return Chart(key, title, charts.funnel(wards, limits, rate=rate, title=title, colour=colour), data,
+                 "ward counts and ward populations", period, all_wards=True, sensitive_wards=sensitive,
+                 exclusions=f"{hidden} ward{'s' * (hidden != 1)} {disclosure.HIDDEN} by disclosure control"
+                 if hidden else "",
+                 caveat=f"Borough rate {rate:.1f} per 1,000. Wards above the 99.8% limit are very unlikely to differ by "
+                        "chance" + (f": {', '.join(above)}." if above else "; none this period.")
+                        + f" {measures.population_note(population, table.attrs.get('population_year'))}")
+
+
+def changes(table: pd.DataFrame | None, *, key: str, category: str, p, title: str, colour: str, source: str,
+            why: str = "", no_comparison: str = "") -> Chart:
+    """A breakdown's bars for ``p`` against the year before, titled "<title>, <p> against <p - 1>"; with
+    ``no_comparison`` (why there is none) the bars of ``p`` alone, saying why; None ``table``: ``why``."""
+    from smp_dash import charts, disclosure
+
+    full = f"{title}, {p.label}" + ("" if no_comparison else f" against {p.previous().label}")
+    if table is None:
+        return Chart(key, full, None, None, source, p.label, missing=why)
+    fig = charts.change_bars(table, category=category, current="current", previous="previous", colour=colour,
+                             current_label=p.label, previous_label=p.previous().label, title=full)
+    return Chart(key, full, fig, disclosure.published(table), source,
+                 p.label if no_comparison else f"{p.label} and {p.previous().label}",
+                 caveat=f"{no_comparison}." if no_comparison else metrics.SIGNIFICANCE_NOTE)
+
+
+#: Ward table columns as the pages and documents show them.
+WARD_COLUMNS = ["rank", "ward", "current", "previous", "pct_change", "rate"]
+
+
+def ward_top(table: pd.DataFrame, *, key: str, title: str, n: int = 10, sensitive: bool = False) -> Table:
+    """The ``n`` wards with most (``table`` from ``measures.ward_table``, protected or not), rural wards
+    marked; its download holds every ward, ranked."""
+    from smp_dash import disclosure
+
+    protected = "suppressed" in table.columns
+    shown = disclosure.display(table).assign(rural=table["rural"].to_numpy()) if protected else table
+    shown = shown.assign(ward=shown["ward_name"] + shown["rural"].map({True: " (rural)", False: ""}))
+    return Table(key, title, shown.head(n)[WARD_COLUMNS], sensitive_wards=sensitive, all_wards=True, ranked=5,
+                 export=shown, text=protected)
