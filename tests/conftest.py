@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import struct
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -77,6 +79,15 @@ def thin_sensitive(frames: dict, wards: list[str], rng, years=None) -> dict:
     kept = kept.sample(n=min(len(kept), rng.randint(1, 3)), random_state=rng.randint(0, 999))
     kept = kept.assign(needles=[rng.randint(1, 4) for _ in range(len(kept))])
     return {**frames, "crimes": crimes[keep], "needle_finds": pd.concat([needles[~mine], kept], ignore_index=True)}
+
+
+def blank_png(width: int = 1, height: int = 1) -> bytes:
+    """A white PNG image (no browser needed)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def store_hashes(folder) -> dict[str, str]:

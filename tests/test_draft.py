@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import struct
-import zlib
 
 import docx
 import pandas as pd
@@ -15,7 +13,7 @@ from smp_dash import assessment, bundle, cli, demo, draft, images, narrative
 from smp_dash.priorities import domestic_abuse, overview, police_data, substance_misuse
 from smp_dash.selection import PUBLISHED, Filter
 
-from conftest import thinned_domestic_abuse
+from conftest import blank_png, thinned_domestic_abuse
 
 
 CHAPTERS = ["Introduction and method", "Executive summary", "Serious and organised crime", "Children and young people",
@@ -25,15 +23,6 @@ CHAPTERS = ["Introduction and method", "Executive summary", "Serious and organis
 DIRECTION_WORDS = {"rose", "fell", "rise", "rises", "fall", "falls", "increase", "increased", "decrease", "decreased",
                    "up", "down", "higher", "lower"}
 SMALL = {1, 2, 3, 4}
-
-
-def _png(width: int = 1, height: int = 1) -> bytes:
-    """A white PNG image (no browser needed)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +47,7 @@ def published(demo_frames):
 @pytest.fixture
 def no_images(monkeypatch):
     """Charts as a one-pixel PNG, for tests about the text (kaleido takes a few seconds a document)."""
-    monkeypatch.setattr(images, "figures_png", lambda figs, **_: [_png()] * len(figs))
+    monkeypatch.setattr(images, "figures_png", lambda figs, **_: [blank_png()] * len(figs))
 
 
 def _chapters(doc) -> dict[str, list]:
