@@ -171,11 +171,12 @@ class Section:
 
     def chart(self, frame: pd.DataFrame | None, why: str, title: str, build, **style) -> None:
         """A chart of ``frame`` (``build(frame, title=...)``), or a note saying why there is none;
-        a sensitive series shown by quarter says so (``why`` is then the sentence)."""
+        a sensitive series shown by calendar year says so (``why`` is then the sentence)."""
         if frame is None:
             self.notes.append(f"{title}: {why}")
             return
-        self.charts.append(build(frame, title=f"{title}, by quarter" if why else title, **style))
+        yearly = title.replace(" by month", " by calendar year") if " by month" in title else f"{title}, by calendar year"
+        self.charts.append(build(frame, title=yearly if why else title, **style))
         if why:
             self.notes.append(why)
 

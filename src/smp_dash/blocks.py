@@ -252,10 +252,10 @@ def monthly(frame: pd.DataFrame | None, *, key: str, title: str, colour: str, so
     if frame is None:       # not in the data loaded, or hidden by disclosure control
         return Chart(key, title, None, None, source, period, missing=why)
     if why:                 # a sensitive series shown by year (protection.Protection.series)
-        fig = charts.monthly_trend(frame, series=series, y=y, title=f"{title}, by calendar year", colour=colour,
-                                   highlight=highlight, y_title=y_title)
-        return Chart(key, f"{title}, by calendar year", fig, frame, source, period,
-                     caveat=" ".join(t for t in (caveat, why) if t))
+        yearly = title.replace(" by month", " by calendar year") if " by month" in title else f"{title}, by calendar year"
+        fig = charts.monthly_trend(frame, series=series, y=y, title=yearly, colour=colour, highlight=highlight,
+                                   y_title=y_title)
+        return Chart(key, yearly, fig, frame, source, period, caveat=" ".join(t for t in (caveat, why) if t))
     flags = outliers.flag_series(frame, series=series)
     if extra_flags is not None:
         flags = flags | extra_flags.reindex(frame.index, fill_value=False).astype(bool)

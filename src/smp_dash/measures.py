@@ -263,7 +263,7 @@ def shield(bundle, measure: Measure | str, *, frame: pd.DataFrame | None = None,
 def protected(bundle, measure: Measure | str, view: Filter, frame: pd.DataFrame | None, *,
               whole: pd.DataFrame | None = None, variant: str = "", area=None) -> tuple[pd.DataFrame | None, str]:
     """A monthly series of ``measure`` for the view's wards (or ``area``) as it may be shown, and why
-    not (by quarter, or not at all) when disclosure control keeps its months back."""
+    not (by calendar year, or not at all) when disclosure control keeps its months back."""
     measure = get(measure) if isinstance(measure, str) else measure
     if frame is None or not (measure.sensitive and view.suppress):
         return frame, ""

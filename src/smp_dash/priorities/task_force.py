@@ -71,7 +71,7 @@ def start_note(p: Period, start: str | None = None, early: int | None = None) ->
 
 def trend(bundle, figures: TaskForce, name: str, view: Filter) -> tuple[pd.DataFrame | None, str]:
     """Monthly counts and rates per 1,000 of measure ``name`` for the focus area and the rest, as they
-    may be shown (by quarter, or not, where disclosure control keeps a sensitive measure's months back)."""
+    may be shown (by calendar year, or not, where disclosure control keeps a sensitive measure's months back)."""
     if name in figures.missing:
         return None, figures.missing[name]
     m = measures.get(MEASURES[name])
