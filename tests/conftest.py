@@ -166,6 +166,16 @@ def maidstone():
 
 
 @pytest.fixture(scope="module")
+def demo_frames_and_wards(demo_store):
+    """The demonstration store's frames and Maidstone's wards (ward_code, ward_name); skips without boundaries."""
+    try:
+        wards = geo.load_wards()[["ward_code", "ward_name"]]
+    except geo.BoundariesMissing as exc:
+        pytest.skip(str(exc))
+    return store.read_all(demo_store), wards
+
+
+@pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
     """A store holding the demonstration data, set as SMP_DATA_DIR for the whole module."""
     from smp_dash import cli

@@ -98,3 +98,31 @@ def _write(frame: pd.DataFrame, dataset: str, path: Path) -> pd.DataFrame:
     frame[schema.columns(dataset)].assign(**{date: frame[date].dt.strftime("%Y-%m-%d")}).to_csv(
         path, index=False, lineterminator="\n")
     return frame
+
+
+def open_page(store: Path, page: str, *, timeout: int = 90, **query):
+    """A fresh AppTest session on ``page`` (``pages/<page>``) over ``store``, with ``query`` as its link's
+    parameters; it must run without an exception."""
+    import pytest
+    from streamlit.testing.v1 import AppTest
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMP_DATA_DIR", str(store))
+        at = AppTest.from_file(Path(__file__).parents[1] / "app.py", default_timeout=timeout)
+        at.query_params.update(query)
+        at.switch_page(f"pages/{page}")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def renderer(store: Path):
+    """``render(page)``: each page of ``store`` opened once and kept (:func:`open_page`)."""
+    cache: dict = {}
+
+    def render(page: str):
+        if page not in cache:
+            cache[page] = open_page(store, page)
+        return cache[page]
+
+    return render

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 from conftest import thin_sensitive
-from smp_dash import bundle as bundles, config, measures, periods, store
+from smp_dash import bundle as bundles, config, measures, periods
 from smp_dash.priorities import domestic_abuse, overview, police_data, substance_misuse, task_force
 from smp_dash.selection import LATEST, PUBLISHED, Filter
 
@@ -37,14 +37,8 @@ THIN = {"Detling and Thurnham": None, "Leeds": (2019, 2020), "Headcorn": (2020,)
 
 
 @pytest.fixture(scope="module")
-def thinned(demo_store):
-    from smp_dash import geo
-
-    try:
-        wards = geo.load_wards()[["ward_code", "ward_name"]]
-    except geo.BoundariesMissing as exc:
-        pytest.skip(str(exc))
-    frames = store.read_all(demo_store)
+def thinned(demo_frames_and_wards):
+    frames, wards = demo_frames_and_wards
     codes = dict(zip(wards["ward_name"], wards["ward_code"]))
     rng = random.Random(19)
     for name, years in THIN.items():

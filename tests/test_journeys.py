@@ -93,42 +93,19 @@ def partners(tmp_path_factory, spots) -> Journey:
     return Journey(street.store, street.street, needles, requests)
 
 
-def _open(store: Path, page: str, **query) -> AppTest:
-    """A fresh session on ``page`` over ``store`` (the period choice the link gives, or the default)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMP_DATA_DIR", str(store))
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params.update(query)
-        at.switch_page(f"pages/{page}")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _renderer(journey: Journey):
-    cache: dict[str, AppTest] = {}
-
-    def render(page: str) -> AppTest:
-        if page not in cache:
-            cache[page] = _open(journey.store, page)
-        return cache[page]
-
-    return render
-
-
 @pytest.fixture(scope="module")
 def on_latest(latest):
-    return _renderer(latest)
+    return journey_data.renderer(latest.store)
 
 
 @pytest.fixture(scope="module")
 def on_2020(only_2020):
-    return _renderer(only_2020)
+    return journey_data.renderer(only_2020.store)
 
 
 @pytest.fixture(scope="module")
 def on_partners(partners):
-    return _renderer(partners)
+    return journey_data.renderer(partners.store)
 
 
 def _metric(at: AppTest, label: str):
@@ -389,6 +366,6 @@ def test_demo_figures_all_agree(demo_store, capsys):
     ("substance_misuse.py", "Needles found", "2,511"),
 ])
 def test_demo_as_in_the_assessment(demo_store, page, label, value):
-    at = _open(demo_store, page, ptype=CHOICE_LABELS[PUBLISHED])
+    at = journey_data.open_page(demo_store, page, ptype=CHOICE_LABELS[PUBLISHED])
     assert at.sidebar.selectbox(key="ptype").value == PUBLISHED
     assert _metric(at, label).value == value

@@ -57,36 +57,14 @@ def mixed(tmp_path_factory, spots) -> Path:
     return root / "store"
 
 
-def _open(store: Path, page: str, **query) -> AppTest:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMP_DATA_DIR", str(store))
-        at = AppTest.from_file(APP, default_timeout=90)
-        at.query_params.update(query)
-        at.switch_page(f"pages/{page}")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _renderer(store: Path):
-    cache: dict[str, AppTest] = {}
-
-    def render(page: str) -> AppTest:
-        if page not in cache:
-            cache[page] = _open(store, page)
-        return cache[page]
-
-    return render
-
-
 @pytest.fixture(scope="module")
 def on_police(police_only):
-    return _renderer(police_only)
+    return journey_data.renderer(police_only)
 
 
 @pytest.fixture(scope="module")
 def on_mixed(mixed):
-    return _renderer(mixed)
+    return journey_data.renderer(mixed)
 
 
 def _visible(at: AppTest) -> list[str]:
@@ -181,7 +159,7 @@ def test_scenarios_open_on_a_measure_that_is_loaded(on_police):
 
 
 def test_a_link_to_a_measure_not_loaded_opens_on_one_that_is(police_only):
-    at = _open(police_only, "scenarios.py", sc_measure="Domestic abuse")
+    at = journey_data.open_page(police_only, "scenarios.py", sc_measure="Domestic abuse")
     assert at.selectbox(key="sc_measure").value == "ASB incidents"
 
 
@@ -225,7 +203,7 @@ def test_mixed_pages_mark_demonstration_tiles_charts_and_rows(on_mixed):
 
 
 def test_demonstration_alone_carries_no_mark(demo_store):
-    at = _open(demo_store, "overview.py")
+    at = journey_data.open_page(demo_store, "overview.py")
     assert not [m.label for m in at.metric if DEMO in m.label]
 
 

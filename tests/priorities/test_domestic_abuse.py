@@ -9,20 +9,14 @@ import pytest
 
 from conftest import blank_png
 
-from smp_dash import assessment, blocks, bundle as bundles, draft, store, workbook
+from smp_dash import assessment, blocks, bundle as bundles, draft, workbook
 from smp_dash.priorities import domestic_abuse
 from smp_dash.selection import PUBLISHED, Filter
 
 
 @pytest.fixture(scope="module")
-def demo(demo_store):
-    from smp_dash import geo
-
-    try:
-        wards = geo.load_wards()[["ward_code", "ward_name"]]
-    except geo.BoundariesMissing as exc:
-        pytest.skip(str(exc))
-    frames = store.read_all(demo_store)
+def demo(demo_frames_and_wards):
+    frames, wards = demo_frames_and_wards
     return frames, dict(zip(wards["ward_code"], wards["ward_name"])), bundles.build(frames, wards)
 
 
