@@ -346,6 +346,12 @@ def _suppress(frame: pd.DataFrame, counts: tuple[str, ...], derived: tuple[str, 
     return out
 
 
+def protect_column(values: np.ndarray, threshold: int | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+    """:func:`suppress_counts`'s rule for one column of counts with its total shown, on an array:
+    the primary and secondary masks, and whether the total must be hidden."""
+    return _protect(np.asarray(values, dtype="float64"), _threshold(threshold), False, True)
+
+
 def _protect(values: np.ndarray, limit: int, suppress_zero: bool, total_shown: bool):
     """Primary and secondary masks for one column, and whether its total must be hidden."""
     low = 0 if suppress_zero else 1

@@ -220,10 +220,10 @@ class Protection:
         """The hidden group for a set of months: wards the ward table hides, and rows without a ward."""
         key = mask.tobytes()
         if key not in self._groups:
-            wards = values[:-1]
-            table = disclosure.suppress_counts(pd.DataFrame({"n": wards}), "n", threshold=self.threshold)
-            group = np.append(table["n_suppressed"].to_numpy(), values[-1] > 0)
-            self._groups[key] = (group, bool(disclosure.hidden_totals(table)))
+            # the ward table's rule (disclosure.suppress_counts), on the numbers alone: it runs for every
+            # set of months a reader can work out, so without building a frame each time
+            primary, secondary, closed = disclosure.protect_column(values[:-1], self.threshold)
+            self._groups[key] = (np.append(primary | secondary, values[-1] > 0), closed)
         return self._groups[key]
 
 
