@@ -30,7 +30,7 @@ import pytest
 import journey_data
 from smp_dash import assessment, draft, images, report, schema, store, workbook
 from test_draft import _png
-from test_journeys import Journey, _chart, _ingest, _metric, _numbers, _open
+from test_journeys import Journey, _chart, _ingest, _metric, _numbers
 
 MONTHS = ["Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
 ASB_TITLE = "Police-recorded ASB by month: Dec 2024 to Nov 2025 against Dec 2023 to Nov 2024"
@@ -81,14 +81,7 @@ def case(request, tmp_path_factory, spots) -> Case:
 
 @pytest.fixture(scope="module")
 def pages(case):
-    cache = {}
-
-    def render(page: str):
-        if page not in cache:
-            cache[page] = _open(case.journey.store, page)
-        return cache[page]
-
-    return render
+    return journey_data.renderer(case.journey.store)
 
 
 def _no_change(shown, why: str) -> None:
@@ -126,7 +119,7 @@ def test_the_asb_ward_map_offers_no_change_and_says_why(case, pages):
 
 
 def test_a_shared_link_to_the_change_map_falls_back_to_counts(case):
-    at = _open(case.journey.store, "community_protection.py", asb_measure="change")
+    at = journey_data.open_page(case.journey.store, "community_protection.py", asb_measure="change")
     assert at.button_group(key="asb_measure").value == "count"
 
 
