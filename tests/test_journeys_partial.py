@@ -29,7 +29,7 @@ import pytest
 
 import journey_data
 from smp_dash import assessment, draft, images, report, schema, store, workbook
-from test_draft import _png
+from conftest import blank_png
 from test_journeys import Journey, _chart, _ingest, _metric, _numbers
 
 MONTHS = ["Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
@@ -191,7 +191,7 @@ def test_the_workbook_has_no_change_cell(case, frames, ward_names):
 
 
 def test_the_draft_and_the_data_pack_say_no_comparison(case, frames, ward_names, monkeypatch):
-    monkeypatch.setattr(images, "figures_png", lambda figs, **_: [_png()] * len(figs))
+    monkeypatch.setattr(images, "figures_png", lambda figs, **_: [blank_png()] * len(figs))
     doc = docx.Document(io.BytesIO(_build(draft.document, frames, ward_names, case.journey)))
     text = "\n".join(p.text for p in doc.paragraphs)
     focus = _focus_asb(case.journey, ward_names, "2024-12", "2025-11")
