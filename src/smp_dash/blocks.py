@@ -350,3 +350,38 @@ def ward_top(table: pd.DataFrame, *, key: str, title: str, n: int = 10, sensitiv
     shown = shown.assign(ward=shown["ward_name"] + shown["rural"].map({True: " (rural)", False: ""}))
     return Table(key, title, shown.head(n)[WARD_COLUMNS], sensitive_wards=sensitive, all_wards=True, ranked=5,
                  export=shown, text=protected)
+
+
+# Substance misuse page ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caption:
+    """A line the page says where it stands (a caveat under figures, why a table is empty); the
+    documents note it only when ``document`` (a caveat they already carry is page-only)."""
+
+    text: str
+    document: bool = True
+
+
+@dataclass(frozen=True)
+class Places:
+    """Tables naming places (needle-find locations), side by side. Only people who may see locations
+    are shown them (the renderer checks the person, as for a map's points); everyone else reads
+    ``withheld``. The documents carry the tables marked ``document``."""
+
+    tables: tuple[Table, ...]
+    withheld: str
+
+
+def percent(value) -> str:
+    """A share as the pages write it: "27%", or "n/a" when it is not in the data."""
+    return "n/a" if value is None or value != value else f"{number(value)}%"
+
+
+def split(page: Page, heading: str) -> tuple[Page, Page]:
+    """``page`` in two at the first heading that starts with ``heading``: for a page that draws a
+    widget of its own between them (the needle finds' "include bulk incidents")."""
+    at = next((i for i, b in enumerate(page.blocks) if isinstance(b, Heading) and b.title.startswith(heading)),
+              len(page.blocks))
+    return (Page(page.title, page.question, page.blocks[:at], page.caveats, page.where, page.actions),
+            Page(page.title, page.question, page.blocks[at:], page.caveats, page.where, page.actions))

@@ -58,4 +58,19 @@ _DRAW = {
     blocks.Text: lambda block, bundle, view: None,          # the documents' sentences; the page shows the figures
     blocks.Missing: lambda block, bundle, view: not_shown(block.title, block.why),
     blocks.Actions: lambda block, bundle, view: actions_table(bundle, block.priority),
+    # substance misuse page
+    blocks.Caption: lambda block, bundle, view: st.caption(block.text),
+    blocks.Places: lambda block, bundle, view: _places(block, view),
 }
+
+
+def _places(block: blocks.Places, view: Filter) -> None:
+    """Place names side by side for those who may see locations; viewers are told they are not shown."""
+    if not run.current().person.can_see_locations:
+        st.caption(f":material/lock: {block.withheld}")
+        return
+    for column, table in zip(st.columns(len(block.tables)), block.tables):
+        with column:
+            st.markdown(f"**{table.title}**")
+            data_table(table.frame, hide_index=True, width="stretch", key=table.key, view=view, period=table.period,
+                       sensitive_wards=table.sensitive_wards, ranked=table.ranked)
