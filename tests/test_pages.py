@@ -163,7 +163,7 @@ def test_page_runs_with_notice_chart_and_source(rendered, page):
     ("substance_misuse.py", "Needles found, without bulk incidents", "1,011", "-37% · beyond chance"),  # as the documents
     ("substance_misuse.py", "Previous period", "1,621", ""),
     ("substance_misuse.py", "Bulk incidents", "2", ""),
-    ("serious_organised_crime.py", "Violence against the person", "92%", ""),  # share of violent crime
+    ("serious_organised_crime.py", "Violence against the person, share of violent crime", "92%", ""),  # as the documents say
     ("children_young_people.py", "Youth offences", "87", "-23 (-21%) on 2018/19"),
     ("children_young_people.py", "Young people offending", "39", "+4 (+11%)"),
     ("children_young_people.py", "Youth population convicted", "0.2%", ""),

@@ -209,6 +209,8 @@ def section(title: str, page: blocks.Page) -> Section:
             s.notes.append(block.text)
         elif isinstance(block, blocks.Places):
             s.tables += [(t.title, t.frame) for t in block.tables if t.document]
+        elif isinstance(block, blocks.Listing) and block.document:
+            s.tables.append((block.title, block.frame))
     s.caveats += page.caveats
     return s
 
@@ -242,19 +244,7 @@ def _overview(b: Bundle, v: Filter) -> Section:
 
 
 def _soc(b: Bundle, v: Filter) -> Section:
-    s = Section("Serious and organised crime", where=_where(v), actions="soc")
-    f = serious_organised_crime.figures(b, v)
-    p, colour = f.violent.period, charts.PRIORITY_COLOURS["soc"]
-    s.add_value(f.violent)
-    s.add(b.mark("Violence against the person, share of violent crime", "crimes"), None, value=f.vap_share)
-    s.add_value(f.weapons)
-    if f.subgroups is not None:
-        s.changes(f.subgroups, "offence_subgroup", p, b.mark("Violent crime by subgroup", "crimes"), colour,
-                  f.violent.no_comparison)
-    s.chart(f.trend, f.violent.missing or "", b.mark(f"Robbery, weapons and drugs by month, {_plot_text(v.area)}", "crimes"),
-            charts.monthly_trend, series="crime_type", colour=colour, highlight=(p.start, p.end))
-    s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
-    return s
+    return section("Serious and organised crime", serious_organised_crime.page(b, v))
 
 
 def _children(b: Bundle, v: Filter) -> Section:

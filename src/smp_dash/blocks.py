@@ -385,3 +385,29 @@ def split(page: Page, heading: str) -> tuple[Page, Page]:
               len(page.blocks))
     return (Page(page.title, page.question, page.blocks[:at], page.caveats, page.where, page.actions),
             Page(page.title, page.question, page.blocks[at:], page.caveats, page.where, page.actions))
+
+
+# Serious and organised crime page ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Listing:
+    """A short table read whole, with its source and period under it (the operations an assessment
+    reports); in presentation mode a numbered list."""
+
+    key: str
+    title: str
+    frame: pd.DataFrame
+    source: str
+    period: str
+    document: bool = True
+
+
+def with_units(frame: pd.DataFrame, value: str = "value", unit: str = "unit") -> pd.DataFrame:
+    """``value`` written with its ``unit`` as people write it ("£42,000", "27%", "12 days"), ``unit`` dropped."""
+    def written(v, u) -> str:
+        if v is None or v != v:
+            return "n/a"
+        text = number(v)
+        return {"gbp": f"£{text}", "percent": f"{text}%", "count": text, "people": f"{text} people",
+                "days": f"{text} days", "years": f"{text} years", "rate": f"{text} per 1,000"}.get(u, f"{text} {u}")
+    return frame.assign(**{value: [written(v, u) for v, u in zip(frame[value], frame[unit])]}).drop(columns=unit)

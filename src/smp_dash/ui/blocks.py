@@ -9,7 +9,7 @@ from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.maps import ward_map_section
-from smp_dash.ui.page import metric, not_shown, section
+from smp_dash.ui.page import footnote, metric, not_shown, section
 from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, actions_table, data_table, download, draw_chart,
                                   ranked_list)
 
@@ -61,6 +61,8 @@ _DRAW = {
     # substance misuse page
     blocks.Caption: lambda block, bundle, view: st.caption(block.text),
     blocks.Places: lambda block, bundle, view: _places(block, view),
+    # serious and organised crime page
+    blocks.Listing: lambda block, bundle, view: _listing(block, view),
 }
 
 
@@ -74,3 +76,8 @@ def _places(block: blocks.Places, view: Filter) -> None:
             st.markdown(f"**{table.title}**")
             data_table(table.frame, hide_index=True, width="stretch", key=table.key, view=view, period=table.period,
                        sensitive_wards=table.sensitive_wards, ranked=table.ranked)
+
+
+def _listing(block: blocks.Listing, view: Filter) -> None:
+    data_table(block.frame, hide_index=True, width="stretch", ranked=len(block.frame))
+    footnote(block.source, block.period)
