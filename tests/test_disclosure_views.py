@@ -29,7 +29,8 @@ SMALL = {1, 2, 3, 4}
 #: Words in a key figure's label or a sentence that name a sensitive measure.
 SENSITIVE_WORDS = ("Domestic abuse", "Needles", "Bulk", "Hate")
 #: Headlines that count a sensitive measure, by page.
-SENSITIVE_METRICS = {"Domestic abuse", "Domestic abuse crimes", "Needles found", "Previous period", "Bulk incidents", "Hate crimes"}
+SENSITIVE_METRICS = {"Domestic abuse", "Domestic abuse crimes", "Needles found", "Needles found, without bulk incidents",
+                     "Previous period", "Bulk incidents", "Hate crimes"}
 #: Downloads of sensitive counts for a selection, and the columns that hold counts.
 SENSITIVE_DOWNLOADS = {"da_trend": ("value",), "da_types": ("current", "previous"), "needles_monthly": ("value",),
                        "hate_strands": ("value",), "needle_places_now": ("needles",),

@@ -185,7 +185,7 @@ def test_mixed_pages_mark_demonstration_tiles_charts_and_rows(on_mixed):
     labels = [m.label for m in needles.metric]
     assert {f"Needles found {DEMO}", f"Previous period {DEMO}", f"Bulk incidents {DEMO}", "Drug offences"} <= set(labels)
     assert any(t.startswith("Needles found by month") and t.endswith(DEMO) for t in _titles(needles))
-    assert f"**Top five locations, Dec 2019 to Nov 2020 {DEMO}**" in [m.value for m in needles.markdown]
+    assert f"**Top five needle-find locations, Dec 2019 to Nov 2020 {DEMO}**" in [m.value for m in needles.markdown]
     assert not [t for t in _titles(needles) if t.startswith("Drug offences, Maidstone") and DEMO in t]
     task = on_mixed("task_force.py")
     assert f"Needles found {DEMO}" in [m.label for m in task.metric]

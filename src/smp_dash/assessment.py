@@ -206,6 +206,12 @@ def section(title: str, page: blocks.Page) -> Section:
             s.notes.append(f"{block.title}: {block.why}")
         elif isinstance(block, blocks.WardMap) and block.no_comparison:
             s.notes.append(f"{block.title}: {block.no_comparison}.")
+        elif isinstance(block, blocks.Caption) and block.document:
+            s.notes.append(block.text)
+        elif isinstance(block, blocks.Places):
+            s.tables += [(t.title, t.frame) for t in block.tables if t.document]
+        elif isinstance(block, blocks.Listing) and block.document:
+            s.tables.append((block.title, block.frame))
     s.caveats += page.caveats
     return s
 
@@ -239,19 +245,7 @@ def _overview(b: Bundle, v: Filter) -> Section:
 
 
 def _soc(b: Bundle, v: Filter) -> Section:
-    s = Section("Serious and organised crime", where=_where(v), actions="soc")
-    f = serious_organised_crime.figures(b, v)
-    p, colour = f.violent.period, charts.PRIORITY_COLOURS["soc"]
-    s.add_value(f.violent)
-    s.add(b.mark("Violence against the person, share of violent crime", "crimes"), None, value=f.vap_share)
-    s.add_value(f.weapons)
-    if f.subgroups is not None:
-        s.changes(f.subgroups, "offence_subgroup", p, b.mark("Violent crime by subgroup", "crimes"), colour,
-                  f.violent.no_comparison)
-    s.chart(f.trend, f.violent.missing or "", b.mark(f"Robbery, weapons and drugs by month, {_plot_text(v.area)}", "crimes"),
-            charts.monthly_trend, series="crime_type", colour=colour, highlight=(p.start, p.end))
-    s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
-    return s
+    return section("Serious and organised crime", serious_organised_crime.page(b, v))
 
 
 def _children(b: Bundle, v: Filter) -> Section:
@@ -281,30 +275,7 @@ def _domestic_abuse(b: Bundle, v: Filter) -> Section:
 
 
 def _substance(b: Bundle, v: Filter) -> Section:
-    s = Section("Substance misuse", where=_where(v), actions="substance_misuse")
-    colour = charts.PRIORITY_COLOURS["substance_misuse"]
-    drugs, needles = substance_misuse.figures(b, v)
-    without = substance_misuse.needle_figures(b, v, include_bulk=False)
-    np_ = needles.period
-    s.add_value(drugs.drugs)
-    s.add_value(needles.needles)
-    s.add_value(without.needles, label="Needles found, without bulk incidents")
-    if needles.needles.available:
-        s.add(b.mark("Bulk incidents", "needle_finds"), needles.bulk_finds if isinstance(needles.bulk_finds, int) else None, period=np_,
-              value=None if isinstance(needles.bulk_finds, int) else needles.bulk_finds)
-    years = drugs.indexed_years
-    if (drugs.indexed["year"] == years[0]).any():
-        s.figure(charts.indexed_lines(drugs.indexed, base=years[0],
-                                      title=f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100"),
-                 f"{measures.NOT_LOADED} (drug offences and Kent's figures for the same years)")
-    s.chart(needles.monthly, needles.monthly_why,
-            b.mark(f"Needles found by month, {_plot_text(v.area)} (including bulk incidents)", "needle_finds"),
-            charts.monthly_trend, colour=colour, highlight=(np_.start, np_.end))
-    for label, top in list(needles.top.items())[:1]:
-        s.tables.append((b.mark(f"Top five needle-find locations, {label}", "needle_finds"), top))
-    s.caveats += list(measures.POLICE_CAVEATS) + [drugs.drugs.measure.caveat, "One needle find can hold many needles; bulk "
-                                         "incidents of bagged, unused needles can dominate a year."]
-    return s
+    return section("Substance misuse", substance_misuse.page(b, v))
 
 
 def _mental_health(b: Bundle, v: Filter) -> Section:

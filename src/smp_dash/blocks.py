@@ -350,3 +350,64 @@ def ward_top(table: pd.DataFrame, *, key: str, title: str, n: int = 10, sensitiv
     shown = shown.assign(ward=shown["ward_name"] + shown["rural"].map({True: " (rural)", False: ""}))
     return Table(key, title, shown.head(n)[WARD_COLUMNS], sensitive_wards=sensitive, all_wards=True, ranked=5,
                  export=shown, text=protected)
+
+
+# Substance misuse page ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caption:
+    """A line the page says where it stands (a caveat under figures, why a table is empty); the
+    documents note it only when ``document`` (a caveat they already carry is page-only)."""
+
+    text: str
+    document: bool = True
+
+
+@dataclass(frozen=True)
+class Places:
+    """Tables naming places (needle-find locations), side by side. Only people who may see locations
+    are shown them (the renderer checks the person, as for a map's points); everyone else reads
+    ``withheld``. The documents carry the tables marked ``document``."""
+
+    tables: tuple[Table, ...]
+    withheld: str
+
+
+def percent(value) -> str:
+    """A share as the pages write it: "27%", or "n/a" when it is not in the data."""
+    return "n/a" if value is None or value != value else f"{number(value)}%"
+
+
+def split(page: Page, heading: str) -> tuple[Page, Page]:
+    """``page`` in two at the first heading that starts with ``heading``: for a page that draws a
+    widget of its own between them (the needle finds' "include bulk incidents")."""
+    at = next((i for i, b in enumerate(page.blocks) if isinstance(b, Heading) and b.title.startswith(heading)),
+              len(page.blocks))
+    return (Page(page.title, page.question, page.blocks[:at], page.caveats, page.where, page.actions),
+            Page(page.title, page.question, page.blocks[at:], page.caveats, page.where, page.actions))
+
+
+# Serious and organised crime page ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Listing:
+    """A short table read whole, with its source and period under it (the operations an assessment
+    reports); in presentation mode a numbered list."""
+
+    key: str
+    title: str
+    frame: pd.DataFrame
+    source: str
+    period: str
+    document: bool = True
+
+
+def with_units(frame: pd.DataFrame, value: str = "value", unit: str = "unit") -> pd.DataFrame:
+    """``value`` written with its ``unit`` as people write it ("£42,000", "27%", "12 days"), ``unit`` dropped."""
+    def written(v, u) -> str:
+        if v is None or v != v:
+            return "n/a"
+        text = number(v)
+        return {"gbp": f"£{text}", "percent": f"{text}%", "count": text, "people": f"{text} people",
+                "days": f"{text} days", "years": f"{text} years", "rate": f"{text} per 1,000"}.get(u, f"{text} {u}")
+    return frame.assign(**{value: [written(v, u) for v, u in zip(frame[value], frame[unit])]}).drop(columns=unit)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from smp_dash import config, measures, metrics
+from smp_dash import blocks, config, measures, metrics
 from smp_dash.periods import CAL_2020
 from smp_dash.selection import Filter, ward_codes
 
@@ -56,3 +56,59 @@ def figures(bundle, view: Filter) -> SeriousOrganisedCrime:
     return SeriousOrganisedCrime(violent, vap_share or "n/a", measures.value(bundle, "weapons", view, CAL_2020),
                                  subgroups, focus, nte, ops, "" if len(ops) else
                                  f"{measures.NOT_LOADED}: no operations (the indicators template)")
+
+
+COLOUR = "soc"
+SOURCE = "Kent Police recorded crime"
+TITLE = "Protecting our communities against serious and organised crime"
+QUESTION = ("Is violent crime rising, where does the night-time economy drive it, and what have operations achieved? "
+            "Delivered through the Serious and Organised Crime Panel.")
+VAP_SHARE = "Violence against the person, share of violent crime"
+DEFINITION = ("Violent crime = violence against the person, sexual offences and robbery (police.uk: 'Violence and "
+              "sexual offences' plus 'Robbery').")
+
+
+def page(bundle, view: Filter) -> blocks.Page:
+    """The serious and organised crime page for ``view``, as every view of it draws it: the page, the
+    pack, the draft and the workbook."""
+    from smp_dash import charts
+
+    f = figures(bundle, view)
+    colour, where, p = charts.PRIORITY_COLOURS[COLOUR], blocks.where(view), f.violent.period
+    mark = lambda text: bundle.mark(text, "crimes")  # noqa: E731
+    out = blocks.Page(TITLE, QUESTION, where=where, actions="soc",
+                      caveats=[*measures.POLICE_CAVEATS, metrics.SIGNIFICANCE_NOTE])
+    share, why = (f.vap_share.split(": ", 1) + [""])[:2]
+    why = why or f.violent.missing or ""     # no crimes loaded: the share says why, as violent crime does
+    subgroups = blocks.changes(f.subgroups, key="violent_subgroups", category="offence_subgroup", p=p, colour=colour,
+                               source=SOURCE, title=mark("Violent crime by subgroup"), why=f.violent.missing or "",
+                               no_comparison=f.violent.no_comparison or "")
+    whole = f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}"
+    out.add(blocks.Heading(f"Violent crime, {p.long_label}"),
+            blocks.Headlines((blocks.headline(f.violent, where=where),
+                              blocks.Headline(mark(VAP_SHARE), share, why, period=p.long_label, caption=why,
+                                              help=f"share of violent crime{f'. {why}' if why else ''}."),
+                              blocks.headline(f.weapons, where=where))),
+            replace(subgroups, caveat=f"{DEFINITION} {subgroups.caveat}") if subgroups.figure is not None else subgroups,
+            blocks.monthly(None if f.violent.missing else f.trend, key="soc_trend", why=f.violent.missing or "",
+                           series="crime_type", colour=colour, source=SOURCE, highlight=(p.start, p.end),
+                           title=mark(f"Robbery, weapons and drugs by month, {blocks.plot_text(view.area)}"),
+                           caveat=measures.POLICE_CAVEAT, period=whole, exclude_outliers=view.exclude_outliers),
+            blocks.Heading("Town centre and the night-time economy"),
+            replace(blocks.monthly(None if f.violent.missing else f.nte, key="nte", why=f.violent.missing or "",
+                                   series="area", colour=colour, source=SOURCE, period=whole,
+                                   title=mark(f"Violence and public order by month: town centre "
+                                              f"({', '.join(config.TOWN_CENTRE_WARDS)}) and the rest"),
+                                   caveat="Lockdowns closed the night-time economy; the shaded months show them.",
+                                   exclude_outliers=view.exclude_outliers), document=False),
+            blocks.Heading(bundle.mark("Operations reported in the assessment", "indicators")))
+    ops = f.operations
+    if f.operations_why:
+        out.add(blocks.Caption(f.operations_why, document=False))
+    else:
+        out.add(blocks.Listing("operations", bundle.mark("Operations reported in the assessment", "indicators"),
+                               blocks.with_units(ops[["label", "value", "unit", "period_start", "period_end", "note"]]),
+                               "; ".join(dict.fromkeys(ops["source"].astype(str))),
+                               f"{ops['period_start'].min():%b %Y} to {ops['period_end'].max():%b %Y}", document=False))
+    out.add(blocks.Heading("Action plan"), blocks.Actions("soc"))
+    return out

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from smp_dash import disclosure, measures, metrics
+from smp_dash import blocks, disclosure, measures, metrics
 from smp_dash.periods import ASSESS_2020, CAL_2020, Period
 from smp_dash.selection import Filter
 
@@ -83,3 +83,106 @@ def needle_figures(bundle, view: Filter, include_bulk: bool = True) -> Needles:
         None if needles.missing else metrics.needle_points(mine, np_, include_bulk=include_bulk),
         {} if needles.missing else {q.label: disclosure.shown(metrics.top_locations(mine, q, include_bulk=include_bulk),
                                                               "needles", view.suppress) for q in shown})
+
+
+COLOUR = "substance_misuse"
+TITLE = "Reducing the impact of substance misuse on our community"
+QUESTION = ("Are drug offences and discarded needles rising, where are needles found, and what is being done? "
+            "Delivered through the Community Protection Team and Licensing.")
+#: The page's option: bulk needle finds in or out (a toggle kept in the address).
+BULK_OPTION = "Include bulk incidents"
+BULK_HELP = ("A bulk incident is a single find of bagged, unused needles, which can hold most of a year's needles; "
+             "exclude them to see the usual pattern.")
+#: The heading that opens the needle finds, where the page offers :data:`BULK_OPTION`.
+NEEDLE_HEADING = "Needle finds"
+WITHOUT_BULK = "Needles found, without bulk incidents"
+NEEDLE_SOURCE = "Maidstone Borough Council waste team needle log, including needle bins"
+INDEXED_SOURCE = "Kent Police recorded crime; Kent district figures"
+
+
+def page(bundle, view: Filter, include_bulk: bool = True) -> blocks.Page:
+    """The substance misuse page for ``view`` (bulk needle finds in or out), as every view of it draws
+    it: the page, the pack, the draft and the workbook (which take bulk finds in)."""
+    from smp_dash import charts
+
+    drugs, needles = figures(bundle, view, include_bulk)
+    colour, where = charts.PRIORITY_COLOURS[COLOUR], blocks.where(view)
+    out = blocks.Page(TITLE, QUESTION, where=where, actions="substance_misuse",
+                      caveats=[*measures.POLICE_CAVEATS, drugs.drugs.measure.caveat,
+                               "One needle find can hold many needles; bulk incidents of bagged, unused needles can "
+                               "dominate a year."])
+    out.add(*_drug_blocks(bundle, view, drugs, colour, where), *_needle_blocks(bundle, view, needles, include_bulk,
+                                                                                 colour, where),
+            blocks.Heading("Action plan"), blocks.Actions("substance_misuse"))
+    return out
+
+
+def _drug_blocks(bundle, view: Filter, f: Drugs, colour: str, where: str) -> list:
+    from smp_dash import charts
+
+    p = f.drugs.period
+    tiles = [blocks.headline(f.drugs, where=where)]
+    if f.kent is not None and len(f.kent):
+        total, before = f.kent["current"].sum(), f.kent["previous"].sum()
+        tiles.append(blocks.Headline(bundle.mark("Drug offences, Kent", "indicators"), blocks.number(total),
+                                     delta=f"{metrics.format_pct(metrics.pct_change(total, before))} "
+                                           f"({int(total - before):+,})", period=p.long_label, document=False))
+    tiles.append(blocks.Headline(bundle.mark("CSVG closed cases with substance misuse", "indicators"),
+                                 blocks.percent(f.csvg_share), period=p.long_label, document=False,
+                                 help=p.label if f.csvg_share == f.csvg_share else
+                                 f"{measures.NOT_LOADED}: no CSVG case mix for {p.label} (the indicators template)"))
+    years, kent_drawn = f.indexed_years, bool((f.indexed["area"] == "Kent").any())
+    title = bundle.mark(f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100",
+                        *(("crimes", "indicators") if kent_drawn else ("crimes",)))
+    # an index needs a first year with offences in it; with no crimes loaded, say so, never draw 0
+    drawn = not f.drugs.missing and bool(((f.indexed["year"] == years[0]) & (f.indexed["value"] > 0)).any())
+    indexed = blocks.Chart(
+        "drugs_indexed", title, charts.indexed_lines(f.indexed, base=years[0], title=title) if drawn else None, f.indexed if drawn else None,
+        INDEXED_SOURCE, f"Calendar years {years[0]} to {years[-1]}",
+        missing="" if drawn else f.drugs.missing or
+        f"{measures.NOT_LOADED} (drug offences and Kent's figures for the same years)",
+        caveat=("Kent is the Kent Police area (12 districts and Medway). " if kent_drawn else
+                f"{measures.NOT_LOADED}: Kent's district figures (indicators): Maidstone only. ")
+        + ("Maidstone is the whole borough." if not view.wards else "Maidstone is the selected wards."))
+    return [blocks.Heading(f"Drug offences, {p.long_label}"), blocks.Headlines(tuple(tiles)),
+            blocks.Caption(f.drugs.measure.caveat, document=False), indexed]
+
+
+def _needle_blocks(bundle, view: Filter, f: Needles, include_bulk: bool, colour: str, where: str) -> list:
+    np_, mark = f.period, lambda text: bundle.mark(text, "needle_finds")
+    rough = "Needles, not finds: one find can hold many needles, so the test is a rough guide."
+    tiles = [blocks.headline(f.needles, where=where, help=rough, label="" if include_bulk else WITHOUT_BULK)]
+    if include_bulk:   # the figure without them too, as the documents state it
+        without = measures.value(bundle, NEEDLES, view, ASSESS_2020, frame=metrics.without_bulk(bundle.needles, False),
+                                 variant="without bulk")
+        tiles.append(blocks.headline(without, where=where, help=rough, label=WITHOUT_BULK))
+    bulk = f.bulk_finds
+    why = f.needles.missing or ""     # no needle log: each tile says why it has no figure
+    tiles += [blocks.Headline(mark("Previous period"), f.previous_text, period=np_.previous().long_label,
+                              help=why or None, document=False),
+              blocks.Headline(mark("Bulk incidents"), blocks.number(bulk) if isinstance(bulk, int) else bulk,
+                              period=np_.long_label, current=bulk if isinstance(bulk, int) else None,
+                              help=why or "single finds of bagged needles, flagged as outliers",
+                              document=f.needles.available)]
+    out = [blocks.Heading(f"{NEEDLE_HEADING}, {np_.long_label}"), blocks.Headlines(tuple(tiles)),
+           blocks.monthly(f.monthly, key="needles_monthly", why=f.monthly_why, colour=colour, source=NEEDLE_SOURCE,
+                          title=mark(f"Needles found by month, {blocks.plot_text(view.area)} "
+                                     f"({'including' if include_bulk else 'excluding'} bulk incidents)"),
+                          highlight=(np_.start, np_.end), period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
+                          extra_flags=f.monthly["bulk"] if include_bulk and f.monthly is not None
+                          and "bulk" in f.monthly else None,
+                          caveat="Bulk incidents are flagged." if include_bulk else
+                          "Excluded: bulk incidents (finds of bagged, unused needles).",
+                          exclude_outliers=view.exclude_outliers)]
+    if f.wards is not None:
+        out.append(blocks.WardMap("needles", mark(f"Needles found by ward, {np_.label}"), f.wards, colour=colour,
+                                  sensitive=True, no_comparison=f.wards_no_comparison, points=f.points,
+                                  caption=mark(f"Needles found by ward, {np_.label}")
+                                  + "; dots are the find locations sized by needles."))
+    if f.top:
+        out.append(blocks.Places(tuple(
+            blocks.Table(f"needle_places_{when}", mark(f"Top five needle-find locations, {label}"), top, period=label,
+                         sensitive_wards=True, ranked=5, document=when == "now")
+            for (label, top), when in zip(f.top.items(), ("now", "before"))),
+            withheld="Where needles were found (place names) is not shown to viewers; the map gives ward totals."))
+    return out

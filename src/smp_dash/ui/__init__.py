@@ -22,7 +22,7 @@ from smp_dash.ui.page import (footnote, metric, not_shown, number, page, percent
                               stop_if_missing, value_metric)
 from smp_dash.ui.run import present_in_link
 from smp_dash.ui.sections import (action_plan, action_rows, actions_table, chart, data_table, download, funnel_chart,
-                                  monthly_chart, morile_sheet_columns, overlay_chart, ward_top_table, with_units)
+                                  monthly_chart, morile_sheet_columns, overlay_chart, ward_top_table)
 from smp_dash.ui.signin import current_access, sign_in_page, who
 from smp_dash.ui.uploads import commit_upload, fetch_police_api, restore_version, upload_preview
 
@@ -30,4 +30,4 @@ __all__ = ["action_plan", "action_rows", "actions_table", "cached", "chart", "co
            "data_table", "district_map_section", "download", "draw", "fetch_police_api", "figures", "footnote", "funnel_chart",
            "metric", "monthly_chart", "morile_sheet_columns", "not_shown", "number", "overlay_chart", "page", "per_version", "percent",
            "plain", "present_in_link", "provenance_footer", "restore_version", "row_sample", "section", "sign_in_page",
-           "stop_if_missing", "upload_preview", "value_metric", "ward_map_section", "ward_top_table", "who", "with_units"]
+           "stop_if_missing", "upload_preview", "value_metric", "ward_map_section", "ward_top_table", "who"]

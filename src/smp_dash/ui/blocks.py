@@ -9,7 +9,7 @@ from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.maps import ward_map_section
-from smp_dash.ui.page import metric, not_shown, section
+from smp_dash.ui.page import footnote, metric, not_shown, section
 from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, actions_table, data_table, download, draw_chart,
                                   ranked_list)
 
@@ -58,4 +58,26 @@ _DRAW = {
     blocks.Text: lambda block, bundle, view: None,          # the documents' sentences; the page shows the figures
     blocks.Missing: lambda block, bundle, view: not_shown(block.title, block.why),
     blocks.Actions: lambda block, bundle, view: actions_table(bundle, block.priority),
+    # substance misuse page
+    blocks.Caption: lambda block, bundle, view: st.caption(block.text),
+    blocks.Places: lambda block, bundle, view: _places(block, view),
+    # serious and organised crime page
+    blocks.Listing: lambda block, bundle, view: _listing(block, view),
 }
+
+
+def _places(block: blocks.Places, view: Filter) -> None:
+    """Place names side by side for those who may see locations; viewers are told they are not shown."""
+    if not run.current().person.can_see_locations:
+        st.caption(f":material/lock: {block.withheld}")
+        return
+    for column, table in zip(st.columns(len(block.tables)), block.tables):
+        with column:
+            st.markdown(f"**{table.title}**")
+            data_table(table.frame, hide_index=True, width="stretch", key=table.key, view=view, period=table.period,
+                       sensitive_wards=table.sensitive_wards, ranked=table.ranked)
+
+
+def _listing(block: blocks.Listing, view: Filter) -> None:
+    data_table(block.frame, hide_index=True, width="stretch", ranked=len(block.frame))
+    footnote(block.source, block.period)

@@ -146,17 +146,6 @@ def column_words(frame: pd.DataFrame) -> dict:
     return config
 
 
-def with_units(frame: pd.DataFrame, value: str = "value", unit: str = "unit") -> pd.DataFrame:
-    """``value`` written with its ``unit`` as people write it ("£42,000", "27%", "12 days"), ``unit`` dropped."""
-    def written(v, u) -> str:
-        if v is None or v != v:
-            return "n/a"
-        text = number(v)
-        return {"gbp": f"£{text}", "percent": f"{text}%", "count": text, "people": f"{text} people",
-                "days": f"{text} days", "years": f"{text} years", "rate": f"{text} per 1,000"}.get(u, f"{text} {u}")
-    return frame.assign(**{value: [written(v, u) for v, u in zip(frame[value], frame[unit])]}).drop(columns=unit)
-
-
 def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
                   period: str, caveat: str = "", series: str | None = None, highlight=None, y: str = "value",
                   y_title: str = "Count", extra_flags: pd.Series | None = None, why: str = "") -> None:
