@@ -205,6 +205,8 @@ def section(title: str, page: blocks.Page) -> Section:
             s.notes.append(f"{block.title}: {block.why}")
         elif isinstance(block, blocks.WardMap) and block.no_comparison:
             s.notes.append(f"{block.title}: {block.no_comparison}.")
+        elif isinstance(block, blocks.DistrictMap) and block.document:   # police data: the district table
+            s.tables.append((block.title, block.table))
     s.caveats += page.caveats
     return s
 
@@ -353,31 +355,7 @@ def _community_protection(b: Bundle, v: Filter) -> Section:
 
 
 def _police(b: Bundle, v: Filter) -> Section:
-    s = Section("Police data", where=_where(v))
-    colour = charts.PRIORITY_COLOURS["police_data"]
-    f = police_data.figures(b, v)
-    p, hp = f.crime.period, f.hate.period
-    s.add_value(f.crime, label="Recorded crime")
-    s.add_value(f.hate)
-    if f.years is not None:
-        s.charts.append(charts.yearly_bars(f.years, x="label", y="value", colour=colour,
-                                           title=b.mark(f"Recorded crime by calendar year, {_plot_text(v.area)}", "crimes")))
-        s.changes(f.types, "offence_subgroup", p, b.mark("Change by crime type", "crimes"), colour, f.crime.no_comparison)
-    if f.kent is not None:
-        s.tables.append((b.mark(f"Recorded crime by Kent district, {p.label} against {p.previous().label}", "indicators"), f.kent))
-        rank = f.kent.index[f.kent["lad_name"] == "Maidstone"]
-        if len(rank):
-            s.story.append(f"Among Kent's districts, Maidstone recorded the {_ordinal(rank[0] + 1)}most crime in {p.label} "
-                           f"({_number(f.kent.at[rank[0], 'current'])}).")
-    else:
-        s.notes.append(f"Recorded crime by Kent district: {measures.NOT_LOADED} for {p.long_label} "
-                       "(Kent's district figures come through the indicators template, for calendar years).")
-    if f.strands is None:
-        s.notes.append(f"Hate crime by strand: {f.strands_why}")
-    else:
-        s.charts.append(charts.donut(f.strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"))
-    s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
-    return s
+    return section("Police data", police_data.page(b, v))
 
 
 def _task_force(b: Bundle, v: Filter) -> Section:
@@ -513,11 +491,6 @@ def _drawn(fig) -> bool:
     return any(len(values) and pd.to_numeric(pd.Series(list(values)), errors="coerce").notna().any()
                for trace in fig.data for attr in ("y", "x", "values")
                if (values := getattr(trace, attr, None)) is not None)
-
-
-def _ordinal(n: int) -> str:
-    """ "" for 1 (the most), "2nd ", "11th ", "23rd " ... (the 2nd most)."""
-    return "" if n == 1 else f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')} "
 
 
 def _known(value) -> bool:

@@ -350,3 +350,17 @@ def ward_top(table: pd.DataFrame, *, key: str, title: str, n: int = 10, sensitiv
     shown = shown.assign(ward=shown["ward_name"] + shown["rural"].map({True: " (rural)", False: ""}))
     return Table(key, title, shown.head(n)[WARD_COLUMNS], sensitive_wards=sensitive, all_wards=True, ranked=5,
                  export=shown, text=protected)
+
+
+# Police data ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DistrictMap:
+    """Kent's districts coloured by recorded crime (``table``: lad_name, current, previous, pct_change);
+    the documents print ``table`` under ``title``, the page maps it with ``title`` as its caption."""
+
+    key: str
+    title: str
+    table: pd.DataFrame
+    colour: str
+    document: bool = True

@@ -8,7 +8,7 @@ from smp_dash import blocks
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
-from smp_dash.ui.maps import ward_map_section
+from smp_dash.ui.maps import district_map_section, ward_map_section
 from smp_dash.ui.page import metric, not_shown, section
 from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, actions_table, data_table, download, draw_chart,
                                   ranked_list)
@@ -58,4 +58,7 @@ _DRAW = {
     blocks.Text: lambda block, bundle, view: None,          # the documents' sentences; the page shows the figures
     blocks.Missing: lambda block, bundle, view: not_shown(block.title, block.why),
     blocks.Actions: lambda block, bundle, view: actions_table(bundle, block.priority),
+    # Police data
+    blocks.DistrictMap: lambda block, bundle, view: district_map_section(
+        bundle, block.table, key=block.key, colour=block.colour, caption=f"{block.title}."),
 }
