@@ -163,8 +163,8 @@ def test_page_runs_with_notice_chart_and_source(rendered, page):
     ("substance_misuse.py", "Previous period", "1,621", ""),
     ("substance_misuse.py", "Bulk incidents", "2", ""),
     ("serious_organised_crime.py", "Violence against the person", "92%", ""),  # share of violent crime
-    ("children_young_people.py", "Youth offences", "87", "-23 (-21%) on 2018/19"),
-    ("children_young_people.py", "Young people offending", "39", "+4 (+11%)"),
+    ("children_young_people.py", "Youth offences (borough)", "87", "-21% · within chance"),  # -23 on 2018/19
+    ("children_young_people.py", "Young people offending (borough)", "39", "+11% · within chance"),
     ("children_young_people.py", "Youth population convicted", "0.2%", ""),
     ("mental_health.py", "Section 136 uses, 2020", "115", "-28 (-20%) on 2019"),
     ("mental_health.py", "CSVG cases with a mental health concern", "71%", ""),
@@ -317,7 +317,7 @@ def test_youth_figures_missing_for_a_year_are_not_zero(demo_store):
     # "Financial year" opens on 2020/21, a year Kent Youth Justice had not yet published:
     # the page says so and shows the latest published year instead of a fall to zero.
     at = _open("children_young_people.py", ptype=CHOICE_LABELS["financial"], period="2020/21")
-    assert _metric(at, "Youth offences")[0] == "87"
+    assert _metric(at, "Youth offences (borough)")[0] == "87"
     assert any("holds them to 2019/20" in i.value for i in at.info)
 
 

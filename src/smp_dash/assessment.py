@@ -207,6 +207,8 @@ def section(title: str, page: blocks.Page) -> Section:
             s.notes.append(f"{block.title}: {block.no_comparison}.")
         elif isinstance(block, blocks.DistrictMap) and block.document:   # police data: the district table
             s.tables.append((block.title, block.table))
+        elif isinstance(block, blocks.Note):                              # children and young people
+            s.notes.append(block.text)
     s.caveats += page.caveats
     return s
 
@@ -256,25 +258,7 @@ def _soc(b: Bundle, v: Filter) -> Section:
 
 
 def _children(b: Bundle, v: Filter) -> Section:
-    s = Section("Children and young people", where=_where(v), actions="children_young_people")
-    f = children_young_people.figures(b, v)
-    yp, youth, colour = f.youth_period, f.youth, charts.PRIORITY_COLOURS["children_young_people"]
-    if f.youth_note:
-        s.notes.append(f.youth_note)
-    s.add(b.mark("Youth offences", "indicators") + " (borough)", youth["offences"], youth["offences_previous"], yp,
-          where=BOROUGH)
-    s.add(b.mark("Young people offending", "indicators") + " (borough)", youth["offenders"], youth["offenders_previous"], yp,
-          where=BOROUGH)
-    s.figure(charts.yearly_bars(youth["series"], x="label", y="value", colour=colour,
-                                title=b.mark("Youth offences by financial year", "indicators")),
-             f"{measures.NOT_LOADED} (youth justice figures come through the indicators template)")
-    cp = f.gathering_period
-    s.chart(f.gathering, f.gathering_why,
-            b.mark(f"Complaints about young people gathering, by month, {_plot_text(v.area)}", "service_requests"),
-            charts.monthly_trend, colour=colour, highlight=(cp.start, cp.end))
-    s.caveats += ["Youth justice figures are borough-wide: the ward selection does not apply.",
-                  "A complaint about young people gathering is not evidence of a gang."]
-    return s
+    return section("Children and young people", children_young_people.page(b, v))
 
 
 def _domestic_abuse(b: Bundle, v: Filter) -> Section:

@@ -364,3 +364,14 @@ class DistrictMap:
     table: pd.DataFrame
     colour: str
     document: bool = True
+
+
+# Children and young people --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Note:
+    """Something a reader must know before the figures (e.g. that another period is shown): on the
+    page in a box, in the documents among the notes."""
+
+    text: str
+

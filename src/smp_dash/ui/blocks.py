@@ -61,4 +61,6 @@ _DRAW = {
     # Police data
     blocks.DistrictMap: lambda block, bundle, view: district_map_section(
         bundle, block.table, key=block.key, colour=block.colour, caption=f"{block.title}."),
+    # Children and young people
+    blocks.Note: lambda block, bundle, view: st.info(block.text),
 }
