@@ -209,6 +209,9 @@ def section(title: str, page: blocks.Page) -> Section:
             s.tables.append((block.title, block.table))
         elif isinstance(block, blocks.Note):                              # children and young people
             s.notes.append(block.text)
+        elif isinstance(block, blocks.Side):                              # overview: tables side by side
+            s.tables += [(t.title, t.frame) for t in block.items if isinstance(t, blocks.Table) and t.document]
+            s.notes += [f"{t.title}: {t.why}" for t in block.items if isinstance(t, blocks.Missing)]
     s.caveats += page.caveats
     return s
 
@@ -225,20 +228,7 @@ def _where(view: Filter) -> str:
 
 
 def _overview(b: Bundle, v: Filter) -> Section:
-    s = Section("Overview: headline figures", where=_where(v))
-    f = overview.figures(b, v)
-    for value in f.headlines:
-        s.add_value(value, decimals=1 if value.measure.id == "domestic_abuse" else 0)
-    for label, (period, table, why) in f.top_wards.items():
-        if table is None:
-            s.notes.append(f"Wards with most: {label.lower()}: {why}")
-        else:
-            s.tables.append((f"Wards with most: {label.lower()}, {period} (whole borough)", table))
-            lead = narrative.leaders(table, what=label.lower(), name="ward", value=period, period=period)
-            if lead:
-                s.story.append(lead)
-    s.caveats += list(measures.POLICE_CAVEATS)
-    return s
+    return section("Overview: headline figures", overview.page(b, v))
 
 
 def _soc(b: Bundle, v: Filter) -> Section:

@@ -375,3 +375,47 @@ class Note:
 
     text: str
 
+
+# Overview -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DatedHeadlines(Headlines):
+    """A row of key figures over different periods: each tile says the period it counts under it."""
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A priority's small trend (``svg``: ``charts.sparkline_svg`` of a protected series, "" with ``why``)
+    and the page that tells the rest (``link``: its path under pages/)."""
+
+    label: str
+    svg: str
+    why: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Sparklines:
+    """Small trends side by side, with their sources and period under them: the page's alone."""
+
+    items: tuple[Sparkline, ...]
+    source: str
+    period: str
+    caveat: str = ""
+    document: bool = False
+
+
+@dataclass(frozen=True)
+class Side:
+    """Tables (or why each is not shown, ``Missing``) side by side; the documents print them in turn."""
+
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Links:
+    """A line about the data and links to other pages (path, label, icon): the page's alone."""
+
+    links: tuple[tuple[str, str, str], ...]
+    caption: str = ""
+    document: bool = False
