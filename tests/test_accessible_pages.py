@@ -64,5 +64,5 @@ def test_ward_maps_have_a_sentence_for_screen_readers(demo_store, page, ward):
 
 def test_the_district_map_has_a_sentence_for_screen_readers(demo_store):
     alts = [c.proto.alt for c in _open("police_data.py").get("plotly_chart")]
-    assert ("Police recorded crime by district, 2020 against 2019: highest Medway 21,976, Thanet 15,512, Maidstone "
+    assert ("Recorded crime by Kent district, 2020 against 2019: highest Medway 21,976, Thanet 15,512, Maidstone "
             "15,201; lowest Sevenoaks 7,110; 13 districts.") in alts

@@ -91,8 +91,17 @@ def test_nothing_is_read_at_import(monkeypatch, tmp_path):
 
     monkeypatch.setenv("SMP_GEO_DIR", str(tmp_path / "missing"))
     monkeypatch.setenv("SMP_DATA_DIR", str(tmp_path / "missing-store"))
-    for name in [m for m in list(sys.modules) if m.startswith("smp_dash")]:
-        monkeypatch.delitem(sys.modules, name)
-    for module in MODULES:          # every module, the ui package and its streamlit included
-        importlib.import_module(module)
+    # Afterwards every module is the one imported before, or none: a fresh module left behind (say
+    # ui.blocks, keyed on the fresh blocks classes) beside a restored one (the page models, making
+    # the old classes) would break the tests that run after this one.
+    saved = {name: module for name, module in sys.modules.items() if name.startswith("smp_dash")}
+    for name in saved:
+        del sys.modules[name]
+    try:
+        for module in MODULES:          # every module, the ui package and its streamlit included
+            importlib.import_module(module)
+    finally:
+        for name in [m for m in sys.modules if m.startswith("smp_dash")]:
+            del sys.modules[name]
+        sys.modules.update(saved)
     assert not (tmp_path / "missing-store").exists()

@@ -212,6 +212,13 @@ def section(title: str, page: blocks.Page) -> Section:
             s.tables += [(t.title, t.frame) for t in block.tables if t.document]
         elif isinstance(block, blocks.Listing) and block.document:
             s.tables.append((block.title, block.frame))
+        elif isinstance(block, blocks.DistrictMap) and block.document:   # police data: the district table
+            s.tables.append((block.title, block.table))
+        elif isinstance(block, blocks.Note):                              # children and young people
+            s.notes.append(block.text)
+        elif isinstance(block, blocks.Side):                              # overview: tables side by side
+            s.tables += [(t.title, t.frame) for t in block.items if isinstance(t, blocks.Table) and t.document]
+            s.notes += [f"{t.title}: {t.why}" for t in block.items if isinstance(t, blocks.Missing)]
     s.caveats += page.caveats
     return s
 
@@ -228,20 +235,7 @@ def _where(view: Filter) -> str:
 
 
 def _overview(b: Bundle, v: Filter) -> Section:
-    s = Section("Overview: headline figures", where=_where(v))
-    f = overview.figures(b, v)
-    for value in f.headlines:
-        s.add_value(value, decimals=1 if value.measure.id == "domestic_abuse" else 0)
-    for label, (period, table, why) in f.top_wards.items():
-        if table is None:
-            s.notes.append(f"Wards with most: {label.lower()}: {why}")
-        else:
-            s.tables.append((f"Wards with most: {label.lower()}, {period} (whole borough)", table))
-            lead = narrative.leaders(table, what=label.lower(), name="ward", value=period, period=period)
-            if lead:
-                s.story.append(lead)
-    s.caveats += list(measures.POLICE_CAVEATS)
-    return s
+    return section("Overview: headline figures", overview.page(b, v))
 
 
 def _soc(b: Bundle, v: Filter) -> Section:
@@ -249,25 +243,7 @@ def _soc(b: Bundle, v: Filter) -> Section:
 
 
 def _children(b: Bundle, v: Filter) -> Section:
-    s = Section("Children and young people", where=_where(v), actions="children_young_people")
-    f = children_young_people.figures(b, v)
-    yp, youth, colour = f.youth_period, f.youth, charts.PRIORITY_COLOURS["children_young_people"]
-    if f.youth_note:
-        s.notes.append(f.youth_note)
-    s.add(b.mark("Youth offences", "indicators") + " (borough)", youth["offences"], youth["offences_previous"], yp,
-          where=BOROUGH)
-    s.add(b.mark("Young people offending", "indicators") + " (borough)", youth["offenders"], youth["offenders_previous"], yp,
-          where=BOROUGH)
-    s.figure(charts.yearly_bars(youth["series"], x="label", y="value", colour=colour,
-                                title=b.mark("Youth offences by financial year", "indicators")),
-             f"{measures.NOT_LOADED} (youth justice figures come through the indicators template)")
-    cp = f.gathering_period
-    s.chart(f.gathering, f.gathering_why,
-            b.mark(f"Complaints about young people gathering, by month, {_plot_text(v.area)}", "service_requests"),
-            charts.monthly_trend, colour=colour, highlight=(cp.start, cp.end))
-    s.caveats += ["Youth justice figures are borough-wide: the ward selection does not apply.",
-                  "A complaint about young people gathering is not evidence of a gang."]
-    return s
+    return section("Children and young people", children_young_people.page(b, v))
 
 
 def _domestic_abuse(b: Bundle, v: Filter) -> Section:
@@ -325,31 +301,7 @@ def _community_protection(b: Bundle, v: Filter) -> Section:
 
 
 def _police(b: Bundle, v: Filter) -> Section:
-    s = Section("Police data", where=_where(v))
-    colour = charts.PRIORITY_COLOURS["police_data"]
-    f = police_data.figures(b, v)
-    p, hp = f.crime.period, f.hate.period
-    s.add_value(f.crime, label="Recorded crime")
-    s.add_value(f.hate)
-    if f.years is not None:
-        s.charts.append(charts.yearly_bars(f.years, x="label", y="value", colour=colour,
-                                           title=b.mark(f"Recorded crime by calendar year, {_plot_text(v.area)}", "crimes")))
-        s.changes(f.types, "offence_subgroup", p, b.mark("Change by crime type", "crimes"), colour, f.crime.no_comparison)
-    if f.kent is not None:
-        s.tables.append((b.mark(f"Recorded crime by Kent district, {p.label} against {p.previous().label}", "indicators"), f.kent))
-        rank = f.kent.index[f.kent["lad_name"] == "Maidstone"]
-        if len(rank):
-            s.story.append(f"Among Kent's districts, Maidstone recorded the {_ordinal(rank[0] + 1)}most crime in {p.label} "
-                           f"({_number(f.kent.at[rank[0], 'current'])}).")
-    else:
-        s.notes.append(f"Recorded crime by Kent district: {measures.NOT_LOADED} for {p.long_label} "
-                       "(Kent's district figures come through the indicators template, for calendar years).")
-    if f.strands is None:
-        s.notes.append(f"Hate crime by strand: {f.strands_why}")
-    else:
-        s.charts.append(charts.donut(f.strands, names="hate_strand", values="value", title=f"Hate crime by strand, {hp.label}"))
-    s.caveats += list(measures.POLICE_CAVEATS) + [m.SIGNIFICANCE_NOTE]
-    return s
+    return section("Police data", police_data.page(b, v))
 
 
 def _task_force(b: Bundle, v: Filter) -> Section:
@@ -485,11 +437,6 @@ def _drawn(fig) -> bool:
     return any(len(values) and pd.to_numeric(pd.Series(list(values)), errors="coerce").notna().any()
                for trace in fig.data for attr in ("y", "x", "values")
                if (values := getattr(trace, attr, None)) is not None)
-
-
-def _ordinal(n: int) -> str:
-    """ "" for 1 (the most), "2nd ", "11th ", "23rd " ... (the 2nd most)."""
-    return "" if n == 1 else f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')} "
 
 
 def _known(value) -> bool:

@@ -411,3 +411,70 @@ def with_units(frame: pd.DataFrame, value: str = "value", unit: str = "unit") ->
         return {"gbp": f"£{text}", "percent": f"{text}%", "count": text, "people": f"{text} people",
                 "days": f"{text} days", "years": f"{text} years", "rate": f"{text} per 1,000"}.get(u, f"{text} {u}")
     return frame.assign(**{value: [written(v, u) for v, u in zip(frame[value], frame[unit])]}).drop(columns=unit)
+# Police data ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DistrictMap:
+    """Kent's districts coloured by recorded crime (``table``: lad_name, current, previous, pct_change);
+    the documents print ``table`` under ``title``, the page maps it with ``title`` as its caption."""
+
+    key: str
+    title: str
+    table: pd.DataFrame
+    colour: str
+    document: bool = True
+
+
+# Children and young people --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Note:
+    """Something a reader must know before the figures (e.g. that another period is shown): on the
+    page in a box, in the documents among the notes."""
+
+    text: str
+
+
+# Overview -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DatedHeadlines(Headlines):
+    """A row of key figures over different periods: each tile says the period it counts under it."""
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A priority's small trend (``svg``: ``charts.sparkline_svg`` of a protected series, "" with ``why``)
+    and the page that tells the rest (``link``: its path under pages/)."""
+
+    label: str
+    svg: str
+    why: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Sparklines:
+    """Small trends side by side, with their sources and period under them: the page's alone."""
+
+    items: tuple[Sparkline, ...]
+    source: str
+    period: str
+    caveat: str = ""
+    document: bool = False
+
+
+@dataclass(frozen=True)
+class Side:
+    """Tables (or why each is not shown, ``Missing``) side by side; the documents print them in turn."""
+
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Links:
+    """A line about the data and links to other pages (path, label, icon): the page's alone."""
+
+    links: tuple[tuple[str, str, str], ...]
+    caption: str = ""
+    document: bool = False

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from smp_dash import disclosure, measures, metrics
+from smp_dash import blocks, disclosure, measures, metrics
 from smp_dash.periods import ASSESS_2020, CAL_2020, FY_TO_DATE_2020
 from smp_dash.selection import Filter
 
@@ -73,4 +73,49 @@ def top_wards(bundle, view: Filter, n: int = 5) -> dict[str, tuple[str, pd.DataF
             continue
         table = disclosure.published(measures.ward_table(bundle, measure, p, view)[0]).head(n)
         out[label] = (p.label, table[["ward_name", "current"]].rename(columns={"ward_name": "ward", "current": p.label}), "")
+    return out
+
+
+TITLE = "Safer Maidstone Partnership: Strategic Assessment {years}, live"
+QUESTION = ("Where does the borough stand on each priority, what changed on the previous period, and where should "
+            "partners look first?")
+#: The page that tells the rest of each priority's story.
+LINKS = {"soc": "pages/serious_organised_crime.py", "domestic_abuse": "pages/domestic_abuse.py",
+         "substance_misuse": "pages/substance_misuse.py", "asb_community_protection": "pages/community_protection.py",
+         "children_young_people": "pages/children_young_people.py", "mental_health": "pages/mental_health.py"}
+TRENDS_SOURCE = "Kent Police recorded crime; police.uk ASB; CPT service requests; Kent Police section 136"
+#: Pages the overview links to at its foot: path, label, icon.
+MORE = (("pages/task_force.py", "Shepway task force", ":material/handshake:"),
+        ("pages/police_data.py", "Police data", ":material/local_police:"),
+        ("pages/action_plans.py", "Action plans", ":material/checklist:"))
+
+
+def page(bundle, view: Filter) -> blocks.Page:
+    """The overview for ``view``, as every view of it draws it: the page, and the documents' executive
+    summary (the sparklines and links are the page's alone)."""
+    from smp_dash import bundle as bundles, charts, narrative
+
+    f = figures(bundle, view)
+    where = blocks.where(view)
+    out = blocks.Page(TITLE, QUESTION, where=where, caveats=list(measures.POLICE_CAVEATS))
+    out.add(blocks.DatedHeadlines(tuple(
+        blocks.headline(v, decimals=1 if v.measure.id == "domestic_abuse" else 0, where=where,
+                        help=f"{v.period.label} against {v.period.previous().label}.") for v in f.headlines)))
+    out.add(blocks.Heading("Trend per priority"), blocks.Sparklines(
+        tuple(blocks.Sparkline(t.label, "" if t.series is None else charts.sparkline_svg(
+            t.series, colour=charts.PRIORITY_COLOURS[priority], label=t.label), t.why, LINKS[priority])
+              for priority, t in f.trends.items()),
+        TRENDS_SOURCE, f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}, monthly", measures.POLICE_CAVEAT))
+    tables, sentences = [], []
+    for label, (period, table, why) in f.top_wards.items():
+        title = f"Wards with most: {label.lower()}"
+        if table is None:
+            tables.append(blocks.Missing(title, why))
+            continue
+        tables.append(blocks.Table(f"top_{label[:6].lower()}", f"{title}, {period} (whole borough)", table, period=period,
+                                   sensitive_wards=not label.startswith("Anti-social behaviour"), ranked=5))
+        sentences.append(narrative.leaders(table, what=label.lower(), name="ward", value=period, period=period))
+    out.add(blocks.Heading("Wards with most"), blocks.Side(tuple(tables)),
+            blocks.Text(tuple(s for s in sentences if s)),
+            blocks.Links(MORE, caption=bundles.coverage_line(bundle)))
     return out

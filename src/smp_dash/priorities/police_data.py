@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from smp_dash import disclosure, measures, metrics
+from smp_dash import blocks, disclosure, measures, metrics
 from smp_dash.periods import ASSESS_2020, CAL_2020
 from smp_dash.selection import Filter
 
@@ -85,3 +85,98 @@ def figures(bundle, view: Filter) -> PoliceData:
     kent_caveat = f"Other districts' figures are illustrative {measures.DEMO_MARK}." \
         if kent is not None and measures.illustrative(districts, "breakdown") else ""
     return PoliceData(crime, kent, kent_caveat, years, types, hate, strands, why)
+
+
+COLOUR = "police_data"
+SOURCE = "Kent Police recorded crime"
+TITLE = "Police data"
+QUESTION = ("How has recorded crime changed over six years, how does Maidstone compare with the rest of Kent, which "
+            "crime types moved, and what does hate crime look like?")
+TYPES_NOTE = "Home Office subgroups where the data has them; police.uk's categories otherwise."
+
+
+def page(bundle, view: Filter) -> blocks.Page:
+    """The police data page for ``view``, as every view of it draws it: the page, the pack, the draft
+    and the workbook."""
+    from smp_dash import charts
+
+    f = figures(bundle, view)
+    colour = charts.PRIORITY_COLOURS[COLOUR]
+    where = blocks.where(view)
+    p, hp, kent = f.crime.period, f.hate.period, f.kent
+    mark = lambda text, *datasets: bundle.mark(text, *(datasets or ("crimes",)))  # noqa: E731
+    out = blocks.Page(TITLE, QUESTION, where=where, caveats=[*measures.POLICE_CAVEATS, metrics.SIGNIFICANCE_NOTE])
+    tiles = [blocks.headline(f.crime, label="Recorded crime", where=where, help=f"Recorded crime, {p.long_label}.")]
+    if kent is not None:
+        now, before = kent["current"].sum(), kent["previous"].sum()
+        tiles.append(blocks.Headline(mark("Recorded crime, Kent", "indicators"), blocks.number(now),
+                                     metrics.change_text(now, before, p.previous().label) or "", period=p.long_label,
+                                     delta=metrics.format_pct(metrics.pct_change(now, before)), current=now,
+                                     document=False))
+    out.add(blocks.Heading(f"Recorded crime, {p.long_label}"), blocks.Headlines(tuple(tiles)))
+    if f.years is None:
+        out.add(blocks.Missing("Recorded crime by calendar year", f.crime.missing))
+    else:
+        title = mark(f"Recorded crime by calendar year, {blocks.plot_text(view.area)}")
+        types = blocks.changes(f.types, key="crime_types", category="offence_subgroup", p=p, colour=colour, source=SOURCE,
+                               title=mark("Change by crime type"), no_comparison=f.crime.no_comparison or "")
+        out.add(blocks.Chart("six_years", title, charts.yearly_bars(f.years, x="label", y="value", colour=colour,
+                                                                    title=title),
+                             f.years, SOURCE, f"{f.years['label'].iloc[0]} to {f.years['label'].iloc[-1]}",
+                             caveat=measures.POLICE_CAVEAT),
+                replace(types, caveat=f"{TYPES_NOTE} {types.caveat}"))
+    out.add(blocks.Heading(f"Kent districts, {p.label}"))
+    if kent is None:
+        out.add(blocks.Missing("Recorded crime by Kent district", f"{measures.NOT_LOADED} for {p.long_label} (Kent's "
+                               "district figures come through the indicators template, for calendar years)"))
+    else:
+        title = mark(f"Recorded crime by Kent district, {p.label} against {p.previous().label}", "indicators")
+        bars = mark(f"Recorded crime by Kent district, {p.label}", "indicators")
+        out.add(blocks.DistrictMap("districts", title, kent, colour=colour),
+                blocks.Text(tuple(s for s in (_maidstone(kent, p.label),) if s)),
+                blocks.Chart("district_bars", bars, charts.bars(kent, x="lad_name", y="current", orientation="h",
+                                                                colour=colour, highlight=["Maidstone"], title=bars),
+                             kent, "Kent Police recorded crime by district", p.label, caveat=f.kent_caveat,
+                             document=False))
+    out.add(blocks.Heading(f"Hate crime, {hp.long_label}"), blocks.Headlines((blocks.headline(f.hate, where=where),)))
+    title = mark(f"Hate crime by strand, {hp.label}")
+    if f.strands is None:
+        out.add(blocks.Missing("Hate crime by strand", f.strands_why))
+    else:
+        out.add(blocks.Chart("hate_strands", title, charts.donut(f.strands, names="hate_strand", values="value",
+                                                                 title=title),
+                             disclosure.published(f.strands), SOURCE + " (hate crime flag)", hp.label,
+                             sensitive_wards=True,
+                             caveat="" if f.strands["hate_strand"].isin(["Gender", "Age"]).any() else
+                             "Gender and age prejudice: none recorded this period."))
+    out.add(blocks.Heading("Integrated Offender Management"), *_iom(bundle, colour))
+    return out
+
+
+def _maidstone(kent: pd.DataFrame, period: str) -> str:
+    """Where Maidstone ranks among Kent's districts, in a sentence ("" when it is not among them)."""
+    rank = kent.index[kent["lad_name"] == "Maidstone"]
+    if not len(rank):
+        return ""
+    n = rank[0] + 1
+    ordinal = "" if n == 1 else f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')} "
+    return (f"Among Kent's districts, Maidstone recorded the {ordinal}most crime in {period} "
+            f"({blocks.number(kent.at[rank[0], 'current'])}).")
+
+
+def _iom(bundle, colour: str) -> tuple:
+    """The IOM cohort (Kent-wide, at its latest snapshot) and its split by police division: the page's alone."""
+    from smp_dash import charts
+
+    cohort = iom(bundle.indicators)
+    title = bundle.mark("IOM cohort by police division (% of Kent cohort)", "indicators")
+    tile = blocks.Headline(bundle.mark("IOM cohort (Kent)", "indicators"), blocks.number(cohort.cohort),
+                           delta=None if cohort.change != cohort.change else f"{cohort.change:+.0f} on a year earlier",
+                           help=cohort.why or f"As at {cohort.as_at}.", document=False)
+    period = f"as at {cohort.as_at}" if cohort.as_at else ""
+    chart = blocks.Chart("iom", title, None, None, "Kent IOM", period, document=False,
+                         missing=cohort.why or f"{measures.NOT_LOADED}: no IOM cohort shares (indicators)") \
+        if cohort.shares.empty else \
+        blocks.Chart("iom", title, charts.bars(cohort.shares, x="breakdown", y="value", colour=colour, title=title),
+                     cohort.shares, "Kent IOM", period, caveat=cohort.note, missing=cohort.why, document=False)
+    return blocks.Headlines((tile,)), chart

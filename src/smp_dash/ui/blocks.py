@@ -8,7 +8,7 @@ from smp_dash import blocks
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
-from smp_dash.ui.maps import ward_map_section
+from smp_dash.ui.maps import district_map_section, ward_map_section
 from smp_dash.ui.page import footnote, metric, not_shown, section
 from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, actions_table, data_table, download, draw_chart,
                                   ranked_list)
@@ -63,6 +63,16 @@ _DRAW = {
     blocks.Places: lambda block, bundle, view: _places(block, view),
     # serious and organised crime page
     blocks.Listing: lambda block, bundle, view: _listing(block, view),
+    # Police data
+    blocks.DistrictMap: lambda block, bundle, view: district_map_section(
+        bundle, block.table, key=block.key, colour=block.colour, caption=f"{block.title}."),
+    # Children and young people
+    blocks.Note: lambda block, bundle, view: st.info(block.text),
+    # Overview
+    blocks.DatedHeadlines: lambda block, bundle, view: _dated_headlines(block, bundle, view),
+    blocks.Sparklines: lambda block, bundle, view: _sparklines(block, bundle, view),
+    blocks.Side: lambda block, bundle, view: _side(block, bundle, view),
+    blocks.Links: lambda block, bundle, view: _links(block, bundle, view),
 }
 
 
@@ -81,3 +91,42 @@ def _places(block: blocks.Places, view: Filter) -> None:
 def _listing(block: blocks.Listing, view: Filter) -> None:
     data_table(block.frame, hide_index=True, width="stretch", ranked=len(block.frame))
     footnote(block.source, block.period)
+
+
+
+# Overview -------------------------------------------------------------------------------------
+
+def _dated_headlines(row: blocks.DatedHeadlines, bundle: Bundle, view: Filter) -> None:
+    for column, item in zip(st.columns(len(row.items)), row.items):
+        with column:
+            metric(item.label, item.value, item.delta, help=item.help, delta_color=item.colour)
+            if item.caption and not run.presenting():
+                st.caption(item.caption)
+            if run.allowed("metric"):
+                st.caption(item.period)
+
+
+def _sparklines(block: blocks.Sparklines, bundle: Bundle, view: Filter) -> None:
+    columns = st.columns(3)
+    for i, item in enumerate(block.items):
+        with columns[i % 3]:
+            st.markdown(f"**{item.label}**")
+            if item.svg:
+                st.markdown(item.svg, unsafe_allow_html=True)
+            else:
+                st.caption(item.why)
+            st.page_link(item.link, label=f"Open {item.label.lower()}", icon=":material/arrow_forward:")
+    footnote(block.source, block.period, block.caveat)
+
+
+def _side(block: blocks.Side, bundle: Bundle, view: Filter) -> None:
+    for column, item in zip(st.columns(len(block.items)), block.items):
+        with column:
+            _DRAW[type(item)](item, bundle, view)
+
+
+def _links(block: blocks.Links, bundle: Bundle, view: Filter) -> None:
+    if block.caption:
+        st.caption(block.caption)
+    for path, label, icon in block.links:
+        st.page_link(path, label=label, icon=icon)
