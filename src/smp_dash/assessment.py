@@ -381,44 +381,7 @@ def _police(b: Bundle, v: Filter) -> Section:
 
 
 def _task_force(b: Bundle, v: Filter) -> Section:
-    s = Section("The Shepway task force", where="in the focus area (Shepway North and Shepway South)")
-    f = task_force.figures(b, v)
-    p = f.period
-    s.notes.append("The task force's focus area is compared with the rest of the borough; the ward filter does not apply.")
-    for name, why in f.missing.items():
-        s.figures.append(Figure(f.labels[name], "n/a", why, p.long_label))
-        s.story.append(f"{f.labels[name]} in the focus area, {p.long_label}: {why}.")
-    table = f.table
-    if table is not None:
-        focus = table[table["area"] == "Focus area"].set_index("measure")
-        for name in focus.index:
-            guard, label = f.guards.get(name), f.labels[name]
-            if guard is not None and guard.change_hidden:
-                s.figures.append(Figure(label, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
-                                        "not shown (disclosure control)", p.long_label))
-                s.story.append(f"{label} in the focus area, {p.label}: not shown (disclosure control).")
-            elif name in f.no_comparison:
-                s.add_without_change(label, focus.at[name, "current"], p, f.no_comparison[name])
-            else:
-                s.add(label, focus.at[name, "current"], focus.at[name, "previous"], p)
-        shown = f.shown_table()
-        if not f.rates_why:
-            s.charts.append(charts.bars(shown, x="measure", y="rate", series="area", colour=charts.PRIORITY_COLOURS["task_force"],
-                                        orientation="v",
-                                        title=b.mark(f"Rate per 1,000 residents, {p.label}: focus area and the rest", "population")))
-            rates = shown.pivot(index="measure", columns="area", values="rate")
-            for name, row in rates.iterrows():
-                if pd.notna(row.get("Focus area")) and pd.notna(row.get("Rest of borough")):
-                    ratio = row["Focus area"] / row["Rest of borough"] if row["Rest of borough"] else math.nan
-                    s.story.append(f"{name} per 1,000 residents in {p.label}: {row['Focus area']:.1f} in the focus area "
-                                   f"against {row['Rest of borough']:.1f} in the rest of the borough"
-                                   + (f" ({ratio:.1f} times the rest's rate)." if math.isfinite(ratio) else "."))
-        s.tables.append((f"Focus area and the rest of the borough, {p.long_label}",
-                         shown[["measure", "area", "current", "previous", "pct_change", "rate"]]))
-    if f.rates_why:
-        s.notes.append(f.rates_why)
-    s.caveats += [t for t in (f.start_note, f.rates_note) if t] + [m.SIGNIFICANCE_NOTE]
-    return s
+    return section("The Shepway task force", task_force.page(b, v))
 
 
 def _morile(b: Bundle, v: Filter) -> Section:

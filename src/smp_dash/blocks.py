@@ -350,3 +350,20 @@ def ward_top(table: pd.DataFrame, *, key: str, title: str, n: int = 10, sensitiv
     shown = shown.assign(ward=shown["ward_name"] + shown["rural"].map({True: " (rural)", False: ""}))
     return Table(key, title, shown.head(n)[WARD_COLUMNS], sensitive_wards=sensitive, all_wards=True, ranked=5,
                  export=shown, text=protected)
+
+
+# The task force page ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Against(Headline):
+    """A key figure whose tile compares it with another area rather than with the year before (the
+    documents keep its ``change`` on the year before); ``arrow`` "up", "down" or "off": which way the
+    tile's delta points, as its sign does not say it ("12.3 per 1,000, lower than the rest (14.0)")."""
+
+    arrow: str = "off"
+
+
+@dataclass(frozen=True)
+class AgainstRow(Headlines):
+    """A row of :class:`Against` figures (drawn with their arrows)."""
+

@@ -58,4 +58,18 @@ _DRAW = {
     blocks.Text: lambda block, bundle, view: None,          # the documents' sentences; the page shows the figures
     blocks.Missing: lambda block, bundle, view: not_shown(block.title, block.why),
     blocks.Actions: lambda block, bundle, view: actions_table(bundle, block.priority),
+    # the task force page
+    blocks.AgainstRow: lambda block, bundle, view: _against(block, bundle, view),
 }
+
+
+def _against(row: blocks.AgainstRow, bundle: Bundle, view: Filter) -> None:   # the task force page
+    if row.note:
+        st.caption(row.note)
+    for column, item in zip(st.columns(len(row.items)), row.items):
+        with column:
+            metric(item.label, item.value, item.delta, help=item.help, delta_color=item.colour,
+                   delta_arrow=getattr(item, "arrow", "auto"))
+            if item.caption and not run.presenting():
+                st.caption(item.caption)
+
