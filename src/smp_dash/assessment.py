@@ -307,23 +307,7 @@ def _substance(b: Bundle, v: Filter) -> Section:
 
 
 def _mental_health(b: Bundle, v: Filter) -> Section:
-    s = Section("Mental health", where=_where(v), actions="mental_health")
-    f = mental_health.figures(b, v)
-    colour, p = charts.PRIORITY_COLOURS["mental_health"], f.period
-    if f.note:
-        s.notes.append(f.note)
-    s.add(b.mark("Section 136 uses", "indicators") + " (borough)", f.s136, f.s136_previous, p, where=BOROUGH)
-    if len(f.s136_series):
-        s.charts.append(charts.yearly_bars(f.s136_series, x="year", y="value", colour=colour,
-                                           title=b.mark("Section 136 (Mental Health Act) uses by year", "indicators")))
-    if f.referrals[["current", "previous"]].notna().any().any():
-        s.changes(f.referrals, "age_band", p, b.mark("Mental health referrals by age band", "indicators"), colour)
-    if f.outreach:
-        s.story.append(b.mark(f.outreach, "indicators"))
-    else:
-        s.notes.append(f.outreach_why)
-    s.caveats.append("Health and partnership figures are borough-wide: the ward selection does not apply.")
-    return s
+    return section("Mental health", mental_health.page(b, v))
 
 
 def _community_protection(b: Bundle, v: Filter) -> Section:

@@ -367,3 +367,22 @@ class Against(Headline):
 class AgainstRow(Headlines):
     """A row of :class:`Against` figures (drawn with their arrows)."""
 
+
+# The mental health page ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Said(Text):
+    """Sentences the page shows too, each after its ``lead`` in bold ("**Outreach:** Since ..."); the
+    documents write them after the lead ("Outreach: Since ...")."""
+
+    lead: str = ""
+
+
+def said(text: str, lead: str = "", *, document: bool = True) -> Said:
+    """``text`` said (under ``lead`` when given), on the page and in the documents."""
+    return Said((f"{lead}: {text}" if lead else text,), document=document, lead=lead)
+
+
+def percent(value) -> str:
+    """A share as every view writes it: "27%", or "n/a" when it is not in the data."""
+    return "n/a" if value is None or value != value else f"{number(value)}%"

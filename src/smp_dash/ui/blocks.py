@@ -60,6 +60,9 @@ _DRAW = {
     blocks.Actions: lambda block, bundle, view: actions_table(bundle, block.priority),
     # the task force page
     blocks.AgainstRow: lambda block, bundle, view: _against(block, bundle, view),
+    # the mental health page
+    blocks.Said: lambda block, bundle, view: [st.markdown(f"**{block.lead}:** {s.removeprefix(f'{block.lead}: ')}"
+                                                          if block.lead else s) for s in block.sentences],
 }
 
 
