@@ -154,7 +154,7 @@ def test_mental_health_leaves_out_the_outreach_sentence(on_police):
 def test_community_trigger_is_left_out_when_not_loaded(on_police):
     texts = _visible(on_police("community_protection.py"))
     assert not [t for t in texts if t.startswith("**Community trigger:**")]
-    assert any(t.startswith("Community triggers") and measures.NOT_LOADED in t for t in texts), texts
+    assert any(t.startswith("**Community triggers") and measures.NOT_LOADED in t for t in texts), texts
 
 
 def test_task_force_says_why_there_are_no_rates(on_police):

@@ -311,29 +311,7 @@ def _mental_health(b: Bundle, v: Filter) -> Section:
 
 
 def _community_protection(b: Bundle, v: Filter) -> Section:
-    s = Section("ASB and community protection", where=_where(v))
-    f = community_protection.figures(b, v)
-    colour, p = charts.PRIORITY_COLOURS["asb_community_protection"], f.police.period
-    s.add_value(f.police)
-    s.add_value(f.council)
-    if f.categories is not None:
-        cp = f.council.period
-        s.changes(f.categories, "category", cp, b.mark("Service requests by category", "service_requests"), colour,
-                  f.council.no_comparison)
-    s.chart(None if f.asb is None else measures.series(b, "asb", v.wards), f.police.missing or "",
-            f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
-            highlight=(p.start, p.end))
-    if len(f.enforcement):
-        s.tables.append((b.mark(f"Warnings, notices and penalties, {f.year} (whole borough)", "enforcement"), f.enforcement))
-    else:
-        s.notes.append(f"Warnings, notices and penalties: {measures.NOT_LOADED} (load them through the enforcement "
-                       "template)")
-    if f.trigger:
-        s.story.append(b.mark(f"Community trigger: {f.trigger}", "indicators"))
-    else:
-        s.notes.append(f.trigger_why)
-    s.caveats += [measures.POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
-    return s
+    return section("ASB and community protection", community_protection.page(b, v))
 
 
 def _police(b: Bundle, v: Filter) -> Section:
