@@ -167,7 +167,7 @@ def test_page_runs_with_notice_chart_and_source(rendered, page):
     ("children_young_people.py", "Youth offences (borough)", "87", "-21% · within chance"),  # -23 on 2018/19
     ("children_young_people.py", "Young people offending (borough)", "39", "+11% · within chance"),
     ("children_young_people.py", "Youth population convicted", "0.2%", ""),
-    ("mental_health.py", "Section 136 uses, 2020", "115", "-28 (-20%) on 2019"),
+    ("mental_health.py", "Section 136 uses (borough)", "115", "-20% · within chance"),  # 143 in 2019
     ("mental_health.py", "CSVG cases with a mental health concern", "71%", ""),
     ("mental_health.py", "Residents reporting a negative mental health impact", "52%", ""),
 ])

@@ -132,7 +132,7 @@ def test_mental_health_leaves_out_the_outreach_sentence(on_police):
 def test_community_trigger_is_left_out_when_not_loaded(on_police):
     texts = _visible(on_police("community_protection.py"))
     assert not [t for t in texts if t.startswith("**Community trigger:**")]
-    assert any(t.startswith("Community triggers") and measures.NOT_LOADED in t for t in texts), texts
+    assert any(t.startswith("**Community triggers") and measures.NOT_LOADED in t for t in texts), texts
 
 
 def test_task_force_says_why_there_are_no_rates(on_police):
@@ -220,6 +220,6 @@ def test_mixed_documents_mark_the_same_figures(mixed, maidstone):
     assert any(s.startswith(f"Needles found {DEMO} in the whole borough") for s in sections[0].story), sections[0].story
     health = next(s for s in sections if s.title == "Mental health")
     assert [f.label for f in health.figures] == [f"Section 136 uses {DEMO} (borough)"]
-    assert any(s.startswith("Since October 2020") and s.endswith(DEMO) for s in health.story)
+    assert any(s.startswith("Outreach: Since October 2020") and s.endswith(DEMO) for s in health.story)
     task = next(s for s in sections if s.title == "The Shepway task force")
     assert not [c for c in task.caveats if "too soon" in c or "approximate ward populations" in c]

@@ -255,49 +255,11 @@ def _substance(b: Bundle, v: Filter) -> Section:
 
 
 def _mental_health(b: Bundle, v: Filter) -> Section:
-    s = Section("Mental health", where=_where(v), actions="mental_health")
-    f = mental_health.figures(b, v)
-    colour, p = charts.PRIORITY_COLOURS["mental_health"], f.period
-    if f.note:
-        s.notes.append(f.note)
-    s.add(b.mark("Section 136 uses", "indicators") + " (borough)", f.s136, f.s136_previous, p, where=BOROUGH)
-    if len(f.s136_series):
-        s.charts.append(charts.yearly_bars(f.s136_series, x="year", y="value", colour=colour,
-                                           title=b.mark("Section 136 (Mental Health Act) uses by year", "indicators")))
-    if f.referrals[["current", "previous"]].notna().any().any():
-        s.changes(f.referrals, "age_band", p, b.mark("Mental health referrals by age band", "indicators"), colour)
-    if f.outreach:
-        s.story.append(b.mark(f.outreach, "indicators"))
-    else:
-        s.notes.append(f.outreach_why)
-    s.caveats.append("Health and partnership figures are borough-wide: the ward selection does not apply.")
-    return s
+    return section("Mental health", mental_health.page(b, v))
 
 
 def _community_protection(b: Bundle, v: Filter) -> Section:
-    s = Section("ASB and community protection", where=_where(v))
-    f = community_protection.figures(b, v)
-    colour, p = charts.PRIORITY_COLOURS["asb_community_protection"], f.police.period
-    s.add_value(f.police)
-    s.add_value(f.council)
-    if f.categories is not None:
-        cp = f.council.period
-        s.changes(f.categories, "category", cp, b.mark("Service requests by category", "service_requests"), colour,
-                  f.council.no_comparison)
-    s.chart(None if f.asb is None else measures.series(b, "asb", v.wards), f.police.missing or "",
-            f"Police-recorded ASB by month, {_plot_text(v.area)}", charts.monthly_trend, colour=colour,
-            highlight=(p.start, p.end))
-    if len(f.enforcement):
-        s.tables.append((b.mark(f"Warnings, notices and penalties, {f.year} (whole borough)", "enforcement"), f.enforcement))
-    else:
-        s.notes.append(f"Warnings, notices and penalties: {measures.NOT_LOADED} (load them through the enforcement "
-                       "template)")
-    if f.trigger:
-        s.story.append(b.mark(f"Community trigger: {f.trigger}", "indicators"))
-    else:
-        s.notes.append(f.trigger_why)
-    s.caveats += [measures.POLICE_CAVEATS[0], "Enforcement figures are borough-wide."]
-    return s
+    return section("ASB and community protection", community_protection.page(b, v))
 
 
 def _police(b: Bundle, v: Filter) -> Section:
@@ -305,44 +267,7 @@ def _police(b: Bundle, v: Filter) -> Section:
 
 
 def _task_force(b: Bundle, v: Filter) -> Section:
-    s = Section("The Shepway task force", where="in the focus area (Shepway North and Shepway South)")
-    f = task_force.figures(b, v)
-    p = f.period
-    s.notes.append("The task force's focus area is compared with the rest of the borough; the ward filter does not apply.")
-    for name, why in f.missing.items():
-        s.figures.append(Figure(f.labels[name], "n/a", why, p.long_label))
-        s.story.append(f"{f.labels[name]} in the focus area, {p.long_label}: {why}.")
-    table = f.table
-    if table is not None:
-        focus = table[table["area"] == "Focus area"].set_index("measure")
-        for name in focus.index:
-            guard, label = f.guards.get(name), f.labels[name]
-            if guard is not None and guard.change_hidden:
-                s.figures.append(Figure(label, guard.text() if guard.hidden else _number(focus.at[name, "current"]),
-                                        "not shown (disclosure control)", p.long_label))
-                s.story.append(f"{label} in the focus area, {p.label}: not shown (disclosure control).")
-            elif name in f.no_comparison:
-                s.add_without_change(label, focus.at[name, "current"], p, f.no_comparison[name])
-            else:
-                s.add(label, focus.at[name, "current"], focus.at[name, "previous"], p)
-        shown = f.shown_table()
-        if not f.rates_why:
-            s.charts.append(charts.bars(shown, x="measure", y="rate", series="area", colour=charts.PRIORITY_COLOURS["task_force"],
-                                        orientation="v",
-                                        title=b.mark(f"Rate per 1,000 residents, {p.label}: focus area and the rest", "population")))
-            rates = shown.pivot(index="measure", columns="area", values="rate")
-            for name, row in rates.iterrows():
-                if pd.notna(row.get("Focus area")) and pd.notna(row.get("Rest of borough")):
-                    ratio = row["Focus area"] / row["Rest of borough"] if row["Rest of borough"] else math.nan
-                    s.story.append(f"{name} per 1,000 residents in {p.label}: {row['Focus area']:.1f} in the focus area "
-                                   f"against {row['Rest of borough']:.1f} in the rest of the borough"
-                                   + (f" ({ratio:.1f} times the rest's rate)." if math.isfinite(ratio) else "."))
-        s.tables.append((f"Focus area and the rest of the borough, {p.long_label}",
-                         shown[["measure", "area", "current", "previous", "pct_change", "rate"]]))
-    if f.rates_why:
-        s.notes.append(f.rates_why)
-    s.caveats += [t for t in (f.start_note, f.rates_note) if t] + [m.SIGNIFICANCE_NOTE]
-    return s
+    return section("The Shepway task force", task_force.page(b, v))
 
 
 def _morile(b: Bundle, v: Filter) -> Section:

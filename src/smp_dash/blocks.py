@@ -478,3 +478,34 @@ class Links:
     links: tuple[tuple[str, str, str], ...]
     caption: str = ""
     document: bool = False
+
+
+# The task force page ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Against(Headline):
+    """A key figure whose tile compares it with another area rather than with the year before (the
+    documents keep its ``change`` on the year before); ``arrow`` "up", "down" or "off": which way the
+    tile's delta points, as its sign does not say it ("12.3 per 1,000, lower than the rest (14.0)")."""
+
+    arrow: str = "off"
+
+
+@dataclass(frozen=True)
+class AgainstRow(Headlines):
+    """A row of :class:`Against` figures (drawn with their arrows)."""
+
+
+# The mental health page ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Said(Text):
+    """Sentences the page shows too, each after its ``lead`` in bold ("**Outreach:** Since ..."); the
+    documents write them after the lead ("Outreach: Since ...")."""
+
+    lead: str = ""
+
+
+def said(text: str, lead: str = "", *, document: bool = True) -> Said:
+    """``text`` said (under ``lead`` when given), on the page and in the documents."""
+    return Said((f"{lead}: {text}" if lead else text,), document=document, lead=lead)

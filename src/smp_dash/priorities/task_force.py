@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from smp_dash import config, disclosure, measures, metrics
+from smp_dash import blocks, config, disclosure, measures, metrics, narrative
 from smp_dash.periods import ASSESS_2020, Period
 from smp_dash.selection import Filter, ward_codes
 
@@ -78,3 +78,97 @@ def trend(bundle, figures: TaskForce, name: str, view: Filter) -> tuple[pd.DataF
     frame = metrics.focus_trend(m.rows(getattr(bundle, m.frame)), figures.area, bundle.first_month, bundle.last_month,
                                 date=m.date, weight=m.weight, population=bundle.population)
     return measures.protected(bundle, m, view, frame, area=figures.area)
+
+
+COLOUR = "task_force"
+TITLE = "The Maidstone Task Force: Shepway North and Shepway South"
+QUESTION = ("How do the task force's focus wards compare with the rest of the borough on domestic abuse, ASB, drugs and "
+            "needle finds, per resident and over time?")
+#: Where the page's figures are, in a sentence.
+WHERE = "in the focus area (Shepway North and Shepway South)"
+#: Said with the key figures: the page ignores the ward filter.
+FIXED = "The task force's focus area is compared with the rest of the borough; the ward filter does not apply."
+RATES_SOURCE = "Kent Police; MBC needle log"
+
+
+def page(bundle, view: Filter, measure: str = next(iter(MEASURES))) -> blocks.Page:
+    """The task force page for ``view``, as every view of it draws it: a key figure per measure (its
+    change on the year before in the documents, its rate against the rest's on the tile), the rates
+    per 1,000 residents, the figures as a table and ``measure`` by month (the page's alone)."""
+    from smp_dash import charts
+
+    f = figures(bundle, view)
+    p, colour = f.period, charts.PRIORITY_COLOURS[COLOUR]
+    out = blocks.Page(TITLE, QUESTION, where=WHERE, caveats=[t for t in (f.start_note, f.rates_note) if t]
+                      + [metrics.SIGNIFICANCE_NOTE])
+    out.add(blocks.AgainstRow(tuple(_figure(f, name) for name in MEASURES), note=FIXED))
+    shown = f.shown_table()
+    rates_title = bundle.mark(f"Rate per 1,000 residents, {p.label}: focus area and the rest", "population")
+    if f.rates_why:
+        out.add(blocks.Missing("Rates per 1,000 residents, focus area and the rest", f.rates_why))
+    elif shown is not None:
+        out.add(blocks.Chart("focus_rates", rates_title, charts.bars(shown, x="measure", y="rate", series="area",
+                                                                     colour=colour, orientation="v", title=rates_title),
+                             shown, RATES_SOURCE, p.label, caveat=f.rates_note),
+                blocks.Text(tuple(_rate_sentences(shown, p))))
+    if shown is not None:
+        out.add(blocks.Table("focus_table", f"Focus area and the rest of the borough, {p.long_label}",
+                             shown[["measure", "area", "current", "previous", "pct_change", "rate"]], period=p.label))
+    name = measure if measure in MEASURES else next(iter(MEASURES))
+    frame, why = trend(bundle, f, name, view) if not f.rates_why else (None, f.rates_why)
+    out.add(replace(blocks.monthly(frame, key="focus_trend", why=why, series="area", y="rate", colour=colour,
+                                   title=f"{f.labels[name]} per 1,000 residents by month: focus area and the rest",
+                                   y_title="per 1,000 residents", highlight=(p.start, p.end), source="Kent Police; MBC",
+                                   period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
+                                   caveat=" ".join(t for t in (f.start_note, f.rates_note) if t),
+                                   exclude_outliers=view.exclude_outliers), document=False))
+    return out
+
+
+def _figure(f: TaskForce, name: str) -> blocks.Against:
+    """Measure ``name``'s key figure in the focus area: why there is none, disclosure control's "<5" or
+    "hidden", or the count with its change on the year before (or why there is none) and, on the tile,
+    its rate against the rest of the borough's."""
+    p, label = f.period, f.labels[name]
+    common = dict(period=p.long_label, notes=(FIXED,))
+    if name in f.missing:
+        why = f.missing[name]
+        return blocks.Against(label, "n/a", why, help=why, caption=why,
+                              sentence=f"{label} {WHERE}, {p.long_label}: {why}.", **common)
+    table = f.table
+    row = table[(table["area"] == "Focus area") & (table["measure"] == name)].iloc[0]
+    rest = table[(table["area"] == "Rest of borough") & (table["measure"] == name)].iloc[0]
+    guard = f.guards.get(name)
+    if guard is not None and guard.change_hidden:
+        return blocks.Against(label, guard.text(), "not shown (disclosure control)", help=disclosure.HIDDEN_HELP,
+                              current=None if guard.hidden else row["current"],
+                              sentence=f"{label} {WHERE}, {p.label}: not shown (disclosure control).", **common)
+    if name in f.no_comparison:
+        why = f.no_comparison[name]
+        shown = blocks.Headline(label, blocks.number(row["current"]), why, current=row["current"],
+                                sentence=narrative.without_change(label, row["current"], p.label, why, where=WHERE),
+                                help=f"{why}.", **common)
+    else:
+        shown = blocks.change(label, row["current"], row["previous"], p, where=WHERE, **common)
+    if f.rates_why:
+        return blocks.Against(**{**vars(shown), "delta": None, "colour": "off",
+                                 "help": " ".join(t for t in (f.rates_why, shown.help) if t)})
+    gap = row["rate"] - rest["rate"]
+    return blocks.Against(**{**vars(shown), "colour": "off", "arrow": "up" if gap > 0 else "down" if gap < 0 else "off",
+                             "delta": f"{row['rate']:.1f} per 1,000, "
+                                      f"{'higher than' if gap > 0 else 'lower than' if gap < 0 else 'as'} "
+                                      f"the rest ({rest['rate']:.1f})"})
+
+
+def _rate_sentences(shown: pd.DataFrame, p: Period) -> list[str]:
+    """Each measure's rate in the focus area against the rest's, in words."""
+    import math
+
+    out = []
+    for name, row in shown.pivot(index="measure", columns="area", values="rate").iterrows():
+        if pd.notna(row.get("Focus area")) and pd.notna(row.get("Rest of borough")):
+            ratio = row["Focus area"] / row["Rest of borough"] if row["Rest of borough"] else math.nan
+            out.append(f"{name} per 1,000 residents in {p.label}: {row['Focus area']:.1f} in the focus area "
+                       f"against {row['Rest of borough']:.1f} in the rest of the borough"
+                       + (f" ({ratio:.1f} times the rest's rate)." if math.isfinite(ratio) else "."))
+    return out

@@ -73,6 +73,11 @@ _DRAW = {
     blocks.Sparklines: lambda block, bundle, view: _sparklines(block, bundle, view),
     blocks.Side: lambda block, bundle, view: _side(block, bundle, view),
     blocks.Links: lambda block, bundle, view: _links(block, bundle, view),
+    # the task force page
+    blocks.AgainstRow: lambda block, bundle, view: _against(block, bundle, view),
+    # the mental health page
+    blocks.Said: lambda block, bundle, view: [st.markdown(f"**{block.lead}:** {s.removeprefix(f'{block.lead}: ')}"
+                                                          if block.lead else s) for s in block.sentences],
 }
 
 
@@ -130,3 +135,16 @@ def _links(block: blocks.Links, bundle: Bundle, view: Filter) -> None:
         st.caption(block.caption)
     for path, label, icon in block.links:
         st.page_link(path, label=label, icon=icon)
+
+
+
+def _against(row: blocks.AgainstRow, bundle: Bundle, view: Filter) -> None:   # the task force page
+    if row.note:
+        st.caption(row.note)
+    for column, item in zip(st.columns(len(row.items)), row.items):
+        with column:
+            metric(item.label, item.value, item.delta, help=item.help, delta_color=item.colour,
+                   delta_arrow=getattr(item, "arrow", "auto"))
+            if item.caption and not run.presenting():
+                st.caption(item.caption)
+
