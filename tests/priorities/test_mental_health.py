@@ -7,24 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from smp_dash import assessment, blocks, bundle as bundles, measures, store
+from smp_dash import assessment, blocks, bundle as bundles, measures
 from smp_dash.priorities import mental_health
 from smp_dash.selection import PUBLISHED, Filter
-
-
-@pytest.fixture(scope="module")
-def wards():
-    from smp_dash import geo
-
-    try:
-        return geo.load_wards()[["ward_code", "ward_name"]]
-    except geo.BoundariesMissing as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.fixture(scope="module")
-def frames(demo_store):
-    return store.read_all(demo_store)
 
 
 def _page(frames: dict, wards: pd.DataFrame) -> blocks.Page:

@@ -6,47 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smp_dash import assessment, blocks, bundle as bundles, store
+from smp_dash import assessment, blocks, bundle as bundles
 from smp_dash.priorities import substance_misuse
 from smp_dash.selection import CHOICE_LABELS, PUBLISHED, Filter
 
 MODULE = substance_misuse
 APP = Path(__file__).parents[2] / "app.py"
 NOT_LOADED = "not in the data loaded"
-
-
-@pytest.fixture(scope="module")
-def wards(demo_store):
-    from smp_dash import geo
-
-    try:
-        return geo.load_wards()[["ward_code", "ward_name"]]
-    except geo.BoundariesMissing as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.fixture(scope="module")
-def frames(demo_store):
-    return store.read_all(demo_store)
-
-
-@pytest.fixture(scope="module")
-def demo(frames, wards):
-    data = bundles.build(frames, wards)
-    return data, Filter((), (), PUBLISHED, None, spans=data.spans)
-
-
-@pytest.fixture(scope="module")
-def police_uk(frames, wards):
-    """police.uk's crimes alone: no subgroup or flags, no needle log, no partner indicators."""
-    crimes = frames["crimes"].assign(domestic_abuse=pd.NA, hate_strand=pd.NA, offence_subgroup=pd.NA)
-    empty = {name: frame.iloc[0:0] for name, frame in frames.items() if name not in ("crimes", "asb_incidents")}
-    data = bundles.build({**frames, **empty, "crimes": crimes}, wards)
-    return data, Filter((), (), PUBLISHED, None, spans=data.spans)
 
 
 def _tiles(page: blocks.Page) -> dict[str, tuple[str, str | None]]:
