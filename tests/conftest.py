@@ -216,3 +216,22 @@ def police_uk(frames, wards):
     empty = {name: frame.iloc[0:0] for name, frame in frames.items() if name not in ("crimes", "asb_incidents")}
     data = bundles.build({**frames, **empty, "crimes": crimes}, wards)
     return data, Filter((), (), PUBLISHED, None, spans=data.spans)
+
+
+@pytest.fixture(scope="module")
+def empty(wards):
+    """A store with nothing loaded, and the view "as in the 2020-21 assessment"."""
+    frames = {name: schema.empty(name) for name in schema.DATASETS}
+    data = bundles.build(frames, wards, provenance={name: None for name in schema.DATASETS})
+    return data, Filter((), (), PUBLISHED, None, spans=data.spans)
+
+
+def page_of(module, frames: dict, wards: pd.DataFrame, **options):
+    """``module.page`` (a priorities module) of ``frames`` "as in the 2020-21 assessment"."""
+    data = bundles.build(frames, wards)
+    return module.page(data, Filter((), (), PUBLISHED, None, spans=data.spans), **options)
+
+
+def block_keys(page) -> list[str]:
+    """Each block of a page model by its key, or its kind when it has none."""
+    return [getattr(b, "key", type(b).__name__) for b in page.blocks]

@@ -4,30 +4,21 @@ chapter drawn from it."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
+from conftest import block_keys, page_of
 from smp_dash import assessment, blocks, bundle as bundles, measures
 from smp_dash.priorities import community_protection
 from smp_dash.selection import PUBLISHED, Filter
 
 
-def _page(frames: dict, wards: pd.DataFrame, **options) -> blocks.Page:
-    data = bundles.build(frames, wards)
-    return community_protection.page(data, Filter((), (), PUBLISHED, None, spans=data.spans), **options)
-
-
 @pytest.fixture(scope="module")
 def page(frames, wards) -> blocks.Page:
-    return _page(frames, wards)
-
-
-def _kinds(page: blocks.Page) -> list[str]:
-    return [getattr(b, "key", type(b).__name__) for b in page.blocks]
+    return page_of(community_protection, frames, wards)
 
 
 def test_blocks_in_page_order(page):
-    assert _kinds(page) == ["Headlines", "overlay_Police", "overlay_Counci", "categories", "Heading", "asb", "asb_funnel",
+    assert block_keys(page) == ["Headlines", "overlay_Police", "overlay_Counci", "categories", "Heading", "asb", "asb_funnel",
                             "Heading", "Said", "enforcement", "enforcement_table", "encampments", "Said"]
     # the council overlay, the funnel, the enforcement chart and the encampments are the page's alone
     assert [getattr(b, "key", "") for b in page.blocks if getattr(b, "document", True) is False] == \
@@ -46,20 +37,20 @@ def test_key_figures_and_sentences_on_the_demonstration_data(page):
 def test_a_category_is_drawn_by_month_when_chosen(frames, wards, page):
     offered = community_protection.categories(bundles.build(frames, wards), Filter((), (), PUBLISHED, None))
     assert offered and "ASB" not in offered          # council ASB complaints have their own chart
-    chosen = _page(frames, wards, category=offered[0])
+    chosen = page_of(community_protection, frames, wards, category=offered[0])
     month = next(c for c in chosen.of(blocks.Chart) if c.key == "category_month")
     assert month.title.startswith(f"{offered[0]} requests by month: Dec 2019 to Nov 2020") and not month.document
-    assert "category_month" not in _kinds(_page(frames, wards, category="Nonsense"))   # only a category offered
+    assert "category_month" not in block_keys(page_of(community_protection, frames, wards, category="Nonsense"))   # only a category offered
 
 
 def test_police_uk_alone_says_why_never_0(frames, wards):
     # police.uk data alone: crimes and ASB; no service requests, enforcement, encampments or indicators
-    page = _page({name: frame if name in ("crimes", "asb_incidents") else frame.iloc[:0] for name, frame in frames.items()},
+    page = page_of(community_protection, {name: frame if name in ("crimes", "asb_incidents") else frame.iloc[:0] for name, frame in frames.items()},
                  wards)
     council = page.of(blocks.Headline)[1]
     assert council.value == "n/a" and measures.NOT_LOADED in council.change and council.current is None
     assert page.of(blocks.Chart)[1].figure is None and page.of(blocks.Chart)[1].missing == council.change
-    assert "categories" not in _kinds(page)
+    assert "categories" not in block_keys(page)
     missing = {m.title: m.why for m in page.of(blocks.Missing)}
     assert list(missing) == ["Warnings, notices and penalties", "Unauthorised encampments", "Community triggers, 2020"]
     assert all(why.startswith(measures.NOT_LOADED) for why in missing.values())

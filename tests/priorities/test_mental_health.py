@@ -4,30 +4,20 @@ from it."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from smp_dash import assessment, blocks, bundle as bundles, measures
+from conftest import block_keys, page_of
+from smp_dash import assessment, blocks, measures
 from smp_dash.priorities import mental_health
-from smp_dash.selection import PUBLISHED, Filter
-
-
-def _page(frames: dict, wards: pd.DataFrame) -> blocks.Page:
-    data = bundles.build(frames, wards)
-    return mental_health.page(data, Filter((), (), PUBLISHED, None, spans=data.spans))
 
 
 @pytest.fixture(scope="module")
 def page(frames, wards) -> blocks.Page:
-    return _page(frames, wards)
-
-
-def _kinds(page: blocks.Page) -> list[str]:
-    return [getattr(b, "key", type(b).__name__) for b in page.blocks]
+    return page_of(mental_health, frames, wards)
 
 
 def test_blocks_in_page_order(page):
-    assert _kinds(page) == ["Headlines", "s136", "mh_referrals", "csvg", "Said", "Heading", "Actions"]
+    assert block_keys(page) == ["Headlines", "s136", "mh_referrals", "csvg", "Said", "Heading", "Actions"]
     assert [c.document for c in page.of(blocks.Chart)] == [True, True, False]   # the case mix is the page's alone
     assert page.actions == "mental_health" and page.caveats == [mental_health.BOROUGH_WIDE]
 
@@ -50,7 +40,7 @@ def test_the_outreach_sentence(page):
 
 def test_without_partner_figures_it_says_why_never_0(frames, wards):
     # police.uk data alone: no indicators, so no section 136, referrals, case mix, survey or outreach
-    page = _page({name: frame if name in ("crimes", "asb_incidents") else frame.iloc[:0] for name, frame in frames.items()},
+    page = page_of(mental_health, {name: frame if name in ("crimes", "asb_incidents") else frame.iloc[:0] for name, frame in frames.items()},
                  wards)
     s136 = page.of(blocks.Headline)[0]
     assert (s136.value, s136.current, s136.change) == ("n/a", None, "")

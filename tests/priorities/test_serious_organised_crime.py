@@ -8,9 +8,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from smp_dash import assessment, blocks, bundle as bundles
+from smp_dash import assessment, blocks
 from smp_dash.priorities import serious_organised_crime as soc
-from smp_dash.selection import CHOICE_LABELS, PUBLISHED, Filter
+from smp_dash.selection import CHOICE_LABELS, PUBLISHED
 
 MODULE = soc
 APP = Path(__file__).parents[2] / "app.py"
@@ -87,12 +87,8 @@ def test_the_page_draws_the_models_figures(demo_store, demo):
     assert len(at.get("plotly_chart")) == 3
 
 
-def test_an_empty_store_says_why_for_every_figure_and_chart(wards):
-    from smp_dash import schema
-
-    frames = {name: schema.empty(name) for name in schema.DATASETS}
-    data = bundles.build(frames, wards, provenance={name: None for name in schema.DATASETS})
-    page = MODULE.page(data, Filter((), (), PUBLISHED, None, spans=data.spans))
+def test_an_empty_store_says_why_for_every_figure_and_chart(empty):
+    page = MODULE.page(*empty)
     assert {h.value for h in page.of(blocks.Headline)} == {"n/a"}
     assert all(h.help and NOT_LOADED in h.help for h in page.of(blocks.Headline))
     assert all(c.figure is None and c.missing.startswith(NOT_LOADED) for c in page.of(blocks.Chart))

@@ -3,30 +3,20 @@ data's figures, a store without needles or populations, and the documents' chapt
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from smp_dash import assessment, blocks, bundle as bundles, measures
+from conftest import block_keys, page_of
+from smp_dash import assessment, blocks, measures
 from smp_dash.priorities import task_force
-from smp_dash.selection import PUBLISHED, Filter
-
-
-def _page(frames: dict, wards: pd.DataFrame, **options) -> blocks.Page:
-    data = bundles.build(frames, wards)
-    return task_force.page(data, Filter((), (), PUBLISHED, None, spans=data.spans), **options)
 
 
 @pytest.fixture(scope="module")
 def page(frames, wards) -> blocks.Page:
-    return _page(frames, wards)
-
-
-def _kinds(page: blocks.Page) -> list[str]:
-    return [getattr(b, "key", type(b).__name__) for b in page.blocks]
+    return page_of(task_force, frames, wards)
 
 
 def test_blocks_in_page_order(page):
-    assert _kinds(page) == ["AgainstRow", "focus_rates", "Text", "focus_table", "focus_trend"]
+    assert block_keys(page) == ["AgainstRow", "focus_rates", "Text", "focus_table", "focus_trend"]
     assert [b.document for b in page.of(blocks.Chart)] == [True, False]     # the trend is the page's alone
     assert page.blocks[0].note == task_force.FIXED
 
@@ -48,14 +38,14 @@ def test_key_figures_on_the_demonstration_data(page, label, value, change, delta
 
 def test_the_measure_over_time_is_an_option(frames, wards):
     trend = lambda page: page.of(blocks.Chart)[-1]  # noqa: E731
-    assert trend(_page(frames, wards, measure="ASB (police)")).title.startswith("ASB (police) per 1,000 residents by month")
+    assert trend(page_of(task_force, frames, wards, measure="ASB (police)")).title.startswith("ASB (police) per 1,000 residents by month")
     # a link naming no measure of the page opens on the first
-    assert trend(_page(frames, wards, measure="Nonsense")).title.startswith("Domestic abuse per 1,000 residents")
+    assert trend(page_of(task_force, frames, wards, measure="Nonsense")).title.startswith("Domestic abuse per 1,000 residents")
 
 
 def test_without_needles_or_populations_it_says_why_never_0(frames, wards):
     # police.uk data alone: crimes and ASB, no needle log and no ward populations
-    page = _page({name: frame if name in ("crimes", "asb_incidents") else frame.iloc[:0] for name, frame in frames.items()},
+    page = page_of(task_force, {name: frame if name in ("crimes", "asb_incidents") else frame.iloc[:0] for name, frame in frames.items()},
                  wards)
     tiles = {h.label: h for h in page.of(blocks.Headline)}
     needles = tiles["Needles found"]
