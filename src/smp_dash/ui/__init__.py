@@ -5,7 +5,7 @@
 - ``sidebar``: the shared filter (wards and presets, period, display toggles, data pack);
 - ``run``: this run's state (data, view, person), worked out once by ``page()``;
 - ``page``: opening a page, its header and footer, sections and headline figures;
-- ``sections``: charts, downloads, tables, the monthly, overlay and funnel charts;
+- ``sections``: charts, downloads, tables, action plans;
 - ``maps``: the ward and district map sections;
 - ``blocks``: drawing a page model (``smp_dash.blocks``) block by block;
 - ``uploads``: upload preview and commit, the police.uk fetch, restoring a version.
@@ -19,15 +19,15 @@ from smp_dash.ui.blocks import draw
 from smp_dash.ui.data import cached, figures, per_version, row_sample
 from smp_dash.ui.maps import district_map_section, ward_map_section
 from smp_dash.ui.page import (footnote, metric, not_shown, number, page, percent, plain, provenance_footer, section,
-                              stop_if_missing, value_metric)
+                              stop_if_missing)
 from smp_dash.ui.run import present_in_link
-from smp_dash.ui.sections import (action_plan, action_rows, actions_table, chart, data_table, download, funnel_chart,
-                                  monthly_chart, morile_sheet_columns, overlay_chart, ward_top_table)
+from smp_dash.ui.sections import (action_plan, action_rows, actions_table, chart, data_table, download,
+                                  morile_sheet_columns)
 from smp_dash.ui.signin import current_access, sign_in_page, who
 from smp_dash.ui.uploads import commit_upload, fetch_police_api, restore_version, upload_preview
 
 __all__ = ["action_plan", "action_rows", "actions_table", "cached", "chart", "commit_upload", "current_access",
-           "data_table", "district_map_section", "download", "draw", "fetch_police_api", "figures", "footnote", "funnel_chart",
-           "metric", "monthly_chart", "morile_sheet_columns", "not_shown", "number", "overlay_chart", "page", "per_version", "percent",
+           "data_table", "district_map_section", "download", "draw", "fetch_police_api", "figures", "footnote",
+           "metric", "morile_sheet_columns", "not_shown", "number", "page", "per_version", "percent",
            "plain", "present_in_link", "provenance_footer", "restore_version", "row_sample", "section", "sign_in_page",
-           "stop_if_missing", "upload_preview", "value_metric", "ward_map_section", "ward_top_table", "who"]
+           "stop_if_missing", "upload_preview", "ward_map_section", "who"]

@@ -9,7 +9,7 @@ import html
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from smp_dash import demo, disclosure, intake, measures, metrics, significance
+from smp_dash import demo, disclosure, intake
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter, assessment_years
 from smp_dash.ui import run, sidebar
@@ -123,58 +123,6 @@ def metric(label: str, value, delta: str | None = None, *, help: str | None = No
         return
     text = f"{value:,}" if isinstance(value, int) else value
     st.metric(label, text, delta=delta, delta_color=delta_color, help=help, delta_arrow=delta_arrow)
-
-
-def value_metric(value: measures.Value, *, decimals: int = 0, help: str | None = None, period: bool = False) -> None:
-    """A measure's headline (``measures.value``): its count and change, or, instead of a number,
-    why there is none; never a 0 for data that is not there. ``period``: the period it counts
-    under the figure ("Dec 2019 to Nov 2020"), for a row of headlines over different periods."""
-    if period and value.period is not None and run.allowed("metric"):
-        _with_period(value, decimals, help)
-        return
-    excluded = f"Excluded outlier months: {', '.join(value.excluded)}." if value.excluded else ""
-    detail = " ".join(t for t in (help, *value.notes, excluded) if t) or None
-    if not value.available:
-        metric(value.title, "n/a", help=" ".join(t for t in (value.missing, detail) if t))
-        if not run.presenting():
-            st.caption(value.missing)
-        return
-    if not value.comparable:   # the reason under the figure: a delta this long would be cut off
-        metric(value.title, value.guarded.text() if value.guarded and value.guarded.hidden else number(value.current),
-               help=" ".join(t for t in (value.no_comparison + ".", detail) if t))
-        if not run.presenting():
-            st.caption(value.no_comparison)
-        return
-    change_metric(value.title, value.current, value.previous, value.period.previous().label, decimals=decimals,
-                  help=detail, guarded=value.guarded)
-
-
-def _with_period(value: measures.Value, decimals: int, help: str | None) -> None:
-    value_metric(value, decimals=decimals, help=help)
-    st.caption(value.period.long_label)
-
-
-def change_metric(label: str, current: float, previous: float, against: str, *, decimals: int = 0,
-                  help: str | None = None, guarded: disclosure.Guarded | None = None) -> None:
-    """A count with its change on the previous period and whether chance could explain it.
-
-    Changes beyond chance (exact Poisson test, 5%) are coloured (a rise red, a fall green);
-    changes within chance are grey; small numbers are labelled, never coloured. ``guarded``
-    (a sensitive measure under disclosure control) hides the count or the change it says.
-    """
-    if guarded is not None and guarded.change_hidden:
-        value = guarded.text() if guarded.hidden else number(current)
-        metric(label, value, None, help=" ".join(t for t in (help, f"Change on {against} not shown.",
-                                                             disclosure.HIDDEN_HELP) if t))
-        return
-    test = significance.poisson_change(current, previous)
-    text = metrics.change_text(current, previous, against, decimals)
-    short = "small numbers" if test.small_numbers else "beyond chance" if test.significant else "within chance"
-    # The delta stays short enough for a narrow column; the counts behind it go in the help.
-    delta = f"{metrics.format_pct(metrics.pct_change(current, previous), decimals)} · {short}" if text else None
-    detail = f"{text} ({number(previous)} then). Change {test.verdict}; exact Poisson test." if text else None
-    metric(label, number(current), delta, delta_color="inverse" if test.significant else "off",
-           help=" ".join(t for t in (help, detail) if t))
 
 
 def footnote(source: str, period: str, caveat: str = "") -> None:

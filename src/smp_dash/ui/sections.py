@@ -14,12 +14,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from smp_dash import blocks, charts, disclosure, exports, images, measures, morile, schema
-from smp_dash.bundle import Bundle, Coverage
-from smp_dash.periods import Period
+from smp_dash import blocks, charts, exports, images, measures, morile, schema
+from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
-from smp_dash.ui.data import cached
 from smp_dash.ui.page import footnote, not_shown, number, plain
 from smp_dash.ui.signin import require_access
 
@@ -146,29 +144,6 @@ def column_words(frame: pd.DataFrame) -> dict:
     return config
 
 
-def monthly_chart(frame: pd.DataFrame, view: Filter, *, key: str, title: str, colour: str, source: str,
-                  period: str, caveat: str = "", series: str | None = None, highlight=None, y: str = "value",
-                  y_title: str = "Count", extra_flags: pd.Series | None = None, why: str = "") -> None:
-    """A monthly trend, outliers flagged and excluded as the view says (:func:`smp_dash.blocks.monthly`)."""
-    draw_chart(cached(blocks.monthly, frame, key=key, title=title, colour=colour, source=source, period=period, why=why,
-                      caveat=caveat, series=series, highlight=highlight, y=y, y_title=y_title, extra_flags=extra_flags,
-                      exclude_outliers=view.exclude_outliers), view)
-
-
-def overlay_chart(frame: pd.DataFrame, period: Period, view: Filter, *, key: str, title: str, colour: str,
-                  source: str, cover: Coverage) -> None:
-    """This period against the previous one on the same month axis (:func:`smp_dash.blocks.overlay`)."""
-    draw_chart(cached(blocks.overlay, frame, period, cover, key=key, title=title, colour=colour, source=source,
-                      exclude_outliers=view.exclude_outliers), view)
-
-
-def funnel_chart(table: pd.DataFrame, *, key: str, colour: str, view: Filter, period: str, title: str,
-                 population: pd.DataFrame, sensitive: bool = False) -> None:
-    """Ward rates against the borough rate with 95% and 99.8% limits (:func:`smp_dash.blocks.funnel`)."""
-    draw_chart(cached(blocks.funnel, table, population, key=key, colour=colour, period=period, title=title,
-                      sensitive=sensitive), view)
-
-
 def draw_chart(block: blocks.Chart, view: Filter | None) -> None:
     """A chart block: the chart with its footnote and downloads, or why it is not shown."""
     if block.figure is None:
@@ -177,24 +152,6 @@ def draw_chart(block: blocks.Chart, view: Filter | None) -> None:
     chart(block.figure, block.data, key=block.key, source=block.source, period=block.period, caveat=block.caveat,
           view=view, exclusions=block.exclusions, sensitive_wards=block.sensitive_wards, missing=block.missing,
           all_wards=block.all_wards)
-
-
-def ward_top_table(table: pd.DataFrame, *, key: str, view: Filter, period: str, n: int = 10,
-                   sensitive: bool = False) -> None:
-    """The ``n`` wards with most, rural wards marked, and a download of all wards."""
-    protected = protect(table, view, sensitive)
-    if protected is not None:
-        table = disclosure.display(protected).assign(rural=table["rural"].to_numpy())
-    top = table.head(n)
-    shown = top.assign(ward=top["ward_name"] + top["rural"].map({True: " (rural)", False: ""}))
-    if run.presenting():   # a short ranked list on a shared screen
-        st.markdown(f"**Wards with most, {period}**\n\n" + ranked_list(shown[["ward", "current"]].head(5)))
-        return
-    st.markdown(f"**Top {n} wards, {period}**")
-    data_table(shown[["rank", "ward", "current", "previous", "pct_change", "rate"]], hide_index=True, width="stretch",
-               column_config=_TEXT_COLUMNS if protected is not None else _NUMBER_COLUMNS)
-    download(table, key=key, view=view, period=period, sensitive_wards=sensitive, all_wards=True,
-             data=f"Every ward, ranked, {period}")
 
 
 def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame | None:
