@@ -45,14 +45,6 @@ def current_access() -> access.Access | str | None:
     return state
 
 
-def _log_once(line: str) -> None:
-    """A refusal goes to the server log once per session (the check runs at every rerun and download)."""
-    logged = st.session_state.setdefault("_refusals_logged", set())
-    if line not in logged:
-        logged.add(line)
-        _LOG.warning(line)
-
-
 def require_access() -> access.Access:
     """The check: this session's access, or the sign-in page and a stop. ``page()`` makes it once
     per run and every download makes it again; someone who may not see the app gets no further."""
@@ -92,6 +84,14 @@ def account(person: access.Access) -> None:
     st.sidebar.caption(person.describe())
     if not person.open_mode:
         st.sidebar.button("Sign out", key="sign_out", on_click=st.logout, icon=":material/logout:", width="stretch")
+
+
+def _log_once(line: str) -> None:
+    """A refusal goes to the server log once per session (the check runs at every rerun and download)."""
+    logged = st.session_state.setdefault("_refusals_logged", set())
+    if line not in logged:
+        logged.add(line)
+        _LOG.warning(line)
 
 
 def _file_stamp(path) -> tuple:
