@@ -11,12 +11,16 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "c" * 32, "client_id": "smp-dash",
         "client_secret": "not-a-real-secret", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
-ROLES = """[users]
+ISSUER = "https://accounts.google.com"
+ROLES = f"""[users]
 "ada@maidstone.gov.uk" = "analyst"
 
 [domains]
 "kent.police.uk" = "partner"
 "maidstone.gov.uk" = "viewer"
+
+[sign_in]
+issuers = ["{ISSUER}"]
 """
 ANALYST, PARTNER, VIEWER = "ada@maidstone.gov.uk", "pc.smith@kent.police.uk", "vic@maidstone.gov.uk"
 
@@ -29,11 +33,14 @@ def roles_file(tmp_path, monkeypatch, demo_store):
     return path
 
 
-def _as(email: str | None, page: str = "overview.py", **query) -> AppTest:
-    """A session on ``page`` with sign-in configured, signed in as ``email`` (None: signed out)."""
+def _as(email: str | None, page: str = "overview.py", claims: dict | None = None, auth: dict = AUTH, **query) -> AppTest:
+    """A session on ``page`` with sign-in configured, signed in as ``email`` with a verified address
+    from the trusted issuer, or with ``claims`` (None and no claims: signed out)."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+    at.secrets["auth"] = auth
+    if claims is None and email:
+        claims = {"iss": ISSUER, "email": email, "email_verified": True}
+    at.user = {"is_logged_in": True, **claims} if claims else {"is_logged_in": False}
     at.query_params.update(query)
     at.switch_page(f"pages/{page}")
     at.run()
@@ -58,6 +65,36 @@ def test_unknown_address_is_refused_with_a_clear_message(roles_file):
     at = _as("eve@example.com", "domestic_abuse.py")
     assert "eve@example.com is not on the list of people who may use SMP Dash" in at.error[0].value
     assert not at.metric and [b.key for b in at.button] == ["sign_out_refused"]
+
+
+@pytest.mark.parametrize("claims, says", [
+    ({"iss": ISSUER, "email": ANALYST, "email_verified": False}, f"does not confirm that {ANALYST} is yours"),
+    ({"iss": ISSUER, "email": ANALYST, "email_verified": "true"}, f"does not confirm that {ANALYST} is yours"),
+    ({"iss": ISSUER, "preferred_username": ANALYST}, "did not include an email address"),
+    ({"iss": "https://login.microsoftonline.com/99999999-8888-7777-6666-555555555555/v2.0", "email": ANALYST,
+      "email_verified": True, "tid": "99999999-8888-7777-6666-555555555555"}, "identity provider SMP Dash does not accept"),
+])
+def test_an_analyst_address_without_a_verified_identity_opens_nothing(roles_file, caplog, claims, says):
+    # issue 20: an analyst's address in an unverified email, or only in preferred_username, opened the Data page
+    at = _as(None, "data.py", claims=claims)
+    assert says in at.error[0].value
+    assert not at.get("file_uploader") and not at.metric and [b.key for b in at.button] == ["sign_out_refused"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "smp_dash.access"]
+    assert len(logged) == 1 and logged[0].startswith("sign-in refused") and ANALYST not in logged[0]
+
+
+def test_a_roles_file_without_allowed_issuers_lets_nobody_in(roles_file):
+    roles_file.write_text(ROLES.split("[sign_in]")[0])
+    at = _as(ANALYST, "data.py")
+    assert "[sign_in] issuers names no identity provider" in at.error[0].value and not at.get("file_uploader")
+
+
+def test_each_named_provider_has_its_sign_in_button(roles_file):
+    provider = {k: AUTH[k] for k in ("client_id", "client_secret", "server_metadata_url")}
+    at = _as(None, auth={"redirect_uri": AUTH["redirect_uri"], "cookie_secret": AUTH["cookie_secret"],
+                         "maidstone": provider, "kent_police": provider})
+    assert [(b.key, b.label) for b in at.button] == [("sign_in_maidstone", "Sign in with Maidstone"),
+                                                     ("sign_in_kent_police", "Sign in with Kent Police")]
 
 
 def test_a_broken_roles_file_lets_nobody_in_and_says_where(roles_file):

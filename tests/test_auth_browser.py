@@ -1,15 +1,18 @@
 """Sign-in end to end: Chromium, the app, and a local OpenID Connect provider on 127.0.0.1.
 
 The provider is ``oidc-provider-mock`` (PyPI), started in a thread by the test. Its login form
-takes any subject; a subject it does not know gets the claims ``{"email": subject}``, so typing
-an address signs in as that address. The app runs with its own secrets file (``--secrets.files``)
-and roles file (``SMP_ROLES_FILE``) in a temporary folder.
+takes any subject; the test first gives each subject its claims (``PUT /users/<sub>``): a verified
+address for the people the roles file knows, and the claims an attacker could get for the others.
+Its issuer (``http://127.0.0.1:<port>``) is the one the roles file allows. The app runs with its
+own secrets file (``--secrets.files``) and roles file (``SMP_ROLES_FILE``) in a temporary folder.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+import urllib.request
 
 import pytest
 
@@ -25,6 +28,9 @@ ROLES = """[users]
 [domains]
 "kent.police.uk" = "partner"
 "maidstone.gov.uk" = "viewer"
+
+[sign_in]
+issuers = ["{issuer}"]
 """
 
 
@@ -59,11 +65,18 @@ client_secret = "{CLIENT_SECRET}"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """)
     roles = folder / "roles.toml"
-    roles.write_text(ROLES)
+    roles.write_text(ROLES.format(issuer=provider))
     log = folder / "streamlit.log"
     with serve(folder / "store", log, env={"SMP_ROLES_FILE": str(roles)}, port=port,
                args=("--secrets.files", str(secrets))) as url:
-        yield url, log
+        yield url, log, provider
+
+
+def claims(provider: str, sub: str, **values) -> None:
+    """Give the provider's subject ``sub`` these claims (the mock's ``PUT /users/<sub>``)."""
+    request = urllib.request.Request(f"{provider}/users/{sub}", data=json.dumps(values).encode(), method="PUT",
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
 
 
 @pytest.fixture
@@ -77,12 +90,19 @@ def sign_in_button(tab):
     return tab.get_by_role("button", name="Sign in")
 
 
-def sign_in(tab, url: str, email: str) -> None:
-    """Sign in through the provider's form as ``email``; wait for the first page to draw."""
+def authorize(tab, url: str, sub: str) -> None:
+    """Go through the provider's form as the subject ``sub``."""
     tab.goto(url)
     sign_in_button(tab).click(timeout=PAGE_TIMEOUT_MS)
-    tab.locator("input[name=sub]").fill(email, timeout=PAGE_TIMEOUT_MS)
+    tab.locator("input[name=sub]").fill(sub, timeout=PAGE_TIMEOUT_MS)
     tab.get_by_role("button", name="Authorize").click()
+
+
+def sign_in(tab, app, email: str) -> None:
+    """Sign in as ``email``, an address the provider verified; wait for the first page to draw."""
+    url, _, provider = app
+    claims(provider, email, email=email, email_verified=True)
+    authorize(tab, url, email)
     tab.locator('[data-testid="stMain"] p:has-text("Showing:")').first.wait_for(timeout=PAGE_TIMEOUT_MS)
     wait_idle(tab)
 
@@ -102,7 +122,7 @@ def sidebar_text(tab) -> str:
 
 @pytest.mark.parametrize("path", ["", "domestic_abuse", "data"])
 def test_signed_out_browser_gets_only_the_sign_in(tab, app, path):
-    url, _ = app
+    url, _, _ = app
     tab.goto(f"{url}/{path}")
     sign_in_button(tab).wait_for(timeout=PAGE_TIMEOUT_MS)
     wait_idle(tab)
@@ -117,8 +137,7 @@ def test_signed_out_browser_gets_only_the_sign_in(tab, app, path):
 
 
 def test_analyst_signs_in_and_can_load_data(tab, app):
-    url, _ = app
-    sign_in(tab, url, "ada@maidstone.gov.uk")
+    sign_in(tab, app, "ada@maidstone.gov.uk")
     assert "Signed in as ada@maidstone.gov.uk (analyst" in sidebar_text(tab)
     go(tab, "data")
     tab.locator('[data-testid="stFileUploader"]').wait_for(timeout=PAGE_TIMEOUT_MS)
@@ -126,8 +145,7 @@ def test_analyst_signs_in_and_can_load_data(tab, app):
 
 
 def test_partner_sees_downloads_but_no_uploads(tab, app):
-    url, _ = app
-    sign_in(tab, url, "pc.smith@kent.police.uk")
+    sign_in(tab, app, "pc.smith@kent.police.uk")
     assert "(partner" in sidebar_text(tab)
     assert tab.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"]').count() == len(sidebar.DOCUMENTS) == 3   # the data pack, the draft, the tables
     go(tab, "data")
@@ -136,8 +154,7 @@ def test_partner_sees_downloads_but_no_uploads(tab, app):
 
 
 def test_viewer_sees_aggregates_only(tab, app):
-    url, _ = app
-    sign_in(tab, url, "vic@maidstone.gov.uk")
+    sign_in(tab, app, "vic@maidstone.gov.uk")
     assert "(viewer" in sidebar_text(tab)
     go(tab, "domestic_abuse")
     tab.get_by_text("not available to viewers").first.wait_for(timeout=PAGE_TIMEOUT_MS)
@@ -148,18 +165,34 @@ def test_viewer_sees_aggregates_only(tab, app):
 
 
 def test_unknown_address_is_refused(tab, app):
-    url, _ = app
-    tab.goto(url)
-    sign_in_button(tab).click(timeout=PAGE_TIMEOUT_MS)
-    tab.locator("input[name=sub]").fill("eve@example.com")
-    tab.get_by_role("button", name="Authorize").click()
+    url, _, provider = app
+    claims(provider, "eve@example.com", email="eve@example.com", email_verified=True)
+    authorize(tab, url, "eve@example.com")
     tab.get_by_text("eve@example.com is not on the list").wait_for(timeout=PAGE_TIMEOUT_MS)
     assert tab.locator('[data-testid="stSidebarNav"]').count() == 0
 
 
+@pytest.mark.parametrize("sub, values, says", [
+    ("mallory-1", {"email": "ada@maidstone.gov.uk"}, "does not confirm that ada@maidstone.gov.uk is yours"),
+    ("mallory-2", {"email": "ada@maidstone.gov.uk", "email_verified": False}, "does not confirm"),
+    ("mallory-3", {"preferred_username": "ada@maidstone.gov.uk"}, "did not include an email address"),
+])
+def test_an_analyst_address_the_provider_does_not_verify_is_refused(tab, app, sub, values, says):
+    # issue 20: an unverified email, or only a preferred_username, opened the analyst's Data page
+    url, log, provider = app
+    claims(provider, sub, **values)
+    authorize(tab, url, sub)
+    tab.get_by_text(says).wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert tab.locator('[data-testid="stSidebarNav"], [data-testid="stFileUploader"]').count() == 0
+    tab.goto(f"{url}/data")                           # a link to the Data page shows the refusal too
+    tab.get_by_text(says).wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert tab.locator('[data-testid="stFileUploader"]').count() == 0
+    assert "sign-in refused" in log.read_text() and "email domain=" in log.read_text()
+
+
 def test_sign_out_returns_to_the_sign_in(tab, app):
-    url, _ = app
-    sign_in(tab, url, "pc.smith@kent.police.uk")
+    url, _, _ = app
+    sign_in(tab, app, "pc.smith@kent.police.uk")
     tab.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
     tab.get_by_role("button", name="End session").click(timeout=PAGE_TIMEOUT_MS)   # the provider's sign-out page
     sign_in_button(tab).wait_for(timeout=PAGE_TIMEOUT_MS)
@@ -168,8 +201,8 @@ def test_sign_out_returns_to_the_sign_in(tab, app):
 
 
 def test_secrets_and_session_cookies_stay_out_of_logs_and_pages(tab, app):
-    url, log = app
-    sign_in(tab, url, "ada@maidstone.gov.uk")
+    _, log, _ = app
+    sign_in(tab, app, "ada@maidstone.gov.uk")
     cookies = [c["value"] for c in tab.context.cookies() if c["name"].startswith("_streamlit")]
     assert cookies, "signing in sets Streamlit's session cookies"
     html = tab.content()
@@ -177,3 +210,4 @@ def test_secrets_and_session_cookies_stay_out_of_logs_and_pages(tab, app):
     for secret in [CLIENT_SECRET, COOKIE_SECRET, *cookies]:
         assert secret not in written, "a secret or cookie value reached the server log"
         assert secret not in html, "a secret or cookie value reached the page"
+    assert "ada@maidstone.gov.uk" not in written                # refusals log the domain, never the address

@@ -16,6 +16,8 @@
                                           the draft strategic assessment, an editable Word document
     smp-dash tables -o tables.xlsx [same options]
                                           every table and chart's data as an Excel workbook
+    smp-dash doctor [--config PATH] [--secrets PATH] [--roles PATH]
+                                          dangerous server, sign-in and roles-file settings; exits 1 if any
 
 Bad input prints what is wrong (file, row, column) and exits 2; the data in use is unchanged.
 An ingest goes through the Data page's checks (``intake.preview`` and ``intake.commit``): a file
@@ -121,6 +123,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="print the CSV template of a dataset")
     p.add_argument("dataset", choices=schema.DATASETS)
     p.set_defaults(run=_template)
+
+    streamlit_dir = config.PROJECT_ROOT / ".streamlit"
+    p = sub.add_parser("doctor", help="report dangerous server, sign-in and roles-file settings (exit 1 if any)")
+    p.add_argument("--config", type=Path, default=streamlit_dir / "config.toml", help="Streamlit's settings file")
+    p.add_argument("--secrets", type=Path, default=streamlit_dir / "secrets.toml", help="the secrets file ([auth])")
+    p.add_argument("--roles", type=Path, default=None, help="the roles file (default: SMP_ROLES_FILE or "
+                   ".streamlit/roles.toml)")
+    p.set_defaults(run=_doctor)
     return parser
 
 
@@ -313,6 +323,19 @@ def _template(args) -> int:
 
     sys.stdout.write(template_csv(args.dataset))
     return 0
+
+
+def _doctor(args) -> int:
+    import os
+
+    from smp_dash import deployment
+
+    found = deployment.findings(args.config, args.secrets, args.roles or config.roles_file(), os.environ)
+    for finding in found:
+        print(finding)
+    print(f"{len(found)} dangerous setting(s)." if found else
+          f"No dangerous setting found in {args.config}, {args.secrets} or the roles file.")
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

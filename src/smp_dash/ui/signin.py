@@ -7,10 +7,14 @@ once per run by ``page()``, and again at every download. Pages read the run's an
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from smp_dash import access, config
 from smp_dash.ui import run
+
+_LOG = logging.getLogger("smp_dash.access")
 
 
 def auth_configured() -> bool:
@@ -29,16 +33,16 @@ def current_access() -> access.Access | str | None:
     user = st.user
     if not user.get("is_logged_in", False):
         return None
-    email = user.get("email") or user.get("preferred_username")   # Entra ID may send only the latter
     path = config.roles_file()
     roles = _roles(str(path), _file_stamp(path))
     if isinstance(roles, str):
         return f"Access control is not set up correctly, so nobody can be let in. {roles}"
-    role = roles.role_for(email)
-    if role is None:
-        return (f"{email or 'This account'} is not on the list of people who may use SMP Dash. "
-                "Ask the partnership's analyst to add your address or your organisation's domain.")
-    return access.Access(role, email)
+    claims = user.to_dict()
+    state = access.identify(claims, roles)
+    if isinstance(state, access.Refusal):
+        _log_once(access.refusal_log(claims, state))
+        return state.message
+    return state
 
 
 def require_access() -> access.Access:
@@ -64,8 +68,11 @@ def sign_in_page() -> None:
     if state is None:
         st.markdown("The partnership's community safety dashboard. Sign in with your organisation account "
                     "to see it; what you can see depends on the role the partnership has given you.")
-        st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login, args=(_provider(),),
-                  key="sign_in")
+        providers = _providers()
+        for name in providers:     # one button per provider: a directory each (see README, 'Access control')
+            label = "Sign in" if len(providers) == 1 else f"Sign in with {name.replace('_', ' ').title()}"
+            st.button(label, type="primary", icon=":material/login:", on_click=st.login, args=(name,),
+                      key="sign_in" if len(providers) == 1 else f"sign_in_{name}")
     elif isinstance(state, str):
         st.error(state, icon=":material/block:")
         st.button("Sign out", on_click=st.logout, key="sign_out_refused")
@@ -77,6 +84,14 @@ def account(person: access.Access) -> None:
     st.sidebar.caption(person.describe())
     if not person.open_mode:
         st.sidebar.button("Sign out", key="sign_out", on_click=st.logout, icon=":material/logout:", width="stretch")
+
+
+def _log_once(line: str) -> None:
+    """A refusal goes to the server log once per session (the check runs at every rerun and download)."""
+    logged = st.session_state.setdefault("_refusals_logged", set())
+    if line not in logged:
+        logged.add(line)
+        _LOG.warning(line)
 
 
 def _file_stamp(path) -> tuple:
@@ -96,10 +111,9 @@ def _roles(path: str, stamp: tuple) -> access.Roles | str:
         return str(exc)
 
 
-def _provider() -> str | None:
-    """The provider to sign in with: the unnamed one, or the first named ``[auth.<name>]``."""
+def _providers() -> list[str | None]:
+    """The providers to sign in with: the unnamed one (None), or each named ``[auth.<name>]``."""
     section = st.secrets["auth"]
     if "client_id" in section:
-        return None
-    named = [name for name, value in section.items() if hasattr(value, "keys")]
-    return named[0] if named else None
+        return [None]
+    return [name for name, value in section.items() if hasattr(value, "keys")] or [None]
