@@ -174,6 +174,16 @@ def plot_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+#: What Streamlit's markdown reads as markup (links, images, emphasis, HTML, headings, lists, maths).
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def plain(text: str) -> str:
+    """``text`` escaped so that Streamlit's markdown shows it as written: no link, image, emphasis or HTML
+    (a name typed into a link, an uploaded label, in a heading or a list drawn as markdown)."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
 # Key figures ---------------------------------------------------------------------------------
 
 def headline(v: measures.Value, *, decimals: int = 0, label: str = "", where: str = "", help: str | None = None,
