@@ -519,3 +519,15 @@ class Said(Text):
 def said(text: str, lead: str = "", *, document: bool = True) -> Said:
     """``text`` said (under ``lead`` when given), on the page and in the documents."""
     return Said((f"{lead}: {text}" if lead else text,), document=document, lead=lead)
+
+
+# Scenarios -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Expander:
+    """Text a reader opens when they want it (how a figure is worked out): ``text`` (markdown) under
+    ``title``, then ``caption``, in plain words. The documents note the ``caption`` alone."""
+
+    title: str
+    text: str
+    caption: str = ""
