@@ -141,6 +141,20 @@ def test_a_viewer_of_a_thinned_ward_sees_no_recorded_month_of_one_to_four(frames
     assert set(chart.data.columns) >= {"baseline", "scenario"} and "value" not in chart.data.columns
 
 
+def test_moving_a_lever_reuses_the_projection_and_the_bundle_keeps_a_few(frames, wards, monkeypatch):
+    data = bundle.build(frames, wards)
+    view = lambda *codes: Filter(codes, codes, PUBLISHED, None, spans=data.spans)  # noqa: E731
+    still, moved = scenarios.page(data, view()), scenarios.page(data, view(), levers=EURO)
+    assert len(data.memo["scenarios"]) == 1
+    assert still.of(blocks.Expander) == moved.of(blocks.Expander)                 # one projection, two scenarios
+    assert still.of(blocks.Headline)[0] == moved.of(blocks.Headline)[0]          # the same baseline
+    monkeypatch.setattr(scenarios, "KEPT", 3)
+    for code in wards["ward_code"].head(4):                                       # viewers choose the wards
+        scenarios.page(data, view(code))
+    # full with the borough and two wards: forgotten at the third, then the last two kept
+    assert [key[1] for key in data.memo["scenarios"]] == [(c,) for c in wards["ward_code"].iloc[2:4]]
+
+
 @pytest.mark.parametrize("name, heading", [
     ("<b>x</b>", "\\<b\\>x\\</b\\>: domestic abuse"),                           # never bold, never HTML
     ("![](http://host/leak.png)", "\\!\\[\\]\\(http\\://host/leak\\.png\\): domestic abuse"),   # never an image

@@ -7,6 +7,10 @@ levers and a scenario's name: the projection's totals, its chart with the record
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
+
 from smp_dash import blocks, charts, measures, scenarios
 from smp_dash.selection import Filter
 
@@ -22,6 +26,8 @@ LEFT_OUT = {"Needles found": "bulk finds left out"}
 HISTORY = 36
 #: The workload table's columns as the page shows them, in order.
 WORKLOAD_COLUMNS = {"item": "Partner work", "extra": "Extra in the next 12 months", "per_case": "Per case"}
+#: Projections a bundle keeps, one per measure and view (viewers choose the wards, so the memory is bounded).
+KEPT = 64
 SHARE = "Copy this link to share the scenario: the address bar holds its name, the levers and the ward filter."
 
 
@@ -47,9 +53,8 @@ def page(bundle, view: Filter, *, measure: str | None = None, levers: scenarios.
     levers = levers or scenarios.Levers()
     labels = list(scenarios.horizon(bundle.last_month))
     span, named, described = f"{labels[0]} to {labels[-1]}", name.strip(), scenarios.describe(levers)
-    series = scenarios.measure_series(bundle, measure, view.wards)
-    base = scenarios.project(series)
-    projected = scenarios.apply(base, levers)
+    start = _start(bundle, measure, view)
+    projected = scenarios.apply(start.base, levers)
     sums = scenarios.totals(projected)
     scope = f"the selected wards ({view.area})" if view.wards else "the whole borough"
     out.add(blocks.Heading(f"{blocks.plain(named or scenarios.UNNAMED)}: {measure.lower()}, {view.area}, {span}"),
@@ -58,13 +63,46 @@ def page(bundle, view: Filter, *, measure: str | None = None, levers: scenarios.
                            f"apply: projections start after the latest month of data ({bundle.last_month:%b %Y}).",
                            document=False),
             _headlines(bundle, measure, sums, span),
-            _chart(bundle, view, measure, series, projected, span, caveat=f"Scenario: {described}",
+            _chart(bundle, view, measure, start, projected, span, caveat=f"Scenario: {described}",
                    export=scenarios.export_table(projected, named, described)),
             blocks.Heading("Partner workload at current ratios"),
-            *_workload(bundle, measure, sums["extra"], span),
-            blocks.Expander("Method", scenarios.METHOD, base.attrs.get("method_text", "")),
+            *_workload(bundle, measure, start, sums["extra"], span),
+            blocks.Expander("Method", scenarios.METHOD, start.base.attrs.get("method_text", "")),
             blocks.Caption(SHARE, document=False))
     return out
+
+
+@dataclass(frozen=True)
+class _Start:
+    """What every scenario of a measure in a view starts from, whatever its levers."""
+
+    base: pd.DataFrame        # the baseline projection (scenarios.project)
+    history: pd.DataFrame     # the recorded months drawn before it: none where disclosure control keeps them back
+    recorded: str             # "Apr 2018 to Mar 2021 recorded; ", or "" with ``why``
+    why: str
+    ratios: dict              # partner cases per case (scenarios.current_ratios) and their basis in words
+    basis: str
+
+
+def _start(bundle, measure: str, view: Filter) -> _Start:
+    """The projection, recorded months and ratios of ``measure`` for ``view``, worked out once per data
+    version and kept in the bundle, so moving a lever only applies the levers."""
+    kept = bundle.memo.setdefault("scenarios", {})
+    key = (measure, view.wards, view.suppress)
+    start = kept.get(key)
+    if start is None:
+        series = scenarios.measure_series(bundle, measure, view.wards)
+        history = series.tail(HISTORY)
+        recorded = f"{history['month'].iloc[0]:%b %Y} to {history['month'].iloc[-1]:%b %Y} recorded; "
+        _, why = scenarios.recorded(bundle, measure, view, history)
+        if why:   # months disclosure control keeps back: the projection alone
+            history, recorded, why = history.iloc[0:0], "", f"Recorded months not shown. {why}"
+        start = _Start(scenarios.project(series), history, recorded, why, scenarios.current_ratios(bundle, measure),
+                       scenarios.ratio_basis(bundle, measure))
+        if len(kept) >= KEPT:
+            kept.clear()
+        kept[key] = start
+    return start
 
 
 def _mark(bundle, measure: str, text: str, *more: str) -> str:
@@ -83,31 +121,26 @@ def _headlines(bundle, measure: str, sums: dict, span: str) -> blocks.Headlines:
                         current=sums["extra"], help="Scenario less baseline, over the next 12 months.")))
 
 
-def _chart(bundle, view: Filter, measure: str, series, projected, span: str, *, export, caveat: str) -> blocks.Chart:
-    """The recorded months (as disclosure control lets ``view`` see them: all, or none) and the projection."""
-    history = series.tail(HISTORY)
-    recorded = f"{history['month'].iloc[0]:%b %Y} to {history['month'].iloc[-1]:%b %Y} recorded; "
-    _, why = scenarios.recorded(bundle, measure, view, history)
-    if why:   # months disclosure control keeps back: the projection alone
-        history, recorded, caveat = history.iloc[0:0], "", f"{caveat} Recorded months not shown. {why}"
+def _chart(bundle, view: Filter, measure: str, start: _Start, projected: pd.DataFrame, span: str, *,
+           export: pd.DataFrame, caveat: str) -> blocks.Chart:
+    """The recorded months a viewer may see (all, or none) and the projection with its band and the scenario."""
     title = _mark(bundle, measure, f"{measure} by month, {blocks.plot_text(view.area)}: "
-                                   f"{'recorded, and ' if len(history) else ''}projected with a 95% band")
+                                   f"{'recorded, and ' if len(start.history) else ''}projected with a 95% band")
     source = measures.get(scenarios.MEASURE_IDS[measure]).source
-    figure = scenarios.projection_figure(history, projected, title=title,
+    figure = scenarios.projection_figure(start.history, projected, title=title,
                                          colour=charts.PRIORITY_COLOURS[PRIORITIES[measure]])
     return blocks.Chart("scenario", title, figure, export, f"{source} ({LEFT_OUT[measure]})" if measure in LEFT_OUT
-                        else source, f"{recorded}{span} projected", caveat=caveat)
+                        else source, f"{start.recorded}{span} projected",
+                        caveat=" ".join(t for t in (caveat, start.why) if t))
 
 
-def _workload(bundle, measure: str, extra: float, span: str) -> tuple:
+def _workload(bundle, measure: str, start: _Start, extra: float, span: str) -> tuple:
     """The partner work the extra cases bring at current ratios (no table where none is held), and
     the ratios' basis in words."""
-    ratios = scenarios.current_ratios(bundle, measure)
-    basis = blocks.Caption(bundle.mark(scenarios.ratio_basis(bundle, measure),
-                                       *([scenarios.RATIO_DATASETS[measure]] if ratios else [])))
-    if not ratios:
+    basis = blocks.Caption(bundle.mark(start.basis, *([scenarios.RATIO_DATASETS[measure]] if start.ratios else [])))
+    if not start.ratios:
         return (basis,)
-    work = scenarios.workload(extra, ratios)
+    work = scenarios.workload(extra, start.ratios)
     shown = work.assign(extra=work["extra"].round(1), per_case=work["per_case"].round(3))[list(WORKLOAD_COLUMNS)]
     return (blocks.Table("scenario_workload", _mark(bundle, measure, f"Partner work the extra cases bring, {span}",
                                                     scenarios.RATIO_DATASETS[measure]),
