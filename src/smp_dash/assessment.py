@@ -219,6 +219,8 @@ def section(title: str, page: blocks.Page) -> Section:
         elif isinstance(block, blocks.Side):                              # overview: tables side by side
             s.tables += [(t.title, t.frame) for t in block.items if isinstance(t, blocks.Table) and t.document]
             s.notes += [f"{t.title}: {t.why}" for t in block.items if isinstance(t, blocks.Missing)]
+        elif isinstance(block, blocks.Expander) and block.caption:          # scenarios: the method in words
+            s.notes.append(block.caption)
     s.caveats += page.caveats
     return s
 

@@ -174,6 +174,16 @@ def plot_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+#: What Streamlit's markdown reads as markup (links, images, emphasis, HTML, headings, lists, maths).
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def plain(text: str) -> str:
+    """``text`` escaped so that Streamlit's markdown shows it as written: no link, image, emphasis or HTML
+    (a name typed into a link, an uploaded label, in a heading or a list drawn as markdown)."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
 # Key figures ---------------------------------------------------------------------------------
 
 def headline(v: measures.Value, *, decimals: int = 0, label: str = "", where: str = "", help: str | None = None,
@@ -509,3 +519,15 @@ class Said(Text):
 def said(text: str, lead: str = "", *, document: bool = True) -> Said:
     """``text`` said (under ``lead`` when given), on the page and in the documents."""
     return Said((f"{lead}: {text}" if lead else text,), document=document, lead=lead)
+
+
+# Scenarios -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Expander:
+    """Text a reader opens when they want it (how a figure is worked out): ``text`` (markdown) under
+    ``title``, then ``caption``, in plain words. The documents note the ``caption`` alone."""
+
+    title: str
+    text: str
+    caption: str = ""

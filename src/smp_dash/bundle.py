@@ -73,7 +73,8 @@ class Bundle:
     last_month: pd.Timestamp = pd.Timestamp("2021-03-01")
     coverage: dict = field(default_factory=dict)   # dataset -> Coverage, for the datasets holding rows
     #: What is worked out once per data version and shared by every view (each sensitive measure's
-    #: ``protection.Protection``): filled on first use, never part of the data.
+    #: ``protection.Protection``; the Scenarios page's projections, a few views' worth): filled on
+    #: first use, never part of the data.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -49,6 +49,8 @@ LOCKDOWN_SHARE = 0.5
 #: Fewer months than this and the projection is flat (two whole years are needed to see a season).
 MIN_SEASONAL_MONTHS = 24
 SEASONAL, FLAT = "seasonal", "flat"
+#: What a scenario with no name is called.
+UNNAMED = "Unnamed scenario"
 #: The method in words, for the page (the details of one projection are in its ``attrs["method_text"]``).
 METHOD = """\
 - **Seasonal pattern.** For each month of the year, the mean of that month over the last three whole years,
@@ -320,7 +322,7 @@ def export_table(frame: pd.DataFrame, name: str, description: str) -> pd.DataFra
     """The scenario frame for a CSV: values to one decimal, the scenario named and described on every row."""
     numbers = [c for c in frame.columns if c not in ("month", "method")]
     out = frame.assign(**{c: frame[c].astype(float).round(1) for c in numbers})
-    return out.assign(month=pd.to_datetime(out["month"]).dt.strftime("%Y-%m"), scenario_name=name or "Unnamed scenario",
+    return out.assign(month=pd.to_datetime(out["month"]).dt.strftime("%Y-%m"), scenario_name=name or UNNAMED,
                       description=description)
 
 

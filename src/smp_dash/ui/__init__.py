@@ -15,10 +15,11 @@ pages get small cubes (counts per month and ward) so a filter change regroups th
 not every row.
 """
 
+from smp_dash.blocks import plain
 from smp_dash.ui.blocks import draw
 from smp_dash.ui.data import cached, figures, per_version, row_sample
 from smp_dash.ui.maps import district_map_section, ward_map_section
-from smp_dash.ui.page import (footnote, metric, not_shown, number, page, percent, plain, provenance_footer, section,
+from smp_dash.ui.page import (footnote, metric, not_shown, number, page, percent, provenance_footer, section,
                               stop_if_missing)
 from smp_dash.ui.run import present_in_link
 from smp_dash.ui.sections import (action_plan, action_rows, actions_table, chart, data_table, download,

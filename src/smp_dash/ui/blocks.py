@@ -78,6 +78,8 @@ _DRAW = {
     # the mental health page
     blocks.Said: lambda block, bundle, view: [st.markdown(f"**{block.lead}:** {s.removeprefix(f'{block.lead}: ')}"
                                                           if block.lead else s) for s in block.sentences],
+    # Scenarios
+    blocks.Expander: lambda block, bundle, view: _expander(block),
 }
 
 
@@ -148,3 +150,9 @@ def _against(row: blocks.AgainstRow, bundle: Bundle, view: Filter) -> None:   # 
             if item.caption and not run.presenting():
                 st.caption(item.caption)
 
+
+def _expander(block: blocks.Expander) -> None:   # Scenarios
+    with st.expander(block.title):
+        st.markdown(block.text)
+        if block.caption:
+            st.caption(block.caption)

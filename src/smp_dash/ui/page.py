@@ -44,7 +44,6 @@ READABLE_CSS = """<style>
   [data-testid='stMain'] [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] { min-width: 45% !important; }
 }
 </style>"""
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
 
 
 def page(title: str, question: str) -> tuple[Bundle, Filter]:
@@ -144,11 +143,6 @@ def stop_if_missing(title: str, why: str | None) -> None:
         not_shown(title, why)
         provenance_footer()
         st.stop()
-
-
-def plain(text: str) -> str:
-    """``text`` escaped so that Streamlit's markdown shows it as written: no link, image, emphasis or HTML."""
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
 
 
 def number(value, *, of: float | None = None) -> str:

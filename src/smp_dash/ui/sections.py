@@ -18,7 +18,7 @@ from smp_dash import blocks, charts, exports, images, measures, morile, schema
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
-from smp_dash.ui.page import footnote, not_shown, number, plain
+from smp_dash.ui.page import footnote, not_shown, number
 from smp_dash.ui.signin import require_access
 
 _NUMBER_COLUMNS = {"current": st.column_config.NumberColumn("this period", format="%d"),
@@ -127,7 +127,7 @@ def ranked_list(frame: pd.DataFrame) -> str:
     def cell(v) -> str:
         if isinstance(v, pd.Timestamp):
             return f"{v:%b %Y}"
-        return number(v) if isinstance(v, (int, float, np.integer, np.floating)) else plain(v)
+        return number(v) if isinstance(v, (int, float, np.integer, np.floating)) else blocks.plain(v)
     return "\n".join(f"{i}. **{cell(row[0])}**: {', '.join(cell(v) for v in row[1:] if v == v and v not in ('', None))}"
                      for i, row in enumerate(frame.itertuples(index=False), start=1))
 
@@ -190,7 +190,7 @@ def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:
     counts = actions["status"].value_counts()
     line = f"**{len(actions)} actions:** " + ", ".join(f"{counts[s]} {s}" for s in schema.ACTION_STATUSES if s in counts)
     held = actions[actions["status"].isin(["on hold", "postponed"])]
-    items = [f"- *{s}*: {plain(a)}" + (f" ({schema.PRIORITY_NAMES.get(p, p)})" if by_priority else "")
+    items = [f"- *{s}*: {blocks.plain(a)}" + (f" ({schema.PRIORITY_NAMES.get(p, p)})" if by_priority else "")
              for a, s, p in zip(held["action"], held["status"], held["priority"])]
     return "\n".join([line] + (["", "On hold or postponed:", ""] + items if items else []))
 
