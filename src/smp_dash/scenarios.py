@@ -130,6 +130,8 @@ def recorded(bundle, measure: str, view, history: pd.DataFrame) -> tuple[pd.Data
     needles = measure == "Needles found"
     return measures.protected(bundle, MEASURE_IDS[measure], view, history, variant="without bulk" if needles else "",
                               whole=metrics.without_bulk(bundle.needles, False) if needles else None)
+
+
 def offered(data) -> tuple[list[str], str]:
     """The measures the data loaded can project, in :data:`MEASURES` order (the page opens on the
     first), and why each of the others cannot, in words ("" when every one can)."""

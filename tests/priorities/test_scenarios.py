@@ -134,11 +134,12 @@ def test_a_viewer_of_a_thinned_ward_sees_no_recorded_month_of_one_to_four(frames
     # without disclosure control (a partner) the ward's small months are drawn: the case is real
     assert set(_recorded(scenarios.page(data, view(False), measure=measure))) & SMALL
     page = scenarios.page(data, view(True), measure=measure)
-    assert not set(_recorded(page)) & SMALL
-    chart = page.of(blocks.Chart)[0]
-    assert chart.caveat.endswith(".") and "Recorded months not shown." in chart.caveat
-    assert "recorded" not in chart.period and "recorded, and" not in chart.title
-    assert set(chart.data.columns) >= {"baseline", "scenario"} and "value" not in chart.data.columns
+    # nor the projection made from them (a flat one's 12 months are the last 12 months' count), its headlines,
+    # workload or the method's details (phi is their variance over their mean)
+    assert not page.of(blocks.Chart) and not page.of(blocks.Headline) and not page.of(blocks.Table)
+    missing = page.of(blocks.Missing)[0]
+    assert missing.why.startswith(scenarios.WITHHELD) and missing.why.endswith(".")
+    assert page.of(blocks.Expander)[0].caption == ""
 
 
 def test_moving_a_lever_reuses_the_projection_and_the_bundle_keeps_a_few(frames, wards, monkeypatch):

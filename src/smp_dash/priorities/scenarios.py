@@ -28,6 +28,10 @@ HISTORY = 36
 WORKLOAD_COLUMNS = {"item": "Partner work", "extra": "Extra in the next 12 months", "per_case": "Per case"}
 #: Projections a bundle keeps, one per measure and view (viewers choose the wards, so the memory is bounded).
 KEPT = 64
+#: Why a selection whose recorded months disclosure control keeps back gets no projection either.
+WITHHELD = ("Projection not shown: it is made from the recorded months, so for a selection with small counts "
+            "it would show them (a flat projection's 12 months equal the last 12 months recorded). Choose more "
+            "wards, or the whole borough.")
 SHARE = "Copy this link to share the scenario: the address bar holds its name, the levers and the ward filter."
 
 
@@ -57,8 +61,12 @@ def page(bundle, view: Filter, *, measure: str | None = None, levers: scenarios.
     projected = scenarios.apply(start.base, levers)
     sums = scenarios.totals(projected)
     scope = f"the selected wards ({view.area})" if view.wards else "the whole borough"
-    out.add(blocks.Heading(f"{blocks.plain(named or scenarios.UNNAMED)}: {measure.lower()}, {view.area}, {span}"),
-            blocks.said(described, "Scenario"),
+    heading = blocks.Heading(f"{blocks.plain(named or scenarios.UNNAMED)}: {measure.lower()}, {view.area}, {span}")
+    if start.why:   # a projection is made of the months kept back: a flat one's 12 months are their last 12 months' count
+        out.add(heading, blocks.Missing(f"{measure}, projected, {view.area}", f"{WITHHELD} {start.why}"),
+                blocks.Expander("Method", scenarios.METHOD, ""))     # its details (phi) come from the counts too
+        return out
+    out.add(heading, blocks.said(described, "Scenario"),
             blocks.Caption(f"The projection uses {scope}; change the wards in the sidebar. The period filter does not "
                            f"apply: projections start after the latest month of data ({bundle.last_month:%b %Y}).",
                            document=False),
@@ -67,7 +75,7 @@ def page(bundle, view: Filter, *, measure: str | None = None, levers: scenarios.
                    export=scenarios.export_table(projected, named, described)),
             blocks.Heading("Partner workload at current ratios"),
             *_workload(bundle, measure, start, sums["extra"], span),
-            blocks.Expander("Method", scenarios.METHOD, start.base.attrs.get("method_text", "")),
+            blocks.Expander("Method", scenarios.METHOD, start.base.attrs["method_text"]),
             blocks.Caption(SHARE, document=False))
     return out
 
@@ -77,9 +85,9 @@ class _Start:
     """What every scenario of a measure in a view starts from, whatever its levers."""
 
     base: pd.DataFrame        # the baseline projection (scenarios.project)
-    history: pd.DataFrame     # the recorded months drawn before it: none where disclosure control keeps them back
-    recorded: str             # "Apr 2018 to Mar 2021 recorded; ", or "" with ``why``
-    why: str
+    history: pd.DataFrame     # the recorded months drawn before it
+    recorded: str             # "Apr 2018 to Mar 2021 recorded; "
+    why: str                  # why disclosure control keeps the recorded months back ("": shown), and so the projection
     ratios: dict              # partner cases per case (scenarios.current_ratios) and their basis in words
     basis: str
 
@@ -95,8 +103,6 @@ def _start(bundle, measure: str, view: Filter) -> _Start:
         history = series.tail(HISTORY)
         recorded = f"{history['month'].iloc[0]:%b %Y} to {history['month'].iloc[-1]:%b %Y} recorded; "
         _, why = scenarios.recorded(bundle, measure, view, history)
-        if why:   # months disclosure control keeps back: the projection alone
-            history, recorded, why = history.iloc[0:0], "", f"Recorded months not shown. {why}"
         start = _Start(scenarios.project(series), history, recorded, why, scenarios.current_ratios(bundle, measure),
                        scenarios.ratio_basis(bundle, measure))
         if len(kept) >= KEPT:
@@ -123,15 +129,15 @@ def _headlines(bundle, measure: str, sums: dict, span: str) -> blocks.Headlines:
 
 def _chart(bundle, view: Filter, measure: str, start: _Start, projected: pd.DataFrame, span: str, *,
            export: pd.DataFrame, caveat: str) -> blocks.Chart:
-    """The recorded months a viewer may see (all, or none) and the projection with its band and the scenario."""
+    """The recorded months and the projection with its band and the scenario."""
     title = _mark(bundle, measure, f"{measure} by month, {blocks.plot_text(view.area)}: "
-                                   f"{'recorded, and ' if len(start.history) else ''}projected with a 95% band")
+                                   f"recorded, and projected with a 95% band")
     source = measures.get(scenarios.MEASURE_IDS[measure]).source
     figure = scenarios.projection_figure(start.history, projected, title=title,
                                          colour=charts.PRIORITY_COLOURS[PRIORITIES[measure]])
     return blocks.Chart("scenario", title, figure, export, f"{source} ({LEFT_OUT[measure]})" if measure in LEFT_OUT
                         else source, f"{start.recorded}{span} projected",
-                        caveat=" ".join(t for t in (caveat, start.why) if t))
+                        caveat=caveat)
 
 
 def _workload(bundle, measure: str, start: _Start, extra: float, span: str) -> tuple:
