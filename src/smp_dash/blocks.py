@@ -537,3 +537,9 @@ class ActionPlan:
     by_priority: bool = True
     document: bool = False
 
+
+# Data page -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caution(Note):
+    """A note no reader may miss (demonstration and real data mixed): on the page in a warning box."""

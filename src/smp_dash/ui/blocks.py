@@ -82,6 +82,8 @@ _DRAW = {
     blocks.Tally: lambda block, bundle, view: st.markdown(f"**{block.lead}**{block.text.removeprefix(block.lead)}"),
     blocks.ActionPlan: lambda block, bundle, view: action_plan(block.rows, source=block.source, period=block.period,
                                                                by_priority=block.by_priority, demo=block.demo),
+    # the data page
+    blocks.Caution: lambda block, bundle, view: st.warning(block.text, icon=":material/warning:"),
 }
 
 
