@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from smp_dash import bundle as bundles, geo, schema, store
+from smp_dash import blocks, bundle as bundles, geo, schema, store
 from smp_dash.selection import PUBLISHED, Filter
 
 MAIDSTONE = "E07000110"
@@ -235,3 +235,14 @@ def page_of(module, frames: dict, wards: pd.DataFrame, **options):
 def block_keys(page) -> list[str]:
     """Each block of a page model by its key, or its kind when it has none."""
     return [getattr(b, "key", type(b).__name__) for b in page.blocks]
+
+
+def outline(page) -> list[tuple[str, str]]:
+    """(kind, title) of every block: headline rows by their labels, the rest by their title, text,
+    sentences or priority."""
+    def title(b) -> str:
+        if isinstance(b, blocks.Headlines):
+            return " | ".join(h.label for h in b.items)
+        return (getattr(b, "title", "") or getattr(b, "text", "") or " ".join(getattr(b, "sentences", ()))
+                or getattr(b, "priority", ""))
+    return [(type(b).__name__, title(b)) for b in page.blocks]

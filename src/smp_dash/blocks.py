@@ -531,3 +531,37 @@ class Expander:
     title: str
     text: str
     caption: str = ""
+
+
+# Action plans page ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tally:
+    """How many rows the page's choices keep, in words ("12 of 48 actions shown."), ``lead`` the part
+    it stresses: the page's alone."""
+
+    text: str
+    lead: str
+    document: bool = False
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    """Actions (priority, action, status, update, target) read whole, the priority first when
+    ``by_priority``, with where they come from and when their statuses stand under them (``demo``:
+    demonstration actions beside real data, which the source says); the page's alone (each
+    chapter carries its own priority's plan, :class:`Actions`)."""
+
+    rows: pd.DataFrame
+    source: str
+    period: str
+    demo: bool = False
+    by_priority: bool = True
+    document: bool = False
+
+
+# Data page -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caution(Note):
+    """A note no reader may miss (demonstration and real data mixed): on the page in a warning box."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import config, geo, intake, metrics, periods, store
+from smp_dash import config, geo, intake, metrics, periods, schema, store
 from smp_dash.periods import Period
 
 #: The bundle's frame for each dataset whose months matter, and the column that dates it.
@@ -184,6 +184,22 @@ def coverage_table(data: Bundle) -> pd.DataFrame:
         kind = "not loaded" if not record else "demonstration" if record.get("demo") else "real"
         rows.append({"dataset": name, "months": months, "missing": gaps if record and months else "", "kind": kind})
     return pd.DataFrame(rows, columns=["dataset", "months", "missing", "kind"])
+
+
+def rows_per_month(data: Bundle) -> pd.DataFrame:
+    """Rows in use per month of each dated dataset (month, dataset, value), by dataset then month: the
+    cubes' counts summed, the other datasets' rows counted by the column that dates them."""
+    parts = []
+    for name in sorted(schema.DATASETS):
+        date = store.date_column(name)
+        if date is None:
+            continue
+        frame = getattr(data, DATED.get(name, (name,))[0])
+        counts = store.cube(frame, "month", (), weight="n") if name in store.CUBES else store.cube(frame, date, ())
+        parts.append(counts.rename(columns={"n": "value"}).assign(dataset=name))
+    out = pd.concat(parts, ignore_index=True)[["month", "dataset", "value"]]
+    return out.astype({"month": "datetime64[ns]", "value": "int64"}).sort_values(["dataset", "month"],
+                                                                                  ignore_index=True)
 
 
 def coverage_line(data: Bundle) -> str:

@@ -26,7 +26,7 @@ from smp_dash.sources import _files, partner, police_api, police_uk
 from smp_dash.sources._files import IngestError
 
 __all__ = ["IngestError", "POLICE_UK", "LABELS", "Preview", "preview", "commit", "provenance_table",
-           "mixed", "versions", "restore", "template_with_notes", "column_notes", "coverage", "messages"]
+           "mixed", "versions", "restore", "template_with_notes", "column_notes", "messages"]
 
 POLICE_UK = "police-uk"
 #: What the Data page calls each kind of upload.
@@ -191,12 +191,6 @@ def mixed(data_dir: Path | str | None = None, *, records: dict | None = None) ->
     return bool(found[REAL]) and bool(found[DEMONSTRATION])
 
 
-def statement(data_dir: Path | str | None = None) -> str:
-    """Which datasets are demonstration data and which are real, in one plain sentence each."""
-    found = kinds({d: store.provenance(d, data_dir) for d in schema.DATASETS})
-    return " ".join(f"**{kind.capitalize()}:** {', '.join(names)}." for kind, names in found.items() if names)
-
-
 def versions(dataset: str, data_dir: Path | str | None = None) -> list[dict]:
     """Earlier versions of ``dataset``, newest first (``store.versions``)."""
     return store.versions(dataset, data_dir)
@@ -243,18 +237,6 @@ def rows(dataset: str, wards=(), *, limit: int = 1000, data_dir: Path | str | No
     frame = store.query(f"SELECT * FROM {dataset} {where} ORDER BY {date} DESC LIMIT $limit", data_dir,
                         wards=list(wards), limit=int(limit))
     return frame, total
-
-
-def coverage(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Rows in use per month of each dated dataset (month, dataset, value), for a coverage chart."""
-    parts = [f"SELECT date_trunc('month', {column}) AS month, '{name}' AS dataset, count(*) AS value "
-             f"FROM {name} GROUP BY 1" for name, column in DATE_COLUMNS.items()
-             if column and store.exists(name, data_dir)]
-    if not parts:
-        return pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]"), "dataset": [], "value": []})
-    frame = store.query(" UNION ALL ".join(parts) + " ORDER BY dataset, month", data_dir)
-    return frame.assign(month=pd.to_datetime(frame["month"]).astype("datetime64[ns]"),
-                        value=frame["value"].astype("int64"))
 
 
 def messages(exc: Exception) -> list[str]:

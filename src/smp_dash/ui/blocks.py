@@ -10,8 +10,8 @@ from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.maps import district_map_section, ward_map_section
 from smp_dash.ui.page import footnote, metric, not_shown, section
-from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, actions_table, data_table, download, draw_chart,
-                                  ranked_list)
+from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, action_plan, actions_table, data_table, download,
+                                  draw_chart, ranked_list)
 
 
 def draw(page: blocks.Page, bundle: Bundle, view: Filter) -> None:
@@ -80,6 +80,12 @@ _DRAW = {
                                                           if block.lead else s) for s in block.sentences],
     # Scenarios
     blocks.Expander: lambda block, bundle, view: _expander(block),
+    # the action plans page
+    blocks.Tally: lambda block, bundle, view: st.markdown(f"**{block.lead}**{block.text.removeprefix(block.lead)}"),
+    blocks.ActionPlan: lambda block, bundle, view: action_plan(block.rows, source=block.source, period=block.period,
+                                                               by_priority=block.by_priority, demo=block.demo),
+    # the data page
+    blocks.Caution: lambda block, bundle, view: st.warning(block.text, icon=":material/warning:"),
 }
 
 

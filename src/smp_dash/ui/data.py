@@ -147,8 +147,8 @@ def district_geojson(geo_dir: str) -> dict | None:
 
 
 def per_version(reader, *args):
-    """``reader(*args, data_dir=...)`` over the store in use (intake's provenance, coverage and
-    versions read files or query every row), read once per version of the data."""
+    """``reader(*args, data_dir=...)`` over the store in use (intake's earlier versions of a dataset,
+    which the manifest holds and the bundle does not), read once per version of the data."""
     folder = config.data_dir()
     return _per_version(f"{reader.__module__}:{reader.__qualname__}", args, str(folder), _stamp(folder))
 

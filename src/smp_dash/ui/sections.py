@@ -16,6 +16,7 @@ import streamlit as st
 
 from smp_dash import blocks, charts, exports, images, measures, morile, schema
 from smp_dash.bundle import Bundle
+from smp_dash.priorities import action_plans
 from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.page import footnote, not_shown, number
@@ -167,13 +168,15 @@ def actions_table(bundle: Bundle, priority: str) -> None:
     if rows.empty:
         st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
         return
-    action_plan(rows, demo=bundle.demonstration("actions"))
+    source, period = action_plans.provenance(bundle)
+    action_plan(rows, source=source, period=period, demo=bundle.demonstration("actions"))
 
 
-def action_plan(actions: pd.DataFrame, *, by_priority: bool = False, demo: bool = False) -> None:
-    """Actions as a wrapped table (the priority first when ``by_priority``) and their source (marked when
-    ``demo``: demonstration actions beside real data); in presentation mode the counts by status and the
-    actions on hold or postponed."""
+def action_plan(actions: pd.DataFrame, *, source: str, period: str, by_priority: bool = False,
+                demo: bool = False) -> None:
+    """Actions as a wrapped table (the priority first when ``by_priority``) and their ``source`` and
+    ``period`` (``action_plans.provenance``; the source marked when ``demo``: demonstration actions
+    beside real data); in presentation mode the counts by status and the actions on hold or postponed."""
     if run.presenting():
         st.markdown(action_summary(actions, by_priority=by_priority))
     else:
@@ -181,7 +184,7 @@ def action_plan(actions: pd.DataFrame, *, by_priority: bool = False, demo: bool 
         columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
         shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
         st.table(shown.rename(columns=lambda c: c.capitalize()), hide_index=True)
-    footnote(measures.marked("Strategic Assessment 2020-21 action plans", demo), "2020-21, updates as at the assessment")
+    footnote(measures.marked(source, demo), period)
 
 
 def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:
