@@ -159,17 +159,17 @@ def provenance_table(data_dir: Path | str | None = None, *, records: dict | None
 
     From the store in ``data_dir``, or from ``records`` (dataset -> provenance record or None, as a
     bundle or the data pack holds them). The one account of provenance the pages, the Data page and
-    the data pack all show.
+    the data pack all show. A dataset not loaded has no row count (missing, not 0).
     """
     rows = []
     for dataset in schema.DATASETS:
         meta = (store.provenance(dataset, data_dir) if records is None else records.get(dataset)) or {}
         kind = kind_of(meta)
         rows.append({"dataset": dataset, "kind": kind, "source": meta.get("source", ""),
-                     "rows": meta.get("rows", 0), "first": meta.get("first") or "",
+                     "rows": meta.get("rows", pd.NA), "first": meta.get("first") or "",
                      "last": meta.get("last") or "", "loaded_at": meta.get("loaded_at", ""),
                      "sha256": (meta.get("sha256") or "")[:12]})
-    return pd.DataFrame(rows).astype({"rows": "int64"})
+    return pd.DataFrame(rows).astype({"rows": "Int64"})
 
 
 def kind_of(record: dict | None) -> str:
