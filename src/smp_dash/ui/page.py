@@ -137,25 +137,10 @@ def not_shown(title: str, why: str) -> None:
     st.info(f"**{title}**: {why}", icon=":material/visibility_off:" if "disclosure" in why else ":material/info:")
 
 
-def stop_if_missing(title: str, why: str | None) -> None:
-    """When the page's measure is not in the data loaded: say why, close the page (its footer too) and stop."""
-    if why:
-        not_shown(title, why)
-        provenance_footer()
-        st.stop()
 
 
-def number(value, *, of: float | None = None) -> str:
-    """A figure for display: "n/a" when missing, with its share of ``of`` when given."""
-    if value is None or value != value:
-        return "n/a"
-    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{text} ({value / of * 100:.0f}%)" if of else text
 
 
-def percent(value) -> str:
-    """A share as the pages write it: "27%", or "n/a" when it is not in the data."""
-    return "n/a" if value is None or value != value else f"{number(value)}%"
 
 
 def _through_app() -> None:

@@ -19,7 +19,7 @@ from smp_dash.bundle import Bundle
 from smp_dash.priorities import action_plans
 from smp_dash.selection import Filter
 from smp_dash.ui import run
-from smp_dash.ui.page import footnote, not_shown, number
+from smp_dash.ui.page import footnote, not_shown
 from smp_dash.ui.signin import require_access
 
 _NUMBER_COLUMNS = {"current": st.column_config.NumberColumn("this period", format="%d"),
@@ -128,7 +128,7 @@ def ranked_list(frame: pd.DataFrame) -> str:
     def cell(v) -> str:
         if isinstance(v, pd.Timestamp):
             return f"{v:%b %Y}"
-        return number(v) if isinstance(v, (int, float, np.integer, np.floating)) else blocks.plain(v)
+        return blocks.number(v) if isinstance(v, (int, float, np.integer, np.floating)) else blocks.plain(v)
     return "\n".join(f"{i}. **{cell(row[0])}**: {', '.join(cell(v) for v in row[1:] if v == v and v not in ('', None))}"
                      for i, row in enumerate(frame.itertuples(index=False), start=1))
 
