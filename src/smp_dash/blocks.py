@@ -509,3 +509,26 @@ class Said(Text):
 def said(text: str, lead: str = "", *, document: bool = True) -> Said:
     """``text`` said (under ``lead`` when given), on the page and in the documents."""
     return Said((f"{lead}: {text}" if lead else text,), document=document, lead=lead)
+
+
+# The MoRiLE page ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Expander:
+    """Blocks folded under a title the reader opens (a method, every case tried): the page's alone."""
+
+    title: str
+    blocks: tuple
+    icon: str | None = None
+    document: bool = False
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A ranking ``table`` beside its bar ``chart``: the page shows the table's ``columns``, the documents
+    print its ``document_columns`` and the chart."""
+
+    table: Table
+    chart: Chart
+    columns: tuple[str, ...]
+    document_columns: tuple[str, ...]

@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from smp_dash import exports, measures, metrics, schema
-from smp_dash.bundle import DEMO_MARK
 from smp_dash.periods import Period
 from smp_dash.sources import _files
 
@@ -236,25 +234,6 @@ def data_likelihood(sheet: pd.DataFrame, measures: dict[str, tuple[int, float]])
     trend = sheet["likelihood_trend"].where(~change.notna(), change.map(trend_score))
     return sheet.assign(likelihood_volume=volume.astype("int64"), likelihood_trend=trend.astype("int64"),
                         measure_count=count.astype("Int64"), measure_change=change, data_driven=driven.to_numpy())
-
-
-def data_table(sheet: pd.DataFrame, demo: Iterable[str] = ()) -> pd.DataFrame:
-    """The themes whose volume and trend came from the data (after :func:`data_likelihood`), for display.
-
-    ``demo``: the datasets (:data:`DATASETS`) whose figures say they are demonstration data
-    (``Bundle.demonstration``): their measures' labels are marked.
-
-    Returns
-    -------
-    DataFrame
-        theme, measure (its label), count, change (%, 1 dp), volume and trend (the scores used).
-    """
-    rows = sheet[sheet["data_driven"].astype(bool)]
-    demo = set(demo)
-    labels = [f"{MEASURES[key]} {DEMO_MARK}" if DATASETS[key] in demo else MEASURES[key] for key in rows["data_measure"]]
-    return pd.DataFrame({"theme": rows["theme"], "measure": pd.Series(labels, index=rows.index, dtype=object),
-                         "count": rows["measure_count"], "change": rows["measure_change"].round(1),
-                         "volume": rows["likelihood_volume"], "trend": rows["likelihood_trend"]}).reset_index(drop=True)
 
 
 def volume_score(count: float) -> int:
