@@ -51,14 +51,15 @@ def rows(dataset: str, *changes: dict) -> pd.DataFrame:
     return pd.DataFrame([{**GOOD_ROWS[dataset], **change} for change in changes], dtype=object)
 
 
-def thinned_domestic_abuse(frames: dict, names: dict, ward: str = "Detling and Thurnham") -> tuple[dict, str]:
+def thinned_domestic_abuse(frames: dict, names: dict, ward: str = "Detling and Thurnham",
+                           left: tuple = ((2020, 3), (2019, 2))) -> tuple[dict, str]:
     """Demonstration frames with ``ward`` left with three domestic-abuse crimes in 2020 and two in 2019
-    (counts disclosure control must hide), and that ward's code."""
+    (counts disclosure control must hide; ``left``: (year, crimes) pairs for others), and that ward's code."""
     code = next(c for c, n in names.items() if n == ward)
     crimes = frames["crimes"]
     da = crimes["ward_code"].eq(code) & crimes["domestic_abuse"].eq(True).fillna(False)
     year = crimes["month"].dt.year
-    dropped = [i for y, kept in ((2020, 3), (2019, 2)) for i in crimes.index[da & year.eq(y)][kept:]]
+    dropped = [i for y, kept in left for i in crimes.index[da & year.eq(y)][kept:]]
     return {**frames, "crimes": crimes.drop(dropped).reset_index(drop=True)}, code
 
 

@@ -11,18 +11,16 @@ can disagree with the dashboard. The table helpers at the end show a table as th
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import (blocks, bundle, charts, config, intake, measures, metrics as m, morile, narrative, periods,
-                      schema, selection, significance)
+from smp_dash import blocks, bundle, charts, intake, measures, metrics as m, narrative, periods, significance
 from smp_dash.bundle import Bundle
 from smp_dash.periods import Period
-from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, overview,
-                                 police_data, serious_organised_crime, substance_misuse, task_force)
+from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, morile,
+                                 overview, police_data, serious_organised_crime, substance_misuse, task_force)
 from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
 PERIOD_KINDS = CHOICES
@@ -219,21 +217,13 @@ def section(title: str, page: blocks.Page) -> Section:
         elif isinstance(block, blocks.Side):                              # overview: tables side by side
             s.tables += [(t.title, t.frame) for t in block.items if isinstance(t, blocks.Table) and t.document]
             s.notes += [f"{t.title}: {t.why}" for t in block.items if isinstance(t, blocks.Missing)]
-        elif isinstance(block, blocks.Expander) and block.caption:          # scenarios: the method in words
-            s.notes.append(block.caption)
+        elif isinstance(block, blocks.Expander):                          # a method: what it holds for documents
+            s.notes += [b.text for b in block.blocks if isinstance(b, blocks.Caption) and b.document]
+        elif isinstance(block, blocks.Ranking):                           # MoRiLE: the ranking and its chart
+            s.tables.append((block.table.title, block.table.frame[list(block.document_columns)]))
+            s.charts.append(block.chart.figure)
     s.caveats += page.caveats
     return s
-
-
-#: Where a borough-wide figure is, in a sentence.
-BOROUGH = "in the whole borough"
-
-
-def _where(view: Filter) -> str:
-    """Where the view's figures are, in a sentence: "in the whole borough", "in Shepway North and Shepway South"."""
-    if not view.wards:
-        return BOROUGH
-    return f"in {view.area}" if len(view.names) <= 3 else f"in the {len(view.names)} wards selected"
 
 
 def _overview(b: Bundle, v: Filter) -> Section:
@@ -273,30 +263,7 @@ def _task_force(b: Bundle, v: Filter) -> Section:
 
 
 def _morile(b: Bundle, v: Filter) -> Section:
-    s = Section("MoRiLE priorities", where=_where(v))
-    p = v.pick(periods.CAL_2020)
-    town = selection.ward_codes(b.ward_codes, config.TOWN_CENTRE_WARDS)
-    data = morile.measures_from_data(b.crimes, b.asb, b.needles, p, wards=v.wards, town_centre=town, coverage=b.coverage)
-    sheet = morile.data_likelihood(morile.default_sheet(), data)
-    table = morile.ranking_table(morile.score(sheet), morile.score(sheet))
-    table["priority_area"] = table["priority_area"].map(lambda key: schema.PRIORITY_NAMES.get(key, str(key).replace("_", " ")))
-    s.tables.append((f"Priority ranking, {v.area}, {p.long_label} (default scores and weights)",
-                     table[["rank", "theme", "priority_area", "priority", "harm", "likelihood"]]))
-    s.charts.append(charts.bars(table, x="theme", y="priority", orientation="h", sort=False,
-                                title=f"Priority score, {_plot_text(v.area)}", colour=charts.PRIORITY_COLOURS["overview"],
-                                highlight=table["theme"].head(5).tolist(), height=90 + 30 * len(table)))
-    top = table["theme"].head(5).tolist()
-    lacking = [morile.MEASURES[k] for k in morile.MEASURES if k not in data and (k != "nte_violence" or town)]
-    source = (f"volume and trend from the data for {p.label}" if data else "the sheet's judged volume and trend (the data "
-              f"loaded holds none of its measures for {p.label})")
-    s.story.append(f"With the default MoRiLE scores and equal weights, and {source}, the five themes carrying the most "
-                   f"threat, risk and harm are: {', '.join(top[:-1])} and {top[-1]}.")
-    if data and lacking:
-        s.story.append(f"Not in the data loaded for {p.label}, so scored on judgement: {', '.join(lacking)}.")
-    s.notes.append("Scores and weights here are the illustrative defaults; the MoRiLE page shows the effect of other "
-                   "weights and of the partnership's own scoring sheet.")
-    s.caveats += [morile.CAVEAT]
-    return s
+    return section("MoRiLE priorities", morile.page(b, v))
 
 
 _SECTIONS = (_overview, _soc, _children, _domestic_abuse, _substance, _mental_health, _community_protection, _police,
@@ -369,7 +336,3 @@ def _drawn(fig) -> bool:
 def _known(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
-
-def _plot_text(text: str) -> str:
-    """Text from data made safe for a plotly title, which reads a subset of HTML tags."""
-    return html.escape(text, quote=False)

@@ -521,16 +521,27 @@ def said(text: str, lead: str = "", *, document: bool = True) -> Said:
     return Said((f"{lead}: {text}" if lead else text,), document=document, lead=lead)
 
 
-# Scenarios -------------------------------------------------------------------------------------
+# Scenarios and MoRiLE -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Expander:
-    """Text a reader opens when they want it (how a figure is worked out): ``text`` (markdown) under
-    ``title``, then ``caption``, in plain words. The documents note the ``caption`` alone."""
+    """Blocks folded under a title the reader opens (a method, every case tried); the documents carry
+    only the captions in it marked for them (a method in plain words)."""
 
     title: str
-    text: str
-    caption: str = ""
+    blocks: tuple
+    icon: str | None = None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A ranking ``table`` beside its bar ``chart``: the page shows the table's ``columns``, the documents
+    print its ``document_columns`` and the chart."""
+
+    table: Table
+    chart: Chart
+    columns: tuple[str, ...]
+    document_columns: tuple[str, ...]
 
 
 # Action plans page ------------------------------------------------------------------------------

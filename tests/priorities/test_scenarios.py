@@ -59,7 +59,8 @@ def test_blocks_in_page_order(demo):
     assert [t.name for t in chart.figure.data] == ["Recorded", "95% band", "95% band", "Scenario", "Baseline"]
     assert chart.data["scenario_name"].eq("Euro 2020 summer").all() and len(chart.data) == 12
     method = page.of(blocks.Expander)[0]
-    assert (method.title, method.text) == ("Method", sc.METHOD) and method.caption.startswith("Seasonal: ")
+    assert method.title == "Method" and method.blocks[0].sentences == (sc.METHOD,)
+    assert method.blocks[1].text.startswith("Seasonal: ")
 
 
 def test_the_figures_are_the_totals_of_the_projection(demo, frames):
@@ -139,7 +140,7 @@ def test_a_viewer_of_a_thinned_ward_sees_no_recorded_month_of_one_to_four(frames
     assert not page.of(blocks.Chart) and not page.of(blocks.Headline) and not page.of(blocks.Table)
     missing = page.of(blocks.Missing)[0]
     assert missing.why.startswith(scenarios.WITHHELD) and missing.why.endswith(".")
-    assert page.of(blocks.Expander)[0].caption == ""
+    assert [type(b) for b in page.of(blocks.Expander)[0].blocks] == [blocks.Said]   # the method, not its phi
 
 
 def test_moving_a_lever_reuses_the_projection_and_the_bundle_keeps_a_few(frames, wards, monkeypatch):
@@ -178,7 +179,7 @@ def test_a_document_chapter_would_carry_the_figures_chart_table_and_method(demo)
     assert chapter.tables == [(t.title, t.frame) for t in page.of(blocks.Table)]
     assert chapter.story == list(page.of(blocks.Said)[0].sentences)
     basis = page.of(blocks.Caption)[1].text
-    assert chapter.notes == [basis, page.of(blocks.Expander)[0].caption]   # the page's own captions stay on the page
+    assert chapter.notes == [basis, page.of(blocks.Expander)[0].blocks[1].text]  # the page's own captions stay on it
 
 
 def test_the_page_draws_the_models_figures(demo_store, demo):

@@ -64,7 +64,7 @@ def page(bundle, view: Filter, *, measure: str | None = None, levers: scenarios.
     heading = blocks.Heading(f"{blocks.plain(named or scenarios.UNNAMED)}: {measure.lower()}, {view.area}, {span}")
     if start.why:   # a projection is made of the months kept back: a flat one's 12 months are their last 12 months' count
         out.add(heading, blocks.Missing(f"{measure}, projected, {view.area}", f"{WITHHELD} {start.why}"),
-                blocks.Expander("Method", scenarios.METHOD, ""))     # its details (phi) come from the counts too
+                _method(""))      # its details (phi) come from the counts too
         return out
     out.add(heading, blocks.said(described, "Scenario"),
             blocks.Caption(f"The projection uses {scope}; change the wards in the sidebar. The period filter does not "
@@ -75,7 +75,7 @@ def page(bundle, view: Filter, *, measure: str | None = None, levers: scenarios.
                    export=scenarios.export_table(projected, named, described)),
             blocks.Heading("Partner workload at current ratios"),
             *_workload(bundle, measure, start, sums["extra"], span),
-            blocks.Expander("Method", scenarios.METHOD, start.base.attrs["method_text"]),
+            _method(start.base.attrs["method_text"]),
             blocks.Caption(SHARE, document=False))
     return out
 
@@ -109,6 +109,12 @@ def _start(bundle, measure: str, view: Filter) -> _Start:
             kept.clear()
         kept[key] = start
     return start
+
+
+def _method(details: str) -> blocks.Expander:
+    """The method, and how this projection used it (``details``, in plain words: the documents' note)."""
+    return blocks.Expander("Method", (blocks.said(scenarios.METHOD, document=False),
+                                      *([blocks.Caption(details)] if details else [])))
 
 
 def _mark(bundle, measure: str, text: str, *more: str) -> str:

@@ -208,11 +208,10 @@ def morile_sheet_columns() -> dict:
     number, text = st.column_config.NumberColumn, st.column_config.TextColumn
     columns = {c: number(morile.LABELS[c], min_value=morile.BOUNDS[c][0], max_value=morile.BOUNDS[c][1], step=1,
                          format="%d", required=True) for c in morile.CRITERIA}
-    areas = schema.PRIORITY_NAMES | {"asb_community_protection": "ASB and community protection", "other": "Other"}
     # the codes stay in the sheet (and its CSV); people see words
     return columns | {"theme": text("Theme", required=True, width="medium"),
                       "priority_area": st.column_config.SelectboxColumn("Priority", options=morile.PRIORITY_AREAS,
-                                                                        required=True, format_func=lambda c: areas.get(c, c)),
+                                                                        required=True, format_func=lambda c: morile.AREA_NAMES.get(c, c)),
                       "data_measure": st.column_config.SelectboxColumn("Data measure", options=list(morile.MEASURES),
                                                                        format_func=lambda c: morile.MEASURES.get(c, c)),
                       "note": text("Note", width="large")}
