@@ -5,6 +5,11 @@
 (``lat,lng:lat,lng:...``), 503 when more than ``limit`` do (as the API does past 10,000), and
 404 for a month it does not hold. ``script`` makes a month answer some status codes first (429,
 502, ...) and ``forever`` always; ``requests`` records what was asked and the ids answered.
+
+Hostile modes: ``drip="body"`` sends the status line and headers at once and then the body one
+byte every ``drip_every`` seconds; ``drip="headers"`` drips from the status line on. ``redirect``
+(a base URL) answers every ``/api/...`` request with a 302 to the same path under that base,
+while ``/moved/...`` is served as ``/api/...`` is (a redirect within this server).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -37,20 +43,25 @@ class StandIn:
     """The server, started by ``with StandIn(...) as api:``; ``api.url`` is its address."""
 
     def __init__(self, records: dict[str, list[dict]], *, dates: list[str] | None = None, limit: int = 10_000,
-                 script: dict[str, list[int]] | None = None, forever: dict[str, int] | None = None):
+                 script: dict[str, list[int]] | None = None, forever: dict[str, int] | None = None,
+                 drip: str | None = None, drip_every: float = 0.2, redirect: str | None = None):
         self.records, self.limit = records, limit
+        self.drip, self.drip_every, self.redirect = drip, drip_every, redirect
+        self._stop = threading.Event()     # ends a drip when the test is done
         self.dates = sorted(dates if dates is not None else records, reverse=True)
         self.script = {month: list(codes) for month, codes in (script or {}).items()}
         self.forever = forever or {}
         self.requests: list[list] = []   # method, path, month, polygon points, ids answered
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_port}/api"
+        self.root = f"http://127.0.0.1:{self._server.server_port}"
+        self.url = f"{self.root}/api"
 
     def __enter__(self) -> StandIn:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self._stop.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -86,19 +97,54 @@ class StandIn:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 parts = urllib.parse.urlsplit(self.path)
-                self._send(*standin._answer("GET", parts.path, urllib.parse.parse_qs(parts.query)))
+                if not self._redirected(parts):
+                    self._send(*standin._answer("GET", self._served(parts.path), urllib.parse.parse_qs(parts.query)))
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-                self._send(*standin._answer("POST", urllib.parse.urlsplit(self.path).path, urllib.parse.parse_qs(body)))
+                parts = urllib.parse.urlsplit(self.path)
+                if not self._redirected(parts):
+                    self._send(*standin._answer("POST", self._served(parts.path), urllib.parse.parse_qs(body)))
+
+            def _redirected(self, parts) -> bool:
+                if not (standin.redirect and parts.path.startswith("/api/")):
+                    return False
+                standin.requests.append(["REDIRECT", parts.path, None, 0, []])
+                self.send_response(302)
+                self.send_header("Location", standin.redirect + parts.path.removeprefix("/api")
+                                 + (f"?{parts.query}" if parts.query else ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return True
+
+            @staticmethod
+            def _served(path: str) -> str:
+                return "/api/" + path.removeprefix("/moved/") if path.startswith("/moved/") else path
 
             def _send(self, status: int, payload) -> None:
                 body = json.dumps(payload).encode() if payload != "" else b""
+                if standin.drip:
+                    return self._drip(status, body)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def _drip(self, status: int, body: bytes) -> None:
+                head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n").encode()
+                if standin.drip == "body":
+                    self.wfile.write(head)
+                    head = b""
+                try:
+                    for byte in head + body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        if standin._stop.wait(standin.drip_every):
+                            return
+                except OSError:   # the client gave up: what the test wants
+                    pass
 
             def log_message(self, *args) -> None:   # quiet
                 pass

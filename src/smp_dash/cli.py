@@ -3,7 +3,7 @@
     smp-dash demo                         build the demonstration dataset into the store
     smp-dash ingest police-uk PATH        a police.uk CSV, a folder of YYYY-MM/ folders, or the zip
     smp-dash ingest DATASET FILE          a partner CSV template (crimes, needle_finds, ...)
-    smp-dash fetch police-uk [--from YYYY-MM] [--to YYYY-MM] [--api-url URL]
+    smp-dash fetch police-uk [--from YYYY-MM] [--to YYYY-MM] [--api-url URL] [--timeout SECONDS]
                                           the months the police.uk API offers and the store lacks
     smp-dash check                        validate the store and summarise each dataset
     smp-dash figures [--format json]      every figure of the assessment from the data in use
@@ -26,7 +26,8 @@ and counted, a file that keeps no rows refused unless ``--allow-empty``. Files u
 ``config.MAX_INGEST_BYTES`` are read (the page takes ``config.MAX_UPLOAD_BYTES``); in a police.uk
 archive each member is held to the same limit, by its stated and its actual size. A write waits
 for another write to the same store (``store.LOCK_TIMEOUT``) and then exits 3. A fetch goes through
-the same street-level checks (``sources.police_api``); an API that cannot be reached exits 2.
+the same street-level checks (``sources.police_api``); an API that cannot be reached exits 2, one
+that gives no complete answer for ``--timeout`` seconds (``config.fetch_timeout()``) exits 4.
 """
 
 from __future__ import annotations
@@ -40,9 +41,11 @@ from pathlib import Path
 
 from smp_dash import config, intake, schema, store
 from smp_dash.selection import CHOICES, LATEST
+from smp_dash.sources.police_api import PoliceApiTimeout
 
 EXIT_BAD_INPUT = 2
 EXIT_BUSY = 3
+EXIT_TIMED_OUT = 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,10 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (schema.SchemaError, ValueError, FileNotFoundError, store.StoreLocked) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("The data in use is unchanged.", file=sys.stderr)
-        return EXIT_BUSY if isinstance(exc, store.StoreLocked) else EXIT_BAD_INPUT
+    except store.StoreLocked as exc:
+        return _refused(exc, EXIT_BUSY)
+    except PoliceApiTimeout as exc:
+        return _refused(exc, EXIT_TIMED_OUT)
+    except (schema.SchemaError, ValueError, FileNotFoundError) as exc:
+        return _refused(exc, EXIT_BAD_INPUT)
+
+
+def _refused(exc: Exception, code: int) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    print(intake.UNCHANGED, file=sys.stderr)
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--api-url", default=None, help="the API's address (default: SMP_POLICE_API_URL or "
                    f"{config.DEFAULT_POLICE_API_URL})")
     p.add_argument("--lad", default=None, help="district LAD code (default: SMP_LAD_CODE or Maidstone)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="give up when the API has given no complete answer for SECONDS (default: "
+                        f"SMP_FETCH_TIMEOUT or {config.FETCH_TIMEOUT:g}); the data in use is then unchanged (exit 4)")
     p.set_defaults(run=_fetch)
 
     p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it")
@@ -171,9 +185,11 @@ def _ingest(args) -> int:
 
 
 def _fetch(args) -> int:
+    give_up_after = config.fetch_timeout() if args.timeout is None else config.seconds(args.timeout, "--timeout")
     wards, lsoas = _boundaries(args.lad or config.lad_code(), "police-uk")
     result = intake.fetch_police_uk(wards=wards, lsoas=lsoas, api_url=args.api_url, start=args.start, end=args.end,
-                                    data_dir=args.data_dir, progress=lambda done, total, message: print(
+                                    data_dir=args.data_dir, give_up_after=give_up_after,
+                                    progress=lambda done, total, message: print(
                                         f"[{done}/{total}] {message}", flush=True))
     print(result.summary())
     return 0

@@ -379,8 +379,8 @@ def _rule(col: schema.Column) -> str:
 def fetch_police_uk(*, data_dir: Path | str | None = None, **options) -> police_api.FetchResult:
     """Fetch the police.uk months the store lacks from the API and commit them, with the rows held,
     as one version of crimes and asb_incidents (``sources.police_api.fetch``; ``options`` are its
-    own: wards, lsoas, api_url, start, end, progress, sleep, timeout). Demonstration rows are
-    replaced, never added to."""
+    own: wards, lsoas, api_url, start, end, progress, sleep, timeout, give_up_after). Demonstration
+    rows are replaced, never added to."""
     def real(name: str) -> bool:
         record = store.provenance(name, data_dir)
         return record is not None and not record.get("demo")
