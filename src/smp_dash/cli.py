@@ -19,7 +19,12 @@
     smp-dash doctor [--config PATH] [--secrets PATH] [--roles PATH]
                                           dangerous server, sign-in and roles-file settings; exits 1 if any
 
-Bad input prints what is wrong (file, row, column) and exits 2; the data in use is unchanged.
+Every failure prints what is wrong and that the data in use is unchanged, and exits with its
+code (:data:`EXIT_CODES`): 1 the store failed its check (a file differs from its record, the
+manifest is damaged), 2 bad input (file, row, column; an argument; what the police.uk API
+answered, or that it could not be reached), 3 the store busy, 4 the police.uk API gave no
+complete answer in time, 5 the file system refused (a full disk, a read-only or missing data
+folder, permission refused: one line naming the path).
 An ingest goes through the Data page's checks (``intake.preview`` and ``intake.commit``): a file
 cut off half-way, rows outside the borough (points, or ward codes of another district) set aside
 and counted, a file that keeps no rows refused unless ``--allow-empty``. Files up to
@@ -33,7 +38,9 @@ that gives no complete answer for ``--timeout`` seconds (``config.fetch_timeout(
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from contextlib import contextmanager
 from functools import partial
@@ -43,9 +50,21 @@ from smp_dash import config, intake, schema, store
 from smp_dash.selection import CHOICES, LATEST
 from smp_dash.sources.police_api import PoliceApiTimeout
 
+EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_BUSY = 3
 EXIT_TIMED_OUT = 4
+EXIT_SYSTEM = 5
+#: Each exit code and what it means (README's command line section lists the same).
+EXIT_CODES = {
+    0: "done",
+    EXIT_CHECK_FAILED: "the store failed its check: a file differs from its record, is missing, or the manifest "
+                       "is damaged",
+    EXIT_BAD_INPUT: "bad input: a file, an argument, or what the police.uk API answered (or it could not be reached)",
+    EXIT_BUSY: "another write held the store's lock longer than the wait",
+    EXIT_TIMED_OUT: "the police.uk API gave no complete answer in time: the fetch gave up",
+    EXIT_SYSTEM: "the file system refused: a full disk, a read-only or missing data folder, permission refused",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,10 +74,15 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except store.StoreLocked as exc:
         return _refused(exc, EXIT_BUSY)
+    except store.StoreDamaged as exc:
+        return _refused(exc, EXIT_CHECK_FAILED)
     except PoliceApiTimeout as exc:
         return _refused(exc, EXIT_TIMED_OUT)
     except (schema.SchemaError, ValueError, FileNotFoundError) as exc:
         return _refused(exc, EXIT_BAD_INPUT)
+    except OSError as exc:   # the file system's refusal: one line, naming the path
+        print(f"error: {store.failure(exc)} {intake.UNCHANGED}", file=sys.stderr)
+        return EXIT_SYSTEM
 
 
 def _refused(exc: Exception, code: int) -> int:
@@ -224,6 +248,9 @@ def _progress_bar():
 
 
 def _check(args) -> int:
+    folder = Path(args.data_dir or config.data_dir())
+    if not folder.is_dir():   # not "nothing loaded": a mistyped --data-dir or an unmounted disk
+        raise store.StoreUnavailable(errno.ENOENT, os.strerror(errno.ENOENT), str(folder), action="read")
     mismatched = store.verify(args.data_dir)
     broken = {name for name, _ in mismatched}
     for name in schema.DATASETS:

@@ -240,9 +240,12 @@ def rows(dataset: str, wards=(), *, limit: int = 1000, data_dir: Path | str | No
 
 
 def messages(exc: Exception) -> list[str]:
-    """Every problem an error reports, one line each (file, row, column, value, rule)."""
+    """Every problem an error reports, one line each (file, row, column, value, rule); a refusal
+    of the file system (a full disk, permission refused) as one line naming the path."""
     if isinstance(exc, schema.SchemaError):
         return [str(p) for p in exc.problems]
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return [store.failure(exc)]
     return [str(exc)]
 
 
