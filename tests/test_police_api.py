@@ -288,6 +288,23 @@ def test_a_redirect_to_another_address_is_refused(maidstone, places, tmp_path, e
     assert not store.exists("crimes", tmp_path)
 
 
+def test_https_is_read_against_its_deadline_and_an_untrusted_certificate_is_refused_at_once(maidstone, places,
+                                                                                            tmp_path, monkeypatch):
+    with _server(places, tls=True) as api:
+        sleeps = []
+        with pytest.raises(PoliceApiError, match="could not reach the police.uk API at https://127.0.0.1:.*"
+                                                 "CERTIFICATE_VERIFY_FAILED"):
+            _fetch(maidstone, api.url, tmp_path, sleeps)
+        assert sleeps == [] and not store.exists("crimes", tmp_path)     # not tried again: it will not change
+        monkeypatch.setenv("SSL_CERT_FILE", str(api.cafile))               # trusted, as a council's own CA would be
+        result = _fetch(maidstone, api.url, tmp_path, start="2026-08", end="2026-08")
+    assert result.added == {"crimes": 1}
+    with _server(places, tls=True, drip="body") as api:
+        monkeypatch.setenv("SSL_CERT_FILE", str(api.cafile))
+        with pytest.raises(PoliceApiTimeout, match="the answer did not arrive whole in time"):
+            _fetch(maidstone, api.url, tmp_path, timeout=0.3, give_up_after=0.3)
+
+
 def test_an_answer_past_the_size_cap_is_refused(maidstone, places, tmp_path, monkeypatch):
     monkeypatch.setattr(police_api, "MAX_RESPONSE", 100)     # the list of five months is longer
     with _server(places) as api:

@@ -348,7 +348,7 @@ class _Api:
     def _call(self, path: str, params: dict, what: str):
         """The JSON answer, None for 404; _TooMany for crimes-street's 503. Retries 429, 5xx, failed
         connections and answers not whole by their deadline, until ``give_up_after`` seconds have
-        passed without a usable answer (PoliceApiTimeout)."""
+        passed without a usable answer (PoliceApiTimeout, naming the last failure)."""
         request = _request(f"{self.url}/{path}", params)
         for attempt in range(1, ATTEMPTS + 1):
             deadline = min(time.monotonic() + self.timeout, self.answered_at + self.give_up_after)
@@ -368,23 +368,26 @@ class _Api:
                     tries = f" after {attempt} attempts" if attempt > 1 else ""
                     raise PoliceApiError(f"the police.uk API at {self.url} answered {what} with HTTP "
                                          f"{exc.code} {exc.reason}{tries}") from None
-                wait = _retry_after(exc.headers) or 2.0 ** (attempt - 1)
+                wait, last = _retry_after(exc.headers) or 2.0 ** (attempt - 1), f"HTTP {exc.code} {exc.reason}"
             except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
                 reason = getattr(exc, "reason", None) or exc
                 timed_out = isinstance(reason, TimeoutError) or time.monotonic() >= deadline
+                if isinstance(reason, ssl.SSLCertVerificationError) or (attempt == ATTEMPTS and not timed_out):
+                    tries = "" if isinstance(reason, ssl.SSLCertVerificationError) else f" ({ATTEMPTS} attempts)"
+                    raise PoliceApiError(f"could not reach the police.uk API at {self.url}: {reason}{tries}") from None
+                last = "the answer did not arrive whole in time" if timed_out else str(reason)
                 if attempt == ATTEMPTS:
-                    raise (self._timeout(what) if timed_out else PoliceApiError(
-                        f"could not reach the police.uk API at {self.url}: {reason} ({ATTEMPTS} attempts)")) from None
+                    raise self._timeout(what, last) from None
                 wait = 2.0 ** (attempt - 1)
             if time.monotonic() + wait >= self.answered_at + self.give_up_after:
-                raise self._timeout(what)
+                raise self._timeout(what, last)
             self.sleep(wait)
 
-    def _timeout(self, what: str) -> PoliceApiTimeout:
+    def _timeout(self, what: str, last: str) -> PoliceApiTimeout:
         return PoliceApiTimeout(
-            f"the police.uk API at {self.url} gave no complete answer for {what} in time (each answer may take "
-            f"{min(self.timeout, self.give_up_after):g} s, and a fetch waits {self.give_up_after:g} s without one: "
-            "--timeout or SMP_FETCH_TIMEOUT): gave up")
+            f"the police.uk API at {self.url} gave no complete answer for {what} in time (last: {last}; each answer "
+            f"may take {min(self.timeout, self.give_up_after):g} s, and a fetch waits {self.give_up_after:g} s "
+            "without one: --timeout or SMP_FETCH_TIMEOUT): gave up")
 
 
 def _get(request: urllib.request.Request, api_url: str, deadline: float) -> bytes:
