@@ -20,8 +20,8 @@
                                           dangerous server, sign-in and roles-file settings; exits 1 if any
 
 Every failure prints what is wrong and that the data in use is unchanged, and exits with its
-code (:data:`EXIT_CODES`): 1 the store failed its check (a file differs from its record, the
-manifest is damaged), 2 bad input (file, row, column; an argument; what the police.uk API
+code (:data:`EXIT_CODES`): 1 a check found a problem (``check``: a file differs from its record,
+the manifest is damaged; ``doctor``: a dangerous setting), 2 bad input (file, row, column; an argument; what the police.uk API
 answered, or that it could not be reached), 3 the store busy, 4 the police.uk API gave no
 complete answer in time, 5 the file system refused (a full disk, a read-only or missing data
 folder, permission refused: one line naming the path).
@@ -58,8 +58,8 @@ EXIT_SYSTEM = 5
 #: Each exit code and what it means (README's command line section lists the same).
 EXIT_CODES = {
     0: "done",
-    EXIT_CHECK_FAILED: "the store failed its check: a file differs from its record, is missing, or the manifest "
-                       "is damaged",
+    EXIT_CHECK_FAILED: "a check found a problem: check, a file that differs from its record or is missing, or a "
+                       "damaged manifest; doctor, a dangerous setting",
     EXIT_BAD_INPUT: "bad input: a file, an argument, or what the police.uk API answered (or it could not be reached)",
     EXIT_BUSY: "another write held the store's lock longer than the wait",
     EXIT_TIMED_OUT: "the police.uk API gave no complete answer in time: the fetch gave up",
@@ -271,7 +271,7 @@ def _check(args) -> int:
               f"{kind:13} from {meta['source']}  loaded {meta['loaded_at']}")
     for name, problem in mismatched:
         print(f"{name:18} DOES NOT MATCH ITS RECORD: {problem}")
-    return 1 if broken else 0
+    return EXIT_CHECK_FAILED if broken else 0
 
 
 def figure_table(data_dir=None):
@@ -369,8 +369,6 @@ def _template(args) -> int:
 
 
 def _doctor(args) -> int:
-    import os
-
     from smp_dash import deployment
 
     found = deployment.findings(args.config, args.secrets, args.roles or config.roles_file(), os.environ)
@@ -378,7 +376,7 @@ def _doctor(args) -> int:
         print(finding)
     print(f"{len(found)} dangerous setting(s)." if found else
           f"No dangerous setting found in {args.config}, {args.secrets} or the roles file.")
-    return 1 if found else 0
+    return EXIT_CHECK_FAILED if found else 0
 
 
 if __name__ == "__main__":
