@@ -240,9 +240,12 @@ def rows(dataset: str, wards=(), *, limit: int = 1000, data_dir: Path | str | No
 
 
 def messages(exc: Exception) -> list[str]:
-    """Every problem an error reports, one line each (file, row, column, value, rule)."""
+    """Every problem an error reports, one line each (file, row, column, value, rule); a refusal
+    of the file system (a full disk, permission refused) as one line naming the path."""
     if isinstance(exc, schema.SchemaError):
         return [str(p) for p in exc.problems]
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return [store.failure(exc)]
     return [str(exc)]
 
 
@@ -379,8 +382,8 @@ def _rule(col: schema.Column) -> str:
 def fetch_police_uk(*, data_dir: Path | str | None = None, **options) -> police_api.FetchResult:
     """Fetch the police.uk months the store lacks from the API and commit them, with the rows held,
     as one version of crimes and asb_incidents (``sources.police_api.fetch``; ``options`` are its
-    own: wards, lsoas, api_url, start, end, progress, sleep, timeout). Demonstration rows are
-    replaced, never added to."""
+    own: wards, lsoas, api_url, start, end, progress, sleep, timeout, give_up_after). Demonstration
+    rows are replaced, never added to."""
     def real(name: str) -> bool:
         record = store.provenance(name, data_dir)
         return record is not None and not record.get("demo")

@@ -9,7 +9,8 @@ Layout under the data directory::
                                          with the rows and named by the same manifest entry
     <dataset>.parquet                    a symbolic link to the file in use, for tools that open
                                          a dataset by name (the manifest is what counts)
-    .lock                                held by the one write in progress (``fcntl.flock``)
+    .lock                                held by the one write in progress (``fcntl.flock``); while
+                                         held, it names the writer (process, host, since when)
     cache/                               what a server works out from files outside the store and
                                          keeps to start faster (``geo.ward_layer``); safe to delete
 
@@ -21,6 +22,9 @@ another old, never a data file with another's record, never a cube with another 
 Readers never lock: they read the manifest once and open the immutable files it names. What a
 killed write leaves behind (temporary files, data files no manifest names) is removed by the
 next write, and an earlier version's file is deleted only after the manifest stops listing it.
+A write the file system refuses (a full disk, a read-only or missing folder, permission refused)
+raises :class:`StoreUnavailable` naming the path, removes what it had written and changes
+nothing (:func:`failure` says so in words); a manifest that is not whole raises :class:`StoreDamaged`.
 
 A store written by earlier releases (``<dataset>.parquet`` + ``<dataset>.json``, earlier
 versions under ``versions/<dataset>/``) is read as it is and moved to this layout by its first
@@ -30,6 +34,7 @@ counts its rows instead (the cube is the same), and its next write or restore wr
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import io
@@ -38,6 +43,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import tempfile
 import time
 from contextlib import contextmanager
@@ -78,6 +84,33 @@ CUBES = {"crimes": ("month", ("ward_code", "crime_type", "offence_subgroup", "do
 
 class StoreLocked(TimeoutError):
     """Another write held the store's lock for longer than the wait allowed."""
+
+
+class StoreUnavailable(OSError):
+    """The file system refused to read or write the store (a full disk, a read-only or missing
+    folder, permission refused): ``StoreUnavailable(errno, strerror, path, action="read")``."""
+
+    def __init__(self, *args, action: str = "use"):
+        super().__init__(*args)
+        self.action = action
+
+
+class StoreDamaged(ValueError):
+    """The manifest is not whole (cut off, not JSON, or not the manifest's shape)."""
+
+
+#: What an errno means to the person running the store (:func:`failure`).
+_WHY = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the file system is read-only", errno.EACCES: "permission refused",
+        errno.EPERM: "permission refused", errno.ENOENT: "it does not exist",
+        errno.ENOTDIR: "part of its path is not a folder", errno.EIO: "the disk reported an input/output error"}
+
+
+def failure(exc: OSError) -> str:
+    """A system failure (a full disk, a read-only or missing folder, permission refused) in one
+    sentence naming the path: what the command line prints and the Data page shows."""
+    why = _WHY.get(exc.errno) or exc.strerror or str(exc)
+    return f"Could not {getattr(exc, 'action', 'use')} {exc.filename or 'a file'}: {why}."
 
 
 def path(dataset: str, data_dir: Path | str | None = None) -> Path:
@@ -136,7 +169,7 @@ def write_many(frames: Mapping[str, pd.DataFrame], *, source: str, demo: bool = 
                          "(allow_empty empties a dataset on purpose)")
     payloads = {name: _parquet_bytes(frame) for name, frame in typed.items()}
     folder = _dir(data_dir)
-    with _locked(folder, lock_timeout):
+    with _locked(folder, lock_timeout), _undone_on_failure(folder):
         manifest = _tidy(folder)
         version = _new_version(manifest, typed)
         entries = {}
@@ -233,7 +266,7 @@ def restore(dataset: str, version: str, data_dir: Path | str | None = None, *,
     """
     schema.columns(dataset)
     folder = _dir(data_dir)
-    with _locked(folder, lock_timeout):
+    with _locked(folder, lock_timeout), _undone_on_failure(folder):
         manifest = _tidy(folder)
         kept = (manifest["datasets"].get(dataset) or {}).get("kept", [])
         entry = next((e for e in kept if e["version"] == version), None)
@@ -315,11 +348,54 @@ def _dir(data_dir: Path | str | None) -> Path:
 # The manifest ---------------------------------------------------------------------------------
 
 def _manifest(folder: Path) -> dict:
-    """The manifest in use; a store in the earlier layout (or none) is described as one."""
+    """The manifest in use; a store in the earlier layout (or none) is described as one.
+    StoreDamaged when it is not whole, StoreUnavailable when it cannot be read."""
+    file = folder / MANIFEST
     try:
-        return json.loads((folder / MANIFEST).read_bytes())
+        raw = file.read_bytes()
     except FileNotFoundError:
         return _legacy(folder)
+    except OSError as exc:
+        raise _unavailable(exc, "read", file) from exc
+    try:
+        manifest = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        cut = isinstance(exc, json.JSONDecodeError) and not raw.rstrip().endswith(b"}")   # as a manifest ends
+        problem = (f"it ends after {len(raw):,} bytes, part-way through (cut off)" if cut
+                   else f"it is not JSON ({exc})")
+        raise StoreDamaged(_damaged(file, problem)) from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise StoreDamaged(_damaged(file, problem))
+    return manifest
+
+
+def _damaged(file: Path, problem: str) -> str:
+    return (f"the store's manifest {file} is damaged: {problem}. Restore it from a backup: the store cannot "
+            "be read or written until then (its data files under objects/ are not changed)")
+
+
+def _manifest_problem(manifest) -> str | None:
+    """What makes ``manifest`` (parsed JSON) not the manifest's shape, or None."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("datasets"), dict):
+        return "it does not list the datasets"
+    if manifest.get("format") not in (_LEGACY, _FORMAT):
+        return f"format {manifest.get('format')!r} is not one this release reads"
+    for name, slot in manifest["datasets"].items():
+        if not (isinstance(slot, dict) and isinstance(slot.get("kept", []), list)):
+            return f"dataset {name!r} is not a current version and a list of kept ones"
+        for entry in _entries(slot):
+            if not (isinstance(entry, dict) and isinstance(entry.get("version"), str)
+                    and isinstance(entry.get("record"), dict) and _inside(entry.get("file"))
+                    and (entry.get("cube") is None or isinstance(entry["cube"], dict)
+                         and _inside(entry["cube"].get("file")))):
+                return f"an entry of {name!r} lacks its version, file or record, or names a file outside the store"
+    return None
+
+
+def _inside(file) -> bool:
+    """Whether ``file`` (from the manifest) is a relative path inside the store folder."""
+    return isinstance(file, str) and bool(file) and not Path(file).is_absolute() and ".." not in Path(file).parts
 
 
 def _current(manifest: dict, dataset: str) -> dict | None:
@@ -380,7 +456,10 @@ def _commit(folder: Path, manifest: dict, entries: dict[str, dict], keep: int) -
     new = {"format": _FORMAT, "datasets": datasets}
     _atomic_write(folder / MANIFEST, json.dumps(new, indent=1).encode())
     _step("committed")
-    _tidy(folder, new)
+    try:
+        _tidy(folder, new)
+    except OSError:
+        pass  # committed; removing what the manifest no longer names is left to the next write
     _step("pruned")
 
 
@@ -441,12 +520,20 @@ def _link(folder: Path, dataset: str, entry: dict | None) -> None:
 
 @contextmanager
 def _locked(folder: Path, timeout: float | None):
-    """Hold the store's lock file for the whole write; wait up to ``timeout`` seconds for it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Hold the store's lock file for the whole write; wait up to ``timeout`` seconds for it.
+
+    Once it holds the lock, the writer records itself in the lock file (process, host, since
+    when) and clears the record before letting go, so a waiting writer names the real holder and
+    how long it has held the lock, never a writer that has finished.
+    """
     if timeout is None:
         timeout = float(os.environ.get("SMP_STORE_LOCK_TIMEOUT", LOCK_TIMEOUT))
     lock = folder / LOCK
-    with open(lock, "a+") as handle:
+    with _doing("write", folder):
+        folder.mkdir(parents=True, exist_ok=True)
+    with _doing("write", lock):
+        handle = open(lock, "a+b", buffering=0)   # unbuffered: a record the disk refused is not written at close
+    with handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -454,20 +541,85 @@ def _locked(folder: Path, timeout: float | None):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
-                    raise StoreLocked(f"the store is being written by {holder} (lock file {lock}); waited "
+                    raise StoreLocked(f"the store is being written by {_holder(handle)} (lock file {lock}); waited "
                                       f"{timeout:g} s: nothing was changed, try again when it has finished") from None
                 time.sleep(0.05)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()}")
-        handle.flush()
         try:
+            _record_holder(handle)
             _step("locked")
             yield
         finally:
+            _record_holder(handle, clear=True)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _record_holder(handle, clear: bool = False) -> None:
+    """Write who holds the lock (after taking it), or clear it (before letting go). Best effort:
+    the lock is the flock, the record only names its holder."""
+    try:
+        handle.seek(0)
+        handle.truncate()
+        if not clear:
+            handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                     "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode())
+    except OSError:
+        pass
+
+
+def _holder(handle) -> str:
+    """Who holds the lock and for how long, from its record; "another process" when it has not
+    recorded itself (yet), or the record is of a process on this host that has ended."""
+    try:
+        handle.seek(0)
+        record = json.loads(handle.read())
+        pid, host, since = int(record["pid"]), str(record["host"]), datetime.fromisoformat(record["since"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process (it has not recorded itself in the lock file)"
+    if host == socket.gethostname() and not _alive(pid):
+        return "another process (not recorded: the lock file names an earlier writer that has ended)"
+    age = max((datetime.now(timezone.utc) - since).total_seconds(), 0)
+    return f"process {pid} on {host}, holding the lock for {age:.0f} s (since {since:%Y-%m-%d %H:%M:%S} UTC)"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True   # another user's process
+    return True
+
+
+@contextmanager
+def _doing(action: str, path: Path):
+    """A refusal of the file system while reading or writing ``path``, as StoreUnavailable naming it."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise _unavailable(exc, action, path) from exc
+
+
+def _unavailable(exc: OSError, action: str, path: Path) -> StoreUnavailable:
+    return StoreUnavailable(exc.errno, exc.strerror or os.strerror(exc.errno), str(path), action=action)
+
+
+@contextmanager
+def _undone_on_failure(folder: Path):
+    """When the file system refuses part of a write, remove what it wrote (files no manifest
+    names) now, not at the next write, so the store is as it was."""
+    try:
+        yield
+    except OSError:
+        try:
+            _tidy(folder)
+        except (OSError, ValueError):
+            pass
+        raise
 
 
 def _step(name: str) -> None:
@@ -477,6 +629,11 @@ def _step(name: str) -> None:
 
 
 def _atomic_write(target: Path, payload: bytes, step: str | None = None) -> None:
+    with _doing("write", target):
+        _write_then_rename(target, payload, step)
+
+
+def _write_then_rename(target: Path, payload: bytes, step: str | None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -494,13 +651,14 @@ def _atomic_write(target: Path, payload: bytes, step: str | None = None) -> None
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        _atomic_write(target, source.read_bytes())
-    _fsync_dir(target.parent)
+    with _doing("write", target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            _atomic_write(target, source.read_bytes())
+        _fsync_dir(target.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
