@@ -70,7 +70,7 @@ def sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
     chosen = period_from_label(period_kind, period_label, data.first_month, data.last_month)
     view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, exclude_outliers,
                   suppress=suppress, spans=data.spans)
-    return view, [build(data, view) for build in _SECTIONS]
+    return view, [chapter(page, data, view) for page in CHAPTERS]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,7 @@ class Section:
     actions: str | None = None
     story: list[str] = field(default_factory=list)    # sentences written from the figures (smp_dash.narrative)
     where: str = ""                                   # "in the whole borough", "in Shepway North": for sentences
+    sheet: str = ""                                   # what its workbook sheets' names start with
 
     def add(self, label: str, current, previous=None, period: Period | None = None, *, decimals: int = 0,
             value: str | None = None, where: str | None = None) -> None:
@@ -226,48 +227,16 @@ def section(title: str, page: blocks.Page) -> Section:
     return s
 
 
-def _overview(b: Bundle, v: Filter) -> Section:
-    return section("Overview: headline figures", overview.page(b, v))
+#: The pages the documents carry as chapters, in order.
+CHAPTERS = (overview, serious_organised_crime, children_young_people, domestic_abuse, substance_misuse, mental_health,
+            community_protection, police_data, task_force, morile)
 
 
-def _soc(b: Bundle, v: Filter) -> Section:
-    return section("Serious and organised crime", serious_organised_crime.page(b, v))
-
-
-def _children(b: Bundle, v: Filter) -> Section:
-    return section("Children and young people", children_young_people.page(b, v))
-
-
-def _domestic_abuse(b: Bundle, v: Filter) -> Section:
-    return section("Domestic abuse", domestic_abuse.page(b, v))
-
-
-def _substance(b: Bundle, v: Filter) -> Section:
-    return section("Substance misuse", substance_misuse.page(b, v))
-
-
-def _mental_health(b: Bundle, v: Filter) -> Section:
-    return section("Mental health", mental_health.page(b, v))
-
-
-def _community_protection(b: Bundle, v: Filter) -> Section:
-    return section("ASB and community protection", community_protection.page(b, v))
-
-
-def _police(b: Bundle, v: Filter) -> Section:
-    return section("Police data", police_data.page(b, v))
-
-
-def _task_force(b: Bundle, v: Filter) -> Section:
-    return section("The Shepway task force", task_force.page(b, v))
-
-
-def _morile(b: Bundle, v: Filter) -> Section:
-    return section("MoRiLE priorities", morile.page(b, v))
-
-
-_SECTIONS = (_overview, _soc, _children, _domestic_abuse, _substance, _mental_health, _community_protection, _police,
-             _task_force, _morile)
+def chapter(page, data: Bundle, view: Filter) -> Section:
+    """The chapter of ``page`` (a module of ``smp_dash.priorities``) for ``view``: its model, under its name."""
+    s = section(getattr(page, "CHAPTER", page.NAME), page.page(data, view))
+    s.sheet = page.SHEET
+    return s
 
 
 def actions_table(actions: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,8 @@ import pandas as pd
 from smp_dash import blocks, measures, metrics
 from smp_dash.selection import Filter
 
+#: Its name in the navigation.
+NAME = "Action plans"
 TITLE = "Action plans"
 QUESTION = "What has each priority's action plan delivered, and what is on hold or postponed?"
 #: Where the demonstration's action plans come from, and when their statuses stand: they are the

@@ -9,6 +9,8 @@ from __future__ import annotations
 from smp_dash import blocks, bundle as bundles, intake, measures
 from smp_dash.selection import Filter
 
+#: Its name in the navigation.
+NAME = "Data"
 TITLE = "Data"
 QUESTION = "Which data is in use, where did it come from, and how do I load or restore a file?"
 MIXED = ("Demonstration and real data are mixed: figures that combine the datasets marked demonstration with real "

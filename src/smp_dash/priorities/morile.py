@@ -27,6 +27,10 @@ from smp_dash import blocks, config, measures, metrics, morile
 from smp_dash.periods import CAL_2020, Period
 from smp_dash.selection import Filter, ward_codes
 
+#: Its name in the navigation, and its chapter.
+NAME = "MoRiLE priorities"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "MoRiLE"
 TITLE = "MoRiLE priorities"
 QUESTION = ("Which themes carry the most threat, risk and harm, and would other weights change the order? The "
             "assessment ranks themes with the MoRiLE matrix (Appendix 2).")

@@ -14,6 +14,8 @@ import pandas as pd
 from smp_dash import blocks, charts, measures, scenarios
 from smp_dash.selection import Filter
 
+#: Its name in the navigation.
+NAME = "Scenarios"
 TITLE = "Scenarios: what if?"
 QUESTION = ("What might the next 12 months bring, and what would a tournament summer, a one-off event or a change in "
             "recording practice add, for the police and for partners?")
