@@ -1,6 +1,7 @@
 """Plotly builders on tiny hand-built frames: what ends up in fig.data and fig.layout."""
 
 import ast
+import html
 import inspect
 import re
 
@@ -637,3 +638,64 @@ def test_period_overlay_refuses_periods_more_than_a_year_apart():
     with pytest.raises(ValueError, match="span 13 calendar months"):
         c.period_overlay(_months("2024-12-01", 12), _months("2023-12-01", 1).assign(month=pd.Timestamp("2024-12-01")),
                          title="t", colour=SOC, current_label="a", previous_label="b")
+
+
+# Titles that fit the narrowest screen, lockdown labels that never touch (issue 21) --------------
+
+ASB_TITLE = "Police-recorded ASB by month: Dec 2019 to Nov 2020 against Dec 2018 to Nov 2019 (Whole borough)"
+
+
+@pytest.mark.parametrize(("title", "width", "head", "tail"), [
+    # the subject, then the periods compared: at 800 px the title was cut at "...against Dec 2"
+    (ASB_TITLE, 440, ["Police-recorded ASB by month"], ["Dec 2019 to Nov 2020 against Dec 2018 to Nov 2019 (Whole borough)"]),
+    (ASB_TITLE, 300, ["Police-recorded ASB by month"], ["Dec 2019 to Nov 2020 against Dec 2018 to Nov", "2019 (Whole borough)"]),
+    # no colon: the first comma, not the one in "1,000"; a long subject wraps too
+    ("ASB incidents per 1,000 residents by ward against the borough rate, Dec 2019 to Nov 2020", 440,
+     ["ASB incidents per 1,000 residents by ward against", "the borough rate"], ["Dec 2019 to Nov 2020"]),
+    # a comma inside brackets is not the end of the subject; what follows starts with a capital
+    ("Violence and public order by month: town centre (High Street, Bridge, Fant) and the rest", 440,
+     ["Violence and public order by month"], ["Town centre (High Street, Bridge, Fant) and the rest"]),
+    ("Violence (High Street, Bridge) by month, Whole borough", 360, ["Violence (High Street, Bridge) by month"],
+     ["Whole borough"]),
+    # MoRiLE's chart, beside its ranking in 5/11 of the page
+    ("Priority score, Whole borough", 200, ["Priority score"], ["Whole borough"]),
+    # nothing to split at: the title wraps, with no subtitle; a name with "&" stays escaped for plotly
+    ("Needles & syringes found in the borough parks by month", 300,
+     ["Needles &amp; syringes found in the", "borough parks by month"], []),
+])
+def test_a_long_title_is_split_into_a_subject_and_a_wrapped_subtitle(title, width, head, tail):
+    fig = c.monthly_trend(TREND, title=title)
+    out = c.fitted(fig, width)
+    assert out.layout.title.text.split("<br>") == head
+    assert (out.layout.title.subtitle.text or "").split("<br>") == (tail or [""])
+    assert all(len(html.unescape(line)) * 8 <= width - 24 for line in head)   # each line fits at 8 px a character
+    # the plot keeps its size: margin and height grow by the lines added (21 px a title line, 18 a subtitle's)
+    added = 21 * (len(head) - 1) + 18 * len(tail)
+    assert (out.layout.height, out.layout.margin.t) == (c.DEFAULT_HEIGHT + added, 56 + added)
+    # screen readers and the documents still get the whole title; the figure given is unchanged
+    assert c.title_of(out) == c.title_of(fig) == title
+    assert c.describe(out) == c.describe(fig)
+    assert fig.layout.title.text == title and fig.layout.title.subtitle.text is None
+    assert out.layout.meta == {"builder": "monthly_trend", "title": title}
+
+
+def test_a_title_that_fits_comes_back_as_the_same_figure():
+    fig = c.bars(CATEGORIES, x="category", y="value", title="Requests by category, 2020", colour=SOC)
+    assert c.fitted(fig) is fig
+    assert c.fitted(c.monthly_trend(TREND, title=ASB_TITLE), width=1200).layout.title.text == ASB_TITLE
+
+
+@pytest.mark.parametrize(("start", "n", "labels"), [
+    # 2015 to Mar 2021: the second (5 Nov 2020) and third (6 Jan 2021) lockdowns are 1% of the axis apart
+    ("2015-01-01", 75, ["Lockdown", "Lockdowns"]),
+    # 2020 to Mar 2021: two months are 13% of fifteen, far enough apart to label each
+    ("2020-01-01", 15, ["Lockdown"] * 3),
+])
+def test_lockdown_labels_too_close_to_read_become_one(start, n, labels):
+    fig = c.monthly_trend(_months(start, n), title="t")
+    notes = [a for a in fig.layout.annotations if a.name == "lockdown"]
+    assert [a.text for a in notes] == labels
+    assert len(_shapes(fig, "lockdown")) == 3                             # every lockdown still shaded
+    if labels[-1] == "Lockdowns":
+        assert notes[-1].hovertext == "Second national lockdown; Third national lockdown"
+        assert notes[-1].x == "2020-11-05"

@@ -585,7 +585,7 @@ def describe(fig: go.Figure) -> str:
     fig : go.Figure
         A figure built here (``layout.meta["builder"]`` says which builder); it is not changed.
     """
-    title = _plain(fig.layout.title.text or "Chart")
+    title = title_of(fig) or "Chart"
     builder = (fig.layout.meta or {}).get("builder", "") if isinstance(fig.layout.meta, dict) else ""
     traces = [t for t in fig.data if t.name != "Flagged outlier"]
     if any(a.name == "no_data" for a in fig.layout.annotations) or not traces:
@@ -595,6 +595,71 @@ def describe(fig: go.Figure) -> str:
                  "indexed_lines": _describe_lines, "yearly_bars": _describe_years,
                  "stacked_share": _describe_shares}.get(builder, _describe_bars)
     return f"{title}{describer(traces)}."
+
+
+#: The narrowest a full-width chart is drawn: 800 px wide with the sidebar open (468 px measured),
+#: less presentation mode's wider padding.
+FULL_WIDTH = 440
+#: px a character takes, at most on average, in the 16 px title (bold in Streamlit) and the 13 px subtitle
+_TITLE_CHAR, _SUBTITLE_CHAR = 8, 6
+_TITLE_LINE, _SUBTITLE_LINE = 21, 18     # px a line of each takes
+#: Plotly centres a title of many lines on its anchor, so a top-anchored one rises by half of each
+#: line added (1.3 em of 16 px): its pad goes down as much.
+_TITLE_RISE = 11
+_TITLE_PAD = 24                          # the title's left pad and a little air on the right
+
+
+def title_of(fig: go.Figure) -> str:
+    """A figure's whole title in plain words, also once :func:`fitted` has split it over a subtitle."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return _plain(meta.get("title") or fig.layout.title.text or "")
+
+
+def fitted(fig: go.Figure, width: int = FULL_WIDTH) -> go.Figure:
+    """``fig`` with a title that fits a chart ``width`` CSS pixels wide, the narrowest it is drawn at.
+
+    Plotly never wraps a title: a long one is cut at the chart's edge, often exactly where it names
+    the period compared ("...against Dec 2"). A title too long for ``width`` is split where the
+    subject ends (at its first colon, else its first comma outside brackets): the subject stays the
+    title, what follows (the period, the comparison, the view) becomes a smaller subtitle, each
+    wrapped over lines; the top margin and the height grow by the lines added, so the plot keeps its
+    size. The whole title stays in ``layout.meta["title"]`` for :func:`title_of` and :func:`describe`.
+
+    A title that fits comes back as the same object (copying a figure costs tens of milliseconds).
+    """
+    text = fig.layout.title.text or ""
+    room = width - _TITLE_PAD
+    if len(_plain(text)) * _TITLE_CHAR <= room:
+        return fig
+    head, tail = _subject(_plain(text))
+    title = _wrapped(head, int(room / _TITLE_CHAR))
+    subtitle = _wrapped(tail[:1].upper() + tail[1:], int(room / _SUBTITLE_CHAR)) if tail else []
+    added = _TITLE_LINE * (len(title) - 1) + _SUBTITLE_LINE * len(subtitle)
+    out = go.Figure(fig)
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    out.update_layout(
+        meta={**meta, "title": text}, height=(fig.layout.height or DEFAULT_HEIGHT) + added,
+        margin_t=(fig.layout.margin.t or _template().layout.margin.t) + added,
+        title=dict(text="<br>".join(title), yref="container", y=1, yanchor="top",
+                   pad=dict(l=12, t=14 + _TITLE_RISE * (len(title) - 1)),
+                   subtitle=dict(text="<br>".join(subtitle), font=dict(size=13, color=_MUTED))))
+    return out
+
+
+def _subject(title: str) -> tuple[str, str]:
+    """"Police-recorded ASB by month: Dec 2019 to Nov 2020 against ..." -> its subject and the rest:
+    split at the first colon, else the first comma, outside brackets ("(High Street, Bridge, Fant)")."""
+    for mark in (": ", ", "):
+        depth = 0
+        for i, char in enumerate(title):
+            depth += (char == "(") - (char == ")")
+            if depth == 0 and title.startswith(mark, i):
+                return title[:i], title[i + len(mark):]
+    return title, ""
+
+
+def _wrapped(text: str, chars: int) -> list[str]:
+    return [html.escape(line, quote=False) for line in textwrap.wrap(text, max(chars, 12))] or [""]
 
 
 def describe_wards(values: pd.DataFrame, *, title: str, value: str = "value", name: str = "ward_name",
@@ -806,12 +871,16 @@ def _bar_figure(builder, frame, x, y, series, order, title, colour, orientation,
             cliponaxis=False, textfont=dict(color=_TEXT, size=12),
             hovertemplate=f"%{{{across}}}<br>{label}<b>%{{{along}:{fmt}}}</b><extra></extra>"))
     category_axis = _category_ticks(order, 16 if orientation == "v" else 32)
-    # Room past the longest bar for its label: plotly's autorange does not always leave enough.
+    # Room past the longest bar for its label: plotly's autorange does not always leave enough. Lying
+    # down, the label ("21,976") is wide and the plot narrow beside long category names: a quarter more.
     value_axis = dict(tickformat=",", title_text=y_title, rangemode="tozero")
     values = pd.to_numeric(data[y], errors="coerce")
     if text and values.max() > 0 and values.min() >= 0:
-        value_axis["range"] = [0, float(values.max()) * (1.12 if orientation == "v" else 1.1)]
+        value_axis["range"] = [0, float(values.max()) * (1.12 if orientation == "v" else 1.25)]
     if orientation == "h":
+        # Tall enough that category names wrapped over lines do not run into each other.
+        lines = max(t.count("<br>") + 1 for t in category_axis["ticktext"]) if order else 1
+        fig.update_layout(height=max(height, _BARS_TOP + len(order) * (_TICK_LINE * lines + _TICK_GAP)))
         category_axis["categoryarray"] = order[::-1]
         fig.update_yaxes(showgrid=False, ticks="", **category_axis)
         fig.update_xaxes(showgrid=True, gridcolor=_GRID, **value_axis)
@@ -820,6 +889,10 @@ def _bar_figure(builder, frame, x, y, series, order, title, colour, orientation,
         fig.update_yaxes(**value_axis)
     fig.update_layout(barmode="group", showlegend=series is not None)
     return fig
+
+
+#: Lying bars: the margins above and below them, a line of a category's name and the space between names (px).
+_BARS_TOP, _TICK_LINE, _TICK_GAP = 90, 15, 9
 
 
 def _category_ticks(cats: Sequence, width: int) -> dict:
@@ -849,7 +922,9 @@ def _shade(fig: go.Figure, lo: pd.Timestamp, hi: pd.Timestamp, lockdowns: bool, 
             shapes.append(dict(type="rect", xref="x", yref="paper", x0=_day(x0), x1=_day(x1), y0=0, y1=1,
                                fillcolor=colour, opacity=0.13, line_width=0, layer="below", name="highlight"))
     # One layout update: add_vrect/add_annotation validate the whole layout on every call.
-    fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes,
+                      annotations=list(fig.layout.annotations) + _spaced(notes, lambda x: pd.Timestamp(x).value,
+                                                                         (hi - lo).value))
 
 
 def _shade_months(fig: go.Figure, months: pd.Series, opacity: float) -> None:
@@ -876,7 +951,34 @@ def _shade_months(fig: go.Figure, months: pd.Series, opacity: float) -> None:
             notes.append(dict(x=x0, y=1, xref="x", yref="paper", text=f"{LOCKDOWN_TEXT} {first:%Y}", hovertext=label,
                               textangle=-90, xanchor="left", yanchor="top", showarrow=False, name="lockdown",
                               font=dict(size=10, color=_MUTED)))
-    fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
+    # The other period's labels (drawn before) share the axis: space them all together.
+    others = [a for a in fig.layout.annotations if a.name != "lockdown"]
+    drawn = [a.to_plotly_json() for a in fig.layout.annotations if a.name == "lockdown"]
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes,
+                      annotations=others + _spaced(drawn + notes, float, max(len(starts), 1)))
+
+
+#: Lockdown labels closer than this share of the axis would touch at the narrowest chart (a 10 px
+#: label on a 440 px wide plot is 3% of it).
+_LABEL_GAP = 0.05
+
+
+def _spaced(notes: list[dict], position, span: float) -> list[dict]:
+    """Lockdown labels at least :data:`_LABEL_GAP` of the axis apart: a label too close to the one
+    before is left out, and that one says "Lockdowns" and names both when hovered (the second and
+    third national lockdowns, two months apart, would otherwise be drawn over each other)."""
+    kept: dict[int, dict] = {}        # by place in ``notes``, which keeps its order
+    last = None
+    for i in sorted(range(len(notes)), key=lambda i: position(notes[i]["x"])):
+        note = notes[i]
+        if last is not None and position(note["x"]) - position(kept[last]["x"]) < _LABEL_GAP * span:
+            before = kept[last]
+            years = dict.fromkeys(re.findall(r"\d{4}", before["text"] + " " + note["text"]))
+            kept[last] = {**before, "text": " ".join([f"{LOCKDOWN_TEXT}s", ", ".join(years)]).strip(),
+                          "hovertext": f"{before['hovertext']}; {note['hovertext']}"}
+        else:
+            kept[i], last = note, i
+    return [kept[i] for i in sorted(kept)]
 
 
 def _by_month(frame: pd.DataFrame) -> pd.DataFrame:
