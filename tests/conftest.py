@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import html
+import io
+import json
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -231,6 +235,30 @@ def page_of(module, frames: dict, wards: pd.DataFrame, **options):
     """``module.page`` (a priorities module) of ``frames`` "as in the 2020-21 assessment"."""
     data = bundles.build(frames, wards)
     return module.page(data, Filter((), (), PUBLISHED, None, spans=data.spans), **options)
+
+
+def tables(at) -> list[pd.DataFrame]:
+    """The tables an AppTest run draws whole (``ui.sections.table_html``), in order: each a frame of
+    what it shows under its columns' own names (their ``data-column``), plain figures read back as
+    numbers ("2,888", "17.33"), the rest as written ("+5.7%", "<5", "n/a"); its caption in ``attrs``."""
+    out = []
+    for element in at.get("html"):
+        body = element.proto.body
+        if 'class="smp-table"' not in body:
+            continue
+        frame = pd.read_html(io.StringIO(body), thousands=",", keep_default_na=False, na_values=[""])[0]
+        frame.columns = [html.unescape(c) for c in re.findall(r'<th [^>]*data-column="([^"]*)"', body)]
+        caption = re.search(r"<caption>(.*?)</caption>", body)
+        frame.attrs["caption"] = html.unescape(caption.group(1)) if caption else ""
+        out.append(frame)
+    return out
+
+
+def chart_titles(at) -> list[str]:
+    """The whole title of each chart an AppTest run draws: a long one drawn as a title and a subtitle
+    (``charts.fitted``) keeps it in ``layout.meta``."""
+    layouts = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
+    return [(layout.get("meta") or {}).get("title") or layout.get("title", {}).get("text", "") for layout in layouts]
 
 
 def block_keys(page) -> list[str]:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import rows, store_hashes
+from conftest import rows, store_hashes, tables
 from smp_dash import cli, store
 from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, serve, wait_idle
 
@@ -56,9 +56,9 @@ def _upload(at: AppTest, name: str, data: bytes, dataset: str = "enforcement") -
 
 
 def _provenance(at: AppTest) -> pd.DataFrame:
-    tables = [d.value for d in at.dataframe if "sha256" in d.value.columns]
-    assert len(tables) == 1
-    return tables[0].set_index("dataset")
+    shown = [t for t in tables(at) if "sha256" in t.columns]
+    assert len(shown) == 1
+    return shown[0].set_index("dataset")
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -75,13 +75,13 @@ def test_page_shows_provenance_and_says_demonstration(demo_store):
     assert at.get("file_uploader") and at.file_uploader(key="upload").allowed_type == [".csv", ".zip"]
     # A template download and the column notes for every partner dataset.
     assert len([b for b in at.get("download_button") if b.proto.label == "Download the CSV template"]) == 9
-    assert any("note" in d.value.columns and "rule" in d.value.columns for d in at.dataframe)
+    assert any("note" in t.columns and "rule" in t.columns for t in tables(at))
 
 
 def test_upload_previews_and_commits(demo_store):
     at = _upload(_open(), "cpt.csv", HALF_BAD)
     assert _metrics(at) == {"Rows read": "3", "Rows accepted": "2", "Rows rejected": "1", "Outside the borough": "0"}
-    rejected = [d.value for d in at.dataframe if "rule" in d.value.columns and "row" in d.value.columns][0]
+    rejected = [t for t in tables(at) if "rule" in t.columns and "row" in t.columns][0]
     assert rejected[["row", "column", "value"]].values.tolist() == [[3, "issued", "not a date"]]
     assert store.provenance("enforcement", demo_store)["rows"] == 425  # nothing written by a preview
 

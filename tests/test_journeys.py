@@ -29,6 +29,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import journey_data
+from conftest import chart_titles
 from smp_dash import cli
 from smp_dash.selection import CHOICE_LABELS, LATEST, PUBLISHED
 from smp_dash.sources.police_uk import ASB
@@ -174,7 +175,7 @@ def test_no_chart_is_drawn_empty(on_latest, page):
 def test_no_heading_names_a_year_before_the_data(on_latest, page):
     at = on_latest(page)
     headings = ([h.value for h in at.subheader] + [m.label for m in at.metric]
-                + [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")])
+                + chart_titles(at))
     assert not [h for h in headings if re.search(r"\b20(1\d|2[0-2])\b", h)]
 
 
@@ -213,7 +214,7 @@ def test_domestic_abuse_explains_instead_of_charting(on_latest):
     boxes = [i.value for i in at.info]
     for title in ("Domestic abuse crimes by month", "Domestic abuse by type", "Domestic abuse by ward"):
         assert any(b.startswith(f"**{title}") and "police.uk has no domestic-abuse flag" in b for b in boxes), boxes
-    charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    charts = chart_titles(at)
     assert not [t for t in charts if t.startswith("Domestic abuse")]
     assert not at.get("deck_gl_json_chart")
 
@@ -231,8 +232,8 @@ def test_substance_misuse_says_needles_are_not_loaded(on_latest, latest):
 
 def _chart(at: AppTest, title: str) -> dict:
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    found = [s for s in specs if s["layout"]["title"]["text"].startswith(title)]
-    assert len(found) == 1, [s["layout"]["title"]["text"] for s in specs]
+    found = [s for s, whole in zip(specs, chart_titles(at)) if whole.startswith(title)]
+    assert len(found) == 1, chart_titles(at)
     return found[0]
 
 
@@ -336,7 +337,7 @@ def test_council_complaints_fill_in(on_partners, partners):
     council = _metric(at, "ASB complaints to the council, Dec 2024 to Nov 2025")
     assert council.value == f"{now:,}"
     assert f"({before:,} then)" in council.help
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = chart_titles(at)
     assert any(t.startswith("Council ASB complaints by month") for t in titles), titles
     assert any(t.startswith("Service requests by category") for t in titles), titles
 
@@ -344,7 +345,7 @@ def test_council_complaints_fill_in(on_partners, partners):
 def test_youths_gathering_fills_in(on_partners):
     at = on_partners("children_young_people.py")
     assert not [i.value for i in at.info if "young people gathering" in i.value]
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = chart_titles(at)
     assert any("young people gathering" in t for t in titles), titles
 
 

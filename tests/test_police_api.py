@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from conftest import BRIDGE, HIGH_STREET, store_hashes
+from conftest import BRIDGE, HIGH_STREET, store_hashes, tables
 from police_api_standin import StandIn, persistent_id, record
 from test_access_pages import ANALYST, PARTNER, VIEWER, _as, roles_file  # noqa: F401 (a fixture)
 from smp_dash import cli, intake, schema, store
@@ -406,7 +406,7 @@ def test_data_page_button_fetches_and_replaces_demonstration_crimes(maidstone, p
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.success) == 1 and "crimes: 4 rows (4 new), 2026-07-01 to 2026-09-01." in at.success[0].value
     assert "Replaced the demonstration rows of crimes, asb_incidents." in at.success[0].value
-    table = [d.value for d in at.dataframe if "sha256" in d.value.columns][0].set_index("dataset")
+    table = [t for t in tables(at) if "sha256" in t.columns][0].set_index("dataset")
     assert table.loc["crimes", ["kind", "rows"]].tolist() == ["real", 4]
     assert table.loc["crimes", "source"].startswith(f"police.uk API {api.url}: crimes-street 2026-07 to 2026-09")
     assert table.loc["enforcement", "kind"] == "demonstration"       # other datasets left as they were

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import blank_png
+from conftest import blank_png, tables
 
 from smp_dash import assessment, blocks, draft, images, report, workbook
 from smp_dash.priorities import overview
@@ -116,10 +116,11 @@ def test_the_streamlit_page_draws_every_block(demo_store):
     assert not at.exception, [e.value for e in at.exception]
     assert [(m.label, m.value) for m in at.metric if m.label in (LABEL, "Page-only figure")] == [
         (LABEL, VALUE), ("Page-only figure", "99")]
-    markdown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    markdown = " ".join([*(m.value for m in at.markdown), *(c.value for c in at.caption),
+                         *(t.attrs["caption"] for t in tables(at))])
     assert "Shared wards" in markdown and CAPTION in markdown and MISSING_WHY in " ".join(
         e.value for e in [*at.info, *at.caption, *at.markdown, *at.warning])
     assert any(NOTE in i.value for i in at.info)
     assert [e.label for e in at.expander] [-1:] == ["Method"]
-    assert any(t.value["current"].tolist() == [321, 654] for t in at.dataframe if "current" in t.value)
+    assert any(t["current"].tolist() == [321, 654] for t in tables(at) if "current" in t)
     assert len(at.get("plotly_chart")) == 1

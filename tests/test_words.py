@@ -11,7 +11,7 @@ demonstration figure says so where it stands.
 
 from __future__ import annotations
 
-import json
+import html
 import re
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import journey_data
+from conftest import chart_titles, tables
 from smp_dash import assessment, cli, measures, store
 from smp_dash.periods import ASSESS_2020, Period, period
 from smp_dash.priorities import task_force
@@ -73,13 +74,15 @@ def _visible(at: AppTest) -> list[str]:
     texts = [e.value for kind in ("title", "header", "subheader", "caption", "info", "markdown", "warning",
                                   "error", "success") for e in getattr(at, kind)]
     texts += [t for m in at.metric for t in (m.label, m.value, m.proto.delta, m.help or "")]
-    texts += [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
+    texts += chart_titles(at)
     for frame in at.dataframe:
         if "data_measure" in frame.value.columns:
             # The MoRiLE scoring sheet is data in use, edited or imported on its page: its default notes
             # quote the 2020-21 assessment's figures, and the page says so (morile.SHEET_NOTE).
             continue
         texts += [str(c) for c in frame.value.columns] + [str(v) for v in frame.value.astype(str).to_numpy().ravel()]
+    # tables drawn whole (ui.sections.table_html): caption, headings and cells, as written
+    texts += [html.unescape(t) for h in at.get("html") for t in re.findall(r">([^<>]+)<", h.proto.body)]
     for kind in ("selectbox", "multiselect", "text_input", "slider", "number_input", "toggle", "checkbox",
                  "button", "button_group", "radio"):
         for w in getattr(at, kind):
@@ -166,7 +169,7 @@ def test_a_link_to_a_measure_not_loaded_opens_on_one_that_is(police_only):
 # A demonstration store after a police.uk fetch ------------------------------------------------
 
 def _titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
+    return chart_titles(at)
 
 
 def test_mixed_overview_marks_each_demonstration_figure(on_mixed):
@@ -175,10 +178,11 @@ def test_mixed_overview_marks_each_demonstration_figure(on_mixed):
     assert f"Needles found {DEMO}" in labels, labels                      # the 2020 needle tile
     assert "Recorded crime" in labels and "ASB incidents" in labels       # real 2025: no mark
     headings = [m.value for m in at.markdown if m.value.startswith("**")]
+    captions = [t.attrs["caption"] for t in tables(at)]
     # the wards with most needles, titled as the documents title them (issue 19, section 1)
-    assert any(h.startswith(f"**Wards with most: needles found {DEMO}, ") for h in headings), headings
+    assert any(c.startswith(f"Wards with most: needles found {DEMO}, ") for c in captions), captions
     assert f"**Section 136 uses (yearly) {DEMO}**" in headings
-    assert any(h.startswith("**Wards with most: anti-social behaviour, ") for h in headings), headings
+    assert any(c.startswith("Wards with most: anti-social behaviour, ") for c in captions), captions
     assert "**Violent crime**" in headings
 
 
@@ -187,7 +191,7 @@ def test_mixed_pages_mark_demonstration_tiles_charts_and_rows(on_mixed):
     labels = [m.label for m in needles.metric]
     assert {f"Needles found {DEMO}", f"Previous period {DEMO}", f"Bulk incidents {DEMO}", "Drug offences"} <= set(labels)
     assert any(t.startswith("Needles found by month") and t.endswith(DEMO) for t in _titles(needles))
-    assert f"**Top five needle-find locations, Dec 2019 to Nov 2020 {DEMO}**" in [m.value for m in needles.markdown]
+    assert f"Top five needle-find locations, Dec 2019 to Nov 2020 {DEMO}" in [t.attrs["caption"] for t in tables(needles)]
     assert not [t for t in _titles(needles) if t.startswith("Drug offences, Maidstone") and DEMO in t]
     task = on_mixed("task_force.py")
     assert f"Needles found {DEMO}" in [m.label for m in task.metric]

@@ -31,3 +31,23 @@ def test_an_equal_frame_gets_the_same_key_whatever_object_it_is():
 def test_a_geojson_is_named_by_a_key_not_hashed():
     with pytest.raises(TypeError, match="name boundaries by a key"):
         fingerprint({"type": "FeatureCollection", "features": []})
+
+
+def test_a_figure_is_fitted_once_and_its_copy_dropped_with_it():
+    import gc
+
+    from smp_dash import charts
+    from smp_dash.ui import data
+
+    frame = pd.DataFrame({"month": pd.date_range("2020-01-01", periods=3, freq="MS"), "value": [1, 2, 3]})
+    fig = charts.monthly_trend(frame, title="Police-recorded ASB by month: Dec 2019 to Nov 2020 against Dec 2018 "
+                                            "to Nov 2019 (Whole borough)")
+    first = data.fitted(fig)
+    assert first is not fig and data.fitted(fig) is first            # copied once, not on every rerun
+    assert first.layout.title.subtitle.text.startswith("Dec 2019")
+    short = charts.monthly_trend(frame, title="ASB by month")
+    assert data.fitted(short) is short and (id(short), charts.FULL_WIDTH) not in data._FITTED
+    key = (id(fig), charts.FULL_WIDTH)
+    del fig, first
+    gc.collect()
+    assert key not in data._FITTED                                   # the page model's figure went, so did its copy

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from smp_dash import blocks
+from smp_dash import blocks, charts
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
+from smp_dash.ui.data import fitted
 from smp_dash.ui.maps import district_map_section, ward_map_section
 from smp_dash.ui.page import footnote, metric, not_shown, section
 from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, action_plan, actions_table, data_table, download,
@@ -40,8 +41,7 @@ def _table(table: blocks.Table, bundle: Bundle, view: Filter) -> None:
             st.markdown(f"**{table.title}**\n\n" + ranked_list(table.frame.drop(columns="rank", errors="ignore")
                                                                 .head(table.ranked)))
         return
-    st.markdown(f"**{table.title}**")
-    data_table(table.frame, hide_index=True, width="stretch",
+    data_table(table.frame, hide_index=True, width="stretch", caption=table.title,
                column_config=_TEXT_COLUMNS if table.text else _NUMBER_COLUMNS)
     export = table.frame if table.export is None else table.export
     download(export, key=table.key, view=view, period=table.period, sensitive_wards=table.sensitive_wards,
@@ -97,9 +97,8 @@ def _places(block: blocks.Places, view: Filter) -> None:
         return
     for column, table in zip(st.columns(len(block.tables)), block.tables):
         with column:
-            st.markdown(f"**{table.title}**")
             data_table(table.frame, hide_index=True, width="stretch", key=table.key, view=view, period=table.period,
-                       sensitive_wards=table.sensitive_wards, ranked=table.ranked)
+                       sensitive_wards=table.sensitive_wards, ranked=table.ranked, caption=table.title)
 
 
 def _listing(block: blocks.Listing, view: Filter) -> None:
@@ -166,10 +165,16 @@ def _expander(block: blocks.Expander, bundle: Bundle, view: Filter) -> None:
             _DRAW[type(item)](item, bundle, view)
 
 
+#: The narrowest the ranking's chart is drawn: beside the table in 5/11 of at least 900 px (page.READABLE_CSS
+#: puts it under the table in anything narrower).
+RANKING_CHART = 400
+
+
 def _ranking(block: blocks.Ranking, view: Filter) -> None:
-    """The ranking beside its chart (not draw_chart, whose download button is cramped in half a page)."""
+    """The ranking beside its chart (not draw_chart, whose download button is cramped in half a page),
+    or above it where the two would not fit side by side."""
     table, chart = block.table, block.chart
-    left, right = st.columns([6, 5])
+    left, right = st.container(key=f"ranking_{table.key}").columns([6, 5])
     with left:
         number, text = st.column_config.NumberColumn, st.column_config.TextColumn
         data_table(table.frame, hide_index=True, width="stretch", height=38 + 35 * len(table.frame),
@@ -177,6 +182,7 @@ def _ranking(block: blocks.Ranking, view: Filter) -> None:
                    column_config={"rank": number("Rank", width="small"), "change": text("vs default", width="small"),
                                   "priority": number("Score", format="%.2f", width="small")})
     with right:
-        st.plotly_chart(chart.figure, width="stretch", key=f"chart_{chart.key}", config={"displaylogo": False})
+        st.plotly_chart(fitted(chart.figure, RANKING_CHART), width="stretch", key=f"chart_{chart.key}",
+                        config={"displaylogo": False}, alt=charts.describe(chart.figure))
         footnote(chart.source, chart.period, chart.caveat)
         download(table.frame, key=table.key, view=view, period=table.period, data=table.title)

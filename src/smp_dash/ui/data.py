@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import importlib
 import threading
+import weakref
 
 import pandas as pd
 import streamlit as st
 
-from smp_dash import bundle, config, demo, geo, intake, store
+from smp_dash import bundle, charts, config, demo, geo, intake, store
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 
@@ -168,3 +169,21 @@ def row_sample(dataset: str, wards: tuple[str, ...]) -> tuple[pd.DataFrame, int]
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _row_sample(dataset: str, wards: tuple[str, ...], folder: str, stamp: tuple):
     return intake.rows(dataset, wards, data_dir=folder)
+
+
+def fitted(fig, width: int = charts.FULL_WIDTH):
+    """``charts.fitted(fig, width)``, made once per figure: the page models' figures are shared
+    objects that live as long as their cache entry, so their fitted copies are kept beside them
+    (by identity, as a figure cannot be hashed) and dropped with them."""
+    key = (id(fig), width)
+    held = _FITTED.get(key)
+    if held is not None and held[0]() is fig:
+        return held[1]
+    out = charts.fitted(fig, width)
+    if out is not fig:
+        _FITTED[key] = (weakref.ref(fig, lambda _, key=key: _FITTED.pop(key, None)), out)
+    return out
+
+
+#: (id of a figure, width) -> (a weak reference to the figure, its fitted copy).
+_FITTED: dict[tuple[int, int], tuple[weakref.ref, object]] = {}

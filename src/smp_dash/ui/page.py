@@ -27,7 +27,11 @@ PRESENTATION_CSS = ("<style>html { font-size: 20px; } [data-testid='stMainBlockC
                     "padding-top: 3.5rem; } [data-testid='stMain'] h1 { padding: 0 0 0.25rem; font-size: 1.6rem; } "
                     "[data-testid='stMain'] h3 { font-size: 1.25rem; padding: 0.25rem 0; }</style>")
 #: On every page, at every width: a headline figure, its change and a button's label wrap instead of
-#: being cut off ("1...", "beyond cha...", "Do..."), and narrow screens stack the columns.
+#: being cut off ("1...", "beyond cha...", "Do..."), so do a link's and a control's ("Open complaints
+#: about young p...", "Show ward na..."), a table's figures stay whole on one line while its words wrap
+#: (sections.table_html: a table wider than the page even so scrolls in its own box), narrow screens
+#: stack the columns, and a ranking goes above its chart where the two would not fit side by side
+#: (ui.blocks._ranking).
 READABLE_CSS = """<style>
 [data-testid='stMetricValue'], [data-testid='stMetricValue'] *, [data-testid='stMetricDelta'],
 [data-testid='stMetricDelta'] *, [data-testid='stMetricLabel'] * {
@@ -39,6 +43,22 @@ READABLE_CSS = """<style>
 [data-testid='stPopover'] button, [data-testid='stPopover'] button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto; }
 [data-testid='stTable'] td, [data-testid='stTable'] th { white-space: normal !important; vertical-align: top; }
+[data-testid='stPageLink-NavLink'], [data-testid='stPageLink-NavLink'] *, [data-testid='stWidgetLabel'] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto; }
+.smp-table { overflow-x: auto; }
+.smp-table table { border-collapse: collapse; width: 100%; font-size: 0.875rem; margin: 0 0 0.5rem; }
+.smp-table caption { caption-side: top; text-align: left; font-weight: 600; font-size: 1rem; padding: 0 0 0.5rem; }
+.smp-table th, .smp-table td { border-bottom: 1px solid #d5dae1; padding: 0.3rem 0.5rem; text-align: left;
+  vertical-align: top; overflow-wrap: break-word; }
+.smp-table thead th { font-weight: 600; border-bottom-width: 2px; }
+.smp-table .n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.smp-table th.n { white-space: normal; }
+[class*='st-key-ranking_'] { container-type: inline-size; }
+@container (max-width: 900px) {
+  [class*='st-key-ranking_'] [data-testid='stHorizontalBlock'] { flex-wrap: wrap; }
+  [data-testid='stMain'] [class*='st-key-ranking_'] [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {
+    min-width: 100% !important; }
+}
 @media (max-width: 900px) {
   [data-testid='stMain'] [data-testid='stHorizontalBlock'] { flex-wrap: wrap; }
   [data-testid='stMain'] [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] { min-width: 45% !important; }

@@ -8,6 +8,8 @@ sections a page leaves out of presentation draw nothing (``section(..., present=
 
 from __future__ import annotations
 
+import html
+import re
 from functools import partial
 
 import numpy as np
@@ -19,6 +21,7 @@ from smp_dash.bundle import Bundle
 from smp_dash.priorities import action_plans
 from smp_dash.selection import Filter
 from smp_dash.ui import run
+from smp_dash.ui.data import fitted
 from smp_dash.ui.page import footnote, not_shown
 from smp_dash.ui.signin import require_access
 
@@ -40,7 +43,8 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
     ward-level DA, needle finds or hate crime, which viewers may not download). A table with no
     rows or no number draws no chart: ``missing`` (or "not in the data loaded") says why.
 
-    Screen readers get the chart's sentence (:func:`charts.describe`) as its accessible name. The
+    A long title is split over a title and a subtitle that fit the narrowest screen (:func:`charts.fitted`);
+    screen readers get the chart's sentence (:func:`charts.describe`) as its accessible name. The
     PNG carries the title, source, period and view (``all_wards``: the chart shows every ward, the
     selection named) and, on demonstration data, says so.
     """
@@ -49,7 +53,8 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
     if _nothing_to_draw(table):   # never an empty chart: say why there is nothing
         not_shown(fig.layout.title.text or key, missing or f"{measures.NOT_LOADED} for this view")
         return
-    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False}, alt=charts.describe(fig))
+    st.plotly_chart(fitted(fig), width="stretch", key=f"chart_{key}", config={"displaylogo": False},
+                    alt=charts.describe(fig))
     if run.presenting():
         footnote(source, period, caveat)
         return
@@ -103,23 +108,90 @@ def _view_line(view: Filter | None, all_wards: bool) -> str:
     return exports.ward_scope(view.names) if all_wards else view.describe()
 
 
-def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | None = None, period: str = "",
-               sensitive_wards: bool = False, ranked: int = 0, **kwargs) -> None:
-    """A data table with its columns in words (``column_config`` adds to them). In presentation
-    mode no raw table: ``ranked`` > 0 draws its first rows as a short numbered list instead.
+#: Tables this long or shorter are drawn whole as plain HTML (:func:`table_html`): sized to their
+#: content, nothing cut or scrolled out of sight, read by a screen reader as a table. Longer ones
+#: (rows of raw data) scroll in Streamlit's grid.
+WHOLE_ROWS = 60
 
-    The table's own toolbar has no export (``client.disableDataExport``): with a ``key`` the
-    app's CSV button, which follows the role rules and neutralises formulas, is drawn under it.
+
+def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | None = None, period: str = "",
+               sensitive_wards: bool = False, ranked: int = 0, caption: str = "", **kwargs) -> None:
+    """A data table under its ``caption``, with its columns in words (``column_config`` adds to them,
+    ``column_order`` picks them). In presentation mode no raw table: ``ranked`` > 0 draws its first
+    rows as a short numbered list instead.
+
+    Up to :data:`WHOLE_ROWS` rows are drawn whole (:func:`table_html`); a longer table goes in the
+    grid, whose own toolbar has no export (``client.disableDataExport``): with a ``key`` the app's
+    CSV button, which follows the role rules and neutralises formulas, is drawn under it.
     """
     if run.presenting():
         if ranked:   # in the table's own column order when it sets one
             order = [c for c in kwargs.get("column_order") or frame.columns if c in frame.columns]
-            st.markdown(ranked_list(frame[order].head(ranked)))
+            st.markdown((f"**{blocks.plain(caption)}**\n\n" if caption else "") + ranked_list(frame[order].head(ranked)))
         return
     kwargs["column_config"] = column_words(frame) | kwargs.get("column_config", {})
-    st.dataframe(frame, **kwargs)
+    if len(frame) <= WHOLE_ROWS:
+        order = [c for c in kwargs.get("column_order") or frame.columns if c in frame.columns]
+        st.html(table_html(frame[order], kwargs["column_config"], caption=caption))
+    else:
+        if caption:
+            st.markdown(f"**{blocks.plain(caption)}**")
+        st.dataframe(frame, **kwargs)
     if key is not None:
         download(frame, key=key, view=view, period=period, sensitive_wards=sensitive_wards)
+
+
+def table_html(frame: pd.DataFrame, config: dict, *, caption: str = "") -> str:
+    """``frame`` as a plain HTML table: headings from ``config`` (labels, or column settings with a
+    ``label`` and a number ``format``), every cell escaped. Figures are written as the pages write
+    them ("1,566", "+12%"), right-aligned and never broken over lines; words wrap between words
+    (page.READABLE_CSS), so the table fits any column at least as wide as its longest words. One
+    wider than the narrowest page (:data:`charts.FULL_WIDTH`) even so, such as the Data page's eight
+    columns of provenance at 800 px, may scroll sideways in its own box, which the keyboard can reach
+    and scroll (a data table is the two-dimensional content WCAG's reflow criterion allows to)."""
+    e = html.escape
+    head, columns, least = [], [], 0
+    for column in frame.columns:
+        setting = config.get(column, str(column))
+        label, number_format = (setting, None) if isinstance(setting, str) else (
+            setting.get("label") or str(column), (setting.get("type_config") or {}).get("format"))
+        texts = [_cell(v, number_format) for v in frame[column]]
+        mark = _FIGURE_CELL if _numeric(frame[column], texts) else ""
+        columns.append((texts, mark))
+        head.append(f'<th scope="col" data-column="{e(str(column))}"{mark}>{e(label)}</th>')
+        least += _CELL_PAD + _CHAR * max(len(word) for text in (label, *texts) for word in (text.split() or [""]))
+    body = "".join("<tr>" + "".join(f"<td{mark}>{e(texts[i])}</td>" for texts, mark in columns) + "</tr>"
+                   for i in range(len(frame)))
+    title = f"<caption>{e(caption)}</caption>" if caption else ""
+    region = f' role="region" aria-label="{e(caption or "Table")}" tabindex="0"' if least > charts.FULL_WIDTH else ""
+    return (f'<div class="smp-table"{region}><table>{title}<thead><tr>{"".join(head)}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+_FIGURE_CELL = ' class="n"'
+#: px a character of a table's 14 px text takes at most, on average, and a cell's padding.
+_CHAR, _CELL_PAD = 8, 16
+#: A cell that reads as a figure: "1,566", "-12%", "4.2", disclosure control's "<5" and "hidden", "n/a"
+#: (or is blank).
+_FIGURE = re.compile(r"[<>+\-−]?\d[\d,]*(\.\d+)?%?|n/a|hidden|")
+
+
+def _cell(value, number_format: str | None) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return f"{value.day} {value:%b %Y}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
+    if number_format and number_format != "%d":
+        return number_format % value
+    return blocks.number(value)
+
+
+def _numeric(values: pd.Series, texts: list[str]) -> bool:
+    if pd.api.types.is_bool_dtype(values):
+        return False
+    return pd.api.types.is_numeric_dtype(values) or (any(texts) and all(_FIGURE.fullmatch(t) for t in texts))
 
 
 def ranked_list(frame: pd.DataFrame) -> str:
