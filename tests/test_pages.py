@@ -137,6 +137,21 @@ def test_page_runs_with_notice_chart_and_source(rendered, page):
     assert _showing(at) == "**Showing:** Whole borough, periods as in the 2020-21 assessment"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_the_view_comes_before_the_pages(rendered, page):
+    # The sidebar opens with the view (issue 21: the ward filter was 750 px down, below 14 links),
+    # then the app's own menu: every page in app.py's menu, under its section's heading, once.
+    drawn = [(node.type, node.proto.label if node.type == "page_link" else getattr(node, "label", node.value))
+             for node in _leaves(rendered(page).sidebar)]
+    order = [kind for kind, _ in drawn]
+    assert drawn[0] == ("markdown", "### View")
+    assert ("multiselect", "Wards") in drawn and ("selectbox", "Period type") in drawn
+    assert max(drawn.index(("multiselect", "Wards")), drawn.index(("selectbox", "Period type"))) < order.index("page_link")
+    links = [label for kind, label in drawn if kind == "page_link"]
+    assert len(links) == len(navigation()) == len(set(links))
+    assert drawn[order.index("page_link") - 2] == ("markdown", "### Pages")
+
+
 # The assessment's figures, default filter ----------------------------------------------------
 
 @pytest.mark.parametrize("page, label, value, delta", [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import PAGE_TIMEOUT_MS, ROOT, demo_server, wait_idle
+from browsing import MENU, PAGE_TIMEOUT_MS, ROOT, demo_server, wait_idle
 from conftest import navigation
 
 pytestmark = pytest.mark.browser
@@ -49,7 +49,7 @@ def open_sidebar(page) -> None:
     button = page.locator('[data-testid="stExpandSidebarButton"]')
     if button.count():
         button.first.click()
-    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.locator(MENU).wait_for(timeout=PAGE_TIMEOUT_MS)
 
 
 @pytest.mark.parametrize("spelling", ["1", "true", "YES"])
@@ -65,7 +65,7 @@ def test_presentation_mode_survives_page_changes_and_a_refresh(browser, app_url,
     assert presenting(page), page.url
     # a page change from the menu
     open_sidebar(page)
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Substance misuse").click()
+    page.locator(f"{MENU} a", has_text="Substance misuse").click()
     page.wait_for_url("**/substance_misuse**", timeout=PAGE_TIMEOUT_MS)
     wait_idle(page)
     assert presenting(page), page.url

@@ -21,6 +21,8 @@ PRESENT_DEMO_NOTICE = "**Demonstration data**: illustrative, except the figures 
 PRESENT_OPEN_NOTICE = "open mode, no sign-in"
 OPEN_NOTICE = ("Open demonstration mode: sign-in is not configured, so anyone who can reach this address sees "
                "everything. Configure sign-in before loading real data (README, 'Access control').")
+#: The focus ring's colour: the theme's primary colour (.streamlit/config.toml), 8.7:1 on white.
+FOCUS_COLOUR = "#1f4e79"
 #: Presentation mode: larger type (Streamlit sizes in rem, so the root size scales everything), and
 #: less space above the title so the headlines reach the first screen of a 1280x720 projector.
 PRESENTATION_CSS = ("<style>html { font-size: 20px; } [data-testid='stMainBlockContainer'] { max-width: 1200px; "
@@ -45,6 +47,24 @@ READABLE_CSS = """<style>
 }
 </style>"""
 
+#: WCAG 2.2 AA, on every page: a focus ring (3:1 or more against white and the sidebar's blue-grey,
+#: the theme's primary colour) on whatever the keyboard reaches, where Streamlit draws none (page
+#: links) or a faint one (a half-transparent shadow). A select box rings its whole box (its focused
+#: input is clipped inside it), a toggle its label (its input is visually hidden). In the navigation,
+#: a gapless container, Streamlit's negative margins (meant to eat a gap) would overlap the headings
+#: and links: without them each link keeps its 28 px, over WCAG 2.2's 24 px target size. A page's
+#: name wraps rather than ending in "..." (in presentation mode's larger type the sidebar cut three).
+ACCESSIBLE_CSS = f"""<style>
+:focus-visible, [role='group']:has(input[role='combobox']:focus-visible), label:has(input[role='switch']:focus-visible) {{
+  outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
+input[role='combobox']:focus-visible, input[role='switch']:focus-visible {{ outline: none !important; }}
+.st-key-{sidebar.PAGES_KEY} [data-testid='stElementContainer'],
+.st-key-{sidebar.PAGES_KEY} [data-testid='stMarkdownContainer'] {{ margin: 0; }}
+.st-key-{sidebar.PAGES_KEY} h4 {{ font-size: 0.9rem; padding: 0.75rem 0 0.25rem; }}
+.st-key-{sidebar.PAGES_KEY} a span {{ white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }}
+</style>"""
+
 
 def page(title: str, question: str) -> tuple[Bundle, Filter]:
     """Open a page: who is asking (checked once for the run), the shared data, the shared filter
@@ -62,6 +82,7 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     """Page title (``{years}`` in it becomes the assessment's years for the view, e.g. 2025-26), the
     question it answers, the demonstration notice and the filter in words."""
     st.html(READABLE_CSS)
+    st.html(ACCESSIBLE_CSS)
     st.title(title.format(years=assessment_years(view)) if "{years}" in title else title)
     through = f"Data to {bundle.last_month:%b %Y}."
     if not view.present:
