@@ -11,7 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from smp_dash import demo, disclosure, intake
 from smp_dash.bundle import Bundle
-from smp_dash.selection import Filter, assessment_years
+from smp_dash.selection import LATEST, Filter, assessment_years
 from smp_dash.ui import run, sidebar
 from smp_dash.ui.data import data
 from smp_dash.ui.signin import require_access
@@ -83,6 +83,9 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     question it answers, the demonstration notice and the filter in words."""
     st.html(READABLE_CSS)
     st.html(ACCESSIBLE_CSS)
+    if view.present:  # the view first, in one line, for the people watching the shared screen
+        st.html(PRESENTATION_CSS)
+        st.markdown(f"**Showing:** {summary(view, bundle)}")
     st.title(title.format(years=assessment_years(view)) if "{years}" in title else title)
     through = f"Data to {bundle.last_month:%b %Y}."
     if not view.present:
@@ -103,12 +106,20 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
     if view.suppress and not view.present:
         st.info(disclosure.note(), icon=":material/visibility_off:")
-    if view.present:  # the filter in words, large, for the people watching the shared screen
-        st.html(PRESENTATION_CSS)
-        st.markdown(f"### Showing: {html.escape(view.describe())}")
-        st.caption(f"{through} :material/visibility_off: Disclosure control is on: counts of 1 to 4 show as <5.")
-    else:
+    if not view.present:
         st.markdown(f"**Showing:** {html.escape(view.describe())}")
+
+
+def summary(view: Filter, bundle: Bundle) -> str:
+    """The view in one line, for presentation mode, whose sidebar is closed: "Whole borough · Calendar
+    year 2020 · Disclosure control on: 1 to 4 shown as <5 · Data to Mar 2021"."""
+    parts = [html.escape(view.area), html.escape(view.during())]
+    if view.exclude_outliers:
+        parts.append("flagged months excluded")
+    parts.append("disclosure control on: 1 to 4 shown as <5")
+    if view.kind != LATEST:    # the latest periods already say where the data ends
+        parts.append(f"data to {bundle.last_month:%b %Y}")
+    return " · ".join(part[:1].upper() + part[1:] for part in parts)
 
 
 def provenance_footer() -> None:
