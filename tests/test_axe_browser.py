@@ -60,9 +60,10 @@ UNEXPLAINED = """() => {
     sections.push(section);
     return sections.filter(s => s.figures.length && (!s.csv || s.figures.some(name => !/\\d/.test(name))));
 }"""
-#: Page names the menu cuts short ("Serious and organised cr...") instead of wrapping.
-CUT_NAMES = """() => Array.from(document.querySelectorAll('.st-key-pages a, .st-key-pages a *'))
-    .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1).map(el => el.innerText)"""
+#: Page links cut short ("Serious and organised cr...") instead of wrapping, in the menu and the page.
+CUT_NAMES = """() => Array.from(document.querySelectorAll('[data-testid="stPageLink"] a, [data-testid="stPageLink"] a *'))
+    .filter(el => el.getBoundingClientRect().right > 0 && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.innerText)"""
 #: The focused element, and the focus ring drawn on it or on the control around it (a select box
 #: rings its box, a toggle its label): the first of it and three ancestors with an outline.
 FOCUS = """() => {

@@ -52,8 +52,9 @@ READABLE_CSS = """<style>
 #: links) or a faint one (a half-transparent shadow). A select box rings its whole box (its focused
 #: input is clipped inside it), a toggle its label (its input is visually hidden). In the navigation,
 #: a gapless container, Streamlit's negative margins (meant to eat a gap) would overlap the headings
-#: and links: without them each link keeps its 28 px, over WCAG 2.2's 24 px target size. A page's
-#: name wraps rather than ending in "..." (in presentation mode's larger type the sidebar cut three).
+#: and links: without them each link keeps its 28 px, over WCAG 2.2's 24 px target size. A page
+#: link's words wrap rather than end in "..." (presentation mode's larger type cut three of the menu's
+#: and the overview's "Open complaints about young people...").
 ACCESSIBLE_CSS = f"""<style>
 :focus-visible, [role='group']:has(input[role='combobox']:focus-visible), label:has(input[role='switch']:focus-visible) {{
   outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
@@ -61,7 +62,7 @@ input[role='combobox']:focus-visible, input[role='switch']:focus-visible {{ outl
 .st-key-{sidebar.PAGES_KEY} [data-testid='stElementContainer'],
 .st-key-{sidebar.PAGES_KEY} [data-testid='stMarkdownContainer'] {{ margin: 0; }}
 .st-key-{sidebar.PAGES_KEY} h4 {{ font-size: 0.9rem; padding: 0.75rem 0 0.25rem; }}
-.st-key-{sidebar.PAGES_KEY} a span {{ white-space: normal !important; overflow: visible !important;
+[data-testid='stPageLink'] a span {{ white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }}
 </style>"""
 
