@@ -1,10 +1,12 @@
 """Checks shared by the readers: size, Excel, encoding, line endings, delimiter, header, ragged
-rows, cut-off files, zip safety.
+rows, values too long, cut-off files, zip safety.
 
-Everything here works on bytes in memory and raises :class:`IngestError` naming the file and,
-where it can, the row (the 1-based line of the file, header = line 1) and the column, in the
-same words as :class:`smp_dash.schema.Problem`. Nothing is ever extracted to disk. Every check
-is linear in the size of the file: a hostile upload costs no more than reading it.
+The checks work on bytes in memory (a partner file, or one chunk of a police.uk file: see
+:mod:`smp_dash.sources._chunks`) and raise :class:`IngestError` naming the file and, where it
+can, the row (the 1-based line of the file, header = line 1) and the column, in the same words
+as :class:`smp_dash.schema.Problem`. The limits are :class:`smp_dash.config.Limits`, the same
+for every door. Nothing is ever extracted to disk. Every check is linear in the size of the
+file: a hostile upload costs no more than reading it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import zipfile
 import zlib
 from collections import Counter
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import BinaryIO, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -32,10 +35,6 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|' characters"}
 _SAVE_AS = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
-#: The most files one archive or folder may hold. Every file costs a few milliseconds however
-#: small, so this bounds the work; police.uk's download of every force for 36 months (street,
-#: outcomes, stop and search) holds about 5,000.
-MAX_FILES = 10_000
 _BARE_CR = re.compile(rb"\r(?!\n|\Z)")  # one at the very end ends the last line
 #: The compression methods Python's zipfile reads; anything else is refused before reading.
 _ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -99,18 +98,32 @@ def check_size(size: int, source: str, limit: int) -> None:
     """Refuse anything larger than ``limit`` bytes."""
     if size > limit:
         setting = {config.MAX_UPLOAD_BYTES: " (config.MAX_UPLOAD_BYTES, for uploads)",
-                   config.MAX_INGEST_BYTES: " (config.MAX_INGEST_BYTES, for smp-dash ingest)"}.get(limit, "")
+                   config.limits().file_bytes: " (config.Limits.file_bytes)"}.get(limit, "")
         raise IngestError(source, f"the file is {_size(size)}; the largest accepted is "
                                   f"{_size(limit)}{setting}: split it into smaller files")
 
 
-def check_text(data: bytes, source: str, who: str) -> bytes:
+def check_text(data: bytes, source: str, who: str, limits: config.Limits | None = None) -> bytes:
     """Refuse empty files, spreadsheets named .csv, text that is not UTF-8, old Mac line endings,
-    and a header of more than :data:`schema.MAX_COLUMNS` columns or with a name twice.
+    a header of more than :data:`schema.MAX_COLUMNS` columns or with a name twice, and a value
+    longer than ``limits.field_chars`` (default ``config.limits()``).
 
     Returns the bytes without a UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one).
     ``who`` finishes the delimiter message, e.g. "police.uk files use commas".
     """
+    data = check_start(data, source)
+    _check_utf8(data, source)
+    _check_line_endings(data, source)
+    check_delimiter(data, source, who)
+    _allow_fields_up_to(len(data))
+    _check_header(data, source)
+    check_values(data, source, (limits or config.limits()).field_chars)
+    return data
+
+
+def check_start(data: bytes, source: str) -> bytes:
+    """Refuse an empty file, a workbook or an archive named .csv and UTF-16 text, from the
+    file's first bytes; return them without a UTF-8 byte-order mark."""
     if _blank(data):
         raise IngestError(source, "the file is empty (no header row and no data)")
     if data.startswith(_ZIP_MAGIC):
@@ -121,14 +134,7 @@ def check_text(data: bytes, source: str, who: str) -> bytes:
         raise IngestError(source, f"this is an Excel 97-2003 workbook (.xls), not CSV text: {_SAVE_AS}")
     if data.startswith(_UTF16_BOMS):
         raise IngestError(source, f"this is UTF-16 text (Excel's 'Unicode Text'), not UTF-8 CSV: {_SAVE_AS}")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    _check_utf8(data, source)
-    _check_line_endings(data, source)
-    check_delimiter(data, source, who)
-    _allow_fields_up_to(len(data))
-    _check_header(data, source)
-    return data
+    return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
 
 
 def _blank(data: bytes) -> bool:
@@ -176,16 +182,77 @@ def _check_header(data: bytes, source: str) -> None:
     # million columns is refused at once instead of being parsed and compared pairwise.
     line = header_line(data)
     if line.count(",") >= schema.MAX_COLUMNS:  # only then can there be too many (quotes aside)
-        count = len(_fields(line))
-        if count > schema.MAX_COLUMNS:
-            raise IngestError(source, f"the header has {count:,} columns; the most accepted is "
-                                      f"{schema.MAX_COLUMNS} (schema.MAX_COLUMNS, four times the widest "
-                                      "template): is this the right file?", row=1)
+        check_columns(len(_fields(line)), source)
     names = [name.strip() for name in _fields(line)]
     repeated = sorted(name for name, n in Counter(names).items() if n > 1)
     if repeated:
         raise IngestError(source, "column appears more than once in the header", row=1,
                           column=", ".join(repeated))
+
+
+def check_columns(count: int, source: str) -> None:
+    """Refuse a header of more than :data:`schema.MAX_COLUMNS` columns."""
+    if count > schema.MAX_COLUMNS:
+        raise IngestError(source, f"the header has {count:,} columns; the most accepted is "
+                                  f"{schema.MAX_COLUMNS} (schema.MAX_COLUMNS, four times the widest "
+                                  "template): is this the right file?", row=1)
+
+
+def check_values(data: bytes, source: str, limit: int) -> None:
+    """Refuse a value longer than ``limit`` characters, naming its row and column, before any
+    parser holds it (a parser holds a value many times over: 60 MB in one cell took 740 MB).
+
+    Only a line longer than ``limit`` bytes can hold such a value, and lines are found with one
+    vectorised pass; each long line is then split into values, reading no more of it than the
+    header's columns of the longest values allowed. A line inside a quoted value that spans
+    lines (Excel writes them for a cell of several lines) is left to the contract, which
+    checks every value again once parsed (``schema.validate``).
+    """
+    if len(data) <= limit:
+        return
+    ends = _line_ends(data)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(data)]))
+    long = np.flatnonzero(stops - starts > limit)
+    if not long.size:
+        return
+    names = header_names(data)
+    span = row_bytes(len(names), limit)
+    quotes, counted = 0, 0
+    for line in long:
+        start, stop = int(starts[line]), int(stops[line])
+        quotes += data.count(b'"', counted, start)
+        counted = start
+        if quotes % 2:  # inside a quoted value begun on an earlier line
+            continue
+        check_line(data[start:min(stop, start + span)], source, limit, names, row=int(line) + 1,
+                   cut=stop > start + span)
+
+
+def _line_ends(data: bytes, step: int = 8 * 2**20) -> np.ndarray:
+    """The offset of every line feed, found a slice at a time (never a mask of the whole file)."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    return np.concatenate([np.flatnonzero(view[at:at + step] == ord("\n")) + at
+                           for at in range(0, len(data), step)] or [np.empty(0, dtype=np.int64)])
+
+
+def row_bytes(columns: int, limit: int) -> int:
+    """The most bytes a line of ``columns`` values, none longer than ``limit`` characters, can
+    take (at most four bytes a character, a doubled quote two; quoted; a comma between), and
+    one value more."""
+    return (columns + 1) * (4 * limit + 3)
+
+
+def check_line(line: bytes, source: str, limit: int, names: list[str], *, row: int, cut: bool = False) -> None:
+    """Refuse the first value of ``line`` longer than ``limit`` characters (``cut``: ``line`` is
+    the start of a longer one, :func:`row_bytes` of it, so its last value may be longer still)."""
+    _allow_fields_up_to(len(line))
+    values = _fields(line.rstrip(b"\r").decode("utf-8", errors="replace"))
+    for position, value in enumerate(values):
+        if len(value) > limit:
+            raise IngestError(source, schema.too_long(limit), row=row,
+                              column=names[position] if position < len(names) else None,
+                              value=schema.shortened(value, cut=cut and position == len(values) - 1))
 
 
 def check_not_cut_off(data: bytes, source: str) -> None:
@@ -320,18 +387,30 @@ def _is_float(text: str) -> bool:
     return True
 
 
-def gather_csv(obj, limit: int, stack: ExitStack) -> tuple[str, list[tuple[str, Callable[[], bytes]]]]:
+@dataclass(frozen=True)
+class Entry:
+    """One CSV to read: its path inside what was given (folders and archive members keep theirs),
+    its size as stated before reading, and how to open it as a binary stream."""
+
+    path: str
+    size: int
+    open: Callable[[], BinaryIO]
+
+
+def gather_csv(obj, limits: config.Limits, stack: ExitStack) -> tuple[str, list[Entry]]:
     """The CSV files in a path, a folder (searched recursively), a zip archive or an upload.
 
-    Returns a label for messages (the bare name given) and (path inside it, loader) pairs,
-    sorted; loaders read one file into memory when called. An open archive is closed by
-    ``stack``.
+    Returns a label for messages (the bare name given) and the entries, sorted; nothing is read
+    until an entry is opened, and nothing is ever extracted. Refused before any is read: more
+    than ``limits.files`` files, a file larger than ``limits.file_bytes``, CSV files larger than
+    ``limits.total_bytes`` together, and an unsafe archive (:func:`open_zip`). An open archive
+    is closed by ``stack``.
     """
     if not isinstance(obj, (str, os.PathLike)):
-        label, data = load_bytes(obj, max_bytes=limit)
+        label, data = load_bytes(obj, max_bytes=limits.file_bytes)
         if _is_archive(label, data[:8]):
-            return label, _zip_entries(data, label, limit, stack)
-        return label, [(label, lambda: data)]
+            return label, _zip_entries(data, label, limits, stack)
+        return label, [Entry(label, len(data), lambda: io.BytesIO(data))]
     root = Path(obj)
     label = display_name(root.name)
     if root.is_dir():
@@ -339,17 +418,20 @@ def gather_csv(obj, limit: int, stack: ExitStack) -> tuple[str, list[tuple[str, 
                        and not _hidden(p.relative_to(root).as_posix()))
         if not found:
             raise IngestError(label, "no CSV files found in this folder")
-        _check_count(len(found), label)
-        return label, [(p.relative_to(root).as_posix(), lambda p=p: load_bytes(p, max_bytes=limit)[1])
-                       for p in found]
+        _check_count(len(found), label, limits)
+        entries = [Entry(p.relative_to(root).as_posix(), p.stat().st_size, lambda p=p: p.open("rb")) for p in found]
+        for entry in entries:
+            check_size(entry.size, display_name(entry.path), limits.file_bytes)
+        _check_total(sum(e.size for e in entries), label, limits)
+        return label, entries
     if not root.is_file():
         raise IngestError(label, f"no such file or folder: {root}")
-    check_size(root.stat().st_size, label, limit)
+    check_size(root.stat().st_size, label, limits.file_bytes)
     with root.open("rb") as handle:
         head = handle.read(8)
     if _is_archive(label, head):
-        return label, _zip_entries(root, label, limit, stack)
-    return label, [(label, lambda: load_bytes(root, max_bytes=limit)[1])]
+        return label, _zip_entries(root, label, limits, stack)
+    return label, [Entry(label, root.stat().st_size, lambda: root.open("rb"))]
 
 
 def _is_archive(name: str, head: bytes) -> bool:
@@ -357,20 +439,23 @@ def _is_archive(name: str, head: bytes) -> bool:
     return name.lower().endswith(".zip") or (head.startswith(b"PK") and not name.lower().endswith(".csv"))
 
 
-def _zip_entries(source, label: str, limit: int, stack: ExitStack):
-    archive, infos = open_zip(source, label, limit)
+def _zip_entries(source, label: str, limits: config.Limits, stack: ExitStack) -> list[Entry]:
+    archive, infos = open_zip(source, label, limits)
     stack.enter_context(archive)
     if not infos:
         raise IngestError(label, "the archive holds no CSV files")
-    return [(i.filename, lambda i=i: read_member(archive, i, label, limit)) for i in infos]
+    return [Entry(i.filename, i.file_size, lambda i=i: _Member(archive, i, label)) for i in infos]
 
 
-def open_zip(data_or_path, source: str, max_bytes: int) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+def open_zip(data_or_path, source: str, limits: config.Limits) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """Open an archive and vet every member before any is read; return the CSV members.
 
-    Refuses more than :data:`MAX_FILES` members, members that climb out of the archive ("../"),
-    absolute paths, nested archives, encrypted members, compression methods zipfile cannot read
-    and members larger than ``max_bytes``.
+    Refuses more than ``limits.files`` members, members that climb out of the archive ("../"),
+    absolute paths, nested archives, encrypted members, compression methods zipfile cannot
+    read, members larger than ``limits.file_bytes`` or expanding more than ``limits.ratio``
+    times (a zip bomb), and CSV members larger than ``limits.total_bytes`` together. The sizes
+    are the ones the archive states; zipfile never reads more than a member states (a member
+    that holds more fails its CRC check).
     """
     try:
         archive = zipfile.ZipFile(data_or_path if not isinstance(data_or_path, bytes)
@@ -378,43 +463,72 @@ def open_zip(data_or_path, source: str, max_bytes: int) -> tuple[zipfile.ZipFile
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:  # ValueError: offsets past the end
         raise IngestError(source, f"not a readable zip archive ({exc})") from None
     try:
-        _check_count(len(archive.infolist()), source)
+        _check_count(len(archive.infolist()), source, limits)
         for info in archive.infolist():
-            _vet_member(info, source, max_bytes)
+            _vet_member(info, source, limits)
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if any(n.startswith("xl/") or n == "[Content_Types].xml" for n in archive.namelist()):
+            raise IngestError(source, f"this is an Excel workbook (.xlsx), not police.uk CSV files: {_SAVE_AS}")
+        csvs = sorted((i for i in infos if i.filename.lower().endswith(".csv") and not _hidden(i.filename)),
+                      key=lambda i: i.filename)
+        _check_total(sum(i.file_size for i in csvs), source, limits)
     except IngestError:
         archive.close()
         raise
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    if any(n.startswith("xl/") or n == "[Content_Types].xml" for n in archive.namelist()):
-        archive.close()
-        raise IngestError(source, f"this is an Excel workbook (.xlsx), not police.uk CSV files: {_SAVE_AS}")
-    csvs = [i for i in infos if i.filename.lower().endswith(".csv") and not _hidden(i.filename)]
-    return archive, sorted(csvs, key=lambda i: i.filename)
+    return archive, csvs
 
 
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, max_bytes: int) -> bytes:
-    """One member's bytes, read in memory and never more than ``max_bytes``."""
-    where = f"{source}:{info.filename}"
-    try:
-        with archive.open(info) as handle:
-            data = handle.read(max_bytes + 1)
-    except _ZIP_READ_ERRORS as exc:
-        raise IngestError(where, f"the archive is damaged and this member cannot be read ({exc}): "
-                                 "download the archive again") from None
-    check_size(len(data), where, max_bytes)
-    if data.startswith(_ZIP_MAGIC):
-        raise IngestError(where, "archives inside the archive are not accepted; unzip the inner one first")
-    return data
+class _Member:
+    """A zip member read a piece at a time; a damaged archive, or an archive inside it, raises
+    IngestError naming the member."""
+
+    def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str):
+        self._where = f"{source}:{info.filename}"
+        self._first = True
+        try:
+            self._handle = archive.open(info)
+        except _ZIP_READ_ERRORS as exc:
+            raise self._damaged(exc) from None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = self._handle.read(size)
+        except _ZIP_READ_ERRORS as exc:
+            raise self._damaged(exc) from None
+        if self._first and data.startswith(_ZIP_MAGIC):
+            raise IngestError(self._where, "archives inside the archive are not accepted; unzip the inner one first")
+        self._first = False
+        return data
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> _Member:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _damaged(self, exc: Exception) -> IngestError:
+        return IngestError(self._where, f"the archive is damaged and this member cannot be read ({exc}): "
+                                        "download the archive again")
 
 
-def _check_count(count: int, source: str) -> None:
-    if count > MAX_FILES:
+def _check_count(count: int, source: str, limits: config.Limits) -> None:
+    if count > limits.files:
         raise IngestError(source, f"{count:,} files; the most accepted in one archive or folder is "
-                                  f"{MAX_FILES:,} (_files.MAX_FILES): download only the forces and months "
+                                  f"{limits.files:,} (config.Limits.files): download only the forces and months "
                                   "you need")
 
 
-def _vet_member(info: zipfile.ZipInfo, source: str, max_bytes: int) -> None:
+def _check_total(total: int, source: str, limits: config.Limits) -> None:
+    if total > limits.total_bytes:
+        raise IngestError(source, f"its CSV files hold {_size(total)} together; the most accepted at once is "
+                                  f"{_size(limits.total_bytes)} (config.Limits.total_bytes): load the months "
+                                  "in several parts")
+
+
+def _vet_member(info: zipfile.ZipInfo, source: str, limits: config.Limits) -> None:
     name = info.filename
     if not name:
         raise IngestError(source, "the archive is damaged (a member has no name): download it again")
@@ -432,7 +546,13 @@ def _vet_member(info: zipfile.ZipInfo, source: str, max_bytes: int) -> None:
         raise IngestError(source, f"member {name!r} is compressed with {method} (zip method "
                                   f"{info.compress_type}), which cannot be read: make the zip again "
                                   "with ordinary (Deflate) compression")
-    check_size(info.file_size, f"{source}:{name}", max_bytes)
+    check_size(info.file_size, f"{source}:{name}", limits.file_bytes)
+    if info.file_size > limits.ratio * max(info.compress_size, 1):
+        raise IngestError(f"{source}:{name}", f"refused: {_size(info.compress_size)} that would expand to "
+                                              f"{_size(info.file_size)}, {info.file_size / max(info.compress_size, 1):,.0f} "
+                                              f"times its size; the most accepted is {limits.ratio:,g} times "
+                                              "(config.Limits.ratio): a zip bomb, or a file that is not "
+                                              "police.uk's; nothing was read")
 
 
 def _hidden(name: str) -> bool:
