@@ -12,12 +12,15 @@ per-row shapely point-in-polygon loop via ``.apply``, timed on a sample and scal
 (``--county-year`` rows, 80,000 by default: 100x is the 8 million rows of issue 20's finding):
 one street CSV of that many rows, read through ``intake.preview`` as ``smp-dash ingest`` calls it
 (the CSV's path) and as the Data page does (the zip's bytes, as Streamlit holds an upload), each
-in a fresh process, printing the median seconds, rows per second and peak memory (VmHWM, and
-what the process held before reading). ``--before main`` (the default) runs the same with the
-reader of that git revision, in the same run, prints the ratios and checks that both keep the
-same rows; ``--before-scales`` limits which scales it reads (its memory grows with the file).
+in a fresh process, printing the median seconds, rows per second, CPU seconds and peak memory
+(VmHWM, and what the process held before reading), ``--runs`` times at each scale. ``--before
+main`` (the default) runs the same with the reader of that git revision, in the same run, prints
+the ratios and checks that both keep the same rows; ``--before-scales`` limits which scales it
+reads (its memory grows with the file). ``--bomb`` times instead how each door refuses issue 20's
+zip bomb (a few MB holding 1 GB of one row repeated).
 
-    .venv/bin/python bench/ingest.py --scales 1,10,100 --repeat 3
+    .venv/bin/python bench/ingest.py --scales 1,10,100 --runs 3,3,1
+    .venv/bin/python bench/ingest.py --bomb
 """
 
 from __future__ import annotations
@@ -41,9 +44,9 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 from shapely.geometry import Point
 
-from smp_dash import config, geo, schema
+from smp_dash import cli, config, geo, intake, schema
 from smp_dash.demo.kent import points_in
-from smp_dash.sources.police_uk import ASB, read_police_uk
+from smp_dash.sources.police_uk import ASB, COLUMNS, read_police_uk
 
 MAIDSTONE = "E07000110"
 #: A county year, in rows, for ``--scales`` (issue 20's scale: 100x is the finding's 8 million rows;
@@ -151,7 +154,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", default="3,3,1", help="runs at each of --scales (the last repeats)")
     parser.add_argument("--before", default="main", help="git revision whose reader to compare ('' for none)")
     parser.add_argument("--before-scales", default=None, help="the scales to read with it (default all)")
+    parser.add_argument("--bomb", action="store_true", help="time the refusal of a zip bomb by both doors")
     args = parser.parse_args(argv)
+    if args.bomb:
+        return bomb()
     if args.scales:
         return scales(args)
 
@@ -271,6 +277,35 @@ def scales(args) -> None:
                 _compare(found, args.before)
             for leftover in (csv, archive):
                 leftover.unlink()
+
+
+def bomb(unzipped: int = 1_000_000_000) -> None:
+    """Issue 20's zip bomb: ``unzipped`` bytes of one police.uk row repeated, deflated to a few MB;
+    prints how long each door, and ``smp-dash ingest``, takes to refuse it."""
+    row = "abc,2020-05,Kent Police,Kent Police,0.5273,51.2692,On or near High Street,E01024371,Maidstone 012A,Robbery,,\n"
+    block = (row * 100_000).encode()
+    with tempfile.TemporaryDirectory(prefix="smp-bench-") as tmp:
+        archive = Path(tmp) / "bomb.zip"
+        start = time.perf_counter()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf, \
+                zf.open("2020-05/2020-05-kent-street.csv", "w", force_zip64=True) as member:
+            member.write((",".join(COLUMNS) + "\n").encode())
+            for _ in range(0, unzipped, len(block)):
+                member.write(block)
+        info = zipfile.ZipFile(archive).infolist()[0]
+        print(f"zip bomb: {archive.stat().st_size / 1e6:,.1f} MB holding {info.file_size / 1e6:,.0f} MB "
+              f"({info.file_size / info.compress_size:,.0f} times), made in {time.perf_counter() - start:.0f} s")
+        wards, lsoas = geo.load_wards(MAIDSTONE), geo.load_lsoas(MAIDSTONE)
+        for door, data in (("cli", archive), ("page", archive.read_bytes())):
+            start = time.perf_counter()
+            try:
+                intake.preview(data, archive.name, intake.POLICE_UK, wards=wards, lsoas=lsoas)
+                print(f"{door:>4}: ACCEPTED in {time.perf_counter() - start:.3f} s")
+            except ValueError as exc:
+                print(f"{door:>4}: refused in {time.perf_counter() - start:.3f} s: {exc}")
+        start = time.perf_counter()
+        code = cli.main(["--data-dir", str(Path(tmp) / "store"), "ingest", "police-uk", str(archive)])
+        print(f"smp-dash ingest police-uk bomb.zip: exit {code} in {time.perf_counter() - start:.2f} s")
 
 
 def one_file(rows: int, folder: Path, seed: int, batch: int = 1_000_000) -> tuple[Path, Path]:
