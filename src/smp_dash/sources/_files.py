@@ -1,12 +1,13 @@
 """Checks shared by the readers: size, Excel, encoding, line endings, delimiter, header, ragged
-rows, values too long, cut-off files, zip safety.
+rows, values too long, cut-off files (where the files come from, and an archive's own checks,
+are :mod:`smp_dash.sources._archives`).
 
 The checks work on bytes in memory (a partner file, or one chunk of a police.uk file: see
 :mod:`smp_dash.sources._chunks`) and raise :class:`IngestError` naming the file and, where it
 can, the row (the 1-based line of the file, header = line 1) and the column, in the same words
 as :class:`smp_dash.schema.Problem`. The limits are :class:`smp_dash.config.Limits`, the same
-for every door. Nothing is ever extracted to disk. Every check is linear in the size of the
-file: a hostile upload costs no more than reading it.
+for every door. Every check is linear in the size of the file: a hostile upload costs no more
+than reading it.
 """
 
 from __future__ import annotations
@@ -14,35 +15,22 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import lzma
 import os
 import re
-import zipfile
-import zlib
 from collections import Counter
-from contextlib import ExitStack
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 from smp_dash import config, schema
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|' characters"}
-_SAVE_AS = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
+SAVE_AS = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
 _BARE_CR = re.compile(rb"\r(?!\n|\Z)")  # one at the very end ends the last line
-#: The compression methods Python's zipfile reads; anything else is refused before reading.
-_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
-_ZIP_METHOD_NAMES = {6: "Implode", 9: "Deflate64 (Windows' 'Compressed folder' for large files)",
-                     93: "Zstandard", 95: "XZ", 98: "PPMd", 99: "AES encryption"}
-#: What a damaged archive raises while a member is read (a bad CRC, a broken stream).
-_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError,
-                    ValueError)  # ValueError: an offset before the start of the file
 
 
 class IngestError(ValueError):
@@ -99,8 +87,8 @@ def check_size(size: int, source: str, limit: int) -> None:
     if size > limit:
         setting = {config.MAX_UPLOAD_BYTES: " (config.MAX_UPLOAD_BYTES, for uploads)",
                    config.limits().file_bytes: " (config.Limits.file_bytes)"}.get(limit, "")
-        raise IngestError(source, f"the file is {_size(size)}; the largest accepted is "
-                                  f"{_size(limit)}{setting}: split it into smaller files")
+        raise IngestError(source, f"the file is {readable_size(size)}; the largest accepted is "
+                                  f"{readable_size(limit)}{setting}: split it into smaller files")
 
 
 def check_text(data: bytes, source: str, who: str, limits: config.Limits | None = None) -> bytes:
@@ -126,14 +114,14 @@ def check_start(data: bytes, source: str) -> bytes:
     file's first bytes; return them without a UTF-8 byte-order mark."""
     if _blank(data):
         raise IngestError(source, "the file is empty (no header row and no data)")
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC):
         if b"xl/" in data[:4096] or b"[Content_Types]" in data[:4096]:
-            raise IngestError(source, f"this is an Excel workbook (.xlsx), not CSV text: {_SAVE_AS}")
+            raise IngestError(source, f"this is an Excel workbook (.xlsx), not CSV text: {SAVE_AS}")
         raise IngestError(source, "this is a zip archive, not CSV text: unzip it and upload the CSV")
     if data.startswith(_OLE_MAGIC):
-        raise IngestError(source, f"this is an Excel 97-2003 workbook (.xls), not CSV text: {_SAVE_AS}")
+        raise IngestError(source, f"this is an Excel 97-2003 workbook (.xls), not CSV text: {SAVE_AS}")
     if data.startswith(_UTF16_BOMS):
-        raise IngestError(source, f"this is UTF-16 text (Excel's 'Unicode Text'), not UTF-8 CSV: {_SAVE_AS}")
+        raise IngestError(source, f"this is UTF-16 text (Excel's 'Unicode Text'), not UTF-8 CSV: {SAVE_AS}")
     return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
 
 
@@ -152,7 +140,7 @@ def check_delimiter(data: bytes, source: str, who: str) -> None:
     if best != "," and counts[best] > counts[","]:
         shown = "\\t" if best == "\t" else best
         raise IngestError(source, f"looks like it is separated by '{shown}' ({_DELIMITERS[best]}), "
-                                  f"{who}: {_SAVE_AS}", row=1)
+                                  f"{who}: {SAVE_AS}", row=1)
 
 
 def _check_line_endings(data: bytes, source: str) -> None:
@@ -164,7 +152,7 @@ def _check_line_endings(data: bytes, source: str) -> None:
     row, column = _where(data, bare.start())
     rule = ("lines end with a carriage return alone (old Mac line endings)" if row == 1 else
             "a carriage return without a line feed (old Mac line endings, or one inside a value)")
-    raise IngestError(source, f"{rule}: {_SAVE_AS}", row=row, column=column)
+    raise IngestError(source, f"{rule}: {SAVE_AS}", row=row, column=column)
 
 
 def _allow_fields_up_to(size: int) -> None:
@@ -322,7 +310,7 @@ def _check_utf8(data: bytes, source: str) -> None:
         row, column = _where(data, exc.start)
         raise IngestError(
             source, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
-                    f"cannot be decoded (the file looks like Windows-1252/Latin-1): {_SAVE_AS}",
+                    f"cannot be decoded (the file looks like Windows-1252/Latin-1): {SAVE_AS}",
             row=row, column=column) from None
 
 
@@ -387,180 +375,6 @@ def _is_float(text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One CSV to read: its path inside what was given (folders and archive members keep theirs),
-    its size as stated before reading, and how to open it as a binary stream."""
-
-    path: str
-    size: int
-    open: Callable[[], BinaryIO]
-
-
-def gather_csv(obj, limits: config.Limits, stack: ExitStack) -> tuple[str, list[Entry]]:
-    """The CSV files in a path, a folder (searched recursively), a zip archive or an upload.
-
-    Returns a label for messages (the bare name given) and the entries, sorted; nothing is read
-    until an entry is opened, and nothing is ever extracted. Refused before any is read: more
-    than ``limits.files`` files, a file larger than ``limits.file_bytes``, CSV files larger than
-    ``limits.total_bytes`` together, and an unsafe archive (:func:`open_zip`). An open archive
-    is closed by ``stack``.
-    """
-    if not isinstance(obj, (str, os.PathLike)):
-        label, data = load_bytes(obj, max_bytes=limits.file_bytes)
-        if _is_archive(label, data[:8]):
-            return label, _zip_entries(data, label, limits, stack)
-        return label, [Entry(label, len(data), lambda: io.BytesIO(data))]
-    root = Path(obj)
-    label = display_name(root.name)
-    if root.is_dir():
-        found = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"
-                       and not _hidden(p.relative_to(root).as_posix()))
-        if not found:
-            raise IngestError(label, "no CSV files found in this folder")
-        _check_count(len(found), label, limits)
-        entries = [Entry(p.relative_to(root).as_posix(), p.stat().st_size, lambda p=p: p.open("rb")) for p in found]
-        for entry in entries:
-            check_size(entry.size, display_name(entry.path), limits.file_bytes)
-        _check_total(sum(e.size for e in entries), label, limits)
-        return label, entries
-    if not root.is_file():
-        raise IngestError(label, f"no such file or folder: {root}")
-    check_size(root.stat().st_size, label, limits.file_bytes)
-    with root.open("rb") as handle:
-        head = handle.read(8)
-    if _is_archive(label, head):
-        return label, _zip_entries(root, label, limits, stack)
-    return label, [Entry(label, root.stat().st_size, lambda: root.open("rb"))]
-
-
-def _is_archive(name: str, head: bytes) -> bool:
-    # A workbook named .csv is left to check_text, which names it as a workbook.
-    return name.lower().endswith(".zip") or (head.startswith(b"PK") and not name.lower().endswith(".csv"))
-
-
-def _zip_entries(source, label: str, limits: config.Limits, stack: ExitStack) -> list[Entry]:
-    archive, infos = open_zip(source, label, limits)
-    stack.enter_context(archive)
-    if not infos:
-        raise IngestError(label, "the archive holds no CSV files")
-    return [Entry(i.filename, i.file_size, lambda i=i: _Member(archive, i, label)) for i in infos]
-
-
-def open_zip(data_or_path, source: str, limits: config.Limits) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
-    """Open an archive and vet every member before any is read; return the CSV members.
-
-    Refuses more than ``limits.files`` members, members that climb out of the archive ("../"),
-    absolute paths, nested archives, encrypted members, compression methods zipfile cannot
-    read, members larger than ``limits.file_bytes`` or expanding more than ``limits.ratio``
-    times (a zip bomb), and CSV members larger than ``limits.total_bytes`` together. The sizes
-    are the ones the archive states; zipfile never reads more than a member states (a member
-    that holds more fails its CRC check).
-    """
-    try:
-        archive = zipfile.ZipFile(data_or_path if not isinstance(data_or_path, bytes)
-                                  else io.BytesIO(data_or_path))
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:  # ValueError: offsets past the end
-        raise IngestError(source, f"not a readable zip archive ({exc})") from None
-    try:
-        _check_count(len(archive.infolist()), source, limits)
-        for info in archive.infolist():
-            _vet_member(info, source, limits)
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-        if any(n.startswith("xl/") or n == "[Content_Types].xml" for n in archive.namelist()):
-            raise IngestError(source, f"this is an Excel workbook (.xlsx), not police.uk CSV files: {_SAVE_AS}")
-        csvs = sorted((i for i in infos if i.filename.lower().endswith(".csv") and not _hidden(i.filename)),
-                      key=lambda i: i.filename)
-        _check_total(sum(i.file_size for i in csvs), source, limits)
-    except IngestError:
-        archive.close()
-        raise
-    return archive, csvs
-
-
-class _Member:
-    """A zip member read a piece at a time; a damaged archive, or an archive inside it, raises
-    IngestError naming the member."""
-
-    def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str):
-        self._where = f"{source}:{info.filename}"
-        self._first = True
-        try:
-            self._handle = archive.open(info)
-        except _ZIP_READ_ERRORS as exc:
-            raise self._damaged(exc) from None
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            data = self._handle.read(size)
-        except _ZIP_READ_ERRORS as exc:
-            raise self._damaged(exc) from None
-        if self._first and data.startswith(_ZIP_MAGIC):
-            raise IngestError(self._where, "archives inside the archive are not accepted; unzip the inner one first")
-        self._first = False
-        return data
-
-    def close(self) -> None:
-        self._handle.close()
-
-    def __enter__(self) -> _Member:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def _damaged(self, exc: Exception) -> IngestError:
-        return IngestError(self._where, f"the archive is damaged and this member cannot be read ({exc}): "
-                                        "download the archive again")
-
-
-def _check_count(count: int, source: str, limits: config.Limits) -> None:
-    if count > limits.files:
-        raise IngestError(source, f"{count:,} files; the most accepted in one archive or folder is "
-                                  f"{limits.files:,} (config.Limits.files): download only the forces and months "
-                                  "you need")
-
-
-def _check_total(total: int, source: str, limits: config.Limits) -> None:
-    if total > limits.total_bytes:
-        raise IngestError(source, f"its CSV files hold {_size(total)} together; the most accepted at once is "
-                                  f"{_size(limits.total_bytes)} (config.Limits.total_bytes): load the months "
-                                  "in several parts")
-
-
-def _vet_member(info: zipfile.ZipInfo, source: str, limits: config.Limits) -> None:
-    name = info.filename
-    if not name:
-        raise IngestError(source, "the archive is damaged (a member has no name): download it again")
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        raise IngestError(source, f"refused: member {name!r} has a path that leaves the archive "
-                                  "(absolute or '../'); nothing was extracted")
-    if name.lower().endswith((".zip", ".7z", ".gz", ".rar", ".tar")):
-        raise IngestError(source, f"refused: member {name!r} is an archive inside the archive; "
-                                  "unzip it first")
-    if info.flag_bits & 0x1:
-        raise IngestError(source, f"member {name!r} is password-protected")
-    if info.compress_type not in _ZIP_METHODS:
-        method = _ZIP_METHOD_NAMES.get(info.compress_type, "an unusual method")
-        raise IngestError(source, f"member {name!r} is compressed with {method} (zip method "
-                                  f"{info.compress_type}), which cannot be read: make the zip again "
-                                  "with ordinary (Deflate) compression")
-    check_size(info.file_size, f"{source}:{name}", limits.file_bytes)
-    if info.file_size > limits.ratio * max(info.compress_size, 1):
-        raise IngestError(f"{source}:{name}", f"refused: {_size(info.compress_size)} that would expand to "
-                                              f"{_size(info.file_size)}, {info.file_size / max(info.compress_size, 1):,.0f} "
-                                              f"times its size; the most accepted is {limits.ratio:,g} times "
-                                              "(config.Limits.ratio): a zip bomb, or a file that is not "
-                                              "police.uk's; nothing was read")
-
-
-def _hidden(name: str) -> bool:
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    return any(p.startswith(".") or p == "__MACOSX" for p in parts)
-
-
-
-def _size(n: int) -> str:
+def readable_size(n: int) -> str:
     """A byte count for a message: "3.2 MB", "12 KB", "900 bytes"."""
     return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.0f} KB" if n >= 1e3 else f"{n:,} bytes"

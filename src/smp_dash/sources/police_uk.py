@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from smp_dash import config, geo, schema
-from smp_dash.sources import _chunks, _files
+from smp_dash.sources import _archives, _chunks, _files
 from smp_dash.sources._files import IngestError
 
 __all__ = ["COLUMNS", "IngestError", "IngestResult", "read_police_uk"]
@@ -136,7 +136,7 @@ def read_police_uk(path, *, wards: pd.DataFrame, lsoas: pd.DataFrame,
     limits = limits or config.limits()
     borough = _Borough.of(wards, lsoas)
     with ExitStack() as stack:
-        label, found = _files.gather_csv(path, limits, stack)
+        label, found = _archives.gather_csv(path, limits, stack)
         _refuse_repeats(found, label)
         files, skipped = _street_only(found)
         parts = []
@@ -210,7 +210,7 @@ def _street_only(entries):
     return entries, 0
 
 
-def _read_file(entry: _files.Entry, borough: _Borough, limits: config.Limits) -> _Part:
+def _read_file(entry: _archives.Entry, borough: _Borough, limits: config.Limits) -> _Part:
     """Read one street CSV a chunk at a time; return the rows it keeps and its counts."""
     name = _files.display_name(entry.path)
     parts: list[_Part] = []
