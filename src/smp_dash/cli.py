@@ -5,7 +5,7 @@
     smp-dash ingest DATASET FILE          a partner CSV template (crimes, needle_finds, ...)
     smp-dash fetch police-uk [--from YYYY-MM] [--to YYYY-MM] [--api-url URL] [--timeout SECONDS]
                                           the months the police.uk API offers and the store lacks
-    smp-dash check                        validate the store and summarise each dataset
+    smp-dash check                        validate the store and its boundary cache, summarise each dataset
     smp-dash figures [--format json]      every figure of the assessment from the data in use
     smp-dash versions DATASET             earlier versions kept for DATASET
     smp-dash restore DATASET VERSION      make an earlier version the one in use
@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from smp_dash import config, intake, schema, store
+from smp_dash import config, geo, intake, schema, store
 from smp_dash.selection import CHOICES, LATEST
 from smp_dash.sources.police_api import PoliceApiTimeout
 
@@ -124,7 +124,8 @@ def _parser() -> argparse.ArgumentParser:
                         f"SMP_FETCH_TIMEOUT or {config.FETCH_TIMEOUT:g}); the data in use is then unchanged (exit 4)")
     p.set_defaults(run=_fetch)
 
-    p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it")
+    p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it; "
+                       "check the boundary cache against the SHA-256 it carries")
     p.set_defaults(run=_check)
 
     p = sub.add_parser("figures", help="every figure of the assessment from the data in use")
@@ -221,8 +222,6 @@ def _fetch(args) -> int:
 
 def _boundaries(lad: str, kind: str):
     """The wards and LSOAs that decide what is inside the borough (police.uk needs them)."""
-    from smp_dash import geo
-
     try:
         return geo.load_wards(lad), geo.load_lsoas(lad)
     except geo.BoundariesMissing:
@@ -271,12 +270,24 @@ def _check(args) -> int:
               f"{kind:13} from {meta['source']}  loaded {meta['loaded_at']}")
     for name, problem in mismatched:
         print(f"{name:18} DOES NOT MATCH ITS RECORD: {problem}")
-    return EXIT_CHECK_FAILED if broken else 0
+    return EXIT_CHECK_FAILED if _check_boundary_cache(store.cache_dir(folder)) or broken else 0
+
+
+def _check_boundary_cache(cache: Path) -> bool:
+    """Print what the check of the boundary cache (``geo.ward_layer``) found; whether it failed."""
+    files = sorted(cache.glob(geo.LAYER_FILES))
+    damaged = geo.cache_problems(cache)
+    for file, problem in damaged:
+        print(f"{'boundary cache':18} FAILED ITS CHECK: {file}: {problem}. It is worked out from the boundary "
+              "files: the app works it out again at its next load (deleting it loses nothing)")
+    if files and not damaged:
+        print(f"{'boundary cache':18} {len(files)} file(s), each matches the SHA-256 it carries")
+    return bool(damaged)
 
 
 def figure_table(data_dir=None):
     """The figures computed from the store in ``data_dir`` (used by the CLI and the app)."""
-    from smp_dash import geo, published as stated_figures
+    from smp_dash import published as stated_figures
     from smp_dash.demo.indicators import published
 
     data = store.read_all(data_dir)
@@ -312,7 +323,7 @@ def _document(kind: str, args) -> int:
     import tempfile
     from datetime import datetime, timezone
 
-    from smp_dash import draft, geo, report, workbook
+    from smp_dash import draft, report, workbook
 
     if not store.exists("crimes", args.data_dir):
         raise FileNotFoundError("no crime data in the store; run `smp-dash demo` or `smp-dash ingest` first")
