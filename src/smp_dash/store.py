@@ -367,11 +367,16 @@ def _dir(data_dir: Path | str | None) -> Path:
 
 def _manifest(folder: Path) -> dict:
     """The manifest in use; a store in the earlier layout (or none) is described as one.
-    StoreDamaged when it is not whole, StoreUnavailable when it cannot be read."""
+    StoreDamaged when it is not whole, or missing from a store that was committed (its links are
+    there); StoreUnavailable when it cannot be read."""
     file = folder / MANIFEST
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
+        links = [name for name in schema.DATASETS if (folder / f"{name}.parquet").is_symlink()]
+        if links:   # made only after a commit: a store was here (read as empty, its first write would tidy it away)
+            raise StoreDamaged(_damaged(file, f"it is missing, but {links[0]}.parquet links to a data file a "
+                                              "commit wrote")) from None
         return _legacy(folder)
     except OSError as exc:
         raise _unavailable(exc, "read", file) from exc
