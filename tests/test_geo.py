@@ -152,10 +152,11 @@ def test_swapped_ward_names_in_the_boundary_cache_are_caught_and_worked_out_agai
     ('{"format": 2, "sha256": "' + hashlib.sha256(b"{}").hexdigest() + '", "layer": "{}"}',
      "its SHA-256 holds, but what it holds is not a ward layer"),
     ("[]", "it is not a boundary cache"),
+    ("\udcff", "it is not JSON (cut off, or not a cache file)"),   # not even text
     ('{"wards": [["E05004996", "High Street"]], "geojson": {}}', None),   # an earlier release's: never read
 ])
 def test_the_check_of_a_boundary_cache_file_says_what_is_wrong(tmp_path, text, problem):
-    (tmp_path / "wards-0123.json").write_text(text)
+    (tmp_path / "wards-0123.json").write_bytes(text.encode(errors="surrogateescape"))
     assert geo.cache_problems(tmp_path) == ([(tmp_path / "wards-0123.json", problem)] if problem else [])
 
 

@@ -229,12 +229,12 @@ def ward_layer(lad_code: str | None = None, geo_dir: Path | str | None = None, c
     if cache_dir is not None:
         cached = Path(cache_dir) / f"wards-{_layer_key(source, code, tolerance)}.json"
         try:
-            layer = _unsealed(cached.read_text())
+            layer = _unsealed(cached.read_bytes())
             return _ward_table(layer["wards"]), layer["geojson"]
         except OSError:
             pass   # not cached yet, or cannot be read: worked out below
         except CacheDamaged as exc:
-            _LOG.warning("The boundary cache %s failed its check (%s): worked out again from %s and written over.",
+            _LOG.warning("The boundary cache %s failed its check (%s): worked out again from %s.",
                          cached, exc, source)
     wards = load_wards(code, geo_dir)
     pairs = [[str(c), str(n)] for c, n in zip(wards["ward_code"], wards["ward_name"])]
@@ -251,13 +251,13 @@ def cache_problems(cache_dir: Path | str) -> list[tuple[Path, str]]:
     problems = []
     for file in sorted(Path(cache_dir).glob(LAYER_FILES)):
         try:
-            _unsealed(file.read_text())
+            _unsealed(file.read_bytes())
         except _OtherFormat:
             continue
         except CacheDamaged as exc:
             problems.append((file, str(exc)))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append((file, f"it cannot be read ({getattr(exc, 'strerror', None) or exc})"))
+        except OSError as exc:
+            problems.append((file, f"it cannot be read ({exc.strerror or exc})"))
     return problems
 
 
@@ -275,12 +275,12 @@ def _sealed(layer: dict) -> str:
     return json.dumps({"format": LAYER_FORMAT, "sha256": hashlib.sha256(body.encode()).hexdigest(), "layer": body})
 
 
-def _unsealed(text: str) -> dict:
-    """The layer a cache file's ``text`` holds, once it matches the SHA-256 it carries (CacheDamaged
+def _unsealed(raw: bytes) -> dict:
+    """The layer a cache file's bytes hold, once it matches the SHA-256 it carries (CacheDamaged
     saying what is wrong otherwise)."""
     try:
-        saved = json.loads(text)
-    except ValueError:
+        saved = json.loads(raw)
+    except ValueError:   # a UnicodeDecodeError too
         raise CacheDamaged("it is not JSON (cut off, or not a cache file)") from None
     if not isinstance(saved, dict):
         raise CacheDamaged("it is not a boundary cache")
