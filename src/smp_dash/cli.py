@@ -21,7 +21,8 @@
 
 Every failure prints what is wrong and that the data in use is unchanged, and exits with its
 code (:data:`EXIT_CODES`): 1 a check found a problem (``check``: a file differs from its record,
-the manifest is damaged; ``doctor``: a dangerous setting), 2 bad input (file, row, column; an argument; what the police.uk API
+the manifest is damaged, a boundary cache file fails its check; any command reading a store that
+fails its check; ``doctor``: a dangerous setting), 2 bad input (file, row, column; an argument; what the police.uk API
 answered, or that it could not be reached), 3 the store busy, 4 the police.uk API gave no
 complete answer in time, 5 the file system refused (a full disk, a read-only or missing data
 folder, permission refused: one line naming the path).
@@ -58,8 +59,9 @@ EXIT_SYSTEM = 5
 #: Each exit code and what it means (README's command line section lists the same).
 EXIT_CODES = {
     0: "done",
-    EXIT_CHECK_FAILED: "a check found a problem: check, a file that differs from its record or is missing, or a "
-                       "damaged manifest; doctor, a dangerous setting",
+    EXIT_CHECK_FAILED: "a check found a problem: check, a file that differs from its record or is missing, a "
+                       "damaged or missing manifest, or a boundary cache file that fails its check; report, draft, "
+                       "tables, figures over such a store; doctor, a dangerous setting",
     EXIT_BAD_INPUT: "bad input: a file, an argument, or what the police.uk API answered (or it could not be reached)",
     EXIT_BUSY: "another write held the store's lock longer than the wait",
     EXIT_TIMED_OUT: "the police.uk API gave no complete answer in time: the fetch gave up",
