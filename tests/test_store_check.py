@@ -19,6 +19,7 @@ from conftest import MAIDSTONE, rows, store_hashes
 from streamlit.testing.v1 import AppTest
 
 from smp_dash import bundle, cli, config, store
+from smp_dash.blocks import plain
 from smp_dash.selection import CHOICE_LABELS, PUBLISHED
 
 APP = Path(__file__).parents[1] / "app.py"
@@ -127,7 +128,7 @@ def test_every_page_shows_the_failure_and_no_figure(copy, monkeypatch, damage, s
     at = _open(copy, monkeypatch)
     assert [t.value for t in at.title] == ["The data store failed its check"]
     [error] = at.error
-    assert error.value.startswith(f"**{FAILED}**") and file in error.value and said in error.value
+    assert error.value.startswith(f"**{FAILED}**") and plain(file) in error.value and plain(said) in error.value
     assert "Traceback" not in error.value
     assert not at.metric and not at.get("plotly_chart") and not at.get("deck_gl_json_chart") and not at.table
     assert not at.sidebar.get("download_button") and not at.get("download_button")
@@ -154,7 +155,7 @@ def test_a_deep_link_gets_the_same_failure_page(copy, monkeypatch, page, query):
     cube = _doubled_cube(copy)
     at = _open(copy, monkeypatch, page, **query)
     [error] = at.error
-    assert FAILED in error.value and cube in error.value
+    assert FAILED in error.value and plain(cube) in error.value
     assert not at.metric and not at.table and not at.dataframe and not at.get("download_button")
 
 

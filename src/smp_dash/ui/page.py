@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from smp_dash import demo, disclosure, intake, store
+from smp_dash.blocks import plain
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter, assessment_years
 from smp_dash.ui import run, sidebar
@@ -111,7 +112,7 @@ def store_failed(exc: store.StoreDamaged) -> NoReturn:
     what to do; the run stops here, so no figure, sidebar or document is drawn. In the log once."""
     _say_in_log(str(exc))
     st.title("The data store failed its check")
-    st.error(f"**{STORE_FAILED}.** {exc}.", icon=":material/gpp_bad:")
+    st.error(f"**{STORE_FAILED}.** {plain(exc)}.", icon=":material/gpp_bad:")   # a path's _ is no emphasis
     st.markdown(STORE_REPAIR)
     st.stop()
 
