@@ -191,7 +191,7 @@ def test_check_fails_naming_a_dataset_whose_file_does_not_match_its_record(seede
     target.write_bytes(store.path("encampments", seeded).read_bytes())
     assert cli.main(["--data-dir", str(seeded), "check"]) == 1
     out = capsys.readouterr().out
-    assert "enforcement        DOES NOT MATCH ITS RECORD" in out and "SHA-256 differs" in out
+    assert "enforcement        DOES NOT MATCH ITS RECORD" in out and "differs from the SHA-256" in out
 
 
 @pytest.mark.parametrize("version", ["../../enforcement", "/etc/passwd", "nope"])
