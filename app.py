@@ -9,6 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from smp_dash import access, ui
+from smp_dash.priorities import (action_plans, children_young_people, community_protection, data, domestic_abuse,
+                                 mental_health, morile, overview, police_data, scenarios, serious_organised_crime,
+                                 substance_misuse, task_force)
 
 # Presentation mode (?present=1, true or yes) opens with the sidebar closed for screen-sharing.
 st.set_page_config(page_title="SMP Dash · Safer Maidstone Partnership", page_icon=":material/shield:",
@@ -16,33 +19,33 @@ st.set_page_config(page_title="SMP Dash · Safer Maidstone Partnership", page_ic
 
 PAGES = {
     "Overview": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/overview.py", title=overview.NAME, icon=":material/dashboard:", default=True),
     ],
     "Priorities": [
-        st.Page("pages/serious_organised_crime.py", title="Serious and organised crime", icon=":material/gavel:"),
-        st.Page("pages/children_young_people.py", title="Children and young people", icon=":material/child_care:"),
-        st.Page("pages/domestic_abuse.py", title="Domestic abuse", icon=":material/home:"),
-        st.Page("pages/substance_misuse.py", title="Substance misuse", icon=":material/medication:"),
-        st.Page("pages/mental_health.py", title="Mental health", icon=":material/psychology:"),
+        st.Page("pages/serious_organised_crime.py", title=serious_organised_crime.NAME, icon=":material/gavel:"),
+        st.Page("pages/children_young_people.py", title=children_young_people.NAME, icon=":material/child_care:"),
+        st.Page("pages/domestic_abuse.py", title=domestic_abuse.NAME, icon=":material/home:"),
+        st.Page("pages/substance_misuse.py", title=substance_misuse.NAME, icon=":material/medication:"),
+        st.Page("pages/mental_health.py", title=mental_health.NAME, icon=":material/psychology:"),
     ],
     "Community protection": [
-        st.Page("pages/community_protection.py", title="ASB and community protection", icon=":material/groups:"),
+        st.Page("pages/community_protection.py", title=community_protection.NAME, icon=":material/groups:"),
     ],
     "Police data": [
-        st.Page("pages/police_data.py", title="Police data", icon=":material/local_police:"),
+        st.Page("pages/police_data.py", title=police_data.NAME, icon=":material/local_police:"),
     ],
     "Task force": [
-        st.Page("pages/task_force.py", title="Shepway task force", icon=":material/handshake:"),
+        st.Page("pages/task_force.py", title=task_force.NAME, icon=":material/handshake:"),
     ],
     "Action plans": [
-        st.Page("pages/action_plans.py", title="Action plans", icon=":material/checklist:"),
+        st.Page("pages/action_plans.py", title=action_plans.NAME, icon=":material/checklist:"),
     ],
     "Analysis": [
-        st.Page("pages/morile.py", title="MoRiLE priorities", icon=":material/balance:"),
-        st.Page("pages/scenarios.py", title="Scenarios", icon=":material/trending_up:"),
+        st.Page("pages/morile.py", title=morile.NAME, icon=":material/balance:"),
+        st.Page("pages/scenarios.py", title=scenarios.NAME, icon=":material/trending_up:"),
     ],
     "Data": [
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+        st.Page("pages/data.py", title=data.NAME, icon=":material/database:"),
     ],
 }
 

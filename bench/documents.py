@@ -12,7 +12,6 @@ call starting its own browser (what ``kaleido.calc_fig_sync`` does); the ratio i
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import time
 from datetime import datetime, timezone

@@ -12,7 +12,7 @@ keep them in ``st.cache_data``, which hands each rerun a fresh copy of every fra
 ward, group, and build the figures. It runs under the same ``AppTest`` harness, so both include
 its overhead.
 
-    .venv/bin/python bench/pages.py [--runs 7] [--scales maidstone kent] [--kent-store DIR]
+    .venv/bin/python bench/pages.py [--runs 7] [--scales maidstone kent] [--kent-store DIR] [--pages morile ...]
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", nargs="+", choices=tuple(TARGETS_MS), default=list(TARGETS_MS))
     parser.add_argument("--kent-store", type=Path, default=None,
                         help="reuse a county-scale store built by bench/stores.py (default: build one)")
+    parser.add_argument("--pages", nargs="+", choices=tuple(PAGES), default=list(PAGES),
+                        help="time only these pages (default all; the naive baseline runs with the overview)")
     args = parser.parse_args(argv)
     # AppTest runs scripts outside a server, which Streamlit logs as a warning: not news here.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
@@ -70,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                 os.environ.pop("SMP_LAD_CODE", None)
             os.environ["SMP_DATA_DIR"] = str(store)
             print(f"{scale} store ready in {time.perf_counter() - start:.0f} s: {_sizes(store)}", flush=True)
-            results = _time_pages(args.runs)
-            naive = {mode: _time_naive(mode, args.runs) for mode in ("read", "cache")}
+            results = _time_pages(args.runs, args.pages)
+            naive = {mode: _time_naive(mode, args.runs) for mode in ("read", "cache")} if "overview" in args.pages else {}
         _report(scale, results, naive, args.runs)
     return 0
 
@@ -95,6 +97,8 @@ def _report(scale: str, results, naive, runs: int) -> None:
         med = statistics.median(times)
         print(f"{page:26} {med:10.1f} {min(times):8.1f} {max(times):8.1f}  {'PASS' if med <= target else 'MISS'}")
     overview = results.get("overview")
+    if not naive:
+        return
     print(f"Naive baseline at {scale} scale: the overview's core work, the usual way")
     labels = {"read": "pd.read_parquet + groupby on every rerun",
               "cache": "st.cache_data over whole frames (copied per rerun)"}
@@ -107,7 +111,7 @@ def _report(scale: str, results, naive, runs: int) -> None:
         print(f"  {labels[name]:52} median {med:7.1f} ms (min {min(times):.1f}, max {max(times):.1f})  {ratio}")
 
 
-def _time_pages(runs: int) -> dict[str, list[float] | str]:
+def _time_pages(runs: int, pages) -> dict[str, list[float] | str]:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -115,7 +119,7 @@ def _time_pages(runs: int) -> dict[str, list[float] | str]:
     at.run()
     print(f"first (cold) run of app.py: {(time.perf_counter() - start) * 1000:.0f} ms")
     results: dict[str, list[float] | str] = {}
-    for page, path in PAGES.items():
+    for page, path in ((page, PAGES[page]) for page in pages):
         at.switch_page(path)
         at.run()
         if at.exception:

@@ -1,28 +1,18 @@
-"""Data: what is loaded and where it came from; upload, preview and commit a file; restore a version."""
+"""Data: what is loaded and where it came from (its model, ``priorities.data.page``); for analysts, load,
+preview and commit a file, fetch from police.uk, restore a version and read the rows."""
 
 import streamlit as st
 
-from smp_dash import charts, intake, ui
-from smp_dash.bundle import coverage_table
+from smp_dash import intake, ui
+from smp_dash.priorities import data
 
-bundle, view = ui.page("Data", "Which data is in use, where did it come from, and how do I load or restore a file?")
+bundle, view = ui.page(data.TITLE, data.QUESTION)
 
 status, message = st.session_state.pop("data_done", (None, None))
 if status:
     (st.success if status == "success" else st.error)(message + ("" if status == "success" else f"\n\n{intake.UNCHANGED}"))
 
-ui.section("Data in use")
-st.markdown(ui.per_version(intake.statement))
-if ui.per_version(intake.mixed):
-    st.warning("Demonstration and real data are mixed: figures that combine the datasets marked demonstration "
-               "with real ones are illustrative, not real.", icon=":material/warning:")
-ui.data_table(ui.per_version(intake.provenance_table), hide_index=True, width="stretch")
-st.markdown("**Months covered, and months missing inside them** (police.uk leaves some months out; a chart shows them "
-            "as gaps, never as zero)")
-ui.data_table(coverage_table(bundle), hide_index=True, width="stretch", key="coverage_table", view=view, period="", ranked=20)
-rows = ui.per_version(intake.coverage)
-ui.chart(ui.cached(charts.monthly_trend, rows, series="dataset", title="Rows in use per month", lockdowns=False),
-         rows, key="coverage", source="the data in use (provenance above)", period="every month loaded")
+ui.draw(ui.figures(data.page, view), bundle, view)
 
 
 def _analyst_sections() -> None:

@@ -1,19 +1,21 @@
-"""MoRiLE priorities: themes scored on threat, risk and harm, with editable scores and weights."""
+"""MoRiLE priorities: themes scored on threat, risk and harm, with editable scores and weights.
+
+The page keeps its inputs (weights bound to the link, the scoring sheet: edit, import, reset, export)
+and draws its model (``priorities.morile.page``) for them; the data pack, the draft and the workbook
+draw the model for the default scores and weights.
+"""
 
 from functools import partial
 
 import streamlit as st
 
-from smp_dash import charts, config, morile, schema, selection, ui
-from smp_dash.periods import CAL_2020
+from smp_dash import blocks, config, morile, schema, ui
+from smp_dash.priorities import morile as model
 
 SHEET, ERROR, VERSION = "morile_base", "morile_import_error", "morile_version"
-NUMBER, TEXT = st.column_config.NumberColumn, st.column_config.TextColumn
 
-bundle, view = ui.page("MoRiLE priorities", "Which themes carry the most threat, risk and harm, and would other "
-                       "weights change the order? The assessment ranks themes with the MoRiLE matrix (Appendix 2).")
-p, town = view.pick(CAL_2020), selection.ward_codes(bundle.ward_codes, config.TOWN_CENTRE_WARDS)
-measures = ui.cached(morile.measures_from_data, bundle.crimes, bundle.asb, bundle.needles, p, wards=view.wards, town_centre=town, coverage=bundle.coverage)
+bundle, view = ui.page(model.TITLE, model.QUESTION)
+method = st.container()   # the method, above the inputs it explains
 
 
 def _use(sheet, weights=None) -> None:  # a new version makes a new editor, without the old edits
@@ -34,7 +36,6 @@ def _import() -> None:
         st.session_state[ERROR] = [str(x) for x in getattr(exc, "problems", [exc])]
 
 
-st.expander("How the priority score is worked out", icon=":material/functions:").markdown(morile.METHOD)
 ui.section("Weights")
 weights = {}  # one slider per criterion, bound to the URL so a link shares them
 for col, (group, names) in zip(st.columns(4), morile.GROUPS.items()):
@@ -67,34 +68,8 @@ except schema.SchemaError as exc:
 mid.download_button("Export sheet (CSV)", data=partial(morile.sheet_csv, sheet), file_name="morile-scoring-sheet.csv",
                     mime="text/csv", on_click="ignore", icon=":material/download:", width="stretch")
 
-with_data = morile.data_likelihood(sheet, measures)
-table = morile.ranking_table(morile.score(with_data, weights), morile.score(morile.data_likelihood(morile.default_sheet(), measures)))
-ui.section(f"Ranking, {view.area}")
-left, right = st.columns([6, 5])
-with left:
-    ui.data_table(table, hide_index=True, width="stretch", height=38 + 35 * len(table),
-                  column_order=("rank", "theme", "priority", "change"), ranked=len(table),
-                  column_config={"rank": NUMBER("Rank", width="small"), "change": TEXT("vs default", width="small"),
-                                 "theme": "Theme", "priority": NUMBER("Score", format="%.2f", width="small")})
-with right:  # not ui.chart, whose download button is cramped in half a page
-    st.plotly_chart(ui.cached(charts.bars, table, x="theme", y="priority", orientation="h", sort=False,
-                              title=f"Priority score, {view.area}", colour=charts.PRIORITY_COLOURS["overview"],
-                              highlight=table["theme"].head(5).tolist(), height=90 + 30 * len(table)),
-                    width="stretch", key="chart_morile_ranking", config={"displaylogo": False})
-    ui.footnote("MoRiLE scoring sheet on this page", p.long_label, "Scores are illustrative defaults unless changed here.")
-    ui.download(table, key="morile_ranking", view=view, period=p.long_label)
-
-ui.section("Which single weight change would reorder the top five?")
-summary = morile.sensitivity_summary(detail := ui.cached(morile.sensitivity, with_data, weights))
-ui.data_table(summary, hide_index=True, width="stretch", height=38 + 35 * len(summary), column_order=summary.columns[1:4].tolist(), ranked=len(summary),
-             column_config={"label": "Weight", "smallest_change": "Smallest change", "moves": TEXT("What moves", width=640)})
-with st.expander("Every change tried, with the new top five"):
-    ui.data_table(detail.assign(weight=detail["weight"].map(morile.LABELS)), hide_index=True, width="stretch",
-                  column_order=("weight", "value", "reorders", "top"), column_config={"value": "weight tried", "top": "top five"})
-st.caption(morile.SENSITIVITY_NOTE)
-
-ui.section(f"Volume and trend from the data, {p.long_label}")
-ui.data_table(morile.data_table(with_data, demo=filter(bundle.demonstration, morile.DATASETS.values())), hide_index=True,
-              width="stretch", ranked=20, column_config={"theme": "Theme", "measure": "Data measure", "count": NUMBER("Count", format="localized"),
-                            "change": NUMBER("Change", format="%+.1f%%"), "volume": "Volume score", "trend": "Trend score"})
-ui.footnote(f"{morile.DATA_SOURCE}, {view.area}; scores: the MoRiLE scoring sheet above", p.long_label, morile.CAVEAT)
+page = ui.figures(model.page, view, weights=tuple(weights.items()), sheet=morile.sheet_rows(sheet))
+above, below = blocks.split(page, "Ranking")
+with method:
+    ui.draw(above, bundle, view)
+ui.draw(below, bundle, view)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from smp_dash import bundle as bundles, geo, schema, store
+from smp_dash import blocks, bundle as bundles, geo, schema, store
 from smp_dash.selection import PUBLISHED, Filter
 
 MAIDSTONE = "E07000110"
@@ -51,14 +51,15 @@ def rows(dataset: str, *changes: dict) -> pd.DataFrame:
     return pd.DataFrame([{**GOOD_ROWS[dataset], **change} for change in changes], dtype=object)
 
 
-def thinned_domestic_abuse(frames: dict, names: dict, ward: str = "Detling and Thurnham") -> tuple[dict, str]:
+def thinned_domestic_abuse(frames: dict, names: dict, ward: str = "Detling and Thurnham",
+                           left: tuple = ((2020, 3), (2019, 2))) -> tuple[dict, str]:
     """Demonstration frames with ``ward`` left with three domestic-abuse crimes in 2020 and two in 2019
-    (counts disclosure control must hide), and that ward's code."""
+    (counts disclosure control must hide; ``left``: (year, crimes) pairs for others), and that ward's code."""
     code = next(c for c, n in names.items() if n == ward)
     crimes = frames["crimes"]
     da = crimes["ward_code"].eq(code) & crimes["domestic_abuse"].eq(True).fillna(False)
     year = crimes["month"].dt.year
-    dropped = [i for y, kept in ((2020, 3), (2019, 2)) for i in crimes.index[da & year.eq(y)][kept:]]
+    dropped = [i for y, kept in left for i in crimes.index[da & year.eq(y)][kept:]]
     return {**frames, "crimes": crimes.drop(dropped).reset_index(drop=True)}, code
 
 
@@ -235,3 +236,14 @@ def page_of(module, frames: dict, wards: pd.DataFrame, **options):
 def block_keys(page) -> list[str]:
     """Each block of a page model by its key, or its kind when it has none."""
     return [getattr(b, "key", type(b).__name__) for b in page.blocks]
+
+
+def outline(page) -> list[tuple[str, str]]:
+    """(kind, title) of every block: headline rows by their labels, the rest by their title, text,
+    sentences or priority."""
+    def title(b) -> str:
+        if isinstance(b, blocks.Headlines):
+            return " | ".join(h.label for h in b.items)
+        return (getattr(b, "title", "") or getattr(b, "text", "") or " ".join(getattr(b, "sentences", ()))
+                or getattr(b, "priority", ""))
+    return [(type(b).__name__, title(b)) for b in page.blocks]

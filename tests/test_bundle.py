@@ -15,9 +15,11 @@ import pytest
 from conftest import BRIDGE, HIGH_STREET, MAIDSTONE, rows
 from pandas.testing import assert_frame_equal
 
-from smp_dash import bundle, cli, metrics, store
+from smp_dash import bundle, cli, metrics, schema, store
 
 FRAMES = ("crimes", "asb", "requests", "needles", "enforcement", "encampments", "indicators", "actions", "population")
+#: The datasets whose rows have a date (all but the actions and the population).
+DATED = sorted(name for name in schema.DATASETS if store.date_column(name))
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +84,25 @@ def test_a_store_written_before_cubes_still_loads_and_its_next_write_adds_them(t
     assert [p.parent.name for p in folder.glob("objects/*/*.cube.parquet")] == ["asb_incidents"]
     _assert_same_bundle(bundle.from_store(folder, None, MAIDSTONE),
                         _from_rows(folder, expected.wards))
+
+
+def test_rows_per_month_from_the_cubes_are_the_rows_in_the_store(demo_store, maidstone):
+    # the Data page's chart, read from the cubes, counts what every row of the store says
+    got = bundle.rows_per_month(bundle.from_store(demo_store, None, MAIDSTONE))
+    counted = []
+    for name in DATED:
+        dates = store.read(name, demo_store)[store.date_column(name)]
+        months = dates.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()
+        counted.append(pd.DataFrame({"month": months.index, "dataset": name, "value": months.to_numpy()}))
+    expected = pd.concat(counted, ignore_index=True).astype({"month": "datetime64[ns]", "value": "int64"})
+    assert_frame_equal(got, expected, check_dtype=False)
+    assert got["value"].sum() == sum(store.provenance(n, demo_store)["rows"] for n in set(got["dataset"]))
+
+
+def test_rows_per_month_of_one_row_each(seeded, maidstone):
+    got = bundle.rows_per_month(bundle.from_store(seeded, None, MAIDSTONE))
+    assert got.loc[got["dataset"] == "crimes", ["month", "value"]].values.tolist() == [[pd.Timestamp("2020-05-01"), 1]]
+    assert sorted(set(got["dataset"])) == DATED
 
 
 def test_restoring_a_version_written_before_cubes_writes_its_cube(data_dir):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from conftest import rows, store_hashes
@@ -190,7 +191,7 @@ def test_check_fails_naming_a_dataset_whose_file_does_not_match_its_record(seede
     target.write_bytes(store.path("encampments", seeded).read_bytes())
     assert cli.main(["--data-dir", str(seeded), "check"]) == 1
     out = capsys.readouterr().out
-    assert "enforcement        DOES NOT MATCH ITS RECORD" in out and "SHA-256 differs" in out
+    assert "enforcement        DOES NOT MATCH ITS RECORD" in out and "differs from the SHA-256" in out
 
 
 @pytest.mark.parametrize("version", ["../../enforcement", "/etc/passwd", "nope"])
@@ -216,3 +217,9 @@ def test_a_second_ingest_waits_for_the_lock_then_is_refused(seeded, tmp_path, mo
     assert f"(lock file {seeded / store.LOCK}); waited 0.3 s: nothing was changed" in err
     assert store_hashes(seeded) == before
     assert cli.main(["--data-dir", str(seeded), "ingest", "population", str(path)]) == 0  # once it is free
+
+
+def test_readme_lists_every_exit_code():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    listed = {int(line.split("|")[1]) for line in readme.splitlines() if line[:4] in {f"| {n} " for n in range(10)}}
+    assert listed == set(cli.EXIT_CODES)

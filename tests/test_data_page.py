@@ -135,6 +135,22 @@ def test_restore_from_the_page(demo_store):
     assert (table.loc["enforcement", "kind"], table.loc["enforcement", "rows"]) == ("demonstration", 425)
 
 
+def test_committed_action_plans_say_where_they_come_from(demo_store):
+    # the demonstration's plans are the 2020-21 assessment's; a file loaded is named, never that year
+    at = _upload(_open(), "plans.csv", _csv(rows("actions", {}, {"status": "on hold"})), dataset="actions")
+    at.button(key="commit").click().run()
+    loaded = pd.Timestamp(store.provenance("actions", demo_store)["loaded_at"])
+    at.switch_page("pages/action_plans.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "**2 of 2 actions** shown." in [m.value for m in at.markdown]
+    sources = [c.value for c in at.caption if c.value.startswith("Source:")]
+    assert sources == [f"Source: action plans loaded from plans.csv. Period: updates as loaded on "
+                       f"{loaded.day} {loaded:%b %Y}."] * 2                    # under the chart and the plan
+    at.switch_page("pages/serious_organised_crime.py").run()                     # a priority's own plan says so too
+    assert f"Source: action plans loaded from plans.csv. Period: updates as loaded on {loaded.day} {loaded:%b %Y}." \
+        in [c.value for c in at.caption]
+
+
 # In the browser -------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -120,9 +120,11 @@ def test_an_environment_variable_overrides_the_file_as_in_streamlit(tmp_path):
 def test_the_shipped_streamlit_settings_pass(tmp_path):
     paths = {**_files(tmp_path), "config": ROOT / ".streamlit" / "config.toml"}
     assert _found(paths) == []
-    # without sign-in, only the address is left to decide: open mode must not face the network
-    assert _found({**paths, "secrets": tmp_path / "absent.toml"}) == [
-        ("server.address", "Streamlit's default; not set in config.toml")]
+    # without sign-in too: the shipped address is this machine's, so open mode never faces the network
+    assert _found({**paths, "secrets": tmp_path / "absent.toml"}) == []
+    # which an operator who opens it to every interface is told
+    assert _found({**paths, "secrets": tmp_path / "absent.toml"}, {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}) == [
+        ("server.address", "STREAMLIT_SERVER_ADDRESS")]
 
 
 def test_doctor_exits_1_on_a_dangerous_setting_and_never_prints_a_secret(tmp_path, capsys):

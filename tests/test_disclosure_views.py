@@ -99,10 +99,12 @@ def _decoded(values) -> list:
 def test_no_small_sensitive_count_on_any_page(small_stores, seed, page, monkeypatch):
     folder, selected, _, _ = small_stores(seed)
     monkeypatch.setenv("SMP_DATA_DIR", str(folder))
-    from smp_dash.ui import sections
+    from smp_dash.ui import blocks as drawn, sections
 
     downloads: dict[str, pd.DataFrame] = {}
-    monkeypatch.setattr(sections, "download", lambda table, *, key, **_: downloads.setdefault(key, table) is not None)
+    keep = lambda table, *, key, **_: downloads.setdefault(key, table) is not None  # noqa: E731
+    for module in (sections, drawn):    # a chart's download, and a table block's (ui.blocks imports it by name)
+        monkeypatch.setattr(module, "download", keep)
     query = {"wards": selected, "suppress": "true"}
     if page == "scenarios.py":
         query["sc_measure"] = ["Domestic abuse", "Needles found"][seed % 2]

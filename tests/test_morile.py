@@ -130,18 +130,7 @@ def test_data_likelihood_replaces_volume_and_trend_where_data_exists():
     assert got["measure_count"].tolist() == [250, 49, pd.NA]
     assert got["measure_change"].iloc[0] == 30.0 and got["measure_change"].iloc[1:].isna().all()
     assert_frame_equal(sheet, before)
-    table = morile.data_table(got)
-    assert table[["theme", "measure", "volume", "trend"]].values.tolist() == [
-        ["Alpha", "Domestic abuse crimes (police flag)", 3, 4], ["Beta", "Hate crimes", 1, 4]]
-
-
-def test_data_table_marks_measures_from_demonstration_data():
-    sheet = _sheet(("Alpha", ALPHA), ("Beta", BETA), measures={"Alpha": "needles_found", "Beta": "asb_incidents"})
-    got = morile.data_likelihood(sheet, {"needles_found": (300, 5.0), "asb_incidents": (900, 5.0)})
-    # a demonstration needle log beside real police.uk ASB: the needle row says so, the ASB row does not
-    assert morile.data_table(got, demo=["needle_finds"])["measure"].tolist() == [
-        "Needles found (bulk finds excluded) (demonstration data)", "ASB incidents"]
-    assert morile.data_table(got)["measure"].tolist() == ["Needles found (bulk finds excluded)", "ASB incidents"]
+    # the table of them, as shown and marked when demonstration data: tests/priorities/test_morile.py
 
 
 def test_measures_from_data():

@@ -63,6 +63,9 @@ def test_available_rolling_ends_at_each_month():
     ("2020-03-01", 9 / 31),      # from 23 March
     ("2020-11-01", 26 / 30),     # 5 November onwards
     ("2020-12-01", 2 / 31),      # to 2 December
+    ("2020-07-01", 3 / 31),      # to 3 July
+    ("2021-03-01", 28 / 31),     # to 28 March, the third lockdown's end
+    ("2021-01-01", 26 / 31),     # from 6 January
 ])
 def test_lockdown_share(month, share):
     assert periods.lockdown_share(pd.Timestamp(month)) == pytest.approx(share)

@@ -2,13 +2,16 @@
 
 The stand-in answers in the API's shapes (coordinates as strings, a blank persistent_id for
 anti-social behaviour) and is scripted to fail: 503 for an area holding too many crimes, 429s,
-a 502, a month it lists but does not hold, a 500 that never ends, a closed port.
+a 502, a month it lists but does not hold, a 500 that never ends, a closed port; and to attack:
+an answer dripped a byte at a time, a redirect to another address.
 """
 
 from __future__ import annotations
 
 import io
 import socket
+import time
+import urllib.parse
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +23,7 @@ from police_api_standin import StandIn, persistent_id, record
 from test_access_pages import ANALYST, PARTNER, VIEWER, _as, roles_file  # noqa: F401 (a fixture)
 from smp_dash import cli, intake, schema, store
 from smp_dash.sources import police_api, police_uk
-from smp_dash.sources.police_api import PoliceApiError
+from smp_dash.sources.police_api import PoliceApiError, PoliceApiTimeout
 
 SHEPWAY_NORTH, HEADCORN = "E05005003", "E05004994"
 
@@ -128,6 +131,9 @@ def test_area_polygon_covers_every_ward_in_a_few_hundred_points(maidstone):
 @pytest.mark.parametrize("kwargs, message", [
     ({"api_url": "file:///etc/passwd"}, "must be an http\\(s\\) URL"),
     ({"api_url": "http://127.0.0.1:9/api", "start": "2026-7"}, "--from '2026-7': expected a month as YYYY-MM"),
+    # production is https: plain http only for a stand-in on this machine
+    ({"api_url": "http://data.police.uk/api"}, "must be https, not 'http://data.police.uk/api'"),
+    ({"api_url": "http://127.0.0.1.example.org/api"}, "must be https"),
 ])
 def test_bad_arguments_are_refused_before_asking(maidstone, tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -239,6 +245,82 @@ def test_a_ward_still_too_large_is_asked_by_quarters_and_long_areas_are_posted(m
     assert {method for method, *_ in api.asked("2026-09")} == {"POST"}
 
 
+# Hostile servers: a slow drip, a redirect elsewhere -------------------------------------------------
+
+def test_an_answer_dripped_from_its_first_byte_fails_at_its_deadline(maidstone, places, tmp_path):
+    # The status line and headers a byte at a time: a deadline on each read would never end.
+    sleeps = []
+    with _server(places, drip="headers") as api:
+        started = time.monotonic()
+        with pytest.raises(PoliceApiTimeout, match="gave no complete answer for the months it holds in time"):
+            _fetch(maidstone, api.url, tmp_path, sleeps, timeout=0.5, give_up_after=0.5)
+        elapsed = time.monotonic() - started
+    assert 0.4 < elapsed < 3 and sleeps == []       # gave up at the deadline, not tried again past it
+    assert not store.exists("crimes", tmp_path)
+
+
+def test_a_fetch_gives_up_when_the_next_try_would_pass_the_time_without_an_answer(maidstone, places, tmp_path):
+    # 429 for ever: each try answers at once, but none is usable; waiting 1 s more would pass 0.5 s.
+    sleeps = []
+    with _server(places, forever={"2026-09": 429}) as api:
+        with pytest.raises(PoliceApiTimeout, match="no complete answer for 2026-09 in time .* a fetch waits 0.5 s"):
+            _fetch(maidstone, api.url, tmp_path, sleeps, start="2026-09", give_up_after=0.5)
+    assert sleeps == [] and len(api.asked("2026-09")) == 1
+    assert not store.exists("crimes", tmp_path)
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "another server",                 # another port on this machine, serving police.uk-shaped data
+    "this server by another name",    # the same port, but localhost is not the host the API was given as
+    "this server over https",         # another scheme
+])
+def test_a_redirect_to_another_address_is_refused(maidstone, places, tmp_path, elsewhere):
+    with _server(places) as other, _server(places) as api:
+        port = urllib.parse.urlsplit(api.root).port
+        api.redirect, shown = {"another server": (other.url, other.root),
+                               "this server by another name": (f"http://localhost:{port}/moved",
+                                                               f"http://localhost:{port}"),
+                               "this server over https": (f"https://127.0.0.1:{port}/moved",
+                                                          f"https://127.0.0.1:{port}")}[elsewhere]
+        with pytest.raises(PoliceApiError, match=f"redirected to {shown}, another address: refused"):
+            _fetch(maidstone, api.url, tmp_path)
+    assert other.requests == [] and [r[0] for r in api.requests] == ["REDIRECT"]
+    assert not store.exists("crimes", tmp_path)
+
+
+def test_https_is_read_against_its_deadline_and_an_untrusted_certificate_is_refused_at_once(maidstone, places,
+                                                                                            tmp_path, monkeypatch):
+    with _server(places, tls=True) as api:
+        sleeps = []
+        with pytest.raises(PoliceApiError, match="could not reach the police.uk API at https://127.0.0.1:.*"
+                                                 "CERTIFICATE_VERIFY_FAILED"):
+            _fetch(maidstone, api.url, tmp_path, sleeps)
+        assert sleeps == [] and not store.exists("crimes", tmp_path)     # not tried again: it will not change
+        monkeypatch.setenv("SSL_CERT_FILE", str(api.cafile))               # trusted, as a council's own CA would be
+        result = _fetch(maidstone, api.url, tmp_path, start="2026-08", end="2026-08")
+    assert result.added == {"crimes": 1}
+    with _server(places, tls=True, drip="body") as api:
+        monkeypatch.setenv("SSL_CERT_FILE", str(api.cafile))
+        with pytest.raises(PoliceApiTimeout, match="the answer did not arrive whole in time"):
+            _fetch(maidstone, api.url, tmp_path, timeout=0.3, give_up_after=0.3)
+
+
+def test_an_answer_past_the_size_cap_is_refused(maidstone, places, tmp_path, monkeypatch):
+    monkeypatch.setattr(police_api, "MAX_RESPONSE", 100)     # the list of five months is longer
+    with _server(places) as api:
+        with pytest.raises(PoliceApiError, match="answered the months it holds with more than 100 bytes"):
+            _fetch(maidstone, api.url, tmp_path)
+    assert not store.exists("crimes", tmp_path)
+
+
+def test_a_redirect_within_the_api_is_followed(maidstone, places, tmp_path):
+    with _server(places) as api:
+        api.redirect = f"{api.root}/moved"
+        result = _fetch(maidstone, api.url, tmp_path, start="2026-08", end="2026-08")
+    assert result.added == {"crimes": 1}
+    assert [method for method, *_ in api.requests] == ["REDIRECT", "GET", "REDIRECT", "GET"]
+
+
 # The command line ---------------------------------------------------------------------------------
 
 def test_cli_fetch_prints_progress_and_what_it_committed(maidstone, places, tmp_path, monkeypatch, capsys):
@@ -251,6 +333,42 @@ def test_cli_fetch_prints_progress_and_what_it_committed(maidstone, places, tmp_
     assert "[1/1] 2026-08: 2 records" in out and "crimes: 1 rows (1 new), 2026-08-01 to 2026-08-01." in out
     assert store.provenance("crimes", tmp_path)["source"].startswith(f"police.uk API {api.url}: crimes-street 2026-08,")
     assert not store.exists("asb_incidents", tmp_path)    # none that month: left as it was
+
+
+def test_cli_fetch_of_a_dripped_answer_gives_up_at_timeout_exits_4_and_writes_nothing(maidstone, places, tmp_path,
+                                                                                     capsys):
+    # The answer of the finding: 200 and its headers at once, then the body a byte at a time.
+    with _server(places) as api:
+        _fetch(maidstone, api.url, tmp_path, start="2026-08", end="2026-08")
+    before = store_hashes(tmp_path)
+    with _server(places, drip="body") as api:
+        started = time.monotonic()
+        code = cli.main(["--data-dir", str(tmp_path), "fetch", "police-uk", "--api-url", api.url, "--timeout", "1"])
+        elapsed = time.monotonic() - started
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_TIMED_OUT == 4 and 0.9 < elapsed < 4
+    assert f"error: the police.uk API at {api.url} gave no complete answer for the months it holds in time" in err
+    assert "a fetch waits 1 s without one" in err and err.endswith("The data in use is unchanged.\n")
+    assert store_hashes(tmp_path) == before
+
+
+@pytest.mark.parametrize("timeout", ["0", "-5", "nan", "inf"])
+def test_cli_fetch_timeout_must_be_a_positive_number(tmp_path, capsys, timeout):
+    code = cli.main(["--data-dir", str(tmp_path), "fetch", "police-uk", "--api-url", "http://127.0.0.1:9/api",
+                     "--timeout", timeout])
+    assert code == 2 and "--timeout must be a positive number of seconds" in capsys.readouterr().err
+
+
+def test_fetch_timeout_from_the_environment(monkeypatch):
+    from smp_dash import config
+
+    monkeypatch.delenv("SMP_FETCH_TIMEOUT", raising=False)
+    assert config.fetch_timeout() == config.FETCH_TIMEOUT <= 120
+    monkeypatch.setenv("SMP_FETCH_TIMEOUT", "30")
+    assert config.fetch_timeout() == 30.0
+    monkeypatch.setenv("SMP_FETCH_TIMEOUT", "soon")
+    with pytest.raises(ValueError, match="SMP_FETCH_TIMEOUT must be a positive number of seconds, not 'soon'"):
+        config.fetch_timeout()
 
 
 def test_cli_fetch_unreachable_exits_2_and_says_so(tmp_path, monkeypatch, capsys, maidstone):

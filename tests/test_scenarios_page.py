@@ -81,8 +81,8 @@ def test_euro_uplift_adds_a_fifth_of_the_summer_baseline(demo_store):
     assert _metrics(at)["Extra cases"] == _euro_extra(demo_store)
     assert "**Scenario:** +20% in Jun 2021 and Jul 2021." in [m.value for m in at.markdown]
     workload = at.dataframe[0].value
-    assert workload["item"].tolist() == ["MARAC cases", "Sanctuary referrals"]
-    assert (workload["extra"] > 0).all()
+    assert workload["Partner work"].tolist() == ["MARAC cases", "Sanctuary referrals"]
+    assert (workload["Extra in the next 12 months"] > 0).all()
 
 
 def test_query_parameters_restore_a_named_scenario(demo_store):
@@ -100,7 +100,7 @@ def test_query_parameters_restore_a_named_scenario(demo_store):
     sentence = ("+10% in Aug 2021; a one-off event of +40 cases in Sep 2021; recording practice +5% from Oct 2021 "
                 "onward.")
     assert f"**Scenario:** {sentence}" in [m.value for m in at.markdown]
-    assert at.dataframe[0].value["item"].tolist() == ["Community Protection Warnings"]
+    assert at.dataframe[0].value["Partner work"].tolist() == ["Community Protection Warnings"]
 
 
 def test_a_link_shows_what_the_widgets_show(demo_store):

@@ -11,18 +11,16 @@ can disagree with the dashboard. The table helpers at the end show a table as th
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import (blocks, bundle, charts, config, intake, measures, metrics as m, morile, narrative, periods,
-                      schema, selection, significance)
+from smp_dash import blocks, bundle, charts, intake, measures, metrics as m, narrative, periods, significance
 from smp_dash.bundle import Bundle
 from smp_dash.periods import Period
-from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, overview,
-                                 police_data, serious_organised_crime, substance_misuse, task_force)
+from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, morile,
+                                 overview, police_data, serious_organised_crime, substance_misuse, task_force)
 from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
 PERIOD_KINDS = CHOICES
@@ -72,7 +70,7 @@ def sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
     chosen = period_from_label(period_kind, period_label, data.first_month, data.last_month)
     view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, exclude_outliers,
                   suppress=suppress, spans=data.spans)
-    return view, [build(data, view) for build in _SECTIONS]
+    return view, [chapter(page, data, view) for page in CHAPTERS]
 
 
 @dataclass(frozen=True)
@@ -102,6 +100,7 @@ class Section:
     actions: str | None = None
     story: list[str] = field(default_factory=list)    # sentences written from the figures (smp_dash.narrative)
     where: str = ""                                   # "in the whole borough", "in Shepway North": for sentences
+    sheet: str = ""                                   # what its workbook sheets' names start with
 
     def add(self, label: str, current, previous=None, period: Period | None = None, *, decimals: int = 0,
             value: str | None = None, where: str | None = None) -> None:
@@ -219,86 +218,25 @@ def section(title: str, page: blocks.Page) -> Section:
         elif isinstance(block, blocks.Side):                              # overview: tables side by side
             s.tables += [(t.title, t.frame) for t in block.items if isinstance(t, blocks.Table) and t.document]
             s.notes += [f"{t.title}: {t.why}" for t in block.items if isinstance(t, blocks.Missing)]
+        elif isinstance(block, blocks.Expander):                          # a method: what it holds for documents
+            s.notes += [b.text for b in block.blocks if isinstance(b, blocks.Caption) and b.document]
+        elif isinstance(block, blocks.Ranking):                           # MoRiLE: the ranking and its chart
+            s.tables.append((block.table.title, block.table.frame[list(block.document_columns)]))
+            s.charts.append(block.chart.figure)
     s.caveats += page.caveats
     return s
 
 
-#: Where a borough-wide figure is, in a sentence.
-BOROUGH = "in the whole borough"
+#: The pages the documents carry as chapters, in order.
+CHAPTERS = (overview, serious_organised_crime, children_young_people, domestic_abuse, substance_misuse, mental_health,
+            community_protection, police_data, task_force, morile)
 
 
-def _where(view: Filter) -> str:
-    """Where the view's figures are, in a sentence: "in the whole borough", "in Shepway North and Shepway South"."""
-    if not view.wards:
-        return BOROUGH
-    return f"in {view.area}" if len(view.names) <= 3 else f"in the {len(view.names)} wards selected"
-
-
-def _overview(b: Bundle, v: Filter) -> Section:
-    return section("Overview: headline figures", overview.page(b, v))
-
-
-def _soc(b: Bundle, v: Filter) -> Section:
-    return section("Serious and organised crime", serious_organised_crime.page(b, v))
-
-
-def _children(b: Bundle, v: Filter) -> Section:
-    return section("Children and young people", children_young_people.page(b, v))
-
-
-def _domestic_abuse(b: Bundle, v: Filter) -> Section:
-    return section("Domestic abuse", domestic_abuse.page(b, v))
-
-
-def _substance(b: Bundle, v: Filter) -> Section:
-    return section("Substance misuse", substance_misuse.page(b, v))
-
-
-def _mental_health(b: Bundle, v: Filter) -> Section:
-    return section("Mental health", mental_health.page(b, v))
-
-
-def _community_protection(b: Bundle, v: Filter) -> Section:
-    return section("ASB and community protection", community_protection.page(b, v))
-
-
-def _police(b: Bundle, v: Filter) -> Section:
-    return section("Police data", police_data.page(b, v))
-
-
-def _task_force(b: Bundle, v: Filter) -> Section:
-    return section("The Shepway task force", task_force.page(b, v))
-
-
-def _morile(b: Bundle, v: Filter) -> Section:
-    s = Section("MoRiLE priorities", where=_where(v))
-    p = v.pick(periods.CAL_2020)
-    town = selection.ward_codes(b.ward_codes, config.TOWN_CENTRE_WARDS)
-    data = morile.measures_from_data(b.crimes, b.asb, b.needles, p, wards=v.wards, town_centre=town, coverage=b.coverage)
-    sheet = morile.data_likelihood(morile.default_sheet(), data)
-    table = morile.ranking_table(morile.score(sheet), morile.score(sheet))
-    table["priority_area"] = table["priority_area"].map(lambda key: schema.PRIORITY_NAMES.get(key, str(key).replace("_", " ")))
-    s.tables.append((f"Priority ranking, {v.area}, {p.long_label} (default scores and weights)",
-                     table[["rank", "theme", "priority_area", "priority", "harm", "likelihood"]]))
-    s.charts.append(charts.bars(table, x="theme", y="priority", orientation="h", sort=False,
-                                title=f"Priority score, {_plot_text(v.area)}", colour=charts.PRIORITY_COLOURS["overview"],
-                                highlight=table["theme"].head(5).tolist(), height=90 + 30 * len(table)))
-    top = table["theme"].head(5).tolist()
-    lacking = [morile.MEASURES[k] for k in morile.MEASURES if k not in data and (k != "nte_violence" or town)]
-    source = (f"volume and trend from the data for {p.label}" if data else "the sheet's judged volume and trend (the data "
-              f"loaded holds none of its measures for {p.label})")
-    s.story.append(f"With the default MoRiLE scores and equal weights, and {source}, the five themes carrying the most "
-                   f"threat, risk and harm are: {', '.join(top[:-1])} and {top[-1]}.")
-    if data and lacking:
-        s.story.append(f"Not in the data loaded for {p.label}, so scored on judgement: {', '.join(lacking)}.")
-    s.notes.append("Scores and weights here are the illustrative defaults; the MoRiLE page shows the effect of other "
-                   "weights and of the partnership's own scoring sheet.")
-    s.caveats += [morile.CAVEAT]
+def chapter(page, data: Bundle, view: Filter) -> Section:
+    """The chapter of ``page`` (a module of ``smp_dash.priorities``) for ``view``: its model, under its name."""
+    s = section(getattr(page, "CHAPTER", page.NAME), page.page(data, view))
+    s.sheet = page.SHEET
     return s
-
-
-_SECTIONS = (_overview, _soc, _children, _domestic_abuse, _substance, _mental_health, _community_protection, _police,
-             _task_force, _morile)
 
 
 def actions_table(actions: pd.DataFrame) -> pd.DataFrame:
@@ -367,7 +305,3 @@ def _drawn(fig) -> bool:
 def _known(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
-
-def _plot_text(text: str) -> str:
-    """Text from data made safe for a plotly title, which reads a subset of HTML tags."""
-    return html.escape(text, quote=False)

@@ -174,6 +174,16 @@ def plot_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+#: What Streamlit's markdown reads as markup (links, images, emphasis, HTML, headings, lists, maths).
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def plain(text: str) -> str:
+    """``text`` escaped so that Streamlit's markdown shows it as written: no link, image, emphasis or HTML
+    (a name typed into a link, an uploaded label, in a heading or a list drawn as markdown)."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
 # Key figures ---------------------------------------------------------------------------------
 
 def headline(v: measures.Value, *, decimals: int = 0, label: str = "", where: str = "", help: str | None = None,
@@ -509,3 +519,60 @@ class Said(Text):
 def said(text: str, lead: str = "", *, document: bool = True) -> Said:
     """``text`` said (under ``lead`` when given), on the page and in the documents."""
     return Said((f"{lead}: {text}" if lead else text,), document=document, lead=lead)
+
+
+# Scenarios and MoRiLE -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Expander:
+    """Blocks folded under a title the reader opens (a method, every case tried); the documents carry
+    only the captions in it marked for them (a method in plain words)."""
+
+    title: str
+    blocks: tuple
+    icon: str | None = None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A ranking ``table`` beside its bar ``chart``: the page shows the table's ``columns``, the documents
+    print its ``document_columns`` and the chart."""
+
+    table: Table
+    chart: Chart
+    columns: tuple[str, ...]
+    document_columns: tuple[str, ...]
+
+
+# Action plans page ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tally:
+    """How many rows the page's choices keep, in words ("12 of 48 actions shown."), ``lead`` the part
+    it stresses: the page's alone."""
+
+    text: str
+    lead: str
+    document: bool = False
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    """Actions (priority, action, status, update, target) read whole, the priority first when
+    ``by_priority``, with where they come from and when their statuses stand under them (``demo``:
+    demonstration actions beside real data, which the source says); the page's alone (each
+    chapter carries its own priority's plan, :class:`Actions`)."""
+
+    rows: pd.DataFrame
+    source: str
+    period: str
+    demo: bool = False
+    by_priority: bool = True
+    document: bool = False
+
+
+# Data page -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caution(Note):
+    """A note no reader may miss (demonstration and real data mixed): on the page in a warning box."""

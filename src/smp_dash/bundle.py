@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import config, geo, intake, metrics, periods, store
+from smp_dash import config, geo, intake, metrics, periods, schema, store
 from smp_dash.periods import Period
 
 #: The bundle's frame for each dataset whose months matter, and the column that dates it.
@@ -73,7 +73,8 @@ class Bundle:
     last_month: pd.Timestamp = pd.Timestamp("2021-03-01")
     coverage: dict = field(default_factory=dict)   # dataset -> Coverage, for the datasets holding rows
     #: What is worked out once per data version and shared by every view (each sensitive measure's
-    #: ``protection.Protection``): filled on first use, never part of the data.
+    #: ``protection.Protection``; the Scenarios page's projections, a few views' worth): filled on
+    #: first use, never part of the data.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -123,7 +124,9 @@ def from_store(folder, geo_dir, lad: str) -> Bundle:
     Reads the cubes the store wrote when the data was committed (``store.read_pages``), never every
     row, so loading takes the same time and memory whatever the number of rows; the wards and
     their simplified boundaries come from the store's cache folder once worked out
-    (``geo.ward_layer``).
+    (``geo.ward_layer``). Every file of the data in use is first held to the manifest, and the
+    cached boundaries to the SHA-256 they carry: ``store.StoreDamaged`` names a file that differs
+    (no bundle is built from it); a boundary cache that differs is worked out again.
     """
     frames, records = store.read_pages(folder)
     try:
@@ -183,6 +186,22 @@ def coverage_table(data: Bundle) -> pd.DataFrame:
         kind = "not loaded" if not record else "demonstration" if record.get("demo") else "real"
         rows.append({"dataset": name, "months": months, "missing": gaps if record and months else "", "kind": kind})
     return pd.DataFrame(rows, columns=["dataset", "months", "missing", "kind"])
+
+
+def rows_per_month(data: Bundle) -> pd.DataFrame:
+    """Rows in use per month of each dated dataset (month, dataset, value), by dataset then month: the
+    cubes' counts summed, the other datasets' rows counted by the column that dates them."""
+    parts = []
+    for name in sorted(schema.DATASETS):
+        date = store.date_column(name)
+        if date is None:
+            continue
+        frame = getattr(data, DATED.get(name, (name,))[0])
+        counts = store.cube(frame, "month", (), weight="n") if name in store.CUBES else store.cube(frame, date, ())
+        parts.append(counts.rename(columns={"n": "value"}).assign(dataset=name))
+    out = pd.concat(parts, ignore_index=True)[["month", "dataset", "value"]]
+    return out.astype({"month": "datetime64[ns]", "value": "int64"}).sort_values(["dataset", "month"],
+                                                                                  ignore_index=True)
 
 
 def coverage_line(data: Bundle) -> str:

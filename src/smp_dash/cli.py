@@ -3,9 +3,9 @@
     smp-dash demo                         build the demonstration dataset into the store
     smp-dash ingest police-uk PATH        a police.uk CSV, a folder of YYYY-MM/ folders, or the zip
     smp-dash ingest DATASET FILE          a partner CSV template (crimes, needle_finds, ...)
-    smp-dash fetch police-uk [--from YYYY-MM] [--to YYYY-MM] [--api-url URL]
+    smp-dash fetch police-uk [--from YYYY-MM] [--to YYYY-MM] [--api-url URL] [--timeout SECONDS]
                                           the months the police.uk API offers and the store lacks
-    smp-dash check                        validate the store and summarise each dataset
+    smp-dash check                        validate the store and its boundary cache, summarise each dataset
     smp-dash figures [--format json]      every figure of the assessment from the data in use
     smp-dash versions DATASET             earlier versions kept for DATASET
     smp-dash restore DATASET VERSION      make an earlier version the one in use
@@ -19,29 +19,53 @@
     smp-dash doctor [--config PATH] [--secrets PATH] [--roles PATH]
                                           dangerous server, sign-in and roles-file settings; exits 1 if any
 
-Bad input prints what is wrong (file, row, column) and exits 2; the data in use is unchanged.
+Every failure prints what is wrong and that the data in use is unchanged, and exits with its
+code (:data:`EXIT_CODES`): 1 a check found a problem (``check``: a file differs from its record,
+the manifest is damaged, a boundary cache file fails its check; any command reading a store that
+fails its check; ``doctor``: a dangerous setting), 2 bad input (file, row, column; an argument; what the police.uk API
+answered, or that it could not be reached), 3 the store busy, 4 the police.uk API gave no
+complete answer in time, 5 the file system refused (a full disk, a read-only or missing data
+folder, permission refused: one line naming the path).
 An ingest goes through the Data page's checks (``intake.preview`` and ``intake.commit``): a file
 cut off half-way, rows outside the borough (points, or ward codes of another district) set aside
 and counted, a file that keeps no rows refused unless ``--allow-empty``, and the page's limits
 (``config.limits()``: file sizes, a zip member's compression ratio, the longest value). A write waits
 for another write to the same store (``store.LOCK_TIMEOUT``) and then exits 3. A fetch goes through
-the same street-level checks (``sources.police_api``); an API that cannot be reached exits 2.
+the same street-level checks (``sources.police_api``); an API that cannot be reached exits 2, one
+that gives no complete answer for ``--timeout`` seconds (``config.fetch_timeout()``) exits 4.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from smp_dash import config, intake, schema, store
+from smp_dash import config, geo, intake, schema, store
 from smp_dash.selection import CHOICES, LATEST
+from smp_dash.sources.police_api import PoliceApiTimeout
 
+EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_BUSY = 3
+EXIT_TIMED_OUT = 4
+EXIT_SYSTEM = 5
+#: Each exit code and what it means (README's command line section lists the same).
+EXIT_CODES = {
+    0: "done",
+    EXIT_CHECK_FAILED: "a check found a problem: check, a file that differs from its record or is missing, a "
+                       "damaged or missing manifest, or a boundary cache file that fails its check; report, draft, "
+                       "tables, figures over such a store; doctor, a dangerous setting",
+    EXIT_BAD_INPUT: "bad input: a file, an argument, or what the police.uk API answered (or it could not be reached)",
+    EXIT_BUSY: "another write held the store's lock longer than the wait",
+    EXIT_TIMED_OUT: "the police.uk API gave no complete answer in time: the fetch gave up",
+    EXIT_SYSTEM: "the file system refused: a full disk, a read-only or missing data folder, permission refused",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,10 +73,23 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (schema.SchemaError, ValueError, FileNotFoundError, store.StoreLocked) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("The data in use is unchanged.", file=sys.stderr)
-        return EXIT_BUSY if isinstance(exc, store.StoreLocked) else EXIT_BAD_INPUT
+    except store.StoreLocked as exc:
+        return _refused(exc, EXIT_BUSY)
+    except store.StoreDamaged as exc:
+        return _refused(exc, EXIT_CHECK_FAILED)
+    except PoliceApiTimeout as exc:
+        return _refused(exc, EXIT_TIMED_OUT)
+    except (schema.SchemaError, ValueError, FileNotFoundError) as exc:
+        return _refused(exc, EXIT_BAD_INPUT)
+    except OSError as exc:   # the file system's refusal: one line, naming the path
+        print(f"error: {store.failure(exc)} {intake.UNCHANGED}", file=sys.stderr)
+        return EXIT_SYSTEM
+
+
+def _refused(exc: Exception, code: int) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    print(intake.UNCHANGED, file=sys.stderr)
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,9 +120,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--api-url", default=None, help="the API's address (default: SMP_POLICE_API_URL or "
                    f"{config.DEFAULT_POLICE_API_URL})")
     p.add_argument("--lad", default=None, help="district LAD code (default: SMP_LAD_CODE or Maidstone)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="give up when the API has given no complete answer for SECONDS (default: "
+                        f"SMP_FETCH_TIMEOUT or {config.FETCH_TIMEOUT:g}); the data in use is then unchanged (exit 4)")
     p.set_defaults(run=_fetch)
 
-    p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it")
+    p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it; "
+                       "check the boundary cache against the SHA-256 it carries")
     p.set_defaults(run=_check)
 
     p = sub.add_parser("figures", help="every figure of the assessment from the data in use")
@@ -169,9 +210,11 @@ def _ingest(args) -> int:
 
 
 def _fetch(args) -> int:
+    give_up_after = config.fetch_timeout() if args.timeout is None else config.seconds(args.timeout, "--timeout")
     wards, lsoas = _boundaries(args.lad or config.lad_code(), "police-uk")
     result = intake.fetch_police_uk(wards=wards, lsoas=lsoas, api_url=args.api_url, start=args.start, end=args.end,
-                                    data_dir=args.data_dir, progress=lambda done, total, message: print(
+                                    data_dir=args.data_dir, give_up_after=give_up_after,
+                                    progress=lambda done, total, message: print(
                                         f"[{done}/{total}] {message}", flush=True))
     print(result.summary())
     return 0
@@ -179,8 +222,6 @@ def _fetch(args) -> int:
 
 def _boundaries(lad: str, kind: str):
     """The wards and LSOAs that decide what is inside the borough (police.uk needs them)."""
-    from smp_dash import geo
-
     try:
         return geo.load_wards(lad), geo.load_lsoas(lad)
     except geo.BoundariesMissing:
@@ -206,6 +247,9 @@ def _progress_bar():
 
 
 def _check(args) -> int:
+    folder = Path(args.data_dir or config.data_dir())
+    if not folder.is_dir():   # not "nothing loaded": a mistyped --data-dir or an unmounted disk
+        raise store.StoreUnavailable(errno.ENOENT, os.strerror(errno.ENOENT), str(folder), action="read")
     mismatched = store.verify(args.data_dir)
     broken = {name for name, _ in mismatched}
     for name in schema.DATASETS:
@@ -226,12 +270,24 @@ def _check(args) -> int:
               f"{kind:13} from {meta['source']}  loaded {meta['loaded_at']}")
     for name, problem in mismatched:
         print(f"{name:18} DOES NOT MATCH ITS RECORD: {problem}")
-    return 1 if broken else 0
+    return EXIT_CHECK_FAILED if _check_boundary_cache(store.cache_dir(folder)) or broken else 0
+
+
+def _check_boundary_cache(cache: Path) -> bool:
+    """Print what the check of the boundary cache (``geo.ward_layer``) found; whether it failed."""
+    files = sorted(cache.glob(geo.LAYER_FILES))
+    damaged = geo.cache_problems(cache)
+    for file, problem in damaged:
+        print(f"{'boundary cache':18} FAILED ITS CHECK: {file}: {problem}. It is worked out from the boundary "
+              "files: the app works it out again at its next load (deleting it loses nothing)")
+    if files and not damaged:
+        print(f"{'boundary cache':18} {len(files)} file(s), each matches the SHA-256 it carries")
+    return bool(damaged)
 
 
 def figure_table(data_dir=None):
     """The figures computed from the store in ``data_dir`` (used by the CLI and the app)."""
-    from smp_dash import geo, published as stated_figures
+    from smp_dash import published as stated_figures
     from smp_dash.demo.indicators import published
 
     data = store.read_all(data_dir)
@@ -267,7 +323,7 @@ def _document(kind: str, args) -> int:
     import tempfile
     from datetime import datetime, timezone
 
-    from smp_dash import draft, geo, report, workbook
+    from smp_dash import draft, report, workbook
 
     if not store.exists("crimes", args.data_dir):
         raise FileNotFoundError("no crime data in the store; run `smp-dash demo` or `smp-dash ingest` first")
@@ -324,8 +380,6 @@ def _template(args) -> int:
 
 
 def _doctor(args) -> int:
-    import os
-
     from smp_dash import deployment
 
     found = deployment.findings(args.config, args.secrets, args.roles or config.roles_file(), os.environ)
@@ -333,7 +387,7 @@ def _doctor(args) -> int:
         print(finding)
     print(f"{len(found)} dangerous setting(s)." if found else
           f"No dangerous setting found in {args.config}, {args.secrets} or the roles file.")
-    return 1 if found else 0
+    return EXIT_CHECK_FAILED if found else 0
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ LIMITS = Limits()
 
 #: The police.uk API (``smp-dash fetch police-uk`` and the Data page's "Fetch the latest months").
 DEFAULT_POLICE_API_URL = "https://data.police.uk/api"
+#: Seconds a fetch from the police.uk API waits without a complete answer before it gives up
+#: (``SMP_FETCH_TIMEOUT``; the command line's ``--timeout``).
+FETCH_TIMEOUT = 120.0
 
 #: Counts from 1 to this value are shown as "<5" when disclosure control is on.
 SUPPRESSION_THRESHOLD = 4
@@ -92,6 +95,23 @@ def limits() -> Limits:
 def police_api_url() -> str:
     """The police.uk API to fetch from (``SMP_POLICE_API_URL``, default the public API)."""
     return os.environ.get("SMP_POLICE_API_URL") or DEFAULT_POLICE_API_URL
+
+
+def fetch_timeout() -> float:
+    """Seconds a police.uk fetch waits without a complete answer (``SMP_FETCH_TIMEOUT``, default
+    :data:`FETCH_TIMEOUT`); ValueError for anything but a positive number."""
+    return seconds(os.environ.get("SMP_FETCH_TIMEOUT") or FETCH_TIMEOUT, "SMP_FETCH_TIMEOUT")
+
+
+def seconds(value, name: str) -> float:
+    """``value`` as a positive, finite number of seconds; ValueError naming ``name`` otherwise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not 0 < number < float("inf"):
+        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+    return number
 
 
 def data_dir() -> Path:

@@ -38,9 +38,6 @@ TABLE_STYLE = "Light Grid Accent 1"
 SIGNIFICANCE = ("A change is called a rise or a fall only when an exact Poisson test (5%) says chance alone would "
                 "rarely produce it; otherwise it is broadly stable. Counts too small to judge are said to be. On "
                 "the charts, * marks a change beyond chance.")
-#: Chapter titles where the document's differ from the data pack's section titles.
-CHAPTERS = {"Police data": "Police data and the Kent comparison", "MoRiLE priorities": "MoRiLE ranking",
-            "ASB and community protection": "Community protection and anti-social behaviour"}
 #: Image width on the page (A4 less margins) and the CSS pixels it is drawn at (x2 for print).
 IMAGE_WIDTH, DRAW_WIDTH, DRAW_SCALE = Inches(6.3), 1000, 2
 
@@ -141,7 +138,7 @@ def _summary(doc, overview, chapters, counter: _Counter) -> None:
 
 
 def _chapter(doc, section, pngs, counter: _Counter, actions: pd.DataFrame) -> None:
-    doc.add_heading(CHAPTERS.get(section.title, section.title), level=1)
+    doc.add_heading(section.title, level=1)
     if section.story:
         doc.add_heading("Summary", level=2)
         for sentence in section.story:

@@ -27,7 +27,7 @@ from smp_dash.sources import _files, partner, police_api, police_uk
 from smp_dash.sources._files import IngestError
 
 __all__ = ["IngestError", "POLICE_UK", "LABELS", "Preview", "preview", "commit", "provenance_table",
-           "mixed", "versions", "restore", "template_with_notes", "column_notes", "coverage", "messages"]
+           "mixed", "versions", "restore", "template_with_notes", "column_notes", "messages"]
 
 POLICE_UK = "police-uk"
 #: What the Data page calls each kind of upload.
@@ -162,17 +162,17 @@ def provenance_table(data_dir: Path | str | None = None, *, records: dict | None
 
     From the store in ``data_dir``, or from ``records`` (dataset -> provenance record or None, as a
     bundle or the data pack holds them). The one account of provenance the pages, the Data page and
-    the data pack all show.
+    the data pack all show. A dataset not loaded has no row count (missing, not 0).
     """
     rows = []
     for dataset in schema.DATASETS:
         meta = (store.provenance(dataset, data_dir) if records is None else records.get(dataset)) or {}
         kind = kind_of(meta)
         rows.append({"dataset": dataset, "kind": kind, "source": meta.get("source", ""),
-                     "rows": meta.get("rows", 0), "first": meta.get("first") or "",
+                     "rows": meta.get("rows", pd.NA), "first": meta.get("first") or "",
                      "last": meta.get("last") or "", "loaded_at": meta.get("loaded_at", ""),
                      "sha256": (meta.get("sha256") or "")[:12]})
-    return pd.DataFrame(rows).astype({"rows": "int64"})
+    return pd.DataFrame(rows).astype({"rows": "Int64"})
 
 
 def kind_of(record: dict | None) -> str:
@@ -192,12 +192,6 @@ def mixed(data_dir: Path | str | None = None, *, records: dict | None = None) ->
     """True when some datasets in use are real and others are demonstration data."""
     found = kinds(records if records is not None else {d: store.provenance(d, data_dir) for d in schema.DATASETS})
     return bool(found[REAL]) and bool(found[DEMONSTRATION])
-
-
-def statement(data_dir: Path | str | None = None) -> str:
-    """Which datasets are demonstration data and which are real, in one plain sentence each."""
-    found = kinds({d: store.provenance(d, data_dir) for d in schema.DATASETS})
-    return " ".join(f"**{kind.capitalize()}:** {', '.join(names)}." for kind, names in found.items() if names)
 
 
 def versions(dataset: str, data_dir: Path | str | None = None) -> list[dict]:
@@ -248,22 +242,13 @@ def rows(dataset: str, wards=(), *, limit: int = 1000, data_dir: Path | str | No
     return frame, total
 
 
-def coverage(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Rows in use per month of each dated dataset (month, dataset, value), for a coverage chart."""
-    parts = [f"SELECT date_trunc('month', {column}) AS month, '{name}' AS dataset, count(*) AS value "
-             f"FROM {name} GROUP BY 1" for name, column in DATE_COLUMNS.items()
-             if column and store.exists(name, data_dir)]
-    if not parts:
-        return pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]"), "dataset": [], "value": []})
-    frame = store.query(" UNION ALL ".join(parts) + " ORDER BY dataset, month", data_dir)
-    return frame.assign(month=pd.to_datetime(frame["month"]).astype("datetime64[ns]"),
-                        value=frame["value"].astype("int64"))
-
-
 def messages(exc: Exception) -> list[str]:
-    """Every problem an error reports, one line each (file, row, column, value, rule)."""
+    """Every problem an error reports, one line each (file, row, column, value, rule); a refusal
+    of the file system (a full disk, permission refused) as one line naming the path."""
     if isinstance(exc, schema.SchemaError):
         return [str(p) for p in exc.problems]
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return [store.failure(exc)]
     return [str(exc)]
 
 
@@ -406,8 +391,8 @@ def _rule(col: schema.Column) -> str:
 def fetch_police_uk(*, data_dir: Path | str | None = None, **options) -> police_api.FetchResult:
     """Fetch the police.uk months the store lacks from the API and commit them, with the rows held,
     as one version of crimes and asb_incidents (``sources.police_api.fetch``; ``options`` are its
-    own: wards, lsoas, api_url, start, end, progress, sleep, timeout). Demonstration rows are
-    replaced, never added to."""
+    own: wards, lsoas, api_url, start, end, progress, sleep, timeout, give_up_after). Demonstration
+    rows are replaced, never added to."""
     def real(name: str) -> bool:
         record = store.provenance(name, data_dir)
         return record is not None and not record.get("demo")

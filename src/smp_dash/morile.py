@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from smp_dash import exports, measures, metrics, schema
-from smp_dash.bundle import DEMO_MARK
 from smp_dash.periods import Period
 from smp_dash.sources import _files
 
@@ -53,6 +51,9 @@ LABELS = MappingProxyType({
     "confidence": "Confidence", "capacity": "Capacity gap", "capability": "Capability gap",
 })
 PRIORITY_AREAS = schema.PRIORITIES + ("asb_community_protection", "other")
+#: Each priority area in words, as the sheet's editor and the ranking show it.
+AREA_NAMES = MappingProxyType({**schema.PRIORITY_NAMES, "asb_community_protection": "ASB and community protection",
+                               "other": "Other"})
 #: Data measures that can supply a theme's volume and trend (see :func:`measures_from_data`).
 MEASURES = MappingProxyType({
     "da_crimes": "Domestic abuse crimes (police flag)",
@@ -63,6 +64,10 @@ MEASURES = MappingProxyType({
     "needles_found": "Needles found (bulk finds excluded)",
     "nte_violence": "Violent crime in the town-centre wards",
 })
+#: The measure (``measures.get``) each data measure counts: its row rule, dataset and whether it is sensitive.
+MEASURE_IDS = MappingProxyType({"da_crimes": "domestic_abuse", "drug_offences": "drug_offences",
+                                "weapon_possession": "weapons", "hate_crimes": "hate_crime", "asb_incidents": "asb",
+                                "needles_found": "needles", "nte_violence": "violent_crime"})
 #: The dataset each data measure is counted from (its figures are marked when it is demonstration data beside real data).
 DATASETS = MappingProxyType({key: {"asb_incidents": "asb_incidents", "needles_found": "needle_finds"}.get(key, "crimes")
                              for key in MEASURES})
@@ -149,6 +154,9 @@ _DEFAULTS = (
      "Self-neglect summit and hoarding project postponed by the pandemic."),
 )
 
+#: The default sheet's rows, as :func:`sheet_rows` writes a sheet.
+DEFAULT_ROWS = tuple((theme, area, measure, *scores, note) for theme, area, measure, scores, note in _DEFAULTS)
+
 
 def default_sheet() -> pd.DataFrame:
     """The illustrative scoring sheet: one row per theme the assessment discusses.
@@ -161,8 +169,7 @@ def default_sheet() -> pd.DataFrame:
         what in the text the scores rest on. The scores are judgements for demonstration,
         not the partnership's.
     """
-    rows = [(theme, area, measure, *scores, note) for theme, area, measure, scores, note in _DEFAULTS]
-    return _typed(pd.DataFrame(rows, columns=list(SHEET_COLUMNS)))
+    return sheet_from_rows(DEFAULT_ROWS)
 
 
 def score(sheet: pd.DataFrame, weights=None) -> pd.DataFrame:
@@ -183,14 +190,8 @@ def score(sheet: pd.DataFrame, weights=None) -> pd.DataFrame:
     """
     w = check_weights(weights)
     _require(sheet, CRITERIA + ("theme",))
-    harm, likelihood = _weighted(sheet, HARM, w), _weighted(sheet, LIKELIHOOD, w)
-    confidence = (0.5 + sheet["confidence"].to_numpy(float) / 8) ** w["confidence"]
-    organisational = 1 + _weighted(sheet, ORGANISATION, w) / 4
-    risk = harm * likelihood
-    scored = sheet.assign(harm=harm, likelihood=likelihood, risk=risk, confidence_factor=confidence,
-                          organisational_factor=organisational,
-                          priority=np.round(risk * confidence * organisational, 2))
-    ranked = scored.sort_values(["priority", "theme"], ascending=[False, True], kind="stable")
+    parts = _parts(sheet[list(CRITERIA)].to_numpy(float), w)
+    ranked = sheet.assign(**parts).iloc[_order(parts["priority"], sheet["theme"].to_numpy(object))]
     return ranked.assign(rank=np.arange(1, len(ranked) + 1)).reset_index(drop=True)
 
 
@@ -233,25 +234,6 @@ def data_likelihood(sheet: pd.DataFrame, measures: dict[str, tuple[int, float]])
     trend = sheet["likelihood_trend"].where(~change.notna(), change.map(trend_score))
     return sheet.assign(likelihood_volume=volume.astype("int64"), likelihood_trend=trend.astype("int64"),
                         measure_count=count.astype("Int64"), measure_change=change, data_driven=driven.to_numpy())
-
-
-def data_table(sheet: pd.DataFrame, demo: Iterable[str] = ()) -> pd.DataFrame:
-    """The themes whose volume and trend came from the data (after :func:`data_likelihood`), for display.
-
-    ``demo``: the datasets (:data:`DATASETS`) whose figures say they are demonstration data
-    (``Bundle.demonstration``): their measures' labels are marked.
-
-    Returns
-    -------
-    DataFrame
-        theme, measure (its label), count, change (%, 1 dp), volume and trend (the scores used).
-    """
-    rows = sheet[sheet["data_driven"].astype(bool)]
-    demo = set(demo)
-    labels = [f"{MEASURES[key]} {DEMO_MARK}" if DATASETS[key] in demo else MEASURES[key] for key in rows["data_measure"]]
-    return pd.DataFrame({"theme": rows["theme"], "measure": pd.Series(labels, index=rows.index, dtype=object),
-                         "count": rows["measure_count"], "change": rows["measure_change"].round(1),
-                         "volume": rows["likelihood_volume"], "trend": rows["likelihood_trend"]}).reset_index(drop=True)
 
 
 def volume_score(count: float) -> int:
@@ -311,14 +293,17 @@ def sensitivity(sheet: pd.DataFrame, weights=None, top: int = 5,
         enters at 5; Anti-social behaviour drops out").
     """
     w = check_weights(weights)
-    base = list(score(sheet, w)["theme"].head(top))
+    _require(sheet, CRITERIA + ("theme",))
+    values, themes = sheet[list(CRITERIA)].to_numpy(float), sheet["theme"].to_numpy(object)
+    leaders = lambda weights: themes[_order(_parts(values, weights)["priority"], themes)[:top]].tolist()  # noqa: E731
+    base = leaders(w)   # as score ranks them, without a frame per change tried
     rows = []
     for name in CRITERIA:
         for factor in factors:
             value = (w[name] or 1.0) * factor
             if value == w[name]:   # nothing would change
                 continue
-            now = list(score(sheet, {**w, name: value})["theme"].head(top))
+            now = leaders({**w, name: value})
             rows.append({"weight": name, "current": w[name], "factor": float(factor), "value": value,
                          "change": weight_change(w[name], value), "reorders": now != base,
                          "top": "; ".join(now), "moves": _moves(base, now)})
@@ -436,6 +421,17 @@ def sheet_csv(sheet: pd.DataFrame) -> bytes:
     return exports.csv_bytes(sheet[list(SHEET_COLUMNS)])
 
 
+def sheet_rows(sheet: pd.DataFrame) -> tuple[tuple, ...]:
+    """A valid sheet as a tuple of rows (:data:`SHEET_COLUMNS`, plain Python values): hashable, so a
+    cache can key on it; :func:`sheet_from_rows` gives the frame back."""
+    return tuple(zip(*(sheet[c].tolist() for c in SHEET_COLUMNS)))
+
+
+def sheet_from_rows(rows) -> pd.DataFrame:
+    """The sheet :func:`sheet_rows` wrote, typed as :func:`validate_sheet` returns it."""
+    return _typed(pd.DataFrame(list(rows), columns=list(SHEET_COLUMNS)))
+
+
 def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.DataFrame, period: Period, *,
                        wards: tuple[str, ...] = (), town_centre: tuple[str, ...] = (),
                        coverage: dict | None = None) -> dict[str, tuple[int, float]]:
@@ -463,12 +459,10 @@ def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
         Measure (a key of :data:`MEASURES`) -> (count, % change; NaN when a year earlier had none);
         a measure the data does not hold for ``period`` is left out (its theme keeps the judged scores).
     """
-    ids = {"da_crimes": "domestic_abuse", "drug_offences": "drug_offences", "weapon_possession": "weapons",
-           "hate_crimes": "hate_crime", "asb_incidents": "asb", "nte_violence": "violent_crime", "needles_found": "needles"}
     whole = {"crimes": crimes, "asb": asb, "needles": needles}
     # Missing is not zero: a measure the data does not hold for the period (police.uk has no
     # domestic-abuse flag; needles not loaded) keeps the sheet's judged volume and trend.
-    held = {k for k, mid in ids.items() if _held(measures.get(mid), whole, period)}
+    held = {k for k, mid in MEASURE_IDS.items() if _held(measures.get(mid), whole, period)}
     crimes, asb, needles = (metrics.in_wards(f, wards) for f in (crimes, asb, needles))
     rule = lambda measure_id, rows: measures.get(measure_id).rows(rows)  # noqa: E731
     frames = {
@@ -484,7 +478,7 @@ def measures_from_data(crimes: pd.DataFrame, asb: pd.DataFrame, needles: pd.Data
     if "needles_found" in held:
         out["needles_found"] = _change(metrics.needle_change(needles, period, include_bulk=False))
     for k, (count, _) in out.items():
-        cover = (coverage or {}).get(measures.get(ids[k]).dataset)
+        cover = (coverage or {}).get(measures.get(MEASURE_IDS[k]).dataset)
         if coverage is not None and (cover is None or cover.no_comparison(period)):
             out[k] = (count, math.nan)    # a change against a year the data holds in part is no trend
     return {k: out[k] for k in MEASURES if k in out}
@@ -502,11 +496,28 @@ def _change(table: pd.DataFrame) -> tuple[int, float]:
     return int(row["current"]), float(row["pct_change"])
 
 
-def _weighted(sheet: pd.DataFrame, names: tuple[str, ...], weights: dict[str, float]) -> np.ndarray:
+def _parts(values: np.ndarray, w: dict[str, float]) -> dict[str, np.ndarray]:
+    """Each row's harm, likelihood, risk, confidence and organisational factors and priority (the
+    method in the module docstring) from ``values``, the sheet's criteria in :data:`CRITERIA` order."""
+    harm, likelihood = _weighted(values, HARM, w), _weighted(values, LIKELIHOOD, w)
+    confidence = (0.5 + values[:, CRITERIA.index("confidence")] / 8) ** w["confidence"]
+    organisational = 1 + _weighted(values, ORGANISATION, w) / 4
+    risk = harm * likelihood
+    return {"harm": harm, "likelihood": likelihood, "risk": risk, "confidence_factor": confidence,
+            "organisational_factor": organisational, "priority": np.round(risk * confidence * organisational, 2)}
+
+
+def _weighted(values: np.ndarray, names: tuple[str, ...], weights: dict[str, float]) -> np.ndarray:
     w = np.array([weights[n] for n in names])
     if not w.sum():
-        return np.full(len(sheet), MIDPOINT)
-    return sheet[list(names)].to_numpy(float) @ w / w.sum()
+        return np.full(len(values), MIDPOINT)
+    return values[:, [CRITERIA.index(n) for n in names]] @ w / w.sum()
+
+
+def _order(priority: np.ndarray, themes: np.ndarray) -> np.ndarray:
+    """Row positions by priority, highest first; equal priorities by theme name (a stable sort)."""
+    by_name = np.argsort(np.argsort(themes, kind="stable"), kind="stable")
+    return np.lexsort((by_name, -priority))
 
 
 def _moves(before: list[str], after: list[str]) -> str:

@@ -6,7 +6,9 @@ every chart can name its period. Lockdown dates are the English national lockdow
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -211,6 +213,9 @@ def _held(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()):
 
 def lockdown_share(month: pd.Timestamp) -> float:
     """Share of the days of ``month`` spent in a national lockdown (0 to 1)."""
-    days = pd.date_range(month, month + pd.offsets.MonthEnd(0), freq="D")
-    inside = sum(((days >= pd.Timestamp(s)) & (days <= pd.Timestamp(e))).sum() for s, e, _ in LOCKDOWNS)
-    return inside / len(days)
+    first = pd.Timestamp(month).date()
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    # each lockdown's days in the month, from the dates alone (a projection asks for every month of its series)
+    inside = sum(max(0, (min(last, date.fromisoformat(e)) - max(first, date.fromisoformat(s))).days + 1)
+                 for s, e, _ in LOCKDOWNS)
+    return inside / ((last - first).days + 1)

@@ -49,6 +49,8 @@ LOCKDOWN_SHARE = 0.5
 #: Fewer months than this and the projection is flat (two whole years are needed to see a season).
 MIN_SEASONAL_MONTHS = 24
 SEASONAL, FLAT = "seasonal", "flat"
+#: What a scenario with no name is called.
+UNNAMED = "Unnamed scenario"
 #: The method in words, for the page (the details of one projection are in its ``attrs["method_text"]``).
 METHOD = """\
 - **Seasonal pattern.** For each month of the year, the mean of that month over the last three whole years,
@@ -128,6 +130,8 @@ def recorded(bundle, measure: str, view, history: pd.DataFrame) -> tuple[pd.Data
     needles = measure == "Needles found"
     return measures.protected(bundle, MEASURE_IDS[measure], view, history, variant="without bulk" if needles else "",
                               whole=metrics.without_bulk(bundle.needles, False) if needles else None)
+
+
 def offered(data) -> tuple[list[str], str]:
     """The measures the data loaded can project, in :data:`MEASURES` order (the page opens on the
     first), and why each of the others cannot, in words ("" when every one can)."""
@@ -320,7 +324,7 @@ def export_table(frame: pd.DataFrame, name: str, description: str) -> pd.DataFra
     """The scenario frame for a CSV: values to one decimal, the scenario named and described on every row."""
     numbers = [c for c in frame.columns if c not in ("month", "method")]
     out = frame.assign(**{c: frame[c].astype(float).round(1) for c in numbers})
-    return out.assign(month=pd.to_datetime(out["month"]).dt.strftime("%Y-%m"), scenario_name=name or "Unnamed scenario",
+    return out.assign(month=pd.to_datetime(out["month"]).dt.strftime("%Y-%m"), scenario_name=name or UNNAMED,
                       description=description)
 
 

@@ -9,7 +9,8 @@ Layout under the data directory::
                                          with the rows and named by the same manifest entry
     <dataset>.parquet                    a symbolic link to the file in use, for tools that open
                                          a dataset by name (the manifest is what counts)
-    .lock                                held by the one write in progress (``fcntl.flock``)
+    .lock                                held by the one write in progress (``fcntl.flock``); while
+                                         held, it names the writer (process, host, since when)
     cache/                               what a server works out from files outside the store and
                                          keeps to start faster (``geo.ward_layer``); safe to delete
 
@@ -21,6 +22,15 @@ another old, never a data file with another's record, never a cube with another 
 Readers never lock: they read the manifest once and open the immutable files it names. What a
 killed write leaves behind (temporary files, data files no manifest names) is removed by the
 next write, and an earlier version's file is deleted only after the manifest stops listing it.
+A write the file system refuses (a full disk, a read-only or missing folder, permission refused)
+raises :class:`StoreUnavailable` naming the path, removes what it had written and changes
+nothing (:func:`failure` says so in words); a manifest that is not whole raises :class:`StoreDamaged`.
+
+Every read checks each file it opens against the manifest (SHA-256 and rows, as :func:`verify`
+does) and raises :class:`StoreDamaged` naming it when it differs or is missing. A file is hashed
+once per process: the answer is kept against the file's identity on disk (inode, size,
+modification and change times), so reading it again costs a ``stat``, and a file changed since
+is hashed again.
 
 A store written by earlier releases (``<dataset>.parquet`` + ``<dataset>.json``, earlier
 versions under ``versions/<dataset>/``) is read as it is and moved to this layout by its first
@@ -30,6 +40,7 @@ counts its rows instead (the cube is the same), and its next write or restore wr
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import io
@@ -38,6 +49,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import tempfile
 import time
 from contextlib import contextmanager
@@ -46,6 +58,7 @@ from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from smp_dash import config, schema
@@ -78,6 +91,35 @@ CUBES = {"crimes": ("month", ("ward_code", "crime_type", "offence_subgroup", "do
 
 class StoreLocked(TimeoutError):
     """Another write held the store's lock for longer than the wait allowed."""
+
+
+class StoreUnavailable(OSError):
+    """The file system refused to read or write the store (a full disk, a read-only or missing
+    folder, permission refused): ``StoreUnavailable(errno, strerror, path, action="read")``."""
+
+    def __init__(self, *args, action: str = "use"):
+        super().__init__(*args)
+        self.action = action
+
+
+class StoreDamaged(ValueError):
+    """The store failed its check: the manifest is not whole (cut off, not JSON, or not the
+    manifest's shape), or a file it names for the data in use is missing or differs from what it
+    records (SHA-256, rows). The message names the file and the problem."""
+
+
+#: What an errno means to the person running the store (:func:`failure`).
+_WHY = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the file system is read-only", errno.EACCES: "permission refused",
+        errno.EPERM: "permission refused", errno.ENOENT: "it does not exist",
+        errno.ENOTDIR: "part of its path is not a folder", errno.EIO: "the disk reported an input/output error"}
+
+
+def failure(exc: OSError) -> str:
+    """A system failure (a full disk, a read-only or missing folder, permission refused) in one
+    sentence naming the path: what the command line prints and the Data page shows."""
+    why = _WHY.get(exc.errno) or exc.strerror or str(exc)
+    return f"Could not {getattr(exc, 'action', 'use')} {exc.filename or 'a file'}: {why}."
 
 
 def path(dataset: str, data_dir: Path | str | None = None) -> Path:
@@ -136,7 +178,7 @@ def write_many(frames: Mapping[str, pd.DataFrame], *, source: str, demo: bool = 
                          "(allow_empty empties a dataset on purpose)")
     payloads = {name: _parquet_bytes(frame) for name, frame in typed.items()}
     folder = _dir(data_dir)
-    with _locked(folder, lock_timeout):
+    with _locked(folder, lock_timeout), _undone_on_failure(folder):
         manifest = _tidy(folder)
         version = _new_version(manifest, typed)
         entries = {}
@@ -155,14 +197,14 @@ def read(dataset: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     schema.columns(dataset)
     folder = _dir(data_dir)
     entry = _current(_manifest(folder), dataset)
-    return pd.read_parquet(folder / entry["file"]) if entry else schema.empty(dataset)
+    return _read_checked(folder, dataset, entry) if entry else schema.empty(dataset)
 
 
 def read_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Every dataset in use, by name (empty frames for datasets not loaded), from one manifest."""
     folder = _dir(data_dir)
     manifest = _manifest(folder)
-    return {name: (pd.read_parquet(folder / entry["file"]) if (entry := _current(manifest, name))
+    return {name: (_read_checked(folder, name, entry) if (entry := _current(manifest, name))
                    else schema.empty(name)) for name in schema.DATASETS}
 
 
@@ -186,6 +228,11 @@ def dataset_cube(dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
 def read_pages(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, dict | None]]:
     """What the pages draw from, from one manifest, without reading every row.
 
+    Every file of the data in use, rows and cubes, is first checked against the manifest (its
+    SHA-256 and rows; each file hashed once per process, :func:`_file_problem`), so the pages draw
+    from a store that passes its check or from none: :class:`StoreDamaged` names the first file
+    that differs or is missing.
+
     Returns
     -------
     frames : per dataset, its cube for the datasets in :data:`CUBES` (read from the cube file
@@ -199,13 +246,15 @@ def read_pages(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFra
     for name in schema.DATASETS:
         entry = _current(manifest, name)
         records[name] = dict(entry["record"]) if entry else None
+        if entry:
+            _checked(folder, name, entry)   # the rows too: a page's documents and row view read them
         if name not in CUBES:
-            frames[name] = pd.read_parquet(folder / entry["file"]) if entry else schema.empty(name)
+            frames[name] = _read_checked(folder, name, entry) if entry else schema.empty(name)
         elif entry and entry.get("cube"):
-            frames[name] = _text_as_categories(pd.read_parquet(folder / entry["cube"]["file"]), CUBES[name][1])
+            frames[name] = _text_as_categories(_read_checked(folder, name, entry, cube=True), CUBES[name][1])
         else:
             date, dims = CUBES[name]
-            rows = pd.read_parquet(folder / entry["file"], columns=[date, *dims]) if entry else schema.empty(name)
+            rows = _read_checked(folder, name, entry, columns=[date, *dims]) if entry else schema.empty(name)
             frames[name] = dataset_cube(name, rows)
     return frames, records
 
@@ -233,7 +282,7 @@ def restore(dataset: str, version: str, data_dir: Path | str | None = None, *,
     """
     schema.columns(dataset)
     folder = _dir(data_dir)
-    with _locked(folder, lock_timeout):
+    with _locked(folder, lock_timeout), _undone_on_failure(folder):
         manifest = _tidy(folder)
         kept = (manifest["datasets"].get(dataset) or {}).get("kept", [])
         entry = next((e for e in kept if e["version"] == version), None)
@@ -281,7 +330,8 @@ def cache_dir(data_dir: Path | str | None = None) -> Path:
 
 
 def query(sql: str, data_dir: Path | str | None = None, **params) -> pd.DataFrame:
-    """Run DuckDB SQL over the store; each dataset in use is a view of the same name."""
+    """Run DuckDB SQL over the store; each dataset in use is a view of the same name (its file
+    checked against the manifest first: :class:`StoreDamaged` when it differs)."""
     # Imported here: DuckDB takes 0.04 to 0.09 s to import, and a server's first page reads the
     # cubes (read_pages) and never queries rows.
     import duckdb
@@ -292,6 +342,7 @@ def query(sql: str, data_dir: Path | str | None = None, **params) -> pd.DataFram
         for name in schema.DATASETS:
             entry = _current(manifest, name)
             if entry:
+                _checked(folder, name, entry)
                 con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_path(folder / entry['file'])}')")
         return con.execute(sql, params or None).df()
 
@@ -315,11 +366,59 @@ def _dir(data_dir: Path | str | None) -> Path:
 # The manifest ---------------------------------------------------------------------------------
 
 def _manifest(folder: Path) -> dict:
-    """The manifest in use; a store in the earlier layout (or none) is described as one."""
+    """The manifest in use; a store in the earlier layout (or none) is described as one.
+    StoreDamaged when it is not whole, or missing from a store that was committed (its links are
+    there); StoreUnavailable when it cannot be read."""
+    file = folder / MANIFEST
     try:
-        return json.loads((folder / MANIFEST).read_bytes())
+        raw = file.read_bytes()
     except FileNotFoundError:
+        links = [name for name in schema.DATASETS if (folder / f"{name}.parquet").is_symlink()]
+        if links:   # made only after a commit: a store was here (read as empty, its first write would tidy it away)
+            raise StoreDamaged(_damaged(file, f"it is missing, but {links[0]}.parquet links to a data file a "
+                                              "commit wrote")) from None
         return _legacy(folder)
+    except OSError as exc:
+        raise _unavailable(exc, "read", file) from exc
+    try:
+        manifest = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        cut = isinstance(exc, json.JSONDecodeError) and not raw.rstrip().endswith(b"}")   # as a manifest ends
+        problem = (f"it ends after {len(raw):,} bytes, part-way through (cut off)" if cut
+                   else f"it is not JSON ({exc})")
+        raise StoreDamaged(_damaged(file, problem)) from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise StoreDamaged(_damaged(file, problem))
+    return manifest
+
+
+def _damaged(file: Path, problem: str) -> str:
+    return (f"the store's manifest {file} is damaged: {problem}. Restore it from a backup: the store cannot "
+            "be read or written until then (its data files under objects/ are not changed)")
+
+
+def _manifest_problem(manifest) -> str | None:
+    """What makes ``manifest`` (parsed JSON) not the manifest's shape, or None."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("datasets"), dict):
+        return "it does not list the datasets"
+    if manifest.get("format") not in (_LEGACY, _FORMAT):
+        return f"format {manifest.get('format')!r} is not one this release reads"
+    for name, slot in manifest["datasets"].items():
+        if not (isinstance(slot, dict) and isinstance(slot.get("kept", []), list)):
+            return f"dataset {name!r} is not a current version and a list of kept ones"
+        for entry in _entries(slot):
+            if not (isinstance(entry, dict) and isinstance(entry.get("version"), str)
+                    and isinstance(entry.get("record"), dict) and _inside(entry.get("file"))
+                    and (entry.get("cube") is None or isinstance(entry["cube"], dict)
+                         and _inside(entry["cube"].get("file")))):
+                return f"an entry of {name!r} lacks its version, file or record, or names a file outside the store"
+    return None
+
+
+def _inside(file) -> bool:
+    """Whether ``file`` (from the manifest) is a relative path inside the store folder."""
+    return isinstance(file, str) and bool(file) and not Path(file).is_absolute() and ".." not in Path(file).parts
 
 
 def _current(manifest: dict, dataset: str) -> dict | None:
@@ -380,7 +479,10 @@ def _commit(folder: Path, manifest: dict, entries: dict[str, dict], keep: int) -
     new = {"format": _FORMAT, "datasets": datasets}
     _atomic_write(folder / MANIFEST, json.dumps(new, indent=1).encode())
     _step("committed")
-    _tidy(folder, new)
+    try:
+        _tidy(folder, new)
+    except OSError:
+        pass  # committed; removing what the manifest no longer names is left to the next write
     _step("pruned")
 
 
@@ -441,12 +543,20 @@ def _link(folder: Path, dataset: str, entry: dict | None) -> None:
 
 @contextmanager
 def _locked(folder: Path, timeout: float | None):
-    """Hold the store's lock file for the whole write; wait up to ``timeout`` seconds for it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Hold the store's lock file for the whole write; wait up to ``timeout`` seconds for it.
+
+    Once it holds the lock, the writer records itself in the lock file (process, host, since
+    when) and clears the record before letting go, so a waiting writer names the real holder and
+    how long it has held the lock, never a writer that has finished.
+    """
     if timeout is None:
         timeout = float(os.environ.get("SMP_STORE_LOCK_TIMEOUT", LOCK_TIMEOUT))
     lock = folder / LOCK
-    with open(lock, "a+") as handle:
+    with _doing("write", folder):
+        folder.mkdir(parents=True, exist_ok=True)
+    with _doing("write", lock):
+        handle = open(lock, "a+b", buffering=0)   # unbuffered: a record the disk refused is not written at close
+    with handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -454,20 +564,85 @@ def _locked(folder: Path, timeout: float | None):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
-                    raise StoreLocked(f"the store is being written by {holder} (lock file {lock}); waited "
+                    raise StoreLocked(f"the store is being written by {_holder(handle)} (lock file {lock}); waited "
                                       f"{timeout:g} s: nothing was changed, try again when it has finished") from None
                 time.sleep(0.05)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()}")
-        handle.flush()
         try:
+            _record_holder(handle)
             _step("locked")
             yield
         finally:
+            _record_holder(handle, clear=True)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _record_holder(handle, clear: bool = False) -> None:
+    """Write who holds the lock (after taking it), or clear it (before letting go). Best effort:
+    the lock is the flock, the record only names its holder."""
+    try:
+        handle.seek(0)
+        handle.truncate()
+        if not clear:
+            handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                     "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode())
+    except OSError:
+        pass
+
+
+def _holder(handle) -> str:
+    """Who holds the lock and for how long, from its record; "another process" when it has not
+    recorded itself (yet), or the record is of a process on this host that has ended."""
+    try:
+        handle.seek(0)
+        record = json.loads(handle.read())
+        pid, host, since = int(record["pid"]), str(record["host"]), datetime.fromisoformat(record["since"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process (it has not recorded itself in the lock file)"
+    if host == socket.gethostname() and not _alive(pid):
+        return "another process (not recorded: the lock file names an earlier writer that has ended)"
+    age = max((datetime.now(timezone.utc) - since).total_seconds(), 0)
+    return f"process {pid} on {host}, holding the lock for {age:.0f} s (since {since:%Y-%m-%d %H:%M:%S} UTC)"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True   # another user's process
+    return True
+
+
+@contextmanager
+def _doing(action: str, path: Path):
+    """A refusal of the file system while reading or writing ``path``, as StoreUnavailable naming it."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise _unavailable(exc, action, path) from exc
+
+
+def _unavailable(exc: OSError, action: str, path: Path) -> StoreUnavailable:
+    return StoreUnavailable(exc.errno, exc.strerror or os.strerror(exc.errno), str(path), action=action)
+
+
+@contextmanager
+def _undone_on_failure(folder: Path):
+    """When the file system refuses part of a write, remove what it wrote (files no manifest
+    names) now, not at the next write, so the store is as it was."""
+    try:
+        yield
+    except OSError:
+        try:
+            _tidy(folder)
+        except (OSError, ValueError):
+            pass
+        raise
 
 
 def _step(name: str) -> None:
@@ -477,6 +652,11 @@ def _step(name: str) -> None:
 
 
 def _atomic_write(target: Path, payload: bytes, step: str | None = None) -> None:
+    with _doing("write", target):
+        _write_then_rename(target, payload, step)
+
+
+def _write_then_rename(target: Path, payload: bytes, step: str | None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -494,13 +674,14 @@ def _atomic_write(target: Path, payload: bytes, step: str | None = None) -> None
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        _atomic_write(target, source.read_bytes())
-    _fsync_dir(target.parent)
+    with _doing("write", target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            _atomic_write(target, source.read_bytes())
+        _fsync_dir(target.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -519,24 +700,74 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def _verify_entry(folder: Path, entry: dict) -> str | None:
-    """What is wrong with a data file given its record, or None."""
-    file, record = folder / entry["file"], entry["record"]
-    if not file.is_file():
-        return "the data file is missing"
-    if record.get("sha256") and _sha256(file) != record["sha256"]:
-        return "its SHA-256 differs from its record's (the file was changed, or the record is another file's)"
-    rows = pq.ParquetFile(file).metadata.num_rows
-    if "rows" in record and rows != record["rows"]:
-        return f"it holds {rows:,} rows; its record says {record['rows']:,}"
+    """What is wrong with a version's data file or its cube given the manifest, or None."""
+    return _data_problem(folder, entry) or _cube_problem(folder, entry)
+
+
+def _data_problem(folder: Path, entry: dict) -> str | None:
+    record = entry["record"]
+    return _file_problem(folder / entry["file"], "the data file", record.get("sha256"), record.get("rows"))
+
+
+def _cube_problem(folder: Path, entry: dict) -> str | None:
     cube = entry.get("cube")
-    if cube:
-        if not (folder / cube["file"]).is_file():
-            return f"its cube {cube['file']} is missing"
-        if _sha256(folder / cube["file"]) != cube["sha256"]:
-            return f"its cube {cube['file']} differs from the SHA-256 the manifest records for it"
-        if pq.ParquetFile(folder / cube["file"]).metadata.num_rows != cube["rows"]:
-            return f"its cube {cube['file']} does not hold the {cube['rows']:,} rows the manifest records"
+    return cube and _file_problem(folder / cube["file"], f"its cube {cube['file']}", cube["sha256"], cube["rows"])
+
+
+#: What each file was found to be when it was last checked, by its identity on disk and what it was
+#: held to (:func:`_file_problem`): a file is hashed once per process until it changes.
+_CHECKED: dict[tuple, str | None] = {}
+_CHECKED_MAX = 4096
+_UNSEEN = object()
+
+
+def _file_problem(file: Path, subject: str, sha256: str | None, rows: int | None) -> str | None:
+    """What is wrong with one file the manifest names (``subject``: how the problem names it),
+    held to the SHA-256 and rows it records, or None. The answer is kept against the file's inode,
+    size, modification and change times: a file changed or replaced since is checked again."""
+    with _doing("read", file):
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            return f"{subject} is missing"
+        key = (str(file.absolute()), sha256, rows, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        problem = _CHECKED.get(key, _UNSEEN)
+        if problem is not _UNSEEN:
+            return problem
+        problem = _hashed_problem(file, subject, sha256, rows)
+    if len(_CHECKED) >= _CHECKED_MAX:
+        _CHECKED.clear()
+    _CHECKED[key] = problem
+    return problem
+
+
+def _hashed_problem(file: Path, subject: str, sha256: str | None, rows: int | None) -> str | None:
+    if not file.is_file():
+        return f"{subject} is missing"
+    if sha256 and _sha256(file) != sha256:
+        return (f"{subject} differs from the SHA-256 the manifest records for it (the file was changed, or the "
+                "record is another file's)")
+    try:
+        held = pq.ParquetFile(file).metadata.num_rows
+    except pa.ArrowInvalid:   # only when the record gives no SHA-256 (an earlier release's)
+        return f"{subject} is not a Parquet file"
+    if rows is not None and held != rows:
+        return f"{subject} holds {held:,} rows; the manifest records {rows:,}"
     return None
+
+
+def _checked(folder: Path, dataset: str, entry: dict, cube: bool = False) -> Path:
+    """The path of ``entry``'s data file (or cube), once it matches the manifest; StoreDamaged
+    naming it and the problem otherwise."""
+    problem = _cube_problem(folder, entry) if cube else _data_problem(folder, entry)
+    if problem:
+        raise StoreDamaged(f"{dataset} does not match its record in {folder}: {entry['file']}: {problem}")
+    return folder / (entry["cube"]["file"] if cube else entry["file"])
+
+
+def _read_checked(folder: Path, dataset: str, entry: dict, cube: bool = False, columns=None) -> pd.DataFrame:
+    """``entry``'s data file (or cube), read once it matches the manifest (:func:`_checked`)."""
+    return pd.read_parquet(_checked(folder, dataset, entry, cube), columns=columns)
 
 
 def _text_as_categories(frame: pd.DataFrame, dims) -> pd.DataFrame:

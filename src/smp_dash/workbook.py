@@ -33,11 +33,6 @@ TITLE = "Safer Maidstone Partnership — strategic assessment workbook"
 #: What leads the context line (row 2) of every sheet made from the demonstration dataset.
 DEMO_WARNING = "DEMONSTRATION DATA: not real figures"
 COUNT, PERCENT, RATE, DECIMAL, MONTH, DATE = "#,##0", "0.0%", "0.0", "0.00", "mmm yyyy", "yyyy-mm-dd"
-#: Short page names for sheet names (Excel allows 31 characters), by section title.
-PAGES = {"Overview: headline figures": "Overview", "Serious and organised crime": "SOC",
-         "Children and young people": "CYP", "Domestic abuse": "DA", "Substance misuse": "Substance",
-         "Mental health": "MH", "ASB and community protection": "ASB", "Police data": "Police",
-         "The Shepway task force": "Task force", "MoRiLE priorities": "MoRiLE"}
 #: Phrases shortened in sheet names.
 _SHORTER = (("wards with most", "top wards"), ("top ten wards for", "top wards"), ("domestic abuse", "DA"),
             ("anti-social behaviour", "ASB"), ("police-recorded", "police"), ("recorded crime", "crime"),
@@ -94,7 +89,7 @@ def workbook(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
 
 def _section_sheets(section, view: Filter) -> list[_Sheet]:
     """A page's sheets: its key figures, each table, each chart's data (a chart without data has none)."""
-    page = PAGES.get(section.title, section.title[:12])
+    page = section.sheet or section.title[:12]
     where = view.area + ("; disclosure control on" if view.suppress else "")
     parts = []   # (name, content, texts naming its measures, period, title, (frame, formats))
     if section.figures:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import outline
 from smp_dash import assessment, blocks, bundle, demo, measures, periods
 from smp_dash.priorities import children_young_people
 from smp_dash.selection import PUBLISHED, Filter
@@ -26,21 +27,13 @@ def _page(frames, wards, **options) -> blocks.Page:
     return children_young_people.page(*_view(frames, wards, **options))
 
 
-def _outline(page: blocks.Page) -> list[tuple[str, str]]:
-    def title(b) -> str:
-        if isinstance(b, blocks.Headlines):
-            return " | ".join(h.label for h in b.items)
-        return getattr(b, "title", "") or getattr(b, "text", "") or getattr(b, "priority", "")
-    return [(type(b).__name__, title(b)) for b in page.blocks]
-
-
 @pytest.fixture(scope="module")
 def published(frames):
     return _page(*frames)
 
 
 def test_blocks_in_page_order(published):
-    assert _outline(published) == [
+    assert outline(published) == [
         ("Heading", "Youth justice, Financial year (Apr-Mar) 2019/20"),
         ("Headlines", "Youth offences (borough) | Young people offending (borough) | Youth population convicted"),
         ("Chart", "Youth offences by financial year"),
@@ -87,7 +80,7 @@ def test_police_uk_alone_says_why_never_zero(frames):
 
 
 def test_the_documents_chapter_is_the_page(frames, published):
-    chapter = assessment._children(*_view(*frames))
+    chapter = assessment.chapter(children_young_people, *_view(*frames))
     documented = [h for h in published.of(blocks.Headline) if h.document]
     assert [(f.label, f.value, f.change, f.period) for f in chapter.figures] == \
         [(h.label, h.value, h.change, h.period) for h in documented]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import outline
 from smp_dash import assessment, blocks, bundle, demo, measures
 from smp_dash.priorities import police_data
 from smp_dash.selection import PUBLISHED, Filter
@@ -24,22 +25,13 @@ def _page(frames, wards, **options) -> blocks.Page:
     return police_data.page(data, view)
 
 
-def _outline(page: blocks.Page) -> list[tuple[str, str]]:
-    """(kind, title) of every block, headline rows by their labels."""
-    def title(b) -> str:
-        if isinstance(b, blocks.Headlines):
-            return " | ".join(h.label for h in b.items)
-        return getattr(b, "title", "") or " ".join(getattr(b, "sentences", ()))
-    return [(type(b).__name__, title(b)) for b in page.blocks]
-
-
 @pytest.fixture(scope="module")
 def published(frames):
     return _page(*frames)
 
 
 def test_blocks_in_page_order(published):
-    assert _outline(published) == [
+    assert outline(published) == [
         ("Heading", "Recorded crime, Calendar year 2020"),
         ("Headlines", "Recorded crime | Recorded crime, Kent"),
         ("Chart", "Recorded crime by calendar year, Whole borough"),
@@ -97,7 +89,7 @@ def test_an_empty_store_says_why(frames):
 def test_the_documents_chapter_is_the_page(frames, published):
     data = bundle.build(*frames)
     view = Filter((), (), PUBLISHED, None, spans=data.spans)
-    chapter = assessment._police(data, view)
+    chapter = assessment.chapter(police_data, data, view)
     documented = [h for h in published.of(blocks.Headline) if h.document]
     assert [(f.label, f.value, f.change, f.period) for f in chapter.figures] == \
         [(h.label, h.value, h.change, h.period) for h in documented] == \

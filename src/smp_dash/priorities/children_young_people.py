@@ -58,6 +58,10 @@ def _span(labels: pd.Series, joined: str) -> str:
 COLOUR = "children_young_people"
 SOURCE = "Kent Youth Justice"
 GATHERING_SOURCE = "Community Protection Team service requests"
+#: Its name in the navigation, and its chapter.
+NAME = "Children and young people"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "CYP"
 TITLE = "Keeping children and young people safe"
 QUESTION = ("Is youth offending falling, who offends, and where do young people gather? "
             "Delivered through the District Contextual Safeguarding Meeting.")

@@ -89,6 +89,12 @@ def _labelled(value: measures.Value) -> measures.Value:
 
 
 COLOUR = "asb_community_protection"
+#: Its name in the navigation.
+NAME = "ASB and community protection"
+#: Its chapter in the data pack and the draft.
+CHAPTER = "Community protection and anti-social behaviour"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "ASB"
 TITLE = "ASB and community protection"
 QUESTION = ("How did anti-social behaviour and nuisance complaints move through the lockdowns, where is ASB "
             "concentrated, and how are warnings, notices and penalties used?")

@@ -88,6 +88,10 @@ def _shares(crimes: pd.DataFrame, p: Period, head: measures.Value, types: pd.Dat
 COLOUR = "domestic_abuse"
 SOURCE = "Kent Police recorded crime, domestic-abuse flag"
 SANCTUARY_SOURCE = "Community Protection Team sanctuary assessments"
+#: Its name in the navigation, and its chapter.
+NAME = "Domestic abuse"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "DA"
 TITLE = "Reducing the harm caused by domestic abuse"
 QUESTION = ("How much domestic abuse is recorded, in which wards, of what kind, and how are partners responding? "
             "Delivered through the Domestic Abuse Forum.")

@@ -91,6 +91,10 @@ def _count(value) -> str:
 
 
 COLOUR = "mental_health"
+#: Its name in the navigation, and its chapter.
+NAME = "Mental health"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "MH"
 TITLE = "Safeguarding people whose mental health makes them vulnerable"
 QUESTION = ("Is the use of section 136 falling, how is demand on mental health services moving, and how often is mental "
             "health behind the partnership's most complex cases?")

@@ -76,6 +76,12 @@ def top_wards(bundle, view: Filter, n: int = 5) -> dict[str, tuple[str, pd.DataF
     return out
 
 
+#: Its name in the navigation.
+NAME = "Overview"
+#: Its chapter in the data pack and the draft.
+CHAPTER = "Overview: headline figures"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "Overview"
 TITLE = "Safer Maidstone Partnership: Strategic Assessment {years}, live"
 QUESTION = ("Where does the borough stand on each priority, what changed on the previous period, and where should "
             "partners look first?")

@@ -89,6 +89,12 @@ def figures(bundle, view: Filter) -> PoliceData:
 
 COLOUR = "police_data"
 SOURCE = "Kent Police recorded crime"
+#: Its name in the navigation.
+NAME = "Police data"
+#: Its chapter in the data pack and the draft.
+CHAPTER = "Police data and the Kent comparison"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "Police"
 TITLE = "Police data"
 QUESTION = ("How has recorded crime changed over six years, how does Maidstone compare with the rest of Kent, which "
             "crime types moved, and what does hate crime look like?")

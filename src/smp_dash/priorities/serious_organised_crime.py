@@ -60,6 +60,10 @@ def figures(bundle, view: Filter) -> SeriousOrganisedCrime:
 
 COLOUR = "soc"
 SOURCE = "Kent Police recorded crime"
+#: Its name in the navigation, and its chapter.
+NAME = "Serious and organised crime"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "SOC"
 TITLE = "Protecting our communities against serious and organised crime"
 QUESTION = ("Is violent crime rising, where does the night-time economy drive it, and what have operations achieved? "
             "Delivered through the Serious and Organised Crime Panel.")

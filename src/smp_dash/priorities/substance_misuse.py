@@ -86,6 +86,10 @@ def needle_figures(bundle, view: Filter, include_bulk: bool = True) -> Needles:
 
 
 COLOUR = "substance_misuse"
+#: Its name in the navigation, and its chapter.
+NAME = "Substance misuse"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "Substance"
 TITLE = "Reducing the impact of substance misuse on our community"
 QUESTION = ("Are drug offences and discarded needles rising, where are needles found, and what is being done? "
             "Delivered through the Community Protection Team and Licensing.")

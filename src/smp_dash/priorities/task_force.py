@@ -81,6 +81,12 @@ def trend(bundle, figures: TaskForce, name: str, view: Filter) -> tuple[pd.DataF
 
 
 COLOUR = "task_force"
+#: Its name in the navigation.
+NAME = "Shepway task force"
+#: Its chapter in the data pack and the draft.
+CHAPTER = "The Shepway task force"
+#: What its sheets in the workbook start with (Excel allows 31 characters a name).
+SHEET = "Task force"
 TITLE = "The Maidstone Task Force: Shepway North and Shepway South"
 QUESTION = ("How do the task force's focus wards compare with the rest of the borough on domestic abuse, ASB, drugs and "
             "needle finds, per resident and over time?")

@@ -18,6 +18,13 @@ API's record id. 429 (too many requests) and other 5xx answers, and a connection
 are tried again after 1, 2, 4, 8 seconds (or the server's ``Retry-After``); then the fetch
 stops with :class:`PoliceApiError`.
 
+Bounded in time: each answer, from connecting to its last byte (status line and headers
+included), must arrive within :data:`TIMEOUT` seconds, however slowly a server sends it; and a
+fetch that has had no complete answer for ``config.fetch_timeout()`` seconds (waits between
+attempts included) gives up with :class:`PoliceApiTimeout`. The address must be https (http
+only for a stand-in on this machine), and a redirect is followed only to the same scheme, host
+and port: an answer from anywhere else is never taken as police.uk data.
+
 Unlike the monthly archive, the API has no LSOA codes, no crimes without a location (those are
 published force-wide only), and keeps about three years.
 """
@@ -29,6 +36,7 @@ import http.client
 import io
 import json
 import re
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -36,6 +44,7 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from functools import partial
 from typing import Callable, Iterable
 
 import pandas as pd
@@ -44,7 +53,7 @@ import shapely
 from smp_dash import config
 from smp_dash.sources import police_uk
 
-__all__ = ["CRIME_TYPES", "PoliceApiError", "FetchResult", "fetch", "months_to_fetch", "held_months",
+__all__ = ["CRIME_TYPES", "PoliceApiError", "PoliceApiTimeout", "FetchResult", "fetch", "months_to_fetch", "held_months",
            "street_csv", "area_polygon", "poly_text"]
 
 #: The API's category slug -> the "Crime type" of police.uk's street-level files.
@@ -66,9 +75,15 @@ CRIME_TYPES = {
 }
 DATES = "crimes-street-dates"
 CRIMES = "crimes-street/all-crime"
-#: Seconds to wait for an answer, and attempts before giving up (waits of 1, 2, 4, 8 s between).
+#: Seconds for one whole answer (connecting, headers and body), and attempts before giving up
+#: (waits of 1, 2, 4, 8 s between). A fetch also gives up after ``config.fetch_timeout()``
+#: seconds without a complete answer.
 TIMEOUT = 60.0
 ATTEMPTS = 5
+#: Redirects followed for one request (each to the API's own scheme, host and port).
+MAX_REDIRECTS = 5
+#: Hosts an http:// address may name: a stand-in on this machine (tests, a local mirror).
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 #: The API refuses a GET longer than 4,094 characters: a longer request is POSTed.
 MAX_GET = 4000
 #: The largest answer read (a month of 10,000 crimes is about 5 MB).
@@ -85,6 +100,10 @@ Progress = Callable[[int, int, str], None]
 
 class PoliceApiError(ValueError):
     """The police.uk API could not be reached, or answered with an error or an unexpected shape."""
+
+
+class PoliceApiTimeout(PoliceApiError):
+    """The police.uk API gave no complete answer in the time allowed: the fetch gave up."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,7 +148,7 @@ def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, held: Callable[[], dict[s
           commit: Callable[[dict[str, pd.DataFrame], str], tuple[dict, tuple[str, ...]]], api_url: str | None = None,
           start: str | None = None, end: str | None = None,
           progress: Progress | None = None, sleep: Callable[[float], None] | None = None,
-          timeout: float = TIMEOUT) -> FetchResult:
+          timeout: float = TIMEOUT, give_up_after: float | None = None) -> FetchResult:
     """Fetch the months the store does not hold and commit them with the rows it holds.
 
     The store is reached only through ``held`` and ``commit`` (``intake.fetch_police_uk`` passes
@@ -145,7 +164,9 @@ def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, held: Callable[[], dict[s
     start, end : the first and last month wanted, ``YYYY-MM`` (default: every month listed).
     progress : called as ``progress(months_done, months_total, message)``.
     sleep : how to wait between attempts (default ``time.sleep``; tests pass a recorder).
-    timeout : seconds to wait for each answer.
+    timeout : seconds for each whole answer, from connecting to its last byte.
+    give_up_after : seconds without a complete answer (waits between attempts included) after
+        which the fetch stops (default ``config.fetch_timeout()``).
 
     Returns
     -------
@@ -153,13 +174,15 @@ def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, held: Callable[[], dict[s
 
     Raises
     ------
-    PoliceApiError when the API cannot be reached or keeps failing, IngestError or
+    PoliceApiError when the API cannot be reached, keeps failing or redirects elsewhere
+    (PoliceApiTimeout when it gives no complete answer in time), IngestError or
     schema.SchemaError when what it gives breaks the street-level checks, and whatever ``commit``
     raises (store.StoreLocked when another write holds the store). Nothing is changed in any of these cases.
     """
     url = _checked_url(api_url or config.police_api_url())
     start, end = _checked_month(start, "--from"), _checked_month(end, "--to")
-    api = _Api(url, timeout, sleep or time.sleep)
+    give_up_after = config.fetch_timeout() if give_up_after is None else give_up_after
+    api = _Api(url, timeout, sleep or time.sleep, give_up_after)
     _report(progress, 0, 1, f"Asking the police.uk API at {url} which months it holds")
     available = api.dates()
     held_now = held_months(*held().values())
@@ -302,8 +325,9 @@ class _TooMany(Exception):
 
 
 class _Api:
-    def __init__(self, url: str, timeout: float, sleep: Callable[[float], None]):
-        self.url, self.timeout, self.sleep = url, timeout, sleep
+    def __init__(self, url: str, timeout: float, sleep: Callable[[float], None], give_up_after: float):
+        self.url, self.timeout, self.sleep, self.give_up_after = url, timeout, sleep, give_up_after
+        self.answered_at = time.monotonic()   # the last complete answer (or the start)
 
     def dates(self) -> list[str]:
         answer = self._call(DATES, {}, "the months it holds")
@@ -322,31 +346,155 @@ class _Api:
         return answer
 
     def _call(self, path: str, params: dict, what: str):
-        """The JSON answer, None for 404; _TooMany for crimes-street's 503; retries 429, 5xx, failures."""
+        """The JSON answer, None for 404; _TooMany for crimes-street's 503. Retries 429, 5xx, failed
+        connections and answers not whole by their deadline, until ``give_up_after`` seconds have
+        passed without a usable answer (PoliceApiTimeout, naming the last failure)."""
         request = _request(f"{self.url}/{path}", params)
         for attempt in range(1, ATTEMPTS + 1):
+            deadline = min(time.monotonic() + self.timeout, self.answered_at + self.give_up_after)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                    body = answer.read(MAX_RESPONSE + 1)
+                body = _get(request, self.url, deadline)
+                self.answered_at = time.monotonic()
                 return _json(body, self.url, what)
             except urllib.error.HTTPError as exc:
                 exc.close()
                 if exc.code == 404:
+                    self.answered_at = time.monotonic()
                     return None
                 if exc.code == 503 and path == CRIMES:
+                    self.answered_at = time.monotonic()
                     raise _TooMany() from None
                 if (exc.code != 429 and exc.code < 500) or attempt == ATTEMPTS:
                     tries = f" after {attempt} attempts" if attempt > 1 else ""
                     raise PoliceApiError(f"the police.uk API at {self.url} answered {what} with HTTP "
                                          f"{exc.code} {exc.reason}{tries}") from None
-                wait = _retry_after(exc.headers) or 2.0 ** (attempt - 1)
+                wait, last = _retry_after(exc.headers) or 2.0 ** (attempt - 1), f"HTTP {exc.code} {exc.reason}"
             except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                reason = getattr(exc, "reason", None) or exc
+                timed_out = isinstance(reason, TimeoutError) or time.monotonic() >= deadline
+                if isinstance(reason, ssl.SSLCertVerificationError) or (attempt == ATTEMPTS and not timed_out):
+                    tries = "" if isinstance(reason, ssl.SSLCertVerificationError) else f" ({ATTEMPTS} attempts)"
+                    raise PoliceApiError(f"could not reach the police.uk API at {self.url}: {reason}{tries}") from None
+                last = "the answer did not arrive whole in time" if timed_out else str(reason)
                 if attempt == ATTEMPTS:
-                    reason = getattr(exc, "reason", None) or exc
-                    raise PoliceApiError(f"could not reach the police.uk API at {self.url}: {reason} "
-                                         f"({ATTEMPTS} attempts)") from None
+                    raise self._timeout(what, last) from None
                 wait = 2.0 ** (attempt - 1)
+            if time.monotonic() + wait >= self.answered_at + self.give_up_after:
+                raise self._timeout(what, last)
             self.sleep(wait)
+
+    def _timeout(self, what: str, last: str) -> PoliceApiTimeout:
+        return PoliceApiTimeout(
+            f"the police.uk API at {self.url} gave no complete answer for {what} in time (last: {last}; each answer "
+            f"may take {min(self.timeout, self.give_up_after):g} s, and a fetch waits {self.give_up_after:g} s "
+            "without one: --timeout or SMP_FETCH_TIMEOUT): gave up")
+
+
+def _get(request: urllib.request.Request, api_url: str, deadline: float) -> bytes:
+    """The body of ``request``'s answer, read whole by ``deadline`` (``time.monotonic()``) or
+    TimeoutError; redirects followed only within ``api_url``'s scheme, host and port."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("no time left")
+    opener = urllib.request.build_opener(_Redirects(api_url), _Http(deadline), _Https(deadline))
+    with opener.open(request, timeout=left) as answer:
+        chunks, size = [], 0
+        while size <= MAX_RESPONSE and (chunk := answer.read1(1 << 16)):   # past the cap: _json refuses it
+            chunks.append(chunk)
+            size += len(chunk)
+    return b"".join(chunks)
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to the API's own scheme, host and port."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def __init__(self, api_url: str):
+        self.api_url, self.origin = api_url, _origin(api_url)
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if _origin(newurl) != self.origin:
+            fp.close()
+            raise PoliceApiError(f"the police.uk API at {self.api_url} redirected to {_origin_text(newurl)}, "
+                                 "another address: refused (only the API's own scheme, host and port are followed)")
+        followed = super().redirect_request(req, fp, code, msg, headers, newurl)
+        fp.close()   # the redirect's own body is never read (urllib would read all of it)
+        return followed
+
+
+class _Http(urllib.request.HTTPHandler):
+    def __init__(self, deadline: float):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(partial(_connection, http.client.HTTPConnection, self.deadline), req)
+
+
+class _Https(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: float):
+        super().__init__(context=ssl.create_default_context())   # certificates and host names checked
+        self.deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(partial(_connection, http.client.HTTPSConnection, self.deadline), req,
+                            context=self._context)
+
+
+def _connection(kind, deadline: float, *args, **kwargs) -> http.client.HTTPConnection:
+    """An http.client connection whose answer is read against ``deadline``."""
+    connection = kind(*args, **kwargs)
+    connection.response_class = partial(_Answer, deadline=deadline)
+    return connection
+
+
+class _Answer(http.client.HTTPResponse):
+    """An answer whose every read from the socket (status line, headers, body) ends by the deadline."""
+
+    def __init__(self, sock, *args, deadline: float, **kwargs):
+        super().__init__(_Timed(sock, deadline), *args, **kwargs)
+
+
+class _Timed:
+    """A socket as http.client's answer sees it: ``makefile`` gives a reader bounded by a deadline."""
+
+    def __init__(self, sock, deadline: float):
+        self.sock, self.deadline = sock, deadline
+
+    def makefile(self, mode: str):
+        return io.BufferedReader(_TimedReader(self.sock, self.deadline))
+
+
+class _TimedReader(io.RawIOBase):
+    def __init__(self, sock, deadline: float):
+        self.raw = sock.makefile("rb", buffering=0)    # holds the socket open until closed, as http.client's does
+        self.sock, self.deadline = sock, deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the answer did not arrive whole by its deadline")
+        self.sock.settimeout(left)
+        return self.raw.readinto(buffer)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _origin(url: str) -> tuple:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(
+        parts.scheme.lower())
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
 
 
 def _request(url: str, params: dict) -> urllib.request.Request:
@@ -379,6 +527,9 @@ def _checked_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"the police.uk API address must be an http(s) URL, not {url!r}")
+    if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
+        raise ValueError(f"the police.uk API address must be https, not {url!r} (http only for a stand-in on "
+                         f"this machine: {', '.join(LOCAL_HOSTS)})")
     return url.strip().rstrip("/")
 
 

@@ -15,19 +15,16 @@ pages get small cubes (counts per month and ward) so a filter change regroups th
 not every row.
 """
 
+from smp_dash.blocks import plain
 from smp_dash.ui.blocks import draw
 from smp_dash.ui.data import cached, figures, per_version, row_sample
-from smp_dash.ui.maps import district_map_section, ward_map_section
-from smp_dash.ui.page import (footnote, metric, not_shown, number, page, percent, plain, provenance_footer, section,
-                              stop_if_missing)
+from smp_dash.ui.page import footnote, metric, page, provenance_footer, section
 from smp_dash.ui.run import present_in_link
-from smp_dash.ui.sections import (action_plan, action_rows, actions_table, chart, data_table, download,
-                                  morile_sheet_columns)
+from smp_dash.ui.sections import chart, data_table, download, morile_sheet_columns
 from smp_dash.ui.signin import current_access, sign_in_page, who
 from smp_dash.ui.uploads import commit_upload, fetch_police_api, restore_version, upload_preview
 
-__all__ = ["action_plan", "action_rows", "actions_table", "cached", "chart", "commit_upload", "current_access",
-           "data_table", "district_map_section", "download", "draw", "fetch_police_api", "figures", "footnote",
-           "metric", "morile_sheet_columns", "not_shown", "number", "page", "per_version", "percent",
-           "plain", "present_in_link", "provenance_footer", "restore_version", "row_sample", "section", "sign_in_page",
-           "stop_if_missing", "upload_preview", "ward_map_section", "who"]
+__all__ = ["cached", "chart", "commit_upload", "current_access", "data_table", "download", "draw",
+           "fetch_police_api", "figures", "footnote", "metric", "morile_sheet_columns", "page", "per_version", "plain",
+           "present_in_link", "provenance_footer", "restore_version", "row_sample", "section", "sign_in_page",
+           "upload_preview", "who"]

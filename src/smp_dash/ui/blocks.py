@@ -10,8 +10,8 @@ from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.maps import district_map_section, ward_map_section
 from smp_dash.ui.page import footnote, metric, not_shown, section
-from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, actions_table, data_table, download, draw_chart,
-                                  ranked_list)
+from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, action_plan, actions_table, data_table, download,
+                                  draw_chart, ranked_list)
 
 
 def draw(page: blocks.Page, bundle: Bundle, view: Filter) -> None:
@@ -78,6 +78,15 @@ _DRAW = {
     # the mental health page
     blocks.Said: lambda block, bundle, view: [st.markdown(f"**{block.lead}:** {s.removeprefix(f'{block.lead}: ')}"
                                                           if block.lead else s) for s in block.sentences],
+    # Scenarios and MoRiLE
+    blocks.Expander: lambda block, bundle, view: _expander(block, bundle, view),
+    blocks.Ranking: lambda block, bundle, view: _ranking(block, view),
+    # the action plans page
+    blocks.Tally: lambda block, bundle, view: st.markdown(f"**{block.lead}**{block.text.removeprefix(block.lead)}"),
+    blocks.ActionPlan: lambda block, bundle, view: action_plan(block.rows, source=block.source, period=block.period,
+                                                               by_priority=block.by_priority, demo=block.demo),
+    # the data page
+    blocks.Caution: lambda block, bundle, view: st.warning(block.text, icon=":material/warning:"),
 }
 
 
@@ -148,3 +157,26 @@ def _against(row: blocks.AgainstRow, bundle: Bundle, view: Filter) -> None:   # 
             if item.caption and not run.presenting():
                 st.caption(item.caption)
 
+
+# Scenarios and MoRiLE ------------------------------------------------------------------------
+
+def _expander(block: blocks.Expander, bundle: Bundle, view: Filter) -> None:
+    with st.expander(block.title, icon=block.icon):
+        for item in block.blocks:
+            _DRAW[type(item)](item, bundle, view)
+
+
+def _ranking(block: blocks.Ranking, view: Filter) -> None:
+    """The ranking beside its chart (not draw_chart, whose download button is cramped in half a page)."""
+    table, chart = block.table, block.chart
+    left, right = st.columns([6, 5])
+    with left:
+        number, text = st.column_config.NumberColumn, st.column_config.TextColumn
+        data_table(table.frame, hide_index=True, width="stretch", height=38 + 35 * len(table.frame),
+                   column_order=block.columns, ranked=table.ranked,
+                   column_config={"rank": number("Rank", width="small"), "change": text("vs default", width="small"),
+                                  "priority": number("Score", format="%.2f", width="small")})
+    with right:
+        st.plotly_chart(chart.figure, width="stretch", key=f"chart_{chart.key}", config={"displaylogo": False})
+        footnote(chart.source, chart.period, chart.caveat)
+        download(table.frame, key=table.key, view=view, period=table.period, data=table.title)

@@ -26,7 +26,11 @@ def _stamp(data_dir) -> tuple:
 
 
 def data() -> Bundle:
-    """The shared data bundle (loaded once per process; reloaded when the store changes)."""
+    """The shared data bundle (loaded once per process; reloaded when the store changes).
+
+    Loading checks every file of the data in use against the manifest (``store.read_pages``), so
+    the check runs once per data version too, and a warm rerun pays nothing; ``store.StoreDamaged``
+    (never cached) when it fails, which ``ui.page`` turns into its failure page."""
     folder = config.data_dir()
     if not store.exists("crimes", folder):
         _load_demo(str(folder))
@@ -147,8 +151,8 @@ def district_geojson(geo_dir: str) -> dict | None:
 
 
 def per_version(reader, *args):
-    """``reader(*args, data_dir=...)`` over the store in use (intake's provenance, coverage and
-    versions read files or query every row), read once per version of the data."""
+    """``reader(*args, data_dir=...)`` over the store in use (intake's earlier versions of a dataset,
+    which the manifest holds and the bundle does not), read once per version of the data."""
     folder = config.data_dir()
     return _per_version(f"{reader.__module__}:{reader.__qualname__}", args, str(folder), _stamp(folder))
 

@@ -5,11 +5,15 @@ around them.
 from __future__ import annotations
 
 import html
+import logging
+from functools import lru_cache
+from typing import NoReturn
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from smp_dash import demo, disclosure, intake
+from smp_dash import demo, disclosure, intake, store
+from smp_dash.blocks import plain
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter, assessment_years
 from smp_dash.ui import run, sidebar
@@ -44,15 +48,27 @@ READABLE_CSS = """<style>
   [data-testid='stMain'] [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] { min-width: 45% !important; }
 }
 </style>"""
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+#: What every page shows instead of its figures when the data store fails its check (``store.StoreDamaged``).
+STORE_FAILED = "The data store failed its check: run `smp-dash check` or restore a version"
+STORE_REPAIR = ("On the server, `smp-dash check` lists every file that fails and why; `smp-dash versions DATASET` "
+                "lists the versions kept and `smp-dash restore DATASET VERSION` puts one back in use; a damaged "
+                "manifest is restored from a backup. No figure, document or download is served from the store "
+                "until it passes its check.")
+_LOG = logging.getLogger(__name__)
 
 
 def page(title: str, question: str) -> tuple[Bundle, Filter]:
     """Open a page: who is asking (checked once for the run), the shared data, the shared filter
-    and the header. Every page starts here."""
+    and the header. Every page starts here; a store that fails its check gets :func:`store_failed`
+    in place of the page."""
     _through_app()
     person = require_access()
-    bundle = data()
+    try:
+        bundle = data()
+    except store.StoreDamaged as exc:
+        store_failed(exc)
     view = sidebar.view(bundle, person)
     run.start(bundle, view, person)
     header(title, bundle, view, question)
@@ -89,6 +105,21 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
         st.caption(f"{through} :material/visibility_off: Disclosure control is on: counts of 1 to 4 show as <5.")
     else:
         st.markdown(f"**Showing:** {html.escape(view.describe())}")
+
+
+def store_failed(exc: store.StoreDamaged) -> NoReturn:
+    """In place of a page: the data store failed its check (the file and what is wrong with it) and
+    what to do; the run stops here, so no figure, sidebar or document is drawn. In the log once."""
+    _say_in_log(str(exc))
+    st.title("The data store failed its check")
+    st.error(f"**{STORE_FAILED}.** {plain(exc)}.", icon=":material/gpp_bad:")   # a path's _ is no emphasis
+    st.markdown(STORE_REPAIR)
+    st.stop()
+
+
+@lru_cache(maxsize=64)
+def _say_in_log(problem: str) -> None:
+    _LOG.error("The data store failed its check; no page is served from it: %s", problem)
 
 
 def provenance_footer() -> None:
@@ -138,30 +169,10 @@ def not_shown(title: str, why: str) -> None:
     st.info(f"**{title}**: {why}", icon=":material/visibility_off:" if "disclosure" in why else ":material/info:")
 
 
-def stop_if_missing(title: str, why: str | None) -> None:
-    """When the page's measure is not in the data loaded: say why, close the page (its footer too) and stop."""
-    if why:
-        not_shown(title, why)
-        provenance_footer()
-        st.stop()
 
 
-def plain(text: str) -> str:
-    """``text`` escaped so that Streamlit's markdown shows it as written: no link, image, emphasis or HTML."""
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
 
 
-def number(value, *, of: float | None = None) -> str:
-    """A figure for display: "n/a" when missing, with its share of ``of`` when given."""
-    if value is None or value != value:
-        return "n/a"
-    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{text} ({value / of * 100:.0f}%)" if of else text
-
-
-def percent(value) -> str:
-    """A share as the pages write it: "27%", or "n/a" when it is not in the data."""
-    return "n/a" if value is None or value != value else f"{number(value)}%"
 
 
 def _through_app() -> None:

@@ -16,9 +16,10 @@ import streamlit as st
 
 from smp_dash import blocks, charts, exports, images, measures, morile, schema
 from smp_dash.bundle import Bundle
+from smp_dash.priorities import action_plans
 from smp_dash.selection import Filter
 from smp_dash.ui import run
-from smp_dash.ui.page import footnote, not_shown, number, plain
+from smp_dash.ui.page import footnote, not_shown
 from smp_dash.ui.signin import require_access
 
 _NUMBER_COLUMNS = {"current": st.column_config.NumberColumn("this period", format="%d"),
@@ -127,7 +128,7 @@ def ranked_list(frame: pd.DataFrame) -> str:
     def cell(v) -> str:
         if isinstance(v, pd.Timestamp):
             return f"{v:%b %Y}"
-        return number(v) if isinstance(v, (int, float, np.integer, np.floating)) else plain(v)
+        return blocks.number(v) if isinstance(v, (int, float, np.integer, np.floating)) else blocks.plain(v)
     return "\n".join(f"{i}. **{cell(row[0])}**: {', '.join(cell(v) for v in row[1:] if v == v and v not in ('', None))}"
                      for i, row in enumerate(frame.itertuples(index=False), start=1))
 
@@ -167,13 +168,15 @@ def actions_table(bundle: Bundle, priority: str) -> None:
     if rows.empty:
         st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
         return
-    action_plan(rows, demo=bundle.demonstration("actions"))
+    source, period = action_plans.provenance(bundle)
+    action_plan(rows, source=source, period=period, demo=bundle.demonstration("actions"))
 
 
-def action_plan(actions: pd.DataFrame, *, by_priority: bool = False, demo: bool = False) -> None:
-    """Actions as a wrapped table (the priority first when ``by_priority``) and their source (marked when
-    ``demo``: demonstration actions beside real data); in presentation mode the counts by status and the
-    actions on hold or postponed."""
+def action_plan(actions: pd.DataFrame, *, source: str, period: str, by_priority: bool = False,
+                demo: bool = False) -> None:
+    """Actions as a wrapped table (the priority first when ``by_priority``) and their ``source`` and
+    ``period`` (``action_plans.provenance``; the source marked when ``demo``: demonstration actions
+    beside real data); in presentation mode the counts by status and the actions on hold or postponed."""
     if run.presenting():
         st.markdown(action_summary(actions, by_priority=by_priority))
     else:
@@ -181,7 +184,7 @@ def action_plan(actions: pd.DataFrame, *, by_priority: bool = False, demo: bool 
         columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
         shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
         st.table(shown.rename(columns=lambda c: c.capitalize()), hide_index=True)
-    footnote(measures.marked("Strategic Assessment 2020-21 action plans", demo), "2020-21, updates as at the assessment")
+    footnote(measures.marked(source, demo), period)
 
 
 def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:
@@ -190,7 +193,7 @@ def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:
     counts = actions["status"].value_counts()
     line = f"**{len(actions)} actions:** " + ", ".join(f"{counts[s]} {s}" for s in schema.ACTION_STATUSES if s in counts)
     held = actions[actions["status"].isin(["on hold", "postponed"])]
-    items = [f"- *{s}*: {plain(a)}" + (f" ({schema.PRIORITY_NAMES.get(p, p)})" if by_priority else "")
+    items = [f"- *{s}*: {blocks.plain(a)}" + (f" ({schema.PRIORITY_NAMES.get(p, p)})" if by_priority else "")
              for a, s, p in zip(held["action"], held["status"], held["priority"])]
     return "\n".join([line] + (["", "On hold or postponed:", ""] + items if items else []))
 
@@ -205,11 +208,10 @@ def morile_sheet_columns() -> dict:
     number, text = st.column_config.NumberColumn, st.column_config.TextColumn
     columns = {c: number(morile.LABELS[c], min_value=morile.BOUNDS[c][0], max_value=morile.BOUNDS[c][1], step=1,
                          format="%d", required=True) for c in morile.CRITERIA}
-    areas = schema.PRIORITY_NAMES | {"asb_community_protection": "ASB and community protection", "other": "Other"}
     # the codes stay in the sheet (and its CSV); people see words
     return columns | {"theme": text("Theme", required=True, width="medium"),
                       "priority_area": st.column_config.SelectboxColumn("Priority", options=morile.PRIORITY_AREAS,
-                                                                        required=True, format_func=lambda c: areas.get(c, c)),
+                                                                        required=True, format_func=lambda c: morile.AREA_NAMES.get(c, c)),
                       "data_measure": st.column_config.SelectboxColumn("Data measure", options=list(morile.MEASURES),
                                                                        format_func=lambda c: morile.MEASURES.get(c, c)),
                       "note": text("Note", width="large")}
