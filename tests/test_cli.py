@@ -176,7 +176,7 @@ def test_partner_rows_of_another_district_are_left_out_and_counted(seeded, maids
 
 
 def test_partner_file_over_the_command_line_limit_is_refused(seeded, maidstone, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(config, "MAX_INGEST_BYTES", 50)
+    monkeypatch.setattr(config, "LIMITS", config.Limits(file_bytes=50))
     path = tmp_path / "cpt.csv"
     path.write_text(partner.template_csv("enforcement"))
     assert cli.main(["--data-dir", str(seeded), "ingest", "enforcement", str(path)]) == cli.EXIT_BAD_INPUT

@@ -28,9 +28,8 @@ complete answer in time, 5 the file system refused (a full disk, a read-only or 
 folder, permission refused: one line naming the path).
 An ingest goes through the Data page's checks (``intake.preview`` and ``intake.commit``): a file
 cut off half-way, rows outside the borough (points, or ward codes of another district) set aside
-and counted, a file that keeps no rows refused unless ``--allow-empty``. Files up to
-``config.MAX_INGEST_BYTES`` are read (the page takes ``config.MAX_UPLOAD_BYTES``); in a police.uk
-archive each member is held to the same limit, by its stated and its actual size. A write waits
+and counted, a file that keeps no rows refused unless ``--allow-empty``, and the page's limits
+(``config.limits()``: file sizes, a zip member's compression ratio, the longest value). A write waits
 for another write to the same store (``store.LOCK_TIMEOUT``) and then exits 3. A fetch goes through
 the same street-level checks (``sources.police_api``); an API that cannot be reached exits 2, one
 that gives no complete answer for ``--timeout`` seconds (``config.fetch_timeout()``) exits 4.
@@ -192,8 +191,7 @@ def _ingest(args) -> int:
         raise ValueError(f"unknown dataset {args.dataset!r}; expected police-uk or one of {', '.join(schema.DATASETS)}")
     wards, lsoas = _boundaries(args.lad or config.lad_code(), kind)
     with _progress_bar() as progress:
-        result = intake.preview(args.path, args.path.name, kind, wards=wards, lsoas=lsoas,
-                                max_bytes=config.MAX_INGEST_BYTES, progress=progress)
+        result = intake.preview(args.path, args.path.name, kind, wards=wards, lsoas=lsoas, progress=progress)
     if result.problems:  # the page lets an analyst leave bad rows out; a script is stopped by them
         raise schema.SchemaError(list(result.problems))
     if result.refusal is None or args.allow_empty:  # a refusal is the error message, said once
