@@ -5,11 +5,15 @@ around them.
 from __future__ import annotations
 
 import html
+import logging
+from functools import lru_cache
+from typing import NoReturn
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from smp_dash import demo, disclosure, intake
+from smp_dash import demo, disclosure, intake, store
+from smp_dash.blocks import plain
 from smp_dash.bundle import Bundle
 from smp_dash.selection import LATEST, Filter, assessment_years
 from smp_dash.ui import run, sidebar
@@ -67,12 +71,25 @@ input[role='combobox']:focus-visible, input[role='switch']:focus-visible {{ outl
 </style>"""
 
 
+#: What every page shows instead of its figures when the data store fails its check (``store.StoreDamaged``).
+STORE_FAILED = "The data store failed its check: run `smp-dash check` or restore a version"
+STORE_REPAIR = ("On the server, `smp-dash check` lists every file that fails and why; `smp-dash versions DATASET` "
+                "lists the versions kept and `smp-dash restore DATASET VERSION` puts one back in use; a damaged "
+                "manifest is restored from a backup. No figure, document or download is served from the store "
+                "until it passes its check.")
+_LOG = logging.getLogger(__name__)
+
+
 def page(title: str, question: str) -> tuple[Bundle, Filter]:
     """Open a page: who is asking (checked once for the run), the shared data, the shared filter
-    and the header. Every page starts here."""
+    and the header. Every page starts here; a store that fails its check gets :func:`store_failed`
+    in place of the page."""
     _through_app()
     person = require_access()
-    bundle = data()
+    try:
+        bundle = data()
+    except store.StoreDamaged as exc:
+        store_failed(exc)
     view = sidebar.view(bundle, person)
     run.start(bundle, view, person)
     header(title, bundle, view, question)
@@ -121,6 +138,21 @@ def summary(view: Filter, bundle: Bundle) -> str:
     if view.kind != LATEST:    # the latest periods already say where the data ends
         parts.append(f"data to {bundle.last_month:%b %Y}")
     return " · ".join(part[:1].upper() + part[1:] for part in parts)
+
+
+def store_failed(exc: store.StoreDamaged) -> NoReturn:
+    """In place of a page: the data store failed its check (the file and what is wrong with it) and
+    what to do; the run stops here, so no figure, sidebar or document is drawn. In the log once."""
+    _say_in_log(str(exc))
+    st.title("The data store failed its check")
+    st.error(f"**{STORE_FAILED}.** {plain(exc)}.", icon=":material/gpp_bad:")   # a path's _ is no emphasis
+    st.markdown(STORE_REPAIR)
+    st.stop()
+
+
+@lru_cache(maxsize=64)
+def _say_in_log(problem: str) -> None:
+    _LOG.error("The data store failed its check; no page is served from it: %s", problem)
 
 
 def provenance_footer() -> None:
