@@ -100,6 +100,16 @@ def store_hashes(folder) -> dict[str, str]:
             if p.is_file() and p.name != store.LOCK and p.relative_to(folder).parts[0] != "cache"}
 
 
+def contrast(one, other) -> float:
+    """WCAG's contrast ratio of two sRGB colours, each "#RRGGBB" or (r, g, b) in 0-255."""
+    def luminance(colour):
+        rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)] if isinstance(colour, str) else colour
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def navigation() -> list[tuple[str, bool]]:
     """The pages app.py's menu lists, in menu order: (file, as in "pages/overview.py"; whether it is
     the default page), read from its ``st.Page("pages/...")`` calls so tests follow the menu."""

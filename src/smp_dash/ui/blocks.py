@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from smp_dash import blocks
+from smp_dash import blocks, charts
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
@@ -177,6 +177,7 @@ def _ranking(block: blocks.Ranking, view: Filter) -> None:
                    column_config={"rank": number("Rank", width="small"), "change": text("vs default", width="small"),
                                   "priority": number("Score", format="%.2f", width="small")})
     with right:
-        st.plotly_chart(chart.figure, width="stretch", key=f"chart_{chart.key}", config={"displaylogo": False})
+        st.plotly_chart(chart.figure, width="stretch", key=f"chart_{chart.key}", config={"displaylogo": False},
+                        alt=charts.describe(chart.figure))
         footnote(chart.source, chart.period, chart.caveat)
         download(table.frame, key=table.key, view=view, period=table.period, data=table.title)

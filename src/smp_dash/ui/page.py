@@ -15,7 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from smp_dash import demo, disclosure, intake, store
 from smp_dash.blocks import plain
 from smp_dash.bundle import Bundle
-from smp_dash.selection import Filter, assessment_years
+from smp_dash.selection import LATEST, Filter, assessment_years
 from smp_dash.ui import run, sidebar
 from smp_dash.ui.data import data
 from smp_dash.ui.signin import require_access
@@ -25,6 +25,8 @@ PRESENT_DEMO_NOTICE = "**Demonstration data**: illustrative, except the figures 
 PRESENT_OPEN_NOTICE = "open mode, no sign-in"
 OPEN_NOTICE = ("Open demonstration mode: sign-in is not configured, so anyone who can reach this address sees "
                "everything. Configure sign-in before loading real data (README, 'Access control').")
+#: The focus ring's colour: the theme's primary colour (.streamlit/config.toml), 8.7:1 on white.
+FOCUS_COLOUR = "#1f4e79"
 #: Presentation mode: larger type (Streamlit sizes in rem, so the root size scales everything), and
 #: less space above the title so the headlines reach the first screen of a 1280x720 projector.
 PRESENTATION_CSS = ("<style>html { font-size: 20px; } [data-testid='stMainBlockContainer'] { max-width: 1200px; "
@@ -47,6 +49,25 @@ READABLE_CSS = """<style>
   [data-testid='stMain'] [data-testid='stHorizontalBlock'] { flex-wrap: wrap; }
   [data-testid='stMain'] [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] { min-width: 45% !important; }
 }
+</style>"""
+
+#: WCAG 2.2 AA, on every page: a focus ring (3:1 or more against white and the sidebar's blue-grey,
+#: the theme's primary colour) on whatever the keyboard reaches, where Streamlit draws none (page
+#: links) or a faint one (a half-transparent shadow). A select box rings its whole box (its focused
+#: input is clipped inside it), a toggle its label (its input is visually hidden). In the navigation,
+#: a gapless container, Streamlit's negative margins (meant to eat a gap) would overlap the headings
+#: and links: without them each link keeps its 28 px, over WCAG 2.2's 24 px target size. A page
+#: link's words wrap rather than end in "..." (presentation mode's larger type cut three of the menu's
+#: and the overview's "Open complaints about young people...").
+ACCESSIBLE_CSS = f"""<style>
+:focus-visible, [role='group']:has(input[role='combobox']:focus-visible), label:has(input[role='switch']:focus-visible) {{
+  outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
+input[role='combobox']:focus-visible, input[role='switch']:focus-visible {{ outline: none !important; }}
+.st-key-{sidebar.PAGES_KEY} [data-testid='stElementContainer'],
+.st-key-{sidebar.PAGES_KEY} [data-testid='stMarkdownContainer'] {{ margin: 0; }}
+.st-key-{sidebar.PAGES_KEY} h4 {{ font-size: 0.9rem; padding: 0.75rem 0 0.25rem; }}
+[data-testid='stPageLink'] a span {{ white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }}
 </style>"""
 
 
@@ -79,6 +100,10 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     """Page title (``{years}`` in it becomes the assessment's years for the view, e.g. 2025-26), the
     question it answers, the demonstration notice and the filter in words."""
     st.html(READABLE_CSS)
+    st.html(ACCESSIBLE_CSS)
+    if view.present:  # the view first, in one line, for the people watching the shared screen
+        st.html(PRESENTATION_CSS)
+        st.markdown(f"**Showing:** {summary(view, bundle)}")
     st.title(title.format(years=assessment_years(view)) if "{years}" in title else title)
     through = f"Data to {bundle.last_month:%b %Y}."
     if not view.present:
@@ -99,12 +124,20 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
     if view.suppress and not view.present:
         st.info(disclosure.note(), icon=":material/visibility_off:")
-    if view.present:  # the filter in words, large, for the people watching the shared screen
-        st.html(PRESENTATION_CSS)
-        st.markdown(f"### Showing: {html.escape(view.describe())}")
-        st.caption(f"{through} :material/visibility_off: Disclosure control is on: counts of 1 to 4 show as <5.")
-    else:
+    if not view.present:
         st.markdown(f"**Showing:** {html.escape(view.describe())}")
+
+
+def summary(view: Filter, bundle: Bundle) -> str:
+    """The view in one line, for presentation mode, whose sidebar is closed: "Whole borough · Calendar
+    year 2020 · Disclosure control on: 1 to 4 shown as <5 · Data to Mar 2021"."""
+    parts = [html.escape(view.area), html.escape(view.during())]
+    if view.exclude_outliers:
+        parts.append("flagged months excluded")
+    parts.append("disclosure control on: 1 to 4 shown as <5")
+    if view.kind != LATEST:    # the latest periods already say where the data ends
+        parts.append(f"data to {bundle.last_month:%b %Y}")
+    return " · ".join(part[:1].upper() + part[1:] for part in parts)
 
 
 def store_failed(exc: store.StoreDamaged) -> NoReturn:
