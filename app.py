@@ -58,5 +58,8 @@ if not isinstance(ui.current_access(), access.Access):
                   position="hidden").run()
     st.stop()
 
-st.navigation(PAGES, position="sidebar", expanded=True).run()   # every page one click away
+# The app draws its own menu, below the view (ui.sidebar): Streamlit's sits above the sidebar and fails WCAG.
+current = st.navigation(PAGES, position="hidden")
+ui.menu(PAGES)
+current.run()
 ui.provenance_footer()

@@ -24,6 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 #: Streamlit scrolls its main container rather than the page, so a full-page shot needs a tall window.
 VIEWPORT = {"width": 1400, "height": 5200}
+#: The app's own menu in the sidebar (ui.sidebar draws it below the view, in a container keyed "pages").
+MENU = '[data-testid="stSidebar"] .st-key-pages'
 SERVER_START_S = 60
 PAGE_TIMEOUT_MS = 30_000
 #: The server process behind each URL ``serve`` yields (for benchmarks that read its memory).

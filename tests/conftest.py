@@ -104,6 +104,16 @@ def store_hashes(folder) -> dict[str, str]:
             if p.is_file() and p.name != store.LOCK and p.relative_to(folder).parts[0] != "cache"}
 
 
+def contrast(one, other) -> float:
+    """WCAG's contrast ratio of two sRGB colours, each "#RRGGBB" or (r, g, b) in 0-255."""
+    def luminance(colour):
+        rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)] if isinstance(colour, str) else colour
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def navigation() -> list[tuple[str, bool]]:
     """The pages app.py's menu lists, in menu order: (file, as in "pages/overview.py"; whether it is
     the default page), read from its ``st.Page("pages/...")`` calls so tests follow the menu."""
@@ -255,10 +265,16 @@ def tables(at) -> list[pd.DataFrame]:
 
 
 def chart_titles(at) -> list[str]:
-    """The whole title of each chart an AppTest run draws: a long one drawn as a title and a subtitle
-    (``charts.fitted``) keeps it in ``layout.meta``."""
-    layouts = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
-    return [(layout.get("meta") or {}).get("title") or layout.get("title", {}).get("text", "") for layout in layouts]
+    """The whole title of each chart an AppTest run draws (:func:`chart_title`)."""
+    return [chart_title(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+
+
+def chart_title(spec: dict) -> str:
+    """A drawn chart's whole title: a long one drawn as a title and a subtitle (``charts.fitted``)
+    keeps it in ``layout.meta``."""
+    layout = spec.get("layout", {})
+    title = layout.get("title", {})
+    return (layout.get("meta") or {}).get("title") or (title.get("text", "") if isinstance(title, dict) else str(title))
 
 
 def block_keys(page) -> list[str]:

@@ -8,6 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import chart_title
 from smp_dash import exports
 from smp_dash.selection import Filter
 from test_pages import _open
@@ -15,11 +16,7 @@ from test_pages import _open
 
 def _charts(at: AppTest) -> list[tuple[str, str]]:
     """(title, alt) of each plotly chart drawn."""
-    charts = []
-    for element in at.get("plotly_chart"):
-        figure = json.loads(element.proto.spec)
-        charts.append((figure["layout"].get("title", {}).get("text", ""), element.proto.alt))
-    return charts
+    return [(chart_title(json.loads(element.proto.spec)), element.proto.alt) for element in at.get("plotly_chart")]
 
 
 @pytest.mark.parametrize("page", ["community_protection.py", "domestic_abuse.py"])

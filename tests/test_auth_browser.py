@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, free_port, serve, wait_idle
+from browsing import MENU, PAGE_TIMEOUT_MS, SCREENSHOTS, free_port, serve, wait_idle
 from smp_dash.ui import sidebar
 
 pytestmark = pytest.mark.browser
@@ -108,12 +108,8 @@ def sign_in(tab, app, email: str) -> None:
 
 
 def go(tab, path: str) -> None:
-    """Click the sidebar's link to the page at ``path`` (as a person switches page), opening the
-    navigation's "View more" first when the link is folded away."""
-    link = tab.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]')
-    if not link.is_visible():
-        tab.locator('[data-testid="stSidebarNav"]').get_by_text("more", exact=False).last.click()
-    link.click()
+    """Click the menu's link to the page at ``path`` (as a person switches page)."""
+    tab.locator(f'{MENU} a:is([href="{path}"], [href$="/{path}"])').click()
 
 
 def sidebar_text(tab) -> str:
@@ -129,7 +125,7 @@ def test_signed_out_browser_gets_only_the_sign_in(tab, app, path):
     main = tab.locator('[data-testid="stMain"]').inner_text()
     assert "Showing:" not in main and "domestic abuse" not in main.lower()
     assert tab.get_by_text("Page not found").count() == 0      # a shared link lands on the sign-in, not an error
-    assert tab.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert tab.locator(MENU).count() == 0
     assert tab.locator('[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"], '
                        '[data-testid="stDownloadButton"]').count() == 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -169,7 +165,7 @@ def test_unknown_address_is_refused(tab, app):
     claims(provider, "eve@example.com", email="eve@example.com", email_verified=True)
     authorize(tab, url, "eve@example.com")
     tab.get_by_text("eve@example.com is not on the list").wait_for(timeout=PAGE_TIMEOUT_MS)
-    assert tab.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert tab.locator(MENU).count() == 0
 
 
 @pytest.mark.parametrize("sub, values, says", [
@@ -183,7 +179,7 @@ def test_an_analyst_address_the_provider_does_not_verify_is_refused(tab, app, su
     claims(provider, sub, **values)
     authorize(tab, url, sub)
     tab.get_by_text(says).wait_for(timeout=PAGE_TIMEOUT_MS)
-    assert tab.locator('[data-testid="stSidebarNav"], [data-testid="stFileUploader"]').count() == 0
+    assert tab.locator(f'{MENU}, [data-testid="stFileUploader"]').count() == 0
     tab.goto(f"{url}/data")                           # a link to the Data page shows the refusal too
     tab.get_by_text(says).wait_for(timeout=PAGE_TIMEOUT_MS)
     assert tab.locator('[data-testid="stFileUploader"]').count() == 0

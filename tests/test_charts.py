@@ -10,6 +10,7 @@ import plotly.io as pio
 import pytest
 from pandas.testing import assert_frame_equal
 
+from conftest import contrast
 from smp_dash import charts as c
 from smp_dash.periods import period
 
@@ -638,6 +639,25 @@ def test_period_overlay_refuses_periods_more_than_a_year_apart():
     with pytest.raises(ValueError, match="span 13 calendar months"):
         c.period_overlay(_months("2024-12-01", 12), _months("2023-12-01", 1).assign(month=pd.Timestamp("2024-12-01")),
                          title="t", colour=SOC, current_label="a", previous_label="b")
+
+
+@pytest.mark.parametrize("builder, frames, kwargs", CALLS, ids=IDS)
+def test_chart_text_reads_on_white_and_on_the_lockdown_shading(builder, frames, kwargs):
+    # WCAG 2.2 AA (issue 21): every text colour a chart sets has 4.5:1 on white and on the lockdown
+    # shading the lockdown labels sit on (they were grey at 4.2:1); the previous period's line and
+    # bars, a graphic to be seen, 3:1 on white.
+    (lockdown,) = _shapes(c.monthly_trend(_months("2020-04-01", 2), title="t"), "lockdown")
+    fill = [int(lockdown.fillcolor[i:i + 2], 16) for i in (1, 3, 5)]
+    shading = tuple(round(lockdown.opacity * v + (1 - lockdown.opacity) * 255) for v in fill)
+    fig = builder(*frames, **kwargs)
+    template = fig.layout.template.layout
+    texts = {template.font.color, template.title.font.color, template.xaxis.tickfont.color,
+             template.yaxis.tickfont.color, template.xaxis.title.font.color, template.hoverlabel.font.color}
+    texts |= {a.font.color for a in fig.layout.annotations if a.font.color}
+    texts |= {t.textfont.color for t in fig.data if isinstance(getattr(t, "textfont", None) and t.textfont.color, str)}
+    assert {(colour, background) for colour in texts for background in ("#FFFFFF", shading)
+            if contrast(colour, background) < 4.5} == set()
+    assert contrast(c._PREVIOUS, "#FFFFFF") >= 3
 
 
 # Titles that fit the narrowest screen, lockdown labels that never touch (issue 21) --------------

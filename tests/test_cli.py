@@ -176,7 +176,7 @@ def test_partner_rows_of_another_district_are_left_out_and_counted(seeded, maids
 
 
 def test_partner_file_over_the_command_line_limit_is_refused(seeded, maidstone, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(config, "MAX_INGEST_BYTES", 50)
+    monkeypatch.setattr(config, "LIMITS", config.Limits(file_bytes=50))
     path = tmp_path / "cpt.csv"
     path.write_text(partner.template_csv("enforcement"))
     assert cli.main(["--data-dir", str(seeded), "ingest", "enforcement", str(path)]) == cli.EXIT_BAD_INPUT
@@ -191,7 +191,7 @@ def test_check_fails_naming_a_dataset_whose_file_does_not_match_its_record(seede
     target.write_bytes(store.path("encampments", seeded).read_bytes())
     assert cli.main(["--data-dir", str(seeded), "check"]) == 1
     out = capsys.readouterr().out
-    assert "enforcement        DOES NOT MATCH ITS RECORD" in out and "SHA-256 differs" in out
+    assert "enforcement        DOES NOT MATCH ITS RECORD" in out and "differs from the SHA-256" in out
 
 
 @pytest.mark.parametrize("version", ["../../enforcement", "/etc/passwd", "nope"])

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import thin_sensitive
+from conftest import chart_title, thin_sensitive
 from smp_dash import assessment, disclosure, report, store
 
 ROOT = Path(__file__).parents[1]
@@ -123,7 +123,7 @@ def test_no_small_sensitive_count_on_any_page(small_stores, seed, page, monkeypa
             leaks += [f"download {key}.{column}: {v}" for v in values[values.isin(SMALL)]]
     for element in at.get("plotly_chart"):
         spec = json.loads(element.proto.spec)
-        title = spec.get("layout", {}).get("title", {}).get("text", "")
+        title = chart_title(spec)
         if title.startswith(SENSITIVE_CHARTS):
             for trace in spec["data"]:
                 if trace.get("name") in ("Baseline", "Scenario", "95% band", "band") or trace.get("fill"):

@@ -17,12 +17,14 @@ import zipfile
 import pytest
 
 from conftest import rows, store_hashes
-from smp_dash import cli, intake, morile, schema
-from smp_dash.sources import _files, police_uk
+from smp_dash import cli, config, intake, morile, schema
+from smp_dash.sources import _chunks, partner, police_uk
 
 POLICE_HEADER = ",".join(police_uk.COLUMNS)
 MEMBER = "2020-05/2020-05-kent-street.csv"
-LONG = "x" * 200_000   # longer than the csv module's default field limit (131,072)
+LONG = "x" * 200_000   # longer than a value may hold (and the csv module's default field limit, 131,072)
+SHOWN = r"x{60}\.\.\. \(200,000 characters\)"   # how a message shows it
+TOO_LONG = r"longer than the 10,000 characters a value may hold \(config\.Limits\.field_chars\)"
 
 
 def _police(*lines: str) -> bytes:
@@ -93,14 +95,22 @@ REFUSED = [
     ("a carriage return alone inside a row", "enforcement", "cpt.csv",
      _partner("enforcement", {}).replace(b"Noise (inc. with ASB)", b"Noise\rASB"),
      r"cpt\.csv, row 2, column 'category': a carriage return without a line feed"),
-    # the fast parser reads the long value; locating the ragged row must read past it too
-    ("a value over the csv module's limit, then a ragged row, police.uk", POLICE, "street.csv",
+    # a value no parser should be handed is refused while reading, before a ragged row after it
+    ("a value longer than a value may hold, police.uk", POLICE, "street.csv",
      _police(_police_row("c1", location=LONG), "x,y"),
-     r"street\.csv, row 3: value 'x,y': expected 12 comma-separated values as in the header, found 2"),
-    ("a value over the csv module's limit, then a ragged row", "enforcement", "cpt.csv",
+     rf"street\.csv, row 2, column 'Location': value '{SHOWN}': {TOO_LONG}"),
+    ("a value longer than a value may hold", "enforcement", "cpt.csv",
      _partner("enforcement", {"category": LONG}) + b"2020-05-04,CPW,Noise,true,E05004996,extra,extra\n",
-     r"cpt\.csv, row 4: value '2020-05-04,CPW,Noise,true,E05004996,extra,extra': expected 5 comma-separated "
-     r"values as in the header, found 7"),
+     rf"cpt\.csv, row 3, column 'category': value '{SHOWN}': {TOO_LONG}"),
+    # Excel writes a cell of several lines in quotes: the contract finds what the line scan cannot
+    ("a long value of many lines", "enforcement", "cpt.csv",
+     _partner("enforcement", {"category": "line\n" * 40_000}),
+     rf"cpt\.csv, row 3, column 'category': value 'line\\nline.*\(200,000 characters\)': {TOO_LONG}"),
+    # 1 MB of blank lines in 1 KB: a zip bomb's kind, refused from what the archive states
+    ("a zip member expanding 900 times", POLICE, "kent.zip",
+     _zip({MEMBER: (POLICE_HEADER + "\n" * 1_000_000).encode()}),
+     rf"kent\.zip:{MEMBER}: refused: 1 KB that would expand to 1\.0 MB, 9\d\d times its size; the most "
+     r"accepted is 200 times \(config\.Limits\.ratio\): a zip bomb"),
     ("a cut-off last line", "enforcement", "cpt.csv", _partner("enforcement", {})[:-25],
      r"cpt\.csv, row 3: the last row has 3 of the header's 5 values and no line break after it: .*looks cut off"),
     ("zip with a bad CRC", POLICE, "kent.zip", _bad_crc(),
@@ -243,9 +253,10 @@ def test_a_million_columns_on_the_command_line(seeded, tmp_path, capsys, million
 def test_an_archive_of_too_many_files_is_refused_before_any_is_read(seeded, maidstone, monkeypatch):
     # every file costs milliseconds however small: 700,000 tiny ones fit in an upload
     wards, lsoas = maidstone
-    monkeypatch.setattr(_files, "MAX_FILES", 2)
+    monkeypatch.setattr(config, "LIMITS", config.Limits(files=2))
     members = {f"2020-0{m}/2020-0{m}-kent-street.csv": GOOD_POLICE for m in (1, 2, 3)}
-    with pytest.raises(intake.IngestError, match=r"kent\.zip: 3 files; the most accepted in one archive or folder is 2"):
+    with pytest.raises(intake.IngestError, match=r"kent\.zip: 3 files; the most accepted in one archive or folder is 2 "
+                                                 r"\(config\.Limits\.files\)"):
         intake.preview(_zip(members), "kent.zip", POLICE, wards=wards, lsoas=lsoas)
 
 
@@ -263,3 +274,78 @@ def test_many_repeated_rows_are_set_aside_in_one_more_pass(maidstone):
     result = intake.preview(data, "camps.csv", "encampments", wards=wards)
     assert (result.rows_accepted, result.rows_rejected) == (1, 20_000)
     assert time.perf_counter() - start < 5.0
+
+
+# What a file may cost: one limits object, the same refusal through both doors (issue 20) ------
+
+POLICE_ROWS = _police(*[_police_row(f"c{i}") for i in range(40)])   # repetitive: zips 20 times smaller
+LIMITED = [
+    # (case, config.Limits, dataset, file name, bytes, message pattern)
+    # the finding's 60 MB cell in an action plan, in miniature
+    ("an action's update longer than allowed", config.Limits(field_chars=50), "actions", "actions.csv",
+     _partner("actions", {"update": "y" * 150}),
+     r"actions\.csv, row 3, column 'update': value 'y{60}\.\.\. \(150 characters\)': longer than the 50 characters "
+     r"a value may hold \(config\.Limits\.field_chars\)"),
+    # (the header's names are values too: "Last outcome category" has 21 characters)
+    ("a police.uk value longer than allowed", config.Limits(field_chars=21), POLICE, "street.csv", GOOD_POLICE,
+     r"street\.csv, row 2, column 'Location': value 'On or near High Street': longer than the 21 characters"),
+    # the finding's 1 MB zip holding 1 GB, in miniature: refused from what the archive states
+    ("a zip member expanding more than allowed", config.Limits(ratio=5), POLICE, "kent.zip", _zip({MEMBER: POLICE_ROWS}),
+     rf"kent\.zip:{MEMBER}: refused: [0-9,]+ bytes that would expand to [0-9.]+ KB, \d\d times its size; the most "
+     r"accepted is 5 times \(config\.Limits\.ratio\)"),
+    ("CSV files larger together than allowed", config.Limits(total_bytes=500), POLICE, "kent.zip",
+     _zip({MEMBER: GOOD_POLICE, MEMBER.replace("05", "06"): GOOD_POLICE}),
+     r"kent\.zip: its CSV files hold \d\d\d bytes together; the most accepted at once is 500 bytes"),
+    ("more files than allowed", config.Limits(files=1), POLICE, "kent.zip",
+     _zip({MEMBER: GOOD_POLICE, MEMBER.replace("05", "06"): GOOD_POLICE}),
+     r"kent\.zip: 2 files; the most accepted in one archive or folder is 1 \(config\.Limits\.files\)"),
+    ("a file larger than allowed", config.Limits(file_bytes=50), "enforcement", "cpt.csv", _partner("enforcement"),
+     r"cpt\.csv: the file is \d\d bytes; the largest accepted is 50 bytes \(config\.Limits\.file_bytes\)"),
+    ("a police.uk file larger than allowed", config.Limits(file_bytes=300), POLICE, "street.csv", GOOD_POLICE,
+     r"street\.csv: the file is \d\d\d bytes; the largest accepted is 300 bytes \(config\.Limits\.file_bytes\)"),
+]
+
+
+@pytest.mark.parametrize("case, limits, dataset, name, data, message", LIMITED, ids=[c[0] for c in LIMITED])
+def test_both_doors_refuse_what_the_limits_refuse_in_the_same_words(seeded, maidstone, tmp_path, capsys, monkeypatch,
+                                                                     case, limits, dataset, name, data, message):
+    # smp-dash ingest took 4 GiB where the page took 200 MB: now both read config.limits()
+    monkeypatch.setattr(config, "LIMITS", limits)
+    wards, lsoas = maidstone
+    before = store_hashes(seeded)
+    with pytest.raises((intake.IngestError, schema.SchemaError)) as page:
+        intake.preview(data, name, dataset, wards=wards, lsoas=lsoas)
+    said = intake.messages(page.value)
+    assert re.search(message, said[0]), said
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert _cli_ingest(seeded, dataset, path) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert all(line in err for line in said), err
+    assert store_hashes(seeded) == before
+
+
+def test_a_long_value_is_refused_before_any_parser_holds_it(maidstone, monkeypatch):
+    # 60 MB in one cell of an action plan went through pandas (740 MB) and was committed
+    def parser_reached(*args):
+        raise AssertionError("the file reached the CSV parser")
+
+    monkeypatch.setattr(partner, "_parse", parser_reached)
+    data = _partner("actions", {"update": "z" * 3_000_000})
+    with pytest.raises(intake.IngestError, match=r"actions\.csv, row 3, column 'update': value 'z{60}\.\.\. "
+                                                 r"\(more than [0-9,]+ characters\)': longer than the 10,000 "):
+        intake.preview(data, "actions.csv", "actions")
+
+
+def test_a_police_uk_line_longer_than_any_row_is_refused_as_it_arrives(seeded, tmp_path, monkeypatch, capsys):
+    # the reader holds a chunk and the line it cuts, never the line: 5 MB in one cell stops it
+    # within a row's worth of bytes (12 values of 10,000 characters), long before the 5 MB
+    read = []
+    counted = _chunks._Counted.__call__
+    monkeypatch.setattr(_chunks._Counted, "__call__", lambda self, size: read.append(size) or counted(self, size))
+    monkeypatch.setattr(_chunks, "CHUNK_BYTES", 64 * 1024)
+    path = tmp_path / "2020-05-kent-street.csv"
+    path.write_bytes(_police(_police_row("c1"), _police_row("c2", location="w" * 5_000_000), _police_row("c3")))
+    assert _cli_ingest(seeded, POLICE, path) == cli.EXIT_BAD_INPUT
+    assert ("2020-05-kent-street.csv, row 3, column 'Location': value 'wwww" in capsys.readouterr().err)
+    assert sum(read) < 1_000_000 < path.stat().st_size

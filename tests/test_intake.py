@@ -14,6 +14,7 @@ import pytest
 
 from conftest import GOOD_ROWS, HIGH_STREET, rows, store_hashes
 from smp_dash import intake, schema, store
+from smp_dash.config import Limits
 from smp_dash.sources import partner
 
 POLICE_HEADER = ",".join(["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
@@ -104,11 +105,20 @@ BAD_FILES = [
      r"street\.csv: this is an Excel workbook \(\.xlsx\)"),
     ("empty file", "enforcement", "cpt.csv", lambda p: b"", {}, r"cpt\.csv: the file is empty"),
     ("blank lines only", "enforcement", "cpt.csv", lambda p: b"\n\n  \n", {}, r"cpt\.csv: the file is empty"),
-    ("larger than the limit", "enforcement", "cpt.csv", lambda p: _csv(GOOD_ENF), {"max_bytes": 50},
+    ("larger than the limit", "enforcement", "cpt.csv", lambda p: _csv(GOOD_ENF), {"limits": Limits(file_bytes=50)},
      r"cpt\.csv: the file is [0-9.,]+ (bytes|KB|MB); the largest accepted"),
     ("larger than the limit, zip member", intake.POLICE_UK, "kent.zip",
-     lambda p: _zip({"2020-05/2020-05-kent-street.csv": p * 20}), {"max_bytes": 2000},
+     lambda p: _zip({"2020-05/2020-05-kent-street.csv": p * 20}), {"limits": Limits(file_bytes=2000)},
      r"kent\.zip:2020-05/2020-05-kent-street\.csv: the file is"),
+    # a million blank lines: 1 MB in 1 KB, read in no time, but a zip bomb's kind all the same
+    ("a zip member expanding 900 times", intake.POLICE_UK, "kent.zip",
+     lambda p: _zip({"2020-05/2020-05-kent-street.csv": (POLICE_HEADER + "\n" * 1_000_000).encode()}), {},
+     r"kent\.zip:2020-05/2020-05-kent-street\.csv: refused: 1 KB that would expand to 1\.0 MB, 9\d\d times its "
+     r"size; the most accepted is 200 times \(config\.Limits\.ratio\)"),
+    ("CSV files larger than the limit together", intake.POLICE_UK, "kent.zip",
+     lambda p: _zip({f"2020-0{m}/2020-0{m}-kent-street.csv": p for m in (5, 6, 7)}),
+     {"limits": Limits(total_bytes=1000)}, r"kent\.zip: its CSV files hold [0-9.,]+ KB together; the most "
+                                           r"accepted at once is 1 KB \(config\.Limits\.total_bytes\)"),
     ("nested zip", intake.POLICE_UK, "kent.zip", lambda p: _zip({"inner.zip": _zip({"a.csv": p})}), {},
      r"kent\.zip: refused: member 'inner\.zip' is an archive inside the archive"),
     ("nested zip named .csv", intake.POLICE_UK, "kent.zip",
@@ -286,9 +296,9 @@ NOTHING_KEPT = [
     ("header only, police.uk", intake.POLICE_UK, "street.csv", lambda p: (POLICE_HEADER + "\n").encode(),
      r"street\.csv, row 2: the file has a header but no data rows: nothing replaced\. "
      r"To empty crimes, asb_incidents on purpose: --allow-empty", BOTH),
-    # a zip bomb's kind: a million blank lines compress to a few kilobytes and hold no rows
+    # blank lines hold no rows (a million of them are refused as a zip bomb: see BAD_FILES)
     ("blank lines in a zip", intake.POLICE_UK, "kent.zip",
-     lambda p: _zip({"2020-05/2020-05-kent-street.csv": (POLICE_HEADER + "\n" * 1_000_000).encode()}),
+     lambda p: _zip({"2020-05/2020-05-kent-street.csv": (POLICE_HEADER + "\n" * 1_000).encode()}),
      r"kent\.zip, row 2: the file has a header but no data rows: nothing replaced", BOTH),
     ("every row outside the borough", intake.POLICE_UK, "2020-05-kent-street.csv", _outside_only,
      r"2020-05-kent-street\.csv: no rows inside the borough \(2 rows outside\): nothing replaced\. "

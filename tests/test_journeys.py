@@ -29,7 +29,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import journey_data
-from conftest import chart_titles
+from conftest import chart_title, chart_titles
 from smp_dash import cli
 from smp_dash.selection import CHOICE_LABELS, LATEST, PUBLISHED
 from smp_dash.sources.police_uk import ASB
@@ -133,8 +133,7 @@ def _empty_charts(at: AppTest) -> list[str]:
         spec = json.loads(chart.proto.spec)
         drawn = [v for t in spec["data"] for axis in ("x", "y") for v in _numbers(t, axis)]
         if not np.nan_to_num(np.asarray(drawn, dtype=float)).any():
-            title = spec["layout"].get("title", {})
-            empty.append(title.get("text", "") if isinstance(title, dict) else str(title))
+            empty.append(chart_title(spec))
     return empty
 
 

@@ -137,6 +137,21 @@ def test_page_runs_with_notice_chart_and_source(rendered, page):
     assert _showing(at) == "**Showing:** Whole borough, periods as in the 2020-21 assessment"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_the_view_comes_before_the_pages(rendered, page):
+    # The sidebar opens with the view (issue 21: the ward filter was 750 px down, below 14 links),
+    # then the app's own menu: every page in app.py's menu, under its section's heading, once.
+    drawn = [(node.type, node.proto.label if node.type == "page_link" else getattr(node, "label", node.value))
+             for node in _leaves(rendered(page).sidebar)]
+    order = [kind for kind, _ in drawn]
+    assert drawn[0] == ("markdown", "### View")
+    assert ("multiselect", "Wards") in drawn and ("selectbox", "Period type") in drawn
+    assert max(drawn.index(("multiselect", "Wards")), drawn.index(("selectbox", "Period type"))) < order.index("page_link")
+    links = [label for kind, label in drawn if kind == "page_link"]
+    assert len(links) == len(navigation()) == len(set(links))
+    assert drawn[order.index("page_link") - 2] == ("markdown", "### Pages")
+
+
 # The assessment's figures, default filter ----------------------------------------------------
 
 @pytest.mark.parametrize("page, label, value, delta", [
@@ -403,8 +418,10 @@ def test_presentation_mode_shows_every_headline_the_key_charts_and_a_status_summ
     assert [m.label for m in shown.metric] == [m.label for m in normal.metric]   # every headline figure
     assert shown.get("plotly_chart")
     markdown = [m.value for m in shown.markdown]
-    # the filter in words, large, at the top; the ward table as a short ranked list; the action plan as counts
-    assert markdown[0] == "### Showing: Whole borough, periods as in the 2020-21 assessment"
+    # the view in one line, at the top; the ward table as a short ranked list; the action plan as counts
+    assert markdown[0] == ("**Showing:** Whole borough · Periods as in the 2020-21 assessment · Disclosure control on: "
+                           "1 to 4 shown as <5 · Data to Mar 2021")
+    assert [node.value for node in _leaves(shown.main) if node.type != "html"][0] == markdown[0]   # above the title
     assert any(v.startswith("**Top ten wards for domestic abuse") and "\n1. **" in v for v in markdown)
     assert any(v.startswith("**") and " actions:** " in v and "delivered" in v for v in markdown)
 
@@ -461,8 +478,9 @@ def test_disclosure_control_is_in_the_link_and_says_so(demo_store):
 
 
 def test_presentation_mode_always_suppresses(demo_store):
-    at = _open("substance_misuse.py", present="1")   # said in one line under the filter
-    assert any("Disclosure control is on" in c.value for c in at.caption)
+    at = _open("substance_misuse.py", present="1")   # said in the view's one line
+    assert " · Disclosure control on: 1 to 4 shown as <5 · " in _showing(at)
+    assert at.toggle(key="suppress_forced").value is True
 
 
 def test_ward_tables_are_drawn_as_the_model_protected_them():

@@ -110,8 +110,8 @@ def test_contract_problems_name_row_and_column(data, problems):
 
 def test_size_limit(monkeypatch):
     with pytest.raises(IngestError, match=r"notices\.csv: the file is [0-9.,]+ (bytes|KB); the largest accepted is 10 bytes"):
-        read_partner_csv(GOOD, "enforcement", name="notices.csv", max_bytes=10)
-    monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 10)   # read when called, not at import
+        read_partner_csv(GOOD, "enforcement", name="notices.csv", limits=config.Limits(file_bytes=10))
+    monkeypatch.setattr(config, "LIMITS", config.Limits(file_bytes=10))   # read when called, not at import
     with pytest.raises(IngestError, match=r"largest accepted"):
         read_partner_csv(GOOD, "enforcement", name="notices.csv")
 

@@ -14,6 +14,7 @@ from pandas.testing import assert_frame_equal
 from shapely.geometry import Point
 
 from smp_dash import config, geo, schema
+from smp_dash.sources import _chunks
 from smp_dash.sources.police_uk import COLUMNS, IngestError, IngestResult, read_police_uk
 
 TONBRIDGE = (0.27, 51.195)          # Tonbridge town, in Tonbridge and Malling
@@ -263,10 +264,10 @@ def test_bad_input_is_refused_naming_file_row_and_column(tmp_path, maidstone, da
 
 def test_too_large_is_refused_before_reading(tmp_path, maidstone, mixed, monkeypatch):
     with pytest.raises(IngestError, match=r"largest accepted is 40 bytes"):
-        ingest(tmp_path, maidstone, csv_bytes(mixed), max_bytes=40)
-    # the default limit is read when called, so configuration can change it
-    monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 40)
-    with pytest.raises(IngestError, match=r"config\.MAX_UPLOAD_BYTES"):
+        ingest(tmp_path, maidstone, csv_bytes(mixed), limits=config.Limits(file_bytes=40))
+    # the default limits are read when called, so configuration can change them
+    monkeypatch.setattr(config, "LIMITS", config.Limits(file_bytes=40))
+    with pytest.raises(IngestError, match=r"largest accepted is 40 bytes \(config\.Limits\.file_bytes\)"):
         ingest(tmp_path, maidstone, csv_bytes(mixed))
 
 
@@ -301,8 +302,69 @@ def test_oversize_member_is_refused(tmp_path, maidstone, mixed):
     # compresses well: the archive is small, the member is not (a zip bomb in miniature)
     archive = _zip(tmp_path / "download.zip", {f"2020-05/{FILE}": csv_bytes(mixed * 50)}, zipfile.ZIP_DEFLATED)
     with pytest.raises(IngestError, match=rf"download\.zip:2020-05/{FILE}.*largest accepted"):
-        read_police_uk(archive, wards=wards, lsoas=lsoas, max_bytes=archive.stat().st_size + 10)
+        read_police_uk(archive, wards=wards, lsoas=lsoas, limits=config.Limits(file_bytes=archive.stat().st_size + 10))
 
 
 def test_ingest_error_is_a_value_error():
     assert issubclass(IngestError, ValueError)
+
+
+# Read a chunk at a time (issue 20): the same rows, counts and messages as one read --------------
+
+POINT = ("0.522100", "51.276100")   # Brenchley Gardens, in High Street ward
+# What the reader before issue 20 (the whole file in memory, one parse) kept and counted for
+# _month_file(), printed from main at c280239 and written down here.
+MAIN_SUMMARY = ["Read 84 rows from 1 file(s).",
+                "Kept 24 crimes and 11 anti-social behaviour incidents in the borough",
+                "  (12 placed by LSOA code because coordinates were blank).",
+                "Left out 36 rows outside the borough and 12 with no location.",
+                "Dropped 1 repeated Crime IDs (kept the first)."]
+MAIN_CRIME_IDS = ["in0", "pu-dc2e2921364d7d551", "in1", "pu-9995f4de2273cc620", "in2", "pu-af882d43d74439f67",
+                  "in3", "pu-a525adb9df44c8447", "in4", "pu-1ba10fa85bf252e8a", "in5", "pu-173e77c164767bca1",
+                  "in6", "pu-4ed3e702092a511d0", "in7", "pu-f9a9b23e85ee51f88", "in8", "pu-1001dd8822a41b279",
+                  "in9", "pu-a179889efe9759b3d", "in10", "pu-1637001f8fde48bec", "in11", "pu-b39f37ebfe39bb58c"]
+
+
+def _month_file() -> bytes:
+    """A month of Kent with rows in and out of Maidstone, by point and by LSOA, without ids, with
+    a blank line, padded text and a Crime ID repeated ten rows later: what chunk boundaries could
+    change (made ids hang on the record number; the first of a repeated id is kept)."""
+    lon, lat = POINT
+    tlon, tlat = (f"{v:.6f}" for v in TONBRIDGE)
+    rows_ = []
+    for i in range(12):
+        rows_ += [
+            row(Crime_ID=f"in{i}", Longitude=lon, Latitude=lat, LSOA_code=HS_LSOA, Crime_type="Drugs"),
+            row(Crime_ID=f"out{i}", Longitude=tlon, Latitude=tlat, LSOA_code=TM_LSOA),
+            row(Crime_type="Anti-social behaviour", Longitude=lon, Latitude=lat, Location=f" On or near Street {i} "),
+            row(Crime_type="Anti-social behaviour", Longitude=tlon, Latitude=tlat),
+            row(Crime_ID="", Crime_type="Burglary", LSOA_code=HS_LSOA, Location="No Location"),   # made id
+            row(Crime_ID=f"tm{i}", LSOA_code=TM_LSOA, Location="No Location"),
+            row(Crime_ID=f"none{i}", Location="No Location"),
+        ]
+    rows_[30] = row(Crime_ID="in0", Longitude=lon, Latitude=lat, LSOA_code=HS_LSOA)   # in0 for ASB 4
+    data = csv_bytes(rows_)
+    return data.replace(b"\nout5,", b"\n\nout5,", 1)   # a blank line: records and lines part
+
+
+def test_a_file_read_in_small_chunks_keeps_what_one_read_keeps(tmp_path, maidstone, monkeypatch):
+    data = _month_file()
+    whole = ingest(tmp_path, maidstone, data)
+    monkeypatch.setattr(_chunks, "CHUNK_BYTES", 300)   # two or three lines a chunk: 40 chunks
+    pieces = ingest(tmp_path, maidstone, data)
+    assert_frame_equal(pieces.crimes, whole.crimes)
+    assert_frame_equal(pieces.asb, whole.asb)
+    assert pieces.summary() == whole.summary()
+    assert whole.summary().splitlines() == MAIN_SUMMARY
+    assert whole.crimes["crime_id"].tolist() == MAIN_CRIME_IDS
+    assert set(whole.crimes["ward_code"]) == {HIGH_STREET}
+    assert whole.asb["location"].tolist() == [f"On or near Street {i}" for i in range(12) if i != 4]
+
+
+def test_a_row_named_in_a_later_chunk_is_the_row_of_the_file(tmp_path, maidstone, monkeypatch):
+    data = _month_file().replace(b"none9,2020-05", b"none9,May 2020")
+    line = data[:data.index(b"none9,")].count(b"\n") + 1
+    monkeypatch.setattr(_chunks, "CHUNK_BYTES", 300)
+    with pytest.raises(IngestError, match=rf"^{FILE}, row {line}, column 'Month': value 'May 2020'"):
+        ingest(tmp_path, maidstone, data)
+    assert line > 60   # past the blank line, many chunks in

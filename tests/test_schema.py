@@ -162,3 +162,36 @@ def test_identical_rows_without_an_id_are_separate_events(dataset):
 def test_far_future_date_is_reported_not_a_crash():
     with pytest.raises(schema.SchemaError, match=r"row 2, column 'received'.*date is in the future"):
         schema.validate(rows("service_requests", {"received": "2999-01-01"}), "service_requests", "bad.csv")
+
+
+# Every text value of every contract is bounded (issue 20) ------------------------------------
+
+TEXT_COLUMNS = [(dataset, col.name) for dataset, contract in schema.CONTRACTS.items() for col in contract
+                if col.kind == "str"]
+
+
+@pytest.mark.parametrize("dataset, column", TEXT_COLUMNS, ids=[f"{d}.{c}" for d, c in TEXT_COLUMNS])
+def test_a_text_value_longer_than_the_limit_is_named(dataset, column):
+    long = "E" * 101   # longer than the limit below, and than what a message shows of a value
+    with pytest.raises(schema.SchemaError) as info:
+        schema.validate(rows(dataset, {}, {column: long}), dataset, "long.csv", field_chars=100)
+    [problem] = [p for p in info.value.problems if p.rule == schema.too_long(100)]
+    assert (problem.source, problem.row, problem.column) == ("long.csv", 3, column)
+    assert str(problem) == (f"long.csv, row 3, column '{column}': value '{'E' * 60}... (101 characters)': "
+                            f"longer than the 100 characters a value may hold (config.Limits.field_chars): "
+                            "is this the right column, or the right file?")
+    # at the limit it is only checked against the column's other rules
+    try:
+        schema.validate(rows(dataset, {}, {column: "E" * 100}), dataset, "long.csv", field_chars=100)
+    except schema.SchemaError as exc:
+        assert all(p.rule != schema.too_long(100) for p in exc.problems)
+
+
+def test_the_limit_is_read_from_the_configuration_when_called(monkeypatch):
+    from smp_dash import config
+
+    good = rows("actions", {}, {"update": "u" * 10_000})
+    assert len(schema.validate(good, "actions", "a.csv")) == 2   # 10,000 characters: the default limit
+    monkeypatch.setattr(config, "LIMITS", config.Limits(field_chars=9_999))
+    with pytest.raises(schema.SchemaError, match=r"a\.csv, row 3, column 'update'.*longer than the 9,999"):
+        schema.validate(good, "actions", "a.csv")

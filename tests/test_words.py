@@ -82,7 +82,8 @@ def _visible(at: AppTest) -> list[str]:
             continue
         texts += [str(c) for c in frame.value.columns] + [str(v) for v in frame.value.astype(str).to_numpy().ravel()]
     # tables drawn whole (ui.sections.table_html): caption, headings and cells, as written
-    texts += [html.unescape(t) for h in at.get("html") for t in re.findall(r">([^<>]+)<", h.proto.body)]
+    texts += [html.unescape(t) for h in at.get("html") if 'class="smp-table"' in h.proto.body
+              for t in re.findall(r">([^<>]+)<", h.proto.body)]
     for kind in ("selectbox", "multiselect", "text_input", "slider", "number_input", "toggle", "checkbox",
                  "button", "button_group", "radio"):
         for w in getattr(at, kind):

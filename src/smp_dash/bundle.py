@@ -124,7 +124,9 @@ def from_store(folder, geo_dir, lad: str) -> Bundle:
     Reads the cubes the store wrote when the data was committed (``store.read_pages``), never every
     row, so loading takes the same time and memory whatever the number of rows; the wards and
     their simplified boundaries come from the store's cache folder once worked out
-    (``geo.ward_layer``).
+    (``geo.ward_layer``). Every file of the data in use is first held to the manifest, and the
+    cached boundaries to the SHA-256 they carry: ``store.StoreDamaged`` names a file that differs
+    (no bundle is built from it); a boundary cache that differs is worked out again.
     """
     frames, records = store.read_pages(folder)
     try:

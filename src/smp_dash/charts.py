@@ -49,10 +49,12 @@ DEFAULT_HEIGHT = 360
 MAX_VERTICAL_PAIRS = 7
 SPARKLINE_HEIGHT = 80
 
+# WCAG 2.2 AA: text 4.5:1 or more (axis ticks and the lockdown labels, 6.5:1 on the lockdown shading,
+# 7.6:1 on white), the previous period's line and bars 3:1 on white (3.3:1) as a graphic to be seen.
 _TEXT = "#1B2733"
-_MUTED = "#6B7280"
+_MUTED = "#4B5563"
 _GRID = "#E5E7EB"
-_PREVIOUS = "#9CA3AF"
+_PREVIOUS = "#878E98"
 _OUTLIER = "#C00000"
 _FONT = '"Source Sans Pro", "Source Sans 3", "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 _MONTH = "%{x|%b %Y}"

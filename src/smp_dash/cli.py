@@ -5,7 +5,7 @@
     smp-dash ingest DATASET FILE          a partner CSV template (crimes, needle_finds, ...)
     smp-dash fetch police-uk [--from YYYY-MM] [--to YYYY-MM] [--api-url URL] [--timeout SECONDS]
                                           the months the police.uk API offers and the store lacks
-    smp-dash check                        validate the store and summarise each dataset
+    smp-dash check                        validate the store and its boundary cache, summarise each dataset
     smp-dash figures [--format json]      every figure of the assessment from the data in use
     smp-dash versions DATASET             earlier versions kept for DATASET
     smp-dash restore DATASET VERSION      make an earlier version the one in use
@@ -21,15 +21,15 @@
 
 Every failure prints what is wrong and that the data in use is unchanged, and exits with its
 code (:data:`EXIT_CODES`): 1 a check found a problem (``check``: a file differs from its record,
-the manifest is damaged; ``doctor``: a dangerous setting), 2 bad input (file, row, column; an argument; what the police.uk API
+the manifest is damaged, a boundary cache file fails its check; any command reading a store that
+fails its check; ``doctor``: a dangerous setting), 2 bad input (file, row, column; an argument; what the police.uk API
 answered, or that it could not be reached), 3 the store busy, 4 the police.uk API gave no
 complete answer in time, 5 the file system refused (a full disk, a read-only or missing data
 folder, permission refused: one line naming the path).
 An ingest goes through the Data page's checks (``intake.preview`` and ``intake.commit``): a file
 cut off half-way, rows outside the borough (points, or ward codes of another district) set aside
-and counted, a file that keeps no rows refused unless ``--allow-empty``. Files up to
-``config.MAX_INGEST_BYTES`` are read (the page takes ``config.MAX_UPLOAD_BYTES``); in a police.uk
-archive each member is held to the same limit, by its stated and its actual size. A write waits
+and counted, a file that keeps no rows refused unless ``--allow-empty``, and the page's limits
+(``config.limits()``: file sizes, a zip member's compression ratio, the longest value). A write waits
 for another write to the same store (``store.LOCK_TIMEOUT``) and then exits 3. A fetch goes through
 the same street-level checks (``sources.police_api``); an API that cannot be reached exits 2, one
 that gives no complete answer for ``--timeout`` seconds (``config.fetch_timeout()``) exits 4.
@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from smp_dash import config, intake, schema, store
+from smp_dash import config, geo, intake, schema, store
 from smp_dash.selection import CHOICES, LATEST
 from smp_dash.sources.police_api import PoliceApiTimeout
 
@@ -58,8 +58,9 @@ EXIT_SYSTEM = 5
 #: Each exit code and what it means (README's command line section lists the same).
 EXIT_CODES = {
     0: "done",
-    EXIT_CHECK_FAILED: "a check found a problem: check, a file that differs from its record or is missing, or a "
-                       "damaged manifest; doctor, a dangerous setting",
+    EXIT_CHECK_FAILED: "a check found a problem: check, a file that differs from its record or is missing, a "
+                       "damaged or missing manifest, or a boundary cache file that fails its check; report, draft, "
+                       "tables, figures over such a store; doctor, a dangerous setting",
     EXIT_BAD_INPUT: "bad input: a file, an argument, or what the police.uk API answered (or it could not be reached)",
     EXIT_BUSY: "another write held the store's lock longer than the wait",
     EXIT_TIMED_OUT: "the police.uk API gave no complete answer in time: the fetch gave up",
@@ -124,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
                         f"SMP_FETCH_TIMEOUT or {config.FETCH_TIMEOUT:g}); the data in use is then unchanged (exit 4)")
     p.set_defaults(run=_fetch)
 
-    p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it")
+    p = sub.add_parser("check", help="check each data file against its record, validate it, summarise it; "
+                       "check the boundary cache against the SHA-256 it carries")
     p.set_defaults(run=_check)
 
     p = sub.add_parser("figures", help="every figure of the assessment from the data in use")
@@ -189,8 +191,7 @@ def _ingest(args) -> int:
         raise ValueError(f"unknown dataset {args.dataset!r}; expected police-uk or one of {', '.join(schema.DATASETS)}")
     wards, lsoas = _boundaries(args.lad or config.lad_code(), kind)
     with _progress_bar() as progress:
-        result = intake.preview(args.path, args.path.name, kind, wards=wards, lsoas=lsoas,
-                                max_bytes=config.MAX_INGEST_BYTES, progress=progress)
+        result = intake.preview(args.path, args.path.name, kind, wards=wards, lsoas=lsoas, progress=progress)
     if result.problems:  # the page lets an analyst leave bad rows out; a script is stopped by them
         raise schema.SchemaError(list(result.problems))
     if result.refusal is None or args.allow_empty:  # a refusal is the error message, said once
@@ -221,8 +222,6 @@ def _fetch(args) -> int:
 
 def _boundaries(lad: str, kind: str):
     """The wards and LSOAs that decide what is inside the borough (police.uk needs them)."""
-    from smp_dash import geo
-
     try:
         return geo.load_wards(lad), geo.load_lsoas(lad)
     except geo.BoundariesMissing:
@@ -271,12 +270,24 @@ def _check(args) -> int:
               f"{kind:13} from {meta['source']}  loaded {meta['loaded_at']}")
     for name, problem in mismatched:
         print(f"{name:18} DOES NOT MATCH ITS RECORD: {problem}")
-    return EXIT_CHECK_FAILED if broken else 0
+    return EXIT_CHECK_FAILED if _check_boundary_cache(store.cache_dir(folder)) or broken else 0
+
+
+def _check_boundary_cache(cache: Path) -> bool:
+    """Print what the check of the boundary cache (``geo.ward_layer``) found; whether it failed."""
+    files = sorted(cache.glob(geo.LAYER_FILES))
+    damaged = geo.cache_problems(cache)
+    for file, problem in damaged:
+        print(f"{'boundary cache':18} FAILED ITS CHECK: {file}: {problem}. It is worked out from the boundary "
+              "files: the app works it out again at its next load (deleting it loses nothing)")
+    if files and not damaged:
+        print(f"{'boundary cache':18} {len(files)} file(s), each matches the SHA-256 it carries")
+    return bool(damaged)
 
 
 def figure_table(data_dir=None):
     """The figures computed from the store in ``data_dir`` (used by the CLI and the app)."""
-    from smp_dash import geo, published as stated_figures
+    from smp_dash import published as stated_figures
     from smp_dash.demo.indicators import published
 
     data = store.read_all(data_dir)
@@ -312,7 +323,7 @@ def _document(kind: str, args) -> int:
     import tempfile
     from datetime import datetime, timezone
 
-    from smp_dash import draft, geo, report, workbook
+    from smp_dash import draft, report, workbook
 
     if not store.exists("crimes", args.data_dir):
         raise FileNotFoundError("no crime data in the store; run `smp-dash demo` or `smp-dash ingest` first")

@@ -7,6 +7,7 @@ the environment when they are called, so tests and deployments can point them el
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -17,11 +18,38 @@ DEFAULT_LAD_CODE = "E07000110"
 #: Coverage of the demonstration dataset.
 DEMO_START = "2015-01-01"
 
-#: Largest file accepted from the browser (the Data page's uploads), in bytes.
+#: Largest upload the web server takes (Streamlit's ``server.maxUploadSize``), in bytes: what
+#: a browser may send, not what a file may cost to read (:class:`Limits`).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-#: Largest file the command line ingests from the server's own disk (an administrator's
-#: county-wide extract can be larger than an upload), in bytes.
-MAX_INGEST_BYTES = 4 * 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What reading one file, archive or folder may cost: the same for every door (the Data
+    page's upload and ``smp-dash ingest`` both go through ``intake.preview``; the police.uk
+    fetch reads its months with them too).
+
+    Memory does not grow with these: police.uk files are read a chunk at a time and only the
+    borough's rows are kept. They bound the time a read takes, and refuse what no real file
+    needs: a zip bomb, a value of megabytes.
+    """
+
+    #: One file as given (a CSV, an archive), and one CSV once unzipped, in bytes.
+    file_bytes: int = 4 * 2**30
+    #: Every CSV of one archive or folder together, unzipped, in bytes.
+    total_bytes: int = 8 * 2**30
+    #: The most a zip member may expand: its size unzipped over its size zipped (police.uk's
+    #: own archives are about 5; a zip bomb is over 1,000).
+    ratio: float = 200.0
+    #: The longest value of any column of any file, in characters.
+    field_chars: int = 10_000
+    #: The most files one archive or folder may hold. Every file costs a few milliseconds
+    #: however small; police.uk's download of every force for 36 months holds about 5,000.
+    files: int = 10_000
+
+
+#: The limits in force (tests and deployments replace it; read at call time by :func:`limits`).
+LIMITS = Limits()
 
 #: The police.uk API (``smp-dash fetch police-uk`` and the Data page's "Fetch the latest months").
 DEFAULT_POLICE_API_URL = "https://data.police.uk/api"
@@ -57,6 +85,11 @@ BOUNDARY_ATTRIBUTION = (
 def lad_code() -> str:
     """The borough the dashboard serves (``SMP_LAD_CODE``, default Maidstone)."""
     return os.environ.get("SMP_LAD_CODE", DEFAULT_LAD_CODE)
+
+
+def limits() -> Limits:
+    """The limits every reader applies (:data:`LIMITS`), read when called."""
+    return LIMITS
 
 
 def police_api_url() -> str:

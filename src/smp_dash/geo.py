@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from functools import lru_cache
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 WARDS_FILE = "kent_wards.geojson"
 LSOA_FILE = "kent_lsoa.geojson"
 DISTRICTS_FILE = "kent_districts.geojson"
+
+_LOG = logging.getLogger(__name__)
 
 
 class BoundariesMissing(FileNotFoundError):
@@ -191,7 +194,17 @@ def _boundary_geojson(frame: gpd.GeoDataFrame, keep: tuple[str, str], tolerance:
 
 
 #: Bump when what :func:`ward_layer` caches changes shape, so older cache files are not read.
-LAYER_FORMAT = 1
+LAYER_FORMAT = 2
+#: The boundary cache's files in the cache folder (:func:`ward_layer`, :func:`cache_problems`).
+LAYER_FILES = "wards-*.json"
+
+
+class CacheDamaged(ValueError):
+    """A boundary cache file fails its check (not whole, or not the layer its SHA-256 says)."""
+
+
+class _OtherFormat(CacheDamaged):
+    """A cache file of another :data:`LAYER_FORMAT` (an earlier release's): never read, so not damage."""
 
 
 def ward_layer(lad_code: str | None = None, geo_dir: Path | str | None = None, cache_dir: Path | str | None = None,
@@ -199,33 +212,94 @@ def ward_layer(lad_code: str | None = None, geo_dir: Path | str | None = None, c
     """The wards of ``lad_code`` as :func:`load_wards` names them (a frame of ``ward_code``,
     ``ward_name``) and their browser GeoJSON (:func:`ward_geojson`).
 
-    With ``cache_dir``, both are kept in one small JSON file there, named by a digest of the
-    boundary file's bytes, the district, the tolerance, :data:`LAYER_FORMAT` and the shapely and
-    GEOS versions (which do the simplifying), so a server starting again over the same boundaries
-    reads 50 to 500 KB of JSON instead of reading the boundary file, importing geopandas and
-    simplifying every ward. A cache that cannot be
-    written (a read-only folder) or read (a damaged file) is ignored: the layer is then worked
-    out from the boundary file, as without ``cache_dir``.
+    With ``cache_dir``, both are kept in one small JSON file there, named by a digest of what they
+    are worked out from: the boundary file's name and bytes, the district, the tolerance,
+    :data:`LAYER_FORMAT` and the shapely and GEOS versions (which do the simplifying), so a server
+    starting again over the same boundaries reads 50 to 500 KB of JSON instead of reading the
+    boundary file, importing geopandas and simplifying every ward. The file carries the SHA-256 of
+    the layer it holds, checked at every read: one that fails (a ward's name changed by hand, a file
+    cut off) is damage, said in the log and worked out again from the boundary file, which is the
+    source (the cache is only derived from it), and written over. A cache that cannot be written
+    (a read-only folder) is ignored: the layer is then worked out from the boundary file, as
+    without ``cache_dir``.
     """
     source = boundary_path(WARDS_FILE, geo_dir)
     code = lad_code or config.lad_code()
     cached = None
     if cache_dir is not None:
-        digest = hashlib.blake2b(source.read_bytes(), digest_size=16)
-        digest.update(json.dumps([LAYER_FORMAT, code, tolerance, COORD_DECIMALS,
-                                  shapely.__version__, shapely.geos_version_string]).encode())
-        cached = Path(cache_dir) / f"wards-{digest.hexdigest()}.json"
+        cached = Path(cache_dir) / f"wards-{_layer_key(source, code, tolerance)}.json"
         try:
-            saved = json.loads(cached.read_text())
-            return _ward_table(saved["wards"]), saved["geojson"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+            layer = _unsealed(cached.read_bytes())
+            return _ward_table(layer["wards"]), layer["geojson"]
+        except OSError:
+            pass   # not cached yet, or cannot be read: worked out below
+        except CacheDamaged as exc:
+            _LOG.warning("The boundary cache %s failed its check (%s): worked out again from %s.",
+                         cached, exc, source)
     wards = load_wards(code, geo_dir)
     pairs = [[str(c), str(n)] for c, n in zip(wards["ward_code"], wards["ward_name"])]
     geojson = ward_geojson(wards, tolerance)
     if cached is not None:
-        _write_quietly(cached, json.dumps({"wards": pairs, "geojson": geojson}, separators=(",", ":")))
+        _write_quietly(cached, _sealed({"wards": pairs, "geojson": geojson}))
     return _ward_table(pairs), geojson
+
+
+def cache_problems(cache_dir: Path | str) -> list[tuple[Path, str]]:
+    """Each boundary cache file in ``cache_dir`` (:func:`ward_layer`) that fails its check, with
+    what is wrong; an empty list when all pass. Files of an earlier release's format are never
+    read, so they are not listed."""
+    problems = []
+    for file in sorted(Path(cache_dir).glob(LAYER_FILES)):
+        try:
+            _unsealed(file.read_bytes())
+        except _OtherFormat:
+            continue
+        except CacheDamaged as exc:
+            problems.append((file, str(exc)))
+        except OSError as exc:
+            problems.append((file, f"it cannot be read ({exc.strerror or exc})"))
+    return problems
+
+
+def _layer_key(source: Path, code: str, tolerance: float) -> str:
+    """What names a district's cached layer: a digest of its source and of how it is worked out."""
+    digest = hashlib.blake2b(source.read_bytes(), digest_size=16)
+    digest.update(json.dumps([source.name, LAYER_FORMAT, code, tolerance, COORD_DECIMALS,
+                              shapely.__version__, shapely.geos_version_string]).encode())
+    return digest.hexdigest()
+
+
+def _sealed(layer: dict) -> str:
+    """A cache file's text: the layer as JSON text, with its format and the SHA-256 of that text."""
+    body = json.dumps(layer, separators=(",", ":"))
+    return json.dumps({"format": LAYER_FORMAT, "sha256": hashlib.sha256(body.encode()).hexdigest(), "layer": body})
+
+
+def _unsealed(raw: bytes) -> dict:
+    """The layer a cache file's bytes hold, once it matches the SHA-256 it carries (CacheDamaged
+    saying what is wrong otherwise)."""
+    try:
+        saved = json.loads(raw)
+    except ValueError:   # a UnicodeDecodeError too
+        raise CacheDamaged("it is not JSON (cut off, or not a cache file)") from None
+    if not isinstance(saved, dict):
+        raise CacheDamaged("it is not a boundary cache")
+    made = 1 if "format" not in saved and "wards" in saved else saved.get("format")   # format 1 did not say so
+    if isinstance(made, int) and made != LAYER_FORMAT:
+        raise _OtherFormat(f"a cache of format {made}, not {LAYER_FORMAT}")
+    if made != LAYER_FORMAT:
+        raise CacheDamaged("it is not a boundary cache")
+    body = saved.get("layer")
+    if not isinstance(body, str) or hashlib.sha256(body.encode()).hexdigest() != saved.get("sha256"):
+        raise CacheDamaged("the layer it holds differs from the SHA-256 it carries (changed since it was written)")
+    try:
+        layer = json.loads(body)
+        _ward_table(layer["wards"])
+        if not isinstance(layer["geojson"], dict):
+            raise ValueError("no GeoJSON")
+    except (ValueError, KeyError, TypeError):
+        raise CacheDamaged("its SHA-256 holds, but what it holds is not a ward layer") from None
+    return layer
 
 
 def _ward_table(pairs) -> pd.DataFrame:

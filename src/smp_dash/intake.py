@@ -9,7 +9,8 @@ UTF-8, an empty, oversize or cut-off file, a zip holding something unexpected) r
 transaction (all of them or none), keeping earlier versions. A file that keeps no rows is
 refused rather than emptying a dataset, unless ``allow_empty`` says to empty it on purpose; a
 police.uk file without anti-social behaviour (or without crimes) leaves that dataset as it is.
-The command line (``smp-dash ingest``) goes through the same :func:`preview` and :func:`commit`.
+The command line (``smp-dash ingest``) goes through the same :func:`preview` and :func:`commit`,
+with the same limits (``config.limits()``): what a file may cost does not depend on its door.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from smp_dash import geo, schema, store
+from smp_dash import config, geo, schema, store
 from smp_dash.sources import _files, partner, police_api, police_uk
 from smp_dash.sources._files import IngestError
 
@@ -100,7 +101,7 @@ class Preview:
 
 
 def preview(data: bytes | Path, name: str, dataset: str, *, wards: pd.DataFrame | None = None,
-            lsoas: pd.DataFrame | None = None, max_bytes: int | None = None,
+            lsoas: pd.DataFrame | None = None, limits: config.Limits | None = None,
             progress=None) -> Preview:
     """Read an upload and say what committing it would replace, without replacing anything.
 
@@ -113,20 +114,22 @@ def preview(data: bytes | Path, name: str, dataset: str, *, wards: pd.DataFrame 
     wards, lsoas : the borough's boundaries (``geo.load_wards``/``geo.load_lsoas``). police.uk
         needs both; for partner files ``wards`` places coordinates and checks ward codes, and
         None skips that check.
-    max_bytes : the largest file accepted (default ``config.MAX_UPLOAD_BYTES``); for police.uk
-        also the largest file inside an archive.
+    limits : what reading the file may cost (default ``config.limits()``, for the Data page
+        and the command line alike): the largest file, the largest file inside an archive and
+        all of them together, a zip member's compression ratio, the longest value.
     progress : police.uk only, called as ``progress(files_done, files_total)``.
 
     Raises
     ------
     IngestError or schema.SchemaError naming the file, row and column of a file-level problem.
     """
+    limits = limits or config.limits()
     if dataset == POLICE_UK:
         if wards is None or lsoas is None:
             raise ValueError("a police.uk preview needs the borough's wards and LSOAs")
-        return _police_preview(data, name, wards, lsoas, max_bytes, progress)
+        return _police_preview(data, name, wards, lsoas, limits, progress)
     schema.columns(dataset)
-    return _partner_preview(data, name, dataset, wards, max_bytes)
+    return _partner_preview(data, name, dataset, wards, limits)
 
 
 def commit(preview: Preview, *, data_dir: Path | str | None = None, demo: bool = False,
@@ -251,11 +254,11 @@ def messages(exc: Exception) -> list[str]:
 
 # police.uk ----------------------------------------------------------------------------------
 
-def _police_preview(data, name, wards, lsoas, max_bytes, progress) -> Preview:
+def _police_preview(data, name, wards, lsoas, limits, progress) -> Preview:
     if isinstance(data, (bytes, bytearray, memoryview)):
         data = io.BytesIO(bytes(data))
         data.name = _files.display_name(name)
-    result = police_uk.read_police_uk(data, wards=wards, lsoas=lsoas, max_bytes=max_bytes, progress=progress)
+    result = police_uk.read_police_uk(data, wards=wards, lsoas=lsoas, limits=limits, progress=progress)
     months = pd.concat([result.crimes["month"], result.asb["month"]])
     codes = set(result.crimes["ward_code"]) | set(result.asb["ward_code"])
     frames = {"crimes": result.crimes, "asb_incidents": result.asb}
@@ -277,11 +280,11 @@ def _police_preview(data, name, wards, lsoas, max_bytes, progress) -> Preview:
 
 # Partner templates --------------------------------------------------------------------------
 
-def _partner_preview(data, name, dataset, wards, max_bytes) -> Preview:
-    source, data = _files.load_bytes(data, name=name, max_bytes=max_bytes)
-    data = _files.check_text(data, source, "the partner templates use commas")
+def _partner_preview(data, name, dataset, wards, limits) -> Preview:
+    source, data = _files.load_bytes(data, name=name, max_bytes=limits.file_bytes)
+    data = _files.check_text(data, source, "the partner templates use commas", limits)
     frame = partner.parse_partner_csv(data, source)     # refuses a cut-off last row too
-    typed, lines, problems = _split(frame, dataset, source)
+    typed, lines, problems = _split(frame, dataset, source, limits.field_chars)
     typed, lines, outside = _outside(typed, lines, dataset, source, wards)
     rejected = problems + outside
     column = DATE_COLUMNS.get(dataset)
@@ -302,12 +305,14 @@ def _partner_preview(data, name, dataset, wards, max_bytes) -> Preview:
     )
 
 
-def _split(frame: pd.DataFrame, dataset: str, source: str):
+def _split(frame: pd.DataFrame, dataset: str, source: str, field_chars: int):
     """Validate row by row: (accepted rows typed, their file lines, the problems of the others).
 
     The whole frame is validated at once; rows with problems are set aside and the rest
     validated again (dropping a row can uncover another, e.g. the 21st duplicate), until the
-    rest passes. File-level problems (row 1: the header) are raised.
+    rest passes. File-level problems (row 1: the header) are raised, and so is a value longer
+    than ``field_chars`` (refused while reading when it is on one line; a quoted value of many
+    lines reaches the contract), so that it refuses the file whichever way it is found.
     """
     lines = np.arange(len(frame)) + 2  # header = line 1
     keep = np.ones(len(frame), dtype=bool)
@@ -315,13 +320,17 @@ def _split(frame: pd.DataFrame, dataset: str, source: str):
     while True:
         kept = np.flatnonzero(keep)
         try:
-            typed = schema.validate(frame.iloc[kept].reset_index(drop=True), dataset, source)
+            typed = schema.validate(frame.iloc[kept].reset_index(drop=True), dataset, source,
+                                    field_chars=field_chars)
             return typed, lines[kept], problems
         except schema.SchemaError as exc:
             if any(p.row is None or p.row < 2 for p in exc.problems) or not kept.size:
                 raise
+            found = [replace(p, row=int(lines[kept[p.row - 2]])) for p in exc.problems]
+            if too_long := [p for p in found if p.rule == schema.too_long(field_chars)]:
+                raise schema.SchemaError(too_long) from None
             positions = sorted({p.row - 2 for p in exc.problems})
-            problems.extend(replace(p, row=int(lines[kept[p.row - 2]])) for p in exc.problems)
+            problems.extend(found)
             keep[kept[positions]] = False
 
 

@@ -4,6 +4,11 @@ Each dataset has a contract: an ordered list of :class:`Column`. ``validate(df, 
 source)`` checks a frame against it and returns a new frame with the contract's types, or
 raises :class:`SchemaError` listing every problem with the file, the row, the column, the
 value and the rule it broke. Partner CSV templates are the contract's header row.
+
+Every text value of every contract holds at most ``config.limits().field_chars`` characters
+(10,000 unless configured): the readers refuse a longer one while reading, before a parser
+holds it (``sources._files.check_values``), and :func:`validate` checks again whatever reaches
+it by another way.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from smp_dash import config
 
 #: police.uk's 13 street-level crime categories (anti-social behaviour is kept apart).
 CRIME_TYPES = (
@@ -43,6 +50,9 @@ INDICATOR_PRIORITIES = PRIORITIES + ("asb_community_protection", "pandemic", "ta
 INDICATOR_UNITS = ("count", "percent", "gbp", "days", "years", "people", "rate")
 
 MAX_ERRORS_LISTED = 20
+#: A value longer than this is shown cut short in messages, to its first _SHOWN_CHARS (so that
+#: a value cut short is not cut again).
+_LONG_CHARS, _SHOWN_CHARS = 100, 60
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        value = "" if self.value is None else f": value {self.value!r}"
+        value = "" if self.value is None else f": value {shortened(self.value)!r}"
         return f"{', '.join(where)}{value}: {self.rule}"
 
 
@@ -93,6 +103,21 @@ class SchemaError(ValueError):
         more = len(problems) - MAX_ERRORS_LISTED
         tail = f"\n  ... and {more} more" if more > 0 else ""
         super().__init__(f"{len(problems)} problem(s) found:\n{shown}{tail}")
+
+
+def too_long(limit: int) -> str:
+    """The rule a value longer than ``limit`` characters breaks, in the same words wherever it
+    is found (while reading a file, or in :func:`validate`)."""
+    return (f"longer than the {limit:,} characters a value may hold (config.Limits.field_chars): "
+            "is this the right column, or the right file?")
+
+
+def shortened(value: object, *, cut: bool = False) -> object:
+    """A long text cut to its first characters and its length, for a message (``cut``: the
+    text is itself the start of a longer value)."""
+    if isinstance(value, str) and len(value) > _LONG_CHARS:
+        return f"{value[:_SHOWN_CHARS]}... ({'more than ' * cut}{len(value):,} characters)"
+    return value
 
 
 _LON = (-8.7, 1.8)   # the UK's bounding box, generously
@@ -209,7 +234,7 @@ def columns(dataset: str) -> list[str]:
 
 
 def validate(df: pd.DataFrame, dataset: str, source: str = "<frame>", *,
-             first_row: int = 2, extra: str = "reject") -> pd.DataFrame:
+             first_row: int = 2, extra: str = "reject", field_chars: int | None = None) -> pd.DataFrame:
     """Check ``df`` against the contract of ``dataset`` and return a typed copy.
 
     Parameters
@@ -219,6 +244,7 @@ def validate(df: pd.DataFrame, dataset: str, source: str = "<frame>", *,
     source : the file name used in messages.
     first_row : the row number of ``df``'s first row in the file (2 for a CSV with a header).
     extra : "reject" to refuse columns the contract does not name, "drop" to ignore them.
+    field_chars : the longest text value (default ``config.limits().field_chars``).
 
     Raises
     ------
@@ -230,9 +256,10 @@ def validate(df: pd.DataFrame, dataset: str, source: str = "<frame>", *,
         raise SchemaError(problems)
     rows = df.reset_index(drop=True)
     out = {}
+    limit = config.limits().field_chars if field_chars is None else field_chars
     for col in contract:
-        values, bad = _coerce(rows[col.name], col)
-        problems.extend(_located(rows[col.name], bad, col, source, first_row))
+        values, bad = _coerce(rows[col.name], col, limit)
+        problems.extend(_located(rows[col.name], bad, col, source, first_row, limit))
         out[col.name] = values
     typed = pd.DataFrame(out)
     problems.extend(_check_rows(typed, rows, dataset, source, first_row))
@@ -273,7 +300,10 @@ def _check_columns(df, contract, source, extra) -> list[Problem]:
 def _blank(series: pd.Series) -> pd.Series:
     if not _is_text(series):     # numbers, dates and booleans are blank only when missing
         return series.isna()
-    text = series.astype("string").str.strip()
+    return _blank_text(series, series.astype("string").str.strip())
+
+
+def _blank_text(series: pd.Series, text: pd.Series) -> pd.Series:
     return series.isna() | text.isna() | (text == "")
 
 
@@ -284,13 +314,16 @@ def _is_text(series: pd.Series) -> bool:
                 or pd.api.types.is_bool_dtype(dtype))
 
 
-def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
+def _coerce(series: pd.Series, col: Column, limit: int) -> tuple[pd.Series, pd.Series]:
     """Convert one column to its contract type; return (values, mask of bad rows with rule)."""
-    blank = _blank(series)
     rule = pd.Series("", index=series.index, dtype="object")
-    if col.kind in ("str",):
-        values = series.astype("string").str.strip().where(~blank, pd.NA)
+    if col.kind == "str":   # stripped once: a county's crime ids are held a few times over as it is
+        text = series.astype("string").str.strip()
+        blank = _blank_text(series, text)
+        values = text.where(~blank, pd.NA) if blank.any() else text
+        rule[(values.str.len() > limit).fillna(False).to_numpy(dtype=bool)] = too_long(limit)
     elif col.kind in ("date", "month"):
+        blank = _blank(series)
         values = _to_datetime(series, blank)
         bad = values.isna() & ~blank
         rule[bad] = "expected a date as YYYY-MM-DD" if col.kind == "date" else \
@@ -305,6 +338,7 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
                 future |= values.isna() & (year > pd.Timestamp.now().year)
             rule[future] = "date is in the future"
     elif col.kind == "bool":
+        blank = _blank(series)
         text = series.astype("string").str.strip().str.lower()
         values = pd.Series(pd.NA, index=series.index, dtype="boolean")
         values[text.isin(_TRUE)] = True
@@ -313,6 +347,7 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
             values = series.astype("boolean")
         rule[values.isna() & ~blank] = "expected true or false"
     elif col.kind in ("int", "float"):
+        blank = _blank(series)
         values, rule = _numbers(series, blank, rule, col.kind)
     else:
         raise ValueError(f"unknown column kind {col.kind!r}")
@@ -363,12 +398,15 @@ def _to_datetime(series: pd.Series, blank: pd.Series) -> pd.Series:
     return parsed.astype("datetime64[ns]")
 
 
-def _located(raw: pd.Series, rule: pd.Series, col: Column, source: str, first_row: int):
+def _located(raw: pd.Series, rule: pd.Series, col: Column, source: str, first_row: int, limit: int):
     bad = rule[rule != ""]
     for idx, text in bad.items():
         value = raw.iloc[idx]
-        yield Problem(source, int(idx) + first_row, col.name,
-                      None if _is_missing(value) else value, text)
+        if _is_missing(value):
+            value = None
+        elif text == too_long(limit):   # never hold megabytes in a message
+            value = shortened(value)
+        yield Problem(source, int(idx) + first_row, col.name, value, text)
 
 
 def _is_missing(value) -> bool:

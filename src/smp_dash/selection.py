@@ -69,16 +69,18 @@ class Filter:
 
     def describe(self, native: Period | None = None) -> str:
         """The filter in words, e.g. "Shepway North and Shepway South, Assessment year, Dec 2019 to Nov 2020"."""
+        return f"{self.area}, {self.during(native)}"
+
+    def during(self, native: Period | None = None) -> str:
+        """The period part of :meth:`describe`, e.g. "Assessment year, Dec 2019 to Nov 2020"."""
         if native is not None:
-            when = self.pick(native).long_label
-        elif self.kind == LATEST:
+            return self.pick(native).long_label
+        if self.kind == LATEST:
             last = max((span[2] for span in self.spans), default=None)
-            when = "the latest periods in the data" + (f" (to {last:%b %Y})" if last is not None else "")
-        elif self.kind == PUBLISHED or self.period is None:
-            when = "periods as in the 2020-21 assessment"
-        else:
-            when = self.period.long_label
-        return f"{self.area}, {when}"
+            return "the latest periods in the data" + (f" (to {last:%b %Y})" if last is not None else "")
+        if self.kind == PUBLISHED or self.period is None:
+            return "periods as in the 2020-21 assessment"
+        return self.period.long_label
 
     @property
     def when(self) -> str:

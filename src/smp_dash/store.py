@@ -26,6 +26,12 @@ A write the file system refuses (a full disk, a read-only or missing folder, per
 raises :class:`StoreUnavailable` naming the path, removes what it had written and changes
 nothing (:func:`failure` says so in words); a manifest that is not whole raises :class:`StoreDamaged`.
 
+Every read checks each file it opens against the manifest (SHA-256 and rows, as :func:`verify`
+does) and raises :class:`StoreDamaged` naming it when it differs or is missing. A file is hashed
+once per process: the answer is kept against the file's identity on disk (inode, size,
+modification and change times), so reading it again costs a ``stat``, and a file changed since
+is hashed again.
+
 A store written by earlier releases (``<dataset>.parquet`` + ``<dataset>.json``, earlier
 versions under ``versions/<dataset>/``) is read as it is and moved to this layout by its first
 write. A version written before cubes were kept has none in its entry: :func:`read_pages`
@@ -52,6 +58,7 @@ from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from smp_dash import config, schema
@@ -96,7 +103,9 @@ class StoreUnavailable(OSError):
 
 
 class StoreDamaged(ValueError):
-    """The manifest is not whole (cut off, not JSON, or not the manifest's shape)."""
+    """The store failed its check: the manifest is not whole (cut off, not JSON, or not the
+    manifest's shape), or a file it names for the data in use is missing or differs from what it
+    records (SHA-256, rows). The message names the file and the problem."""
 
 
 #: What an errno means to the person running the store (:func:`failure`).
@@ -188,14 +197,14 @@ def read(dataset: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     schema.columns(dataset)
     folder = _dir(data_dir)
     entry = _current(_manifest(folder), dataset)
-    return pd.read_parquet(folder / entry["file"]) if entry else schema.empty(dataset)
+    return _read_checked(folder, dataset, entry) if entry else schema.empty(dataset)
 
 
 def read_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Every dataset in use, by name (empty frames for datasets not loaded), from one manifest."""
     folder = _dir(data_dir)
     manifest = _manifest(folder)
-    return {name: (pd.read_parquet(folder / entry["file"]) if (entry := _current(manifest, name))
+    return {name: (_read_checked(folder, name, entry) if (entry := _current(manifest, name))
                    else schema.empty(name)) for name in schema.DATASETS}
 
 
@@ -219,6 +228,11 @@ def dataset_cube(dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
 def read_pages(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, dict | None]]:
     """What the pages draw from, from one manifest, without reading every row.
 
+    Every file of the data in use, rows and cubes, is first checked against the manifest (its
+    SHA-256 and rows; each file hashed once per process, :func:`_file_problem`), so the pages draw
+    from a store that passes its check or from none: :class:`StoreDamaged` names the first file
+    that differs or is missing.
+
     Returns
     -------
     frames : per dataset, its cube for the datasets in :data:`CUBES` (read from the cube file
@@ -232,13 +246,15 @@ def read_pages(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFra
     for name in schema.DATASETS:
         entry = _current(manifest, name)
         records[name] = dict(entry["record"]) if entry else None
+        if entry:
+            _checked(folder, name, entry)   # the rows too: a page's documents and row view read them
         if name not in CUBES:
-            frames[name] = pd.read_parquet(folder / entry["file"]) if entry else schema.empty(name)
+            frames[name] = _read_checked(folder, name, entry) if entry else schema.empty(name)
         elif entry and entry.get("cube"):
-            frames[name] = _text_as_categories(pd.read_parquet(folder / entry["cube"]["file"]), CUBES[name][1])
+            frames[name] = _text_as_categories(_read_checked(folder, name, entry, cube=True), CUBES[name][1])
         else:
             date, dims = CUBES[name]
-            rows = pd.read_parquet(folder / entry["file"], columns=[date, *dims]) if entry else schema.empty(name)
+            rows = _read_checked(folder, name, entry, columns=[date, *dims]) if entry else schema.empty(name)
             frames[name] = dataset_cube(name, rows)
     return frames, records
 
@@ -314,7 +330,8 @@ def cache_dir(data_dir: Path | str | None = None) -> Path:
 
 
 def query(sql: str, data_dir: Path | str | None = None, **params) -> pd.DataFrame:
-    """Run DuckDB SQL over the store; each dataset in use is a view of the same name."""
+    """Run DuckDB SQL over the store; each dataset in use is a view of the same name (its file
+    checked against the manifest first: :class:`StoreDamaged` when it differs)."""
     # Imported here: DuckDB takes 0.04 to 0.09 s to import, and a server's first page reads the
     # cubes (read_pages) and never queries rows.
     import duckdb
@@ -325,6 +342,7 @@ def query(sql: str, data_dir: Path | str | None = None, **params) -> pd.DataFram
         for name in schema.DATASETS:
             entry = _current(manifest, name)
             if entry:
+                _checked(folder, name, entry)
                 con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_path(folder / entry['file'])}')")
         return con.execute(sql, params or None).df()
 
@@ -349,11 +367,16 @@ def _dir(data_dir: Path | str | None) -> Path:
 
 def _manifest(folder: Path) -> dict:
     """The manifest in use; a store in the earlier layout (or none) is described as one.
-    StoreDamaged when it is not whole, StoreUnavailable when it cannot be read."""
+    StoreDamaged when it is not whole, or missing from a store that was committed (its links are
+    there); StoreUnavailable when it cannot be read."""
     file = folder / MANIFEST
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
+        links = [name for name in schema.DATASETS if (folder / f"{name}.parquet").is_symlink()]
+        if links:   # made only after a commit: a store was here (read as empty, its first write would tidy it away)
+            raise StoreDamaged(_damaged(file, f"it is missing, but {links[0]}.parquet links to a data file a "
+                                              "commit wrote")) from None
         return _legacy(folder)
     except OSError as exc:
         raise _unavailable(exc, "read", file) from exc
@@ -677,24 +700,74 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def _verify_entry(folder: Path, entry: dict) -> str | None:
-    """What is wrong with a data file given its record, or None."""
-    file, record = folder / entry["file"], entry["record"]
-    if not file.is_file():
-        return "the data file is missing"
-    if record.get("sha256") and _sha256(file) != record["sha256"]:
-        return "its SHA-256 differs from its record's (the file was changed, or the record is another file's)"
-    rows = pq.ParquetFile(file).metadata.num_rows
-    if "rows" in record and rows != record["rows"]:
-        return f"it holds {rows:,} rows; its record says {record['rows']:,}"
+    """What is wrong with a version's data file or its cube given the manifest, or None."""
+    return _data_problem(folder, entry) or _cube_problem(folder, entry)
+
+
+def _data_problem(folder: Path, entry: dict) -> str | None:
+    record = entry["record"]
+    return _file_problem(folder / entry["file"], "the data file", record.get("sha256"), record.get("rows"))
+
+
+def _cube_problem(folder: Path, entry: dict) -> str | None:
     cube = entry.get("cube")
-    if cube:
-        if not (folder / cube["file"]).is_file():
-            return f"its cube {cube['file']} is missing"
-        if _sha256(folder / cube["file"]) != cube["sha256"]:
-            return f"its cube {cube['file']} differs from the SHA-256 the manifest records for it"
-        if pq.ParquetFile(folder / cube["file"]).metadata.num_rows != cube["rows"]:
-            return f"its cube {cube['file']} does not hold the {cube['rows']:,} rows the manifest records"
+    return cube and _file_problem(folder / cube["file"], f"its cube {cube['file']}", cube["sha256"], cube["rows"])
+
+
+#: What each file was found to be when it was last checked, by its identity on disk and what it was
+#: held to (:func:`_file_problem`): a file is hashed once per process until it changes.
+_CHECKED: dict[tuple, str | None] = {}
+_CHECKED_MAX = 4096
+_UNSEEN = object()
+
+
+def _file_problem(file: Path, subject: str, sha256: str | None, rows: int | None) -> str | None:
+    """What is wrong with one file the manifest names (``subject``: how the problem names it),
+    held to the SHA-256 and rows it records, or None. The answer is kept against the file's inode,
+    size, modification and change times: a file changed or replaced since is checked again."""
+    with _doing("read", file):
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            return f"{subject} is missing"
+        key = (str(file.absolute()), sha256, rows, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        problem = _CHECKED.get(key, _UNSEEN)
+        if problem is not _UNSEEN:
+            return problem
+        problem = _hashed_problem(file, subject, sha256, rows)
+    if len(_CHECKED) >= _CHECKED_MAX:
+        _CHECKED.clear()
+    _CHECKED[key] = problem
+    return problem
+
+
+def _hashed_problem(file: Path, subject: str, sha256: str | None, rows: int | None) -> str | None:
+    if not file.is_file():
+        return f"{subject} is missing"
+    if sha256 and _sha256(file) != sha256:
+        return (f"{subject} differs from the SHA-256 the manifest records for it (the file was changed, or the "
+                "record is another file's)")
+    try:
+        held = pq.ParquetFile(file).metadata.num_rows
+    except pa.ArrowInvalid:   # only when the record gives no SHA-256 (an earlier release's)
+        return f"{subject} is not a Parquet file"
+    if rows is not None and held != rows:
+        return f"{subject} holds {held:,} rows; the manifest records {rows:,}"
     return None
+
+
+def _checked(folder: Path, dataset: str, entry: dict, cube: bool = False) -> Path:
+    """The path of ``entry``'s data file (or cube), once it matches the manifest; StoreDamaged
+    naming it and the problem otherwise."""
+    problem = _cube_problem(folder, entry) if cube else _data_problem(folder, entry)
+    if problem:
+        raise StoreDamaged(f"{dataset} does not match its record in {folder}: {entry['file']}: {problem}")
+    return folder / (entry["cube"]["file"] if cube else entry["file"])
+
+
+def _read_checked(folder: Path, dataset: str, entry: dict, cube: bool = False, columns=None) -> pd.DataFrame:
+    """``entry``'s data file (or cube), read once it matches the manifest (:func:`_checked`)."""
+    return pd.read_parquet(_checked(folder, dataset, entry, cube), columns=columns)
 
 
 def _text_as_categories(frame: pd.DataFrame, dims) -> pd.DataFrame:

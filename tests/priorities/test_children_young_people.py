@@ -80,7 +80,7 @@ def test_police_uk_alone_says_why_never_zero(frames):
 
 
 def test_the_documents_chapter_is_the_page(frames, published):
-    chapter = assessment._children(*_view(*frames))
+    chapter = assessment.chapter(children_young_people, *_view(*frames))
     documented = [h for h in published.of(blocks.Headline) if h.document]
     assert [(f.label, f.value, f.change, f.period) for f in chapter.figures] == \
         [(h.label, h.value, h.change, h.period) for h in documented]

@@ -188,7 +188,7 @@ def test_a_hidden_count_changes_nothing_a_viewer_sees(frames, wards, names, supp
 
 
 def test_the_documents_chapter_is_the_pages_document_blocks(demo, published):
-    chapter = assessment._morile(*demo)
+    chapter = assessment.chapter(model, *demo)
     ranking = published.of(blocks.Ranking)[0]
     [(title, table)] = chapter.tables
     assert title == ranking.table.title

@@ -80,7 +80,7 @@ def test_police_uk_alone_says_why_never_zero(frames):
 
 
 def test_the_documents_summary_is_the_page(frames, published):
-    chapter = assessment._overview(*_view(*frames))
+    chapter = assessment.chapter(overview, *_view(*frames))
     headlines = published.of(blocks.Headline)
     assert [(f.label, f.value, f.change, f.period) for f in chapter.figures] == \
         [(h.label, h.value, h.change, h.period) for h in headlines]

@@ -89,7 +89,7 @@ def test_an_empty_store_says_why(frames):
 def test_the_documents_chapter_is_the_page(frames, published):
     data = bundle.build(*frames)
     view = Filter((), (), PUBLISHED, None, spans=data.spans)
-    chapter = assessment._police(data, view)
+    chapter = assessment.chapter(police_data, data, view)
     documented = [h for h in published.of(blocks.Headline) if h.document]
     assert [(f.label, f.value, f.change, f.period) for f in chapter.figures] == \
         [(h.label, h.value, h.change, h.period) for h in documented] == \

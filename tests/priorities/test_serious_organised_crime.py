@@ -68,7 +68,7 @@ def test_police_uk_only_says_why_never_zero(police_uk):
 
 def test_the_documents_state_the_pages_figures(demo):
     page = soc.page(*demo)
-    chapter = assessment._soc(*demo)
+    chapter = assessment.chapter(soc, *demo)
     assert [(f.label, f.value, f.change, f.period) for f in chapter.figures] == \
         [(h.label, h.value, h.change, h.period) for h in page.of(blocks.Headline) if h.document]
     assert [c.layout.title.text for c in chapter.charts] == [c.title for c in page.of(blocks.Chart) if c.document]

@@ -110,7 +110,7 @@ def test_the_documents_state_the_pages_figures(demo, include_bulk):
 
 def test_the_pack_chapter_is_the_page_model(demo):
     data, view = demo
-    chapter = assessment._substance(data, view)
+    chapter = assessment.chapter(substance_misuse, data, view)
     page = substance_misuse.page(data, view)
     assert [(f.label, f.value) for f in chapter.figures] == \
         [(h.label, h.value) for h in page.of(blocks.Headline) if h.document]

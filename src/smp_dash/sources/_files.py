@@ -1,10 +1,13 @@
 """Checks shared by the readers: size, Excel, encoding, line endings, delimiter, header, ragged
-rows, cut-off files, zip safety.
+rows, values too long, cut-off files (where the files come from, and an archive's own checks,
+are :mod:`smp_dash.sources._archives`).
 
-Everything here works on bytes in memory and raises :class:`IngestError` naming the file and,
-where it can, the row (the 1-based line of the file, header = line 1) and the column, in the
-same words as :class:`smp_dash.schema.Problem`. Nothing is ever extracted to disk. Every check
-is linear in the size of the file: a hostile upload costs no more than reading it.
+The checks work on bytes in memory (a partner file, or one chunk of a police.uk file: see
+:mod:`smp_dash.sources._chunks`) and raise :class:`IngestError` naming the file and, where it
+can, the row (the 1-based line of the file, header = line 1) and the column, in the same words
+as :class:`smp_dash.schema.Problem`. The limits are :class:`smp_dash.config.Limits`, the same
+for every door. Every check is linear in the size of the file: a hostile upload costs no more
+than reading it.
 """
 
 from __future__ import annotations
@@ -12,38 +15,22 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import lzma
 import os
 import re
-import zipfile
-import zlib
 from collections import Counter
-from contextlib import ExitStack
-from pathlib import Path, PurePosixPath
-from typing import Callable
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 from smp_dash import config, schema
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|' characters"}
-_SAVE_AS = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
-#: The most files one archive or folder may hold. Every file costs a few milliseconds however
-#: small, so this bounds the work; police.uk's download of every force for 36 months (street,
-#: outcomes, stop and search) holds about 5,000.
-MAX_FILES = 10_000
+SAVE_AS = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
 _BARE_CR = re.compile(rb"\r(?!\n|\Z)")  # one at the very end ends the last line
-#: The compression methods Python's zipfile reads; anything else is refused before reading.
-_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
-_ZIP_METHOD_NAMES = {6: "Implode", 9: "Deflate64 (Windows' 'Compressed folder' for large files)",
-                     93: "Zstandard", 95: "XZ", 98: "PPMd", 99: "AES encryption"}
-#: What a damaged archive raises while a member is read (a bad CRC, a broken stream).
-_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError,
-                    ValueError)  # ValueError: an offset before the start of the file
 
 
 class IngestError(ValueError):
@@ -99,36 +86,43 @@ def check_size(size: int, source: str, limit: int) -> None:
     """Refuse anything larger than ``limit`` bytes."""
     if size > limit:
         setting = {config.MAX_UPLOAD_BYTES: " (config.MAX_UPLOAD_BYTES, for uploads)",
-                   config.MAX_INGEST_BYTES: " (config.MAX_INGEST_BYTES, for smp-dash ingest)"}.get(limit, "")
-        raise IngestError(source, f"the file is {_size(size)}; the largest accepted is "
-                                  f"{_size(limit)}{setting}: split it into smaller files")
+                   config.limits().file_bytes: " (config.Limits.file_bytes)"}.get(limit, "")
+        raise IngestError(source, f"the file is {readable_size(size)}; the largest accepted is "
+                                  f"{readable_size(limit)}{setting}: split it into smaller files")
 
 
-def check_text(data: bytes, source: str, who: str) -> bytes:
+def check_text(data: bytes, source: str, who: str, limits: config.Limits | None = None) -> bytes:
     """Refuse empty files, spreadsheets named .csv, text that is not UTF-8, old Mac line endings,
-    and a header of more than :data:`schema.MAX_COLUMNS` columns or with a name twice.
+    a header of more than :data:`schema.MAX_COLUMNS` columns or with a name twice, and a value
+    longer than ``limits.field_chars`` (default ``config.limits()``).
 
     Returns the bytes without a UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one).
     ``who`` finishes the delimiter message, e.g. "police.uk files use commas".
     """
-    if _blank(data):
-        raise IngestError(source, "the file is empty (no header row and no data)")
-    if data.startswith(_ZIP_MAGIC):
-        if b"xl/" in data[:4096] or b"[Content_Types]" in data[:4096]:
-            raise IngestError(source, f"this is an Excel workbook (.xlsx), not CSV text: {_SAVE_AS}")
-        raise IngestError(source, "this is a zip archive, not CSV text: unzip it and upload the CSV")
-    if data.startswith(_OLE_MAGIC):
-        raise IngestError(source, f"this is an Excel 97-2003 workbook (.xls), not CSV text: {_SAVE_AS}")
-    if data.startswith(_UTF16_BOMS):
-        raise IngestError(source, f"this is UTF-16 text (Excel's 'Unicode Text'), not UTF-8 CSV: {_SAVE_AS}")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+    data = check_start(data, source)
     _check_utf8(data, source)
     _check_line_endings(data, source)
     check_delimiter(data, source, who)
     _allow_fields_up_to(len(data))
     _check_header(data, source)
+    check_values(data, source, (limits or config.limits()).field_chars)
     return data
+
+
+def check_start(data: bytes, source: str) -> bytes:
+    """Refuse an empty file, a workbook or an archive named .csv and UTF-16 text, from the
+    file's first bytes; return them without a UTF-8 byte-order mark."""
+    if _blank(data):
+        raise IngestError(source, "the file is empty (no header row and no data)")
+    if data.startswith(ZIP_MAGIC):
+        if b"xl/" in data[:4096] or b"[Content_Types]" in data[:4096]:
+            raise IngestError(source, f"this is an Excel workbook (.xlsx), not CSV text: {SAVE_AS}")
+        raise IngestError(source, "this is a zip archive, not CSV text: unzip it and upload the CSV")
+    if data.startswith(_OLE_MAGIC):
+        raise IngestError(source, f"this is an Excel 97-2003 workbook (.xls), not CSV text: {SAVE_AS}")
+    if data.startswith(_UTF16_BOMS):
+        raise IngestError(source, f"this is UTF-16 text (Excel's 'Unicode Text'), not UTF-8 CSV: {SAVE_AS}")
+    return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
 
 
 def _blank(data: bytes) -> bool:
@@ -146,7 +140,7 @@ def check_delimiter(data: bytes, source: str, who: str) -> None:
     if best != "," and counts[best] > counts[","]:
         shown = "\\t" if best == "\t" else best
         raise IngestError(source, f"looks like it is separated by '{shown}' ({_DELIMITERS[best]}), "
-                                  f"{who}: {_SAVE_AS}", row=1)
+                                  f"{who}: {SAVE_AS}", row=1)
 
 
 def _check_line_endings(data: bytes, source: str) -> None:
@@ -158,7 +152,7 @@ def _check_line_endings(data: bytes, source: str) -> None:
     row, column = _where(data, bare.start())
     rule = ("lines end with a carriage return alone (old Mac line endings)" if row == 1 else
             "a carriage return without a line feed (old Mac line endings, or one inside a value)")
-    raise IngestError(source, f"{rule}: {_SAVE_AS}", row=row, column=column)
+    raise IngestError(source, f"{rule}: {SAVE_AS}", row=row, column=column)
 
 
 def _allow_fields_up_to(size: int) -> None:
@@ -176,16 +170,77 @@ def _check_header(data: bytes, source: str) -> None:
     # million columns is refused at once instead of being parsed and compared pairwise.
     line = header_line(data)
     if line.count(",") >= schema.MAX_COLUMNS:  # only then can there be too many (quotes aside)
-        count = len(_fields(line))
-        if count > schema.MAX_COLUMNS:
-            raise IngestError(source, f"the header has {count:,} columns; the most accepted is "
-                                      f"{schema.MAX_COLUMNS} (schema.MAX_COLUMNS, four times the widest "
-                                      "template): is this the right file?", row=1)
+        check_columns(len(_fields(line)), source)
     names = [name.strip() for name in _fields(line)]
     repeated = sorted(name for name, n in Counter(names).items() if n > 1)
     if repeated:
         raise IngestError(source, "column appears more than once in the header", row=1,
                           column=", ".join(repeated))
+
+
+def check_columns(count: int, source: str) -> None:
+    """Refuse a header of more than :data:`schema.MAX_COLUMNS` columns."""
+    if count > schema.MAX_COLUMNS:
+        raise IngestError(source, f"the header has {count:,} columns; the most accepted is "
+                                  f"{schema.MAX_COLUMNS} (schema.MAX_COLUMNS, four times the widest "
+                                  "template): is this the right file?", row=1)
+
+
+def check_values(data: bytes, source: str, limit: int) -> None:
+    """Refuse a value longer than ``limit`` characters, naming its row and column, before any
+    parser holds it (a parser holds a value many times over: 60 MB in one cell took 740 MB).
+
+    Only a line longer than ``limit`` bytes can hold such a value, and lines are found with one
+    vectorised pass; each long line is then split into values, reading no more of it than the
+    header's columns of the longest values allowed. A line inside a quoted value that spans
+    lines (Excel writes them for a cell of several lines) is left to the contract, which
+    checks every value again once parsed (``schema.validate``).
+    """
+    if len(data) <= limit:
+        return
+    ends = _line_ends(data)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(data)]))
+    long = np.flatnonzero(stops - starts > limit)
+    if not long.size:
+        return
+    names = header_names(data)
+    span = row_bytes(len(names), limit)
+    quotes, counted = 0, 0
+    for line in long:
+        start, stop = int(starts[line]), int(stops[line])
+        quotes += data.count(b'"', counted, start)
+        counted = start
+        if quotes % 2:  # inside a quoted value begun on an earlier line
+            continue
+        check_line(data[start:min(stop, start + span)], source, limit, names, row=int(line) + 1,
+                   cut=stop > start + span)
+
+
+def _line_ends(data: bytes, step: int = 8 * 2**20) -> np.ndarray:
+    """The offset of every line feed, found a slice at a time (never a mask of the whole file)."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    return np.concatenate([np.flatnonzero(view[at:at + step] == ord("\n")) + at
+                           for at in range(0, len(data), step)] or [np.empty(0, dtype=np.int64)])
+
+
+def row_bytes(columns: int, limit: int) -> int:
+    """The most bytes a line of ``columns`` values, none longer than ``limit`` characters, can
+    take (at most four bytes a character, a doubled quote two; quoted; a comma between), and
+    one value more."""
+    return (columns + 1) * (4 * limit + 3)
+
+
+def check_line(line: bytes, source: str, limit: int, names: list[str], *, row: int, cut: bool = False) -> None:
+    """Refuse the first value of ``line`` longer than ``limit`` characters (``cut``: ``line`` is
+    the start of a longer one, :func:`row_bytes` of it, so its last value may be longer still)."""
+    _allow_fields_up_to(len(line))
+    values = _fields(line.rstrip(b"\r").decode("utf-8", errors="replace"))
+    for position, value in enumerate(values):
+        if len(value) > limit:
+            raise IngestError(source, schema.too_long(limit), row=row,
+                              column=names[position] if position < len(names) else None,
+                              value=schema.shortened(value, cut=cut and position == len(values) - 1))
 
 
 def check_not_cut_off(data: bytes, source: str) -> None:
@@ -255,7 +310,7 @@ def _check_utf8(data: bytes, source: str) -> None:
         row, column = _where(data, exc.start)
         raise IngestError(
             source, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
-                    f"cannot be decoded (the file looks like Windows-1252/Latin-1): {_SAVE_AS}",
+                    f"cannot be decoded (the file looks like Windows-1252/Latin-1): {SAVE_AS}",
             row=row, column=column) from None
 
 
@@ -320,127 +375,6 @@ def _is_float(text: str) -> bool:
     return True
 
 
-def gather_csv(obj, limit: int, stack: ExitStack) -> tuple[str, list[tuple[str, Callable[[], bytes]]]]:
-    """The CSV files in a path, a folder (searched recursively), a zip archive or an upload.
-
-    Returns a label for messages (the bare name given) and (path inside it, loader) pairs,
-    sorted; loaders read one file into memory when called. An open archive is closed by
-    ``stack``.
-    """
-    if not isinstance(obj, (str, os.PathLike)):
-        label, data = load_bytes(obj, max_bytes=limit)
-        if _is_archive(label, data[:8]):
-            return label, _zip_entries(data, label, limit, stack)
-        return label, [(label, lambda: data)]
-    root = Path(obj)
-    label = display_name(root.name)
-    if root.is_dir():
-        found = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"
-                       and not _hidden(p.relative_to(root).as_posix()))
-        if not found:
-            raise IngestError(label, "no CSV files found in this folder")
-        _check_count(len(found), label)
-        return label, [(p.relative_to(root).as_posix(), lambda p=p: load_bytes(p, max_bytes=limit)[1])
-                       for p in found]
-    if not root.is_file():
-        raise IngestError(label, f"no such file or folder: {root}")
-    check_size(root.stat().st_size, label, limit)
-    with root.open("rb") as handle:
-        head = handle.read(8)
-    if _is_archive(label, head):
-        return label, _zip_entries(root, label, limit, stack)
-    return label, [(label, lambda: load_bytes(root, max_bytes=limit)[1])]
-
-
-def _is_archive(name: str, head: bytes) -> bool:
-    # A workbook named .csv is left to check_text, which names it as a workbook.
-    return name.lower().endswith(".zip") or (head.startswith(b"PK") and not name.lower().endswith(".csv"))
-
-
-def _zip_entries(source, label: str, limit: int, stack: ExitStack):
-    archive, infos = open_zip(source, label, limit)
-    stack.enter_context(archive)
-    if not infos:
-        raise IngestError(label, "the archive holds no CSV files")
-    return [(i.filename, lambda i=i: read_member(archive, i, label, limit)) for i in infos]
-
-
-def open_zip(data_or_path, source: str, max_bytes: int) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
-    """Open an archive and vet every member before any is read; return the CSV members.
-
-    Refuses more than :data:`MAX_FILES` members, members that climb out of the archive ("../"),
-    absolute paths, nested archives, encrypted members, compression methods zipfile cannot read
-    and members larger than ``max_bytes``.
-    """
-    try:
-        archive = zipfile.ZipFile(data_or_path if not isinstance(data_or_path, bytes)
-                                  else io.BytesIO(data_or_path))
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:  # ValueError: offsets past the end
-        raise IngestError(source, f"not a readable zip archive ({exc})") from None
-    try:
-        _check_count(len(archive.infolist()), source)
-        for info in archive.infolist():
-            _vet_member(info, source, max_bytes)
-    except IngestError:
-        archive.close()
-        raise
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    if any(n.startswith("xl/") or n == "[Content_Types].xml" for n in archive.namelist()):
-        archive.close()
-        raise IngestError(source, f"this is an Excel workbook (.xlsx), not police.uk CSV files: {_SAVE_AS}")
-    csvs = [i for i in infos if i.filename.lower().endswith(".csv") and not _hidden(i.filename)]
-    return archive, sorted(csvs, key=lambda i: i.filename)
-
-
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, max_bytes: int) -> bytes:
-    """One member's bytes, read in memory and never more than ``max_bytes``."""
-    where = f"{source}:{info.filename}"
-    try:
-        with archive.open(info) as handle:
-            data = handle.read(max_bytes + 1)
-    except _ZIP_READ_ERRORS as exc:
-        raise IngestError(where, f"the archive is damaged and this member cannot be read ({exc}): "
-                                 "download the archive again") from None
-    check_size(len(data), where, max_bytes)
-    if data.startswith(_ZIP_MAGIC):
-        raise IngestError(where, "archives inside the archive are not accepted; unzip the inner one first")
-    return data
-
-
-def _check_count(count: int, source: str) -> None:
-    if count > MAX_FILES:
-        raise IngestError(source, f"{count:,} files; the most accepted in one archive or folder is "
-                                  f"{MAX_FILES:,} (_files.MAX_FILES): download only the forces and months "
-                                  "you need")
-
-
-def _vet_member(info: zipfile.ZipInfo, source: str, max_bytes: int) -> None:
-    name = info.filename
-    if not name:
-        raise IngestError(source, "the archive is damaged (a member has no name): download it again")
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        raise IngestError(source, f"refused: member {name!r} has a path that leaves the archive "
-                                  "(absolute or '../'); nothing was extracted")
-    if name.lower().endswith((".zip", ".7z", ".gz", ".rar", ".tar")):
-        raise IngestError(source, f"refused: member {name!r} is an archive inside the archive; "
-                                  "unzip it first")
-    if info.flag_bits & 0x1:
-        raise IngestError(source, f"member {name!r} is password-protected")
-    if info.compress_type not in _ZIP_METHODS:
-        method = _ZIP_METHOD_NAMES.get(info.compress_type, "an unusual method")
-        raise IngestError(source, f"member {name!r} is compressed with {method} (zip method "
-                                  f"{info.compress_type}), which cannot be read: make the zip again "
-                                  "with ordinary (Deflate) compression")
-    check_size(info.file_size, f"{source}:{name}", max_bytes)
-
-
-def _hidden(name: str) -> bool:
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    return any(p.startswith(".") or p == "__MACOSX" for p in parts)
-
-
-
-def _size(n: int) -> str:
+def readable_size(n: int) -> str:
     """A byte count for a message: "3.2 MB", "12 KB", "900 bytes"."""
     return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.0f} KB" if n >= 1e3 else f"{n:,} bytes"

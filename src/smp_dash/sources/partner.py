@@ -14,7 +14,7 @@ import io
 
 import pandas as pd
 
-from smp_dash import schema
+from smp_dash import config, schema
 from smp_dash.sources import _files
 from smp_dash.sources._files import IngestError
 
@@ -62,7 +62,7 @@ def template_csv(dataset: str) -> str:
 
 
 def read_partner_csv(path_or_bytes, dataset: str, *, name: str | None = None,
-                     max_bytes: int | None = None) -> pd.DataFrame:
+                     limits: config.Limits | None = None) -> pd.DataFrame:
     """Read a filled-in partner template and return it typed by the contract of ``dataset``.
 
     Parameters
@@ -70,7 +70,8 @@ def read_partner_csv(path_or_bytes, dataset: str, *, name: str | None = None,
     path_or_bytes : a path, the file's bytes, or an uploaded file object.
     dataset : a key of ``schema.CONTRACTS``.
     name : the file name used in messages (default: the path's or upload's name).
-    max_bytes : the largest file accepted (default ``config.MAX_UPLOAD_BYTES``).
+    limits : what reading it may cost (default ``config.limits()``): the largest file, the
+        longest value.
 
     Raises
     ------
@@ -78,9 +79,11 @@ def read_partner_csv(path_or_bytes, dataset: str, *, name: str | None = None,
     schema.SchemaError listing every row that breaks the contract (file, row, column).
     """
     schema.columns(dataset)
-    source, data = _files.load_bytes(path_or_bytes, name=name, max_bytes=max_bytes)
-    data = _files.check_text(data, source, _WHO)
-    return schema.validate(parse_partner_csv(data, source), dataset, source, first_row=2)
+    limits = limits or config.limits()
+    source, data = _files.load_bytes(path_or_bytes, name=name, max_bytes=limits.file_bytes)
+    data = _files.check_text(data, source, _WHO, limits)
+    return schema.validate(parse_partner_csv(data, source), dataset, source, first_row=2,
+                           field_chars=limits.field_chars)
 
 
 def _example(dataset: str, col: schema.Column) -> str:
@@ -96,7 +99,8 @@ def _example(dataset: str, col: schema.Column) -> str:
 def parse_partner_csv(data: bytes, source: str) -> pd.DataFrame:
     """The rows of a partner CSV as text columns, trailing blank rows dropped, not yet validated.
 
-    ``data`` has passed ``_files.check_text`` (which vets the header). A cut-off last row and
+    ``data`` has passed ``_files.check_text`` (which vets the header and the length of every
+    value on one line, so no parser is handed megabytes in a cell). A cut-off last row and
     ragged rows raise ``IngestError`` naming the line.
     """
     _files.check_not_cut_off(data, source)

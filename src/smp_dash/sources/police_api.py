@@ -207,7 +207,7 @@ def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, held: Callable[[], dict[s
     result = FetchResult(url, fetched_at, tuple(months), in_range, tuple(no_data), tuple(split))
     if not got:
         return result
-    ingest = police_uk.read_police_uk(_archive(got), wards=wards, lsoas=lsoas, max_bytes=config.MAX_INGEST_BYTES)
+    ingest = police_uk.read_police_uk(_archive(got), wards=wards, lsoas=lsoas)
     return _commit(result, ingest, held, commit)
 
 

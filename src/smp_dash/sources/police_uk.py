@@ -11,10 +11,13 @@ reads a blank flag as "not recorded by this source", never as "not domestic abus
 ``offence_subgroup`` is derived from the crime type only where that is unambiguous; it stays
 blank for "Violence and sexual offences" and "Burglary", which police.uk does not split.
 
-Speed: files are parsed by Arrow's multithreaded CSV reader (the engine behind
-``pandas.read_csv(engine="pyarrow")``, called directly so only the seven columns used are
-converted and rows outside the borough never become pandas objects); a bounding-box test
-discards most rows before the vectorised point-in-polygon.
+Speed and memory: a file is read a chunk at a time (``_chunks.CHUNK_BYTES``), each chunk
+parsed by Arrow's multithreaded CSV reader (the engine behind ``pandas.read_csv(engine=
+"pyarrow")``, called directly so only the seven columns used are converted and rows outside
+the borough never become pandas objects); a bounding-box test discards most rows before the
+vectorised point-in-polygon, and only the borough's rows are kept from one chunk to the next,
+as Arrow text (never a Python string per row). Memory follows the chunk and the rows kept,
+never the file. What a read may cost is ``config.Limits``, the same for every door.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from smp_dash import geo, schema
-from smp_dash.sources import _files
+from smp_dash import config, geo, schema
+from smp_dash.sources import _archives, _chunks, _files
 from smp_dash.sources._files import IngestError
 
 __all__ = ["COLUMNS", "IngestError", "IngestResult", "read_police_uk"]
@@ -109,7 +112,7 @@ class IngestResult:
 
 def read_police_uk(path, *, wards: pd.DataFrame, lsoas: pd.DataFrame,
                    progress: Callable[[int, int], None] | None = None,
-                   max_bytes: int | None = None) -> IngestResult:
+                   limits: config.Limits | None = None) -> IngestResult:
     """Read police.uk street-level data and keep the rows in the borough of ``wards``.
 
     Parameters
@@ -119,7 +122,8 @@ def read_police_uk(path, *, wards: pd.DataFrame, lsoas: pd.DataFrame,
     wards : the borough's wards (``geo.load_wards(lad_code)``); any Kent district works.
     lsoas : the borough's LSOAs (``geo.load_lsoas(lad_code)``), for rows without coordinates.
     progress : called as ``progress(files_done, files_total)`` before and after each file.
-    max_bytes : the largest file accepted (default ``config.MAX_UPLOAD_BYTES``).
+    limits : what the read may cost (default ``config.limits()``): file sizes, a zip member's
+        compression ratio, the longest value.
 
     Returns
     -------
@@ -129,16 +133,16 @@ def read_police_uk(path, *, wards: pd.DataFrame, lsoas: pd.DataFrame,
     ------
     IngestError (a ValueError) naming the file, the line (header = line 1) and the column.
     """
-    limit = _files.max_bytes_or_default(max_bytes)
+    limits = limits or config.limits()
     borough = _Borough.of(wards, lsoas)
     with ExitStack() as stack:
-        label, found = _files.gather_csv(path, limit, stack)
+        label, found = _archives.gather_csv(path, limits, stack)
         _refuse_repeats(found, label)
         files, skipped = _street_only(found)
         parts = []
         _report(progress, 0, len(files))
-        for done, (member, load) in enumerate(files, 1):
-            parts.append(_read_file(_files.display_name(member), load(), borough))
+        for done, entry in enumerate(files, 1):
+            parts.append(_read_file(entry, borough, limits))
             _report(progress, done, len(files))
     return _assemble(parts, label, skipped)
 
@@ -166,6 +170,17 @@ class _Part:
     no_location: int
     assigned_by_lsoa: int
 
+    @classmethod
+    def joined(cls, parts: list[_Part]) -> _Part:
+        """The parts of one file as one."""
+        if len(parts) == 1:
+            return parts[0]
+        kept = [p for p in parts if len(p.crimes) or len(p.asb)] or parts[:1]
+        return cls(crimes=pd.concat([p.crimes for p in kept], ignore_index=True),
+                   asb=pd.concat([p.asb for p in kept], ignore_index=True),
+                   **{name: sum(getattr(p, name) for p in parts)
+                      for name in ("rows_read", "outside_borough", "no_location", "assigned_by_lsoa")})
+
 
 def _report(progress, done, total) -> None:
     if progress is not None:
@@ -177,7 +192,8 @@ def _refuse_repeats(entries, label: str) -> None:
     # downloaded twice, which would count its anti-social behaviour (which has no ids) twice.
     # Names are compared ignoring case, as Windows and macOS folders do ("KENT" is "kent").
     seen: dict[str, str] = {}
-    for path, _ in entries:
+    for entry in entries:
+        path = entry.path
         name = _files.display_name(path)
         key = name.casefold()
         if key in seen:
@@ -188,15 +204,28 @@ def _refuse_repeats(entries, label: str) -> None:
 
 def _street_only(entries):
     """Street files only when there are any (downloads may hold outcomes, stop and search)."""
-    street = [e for e in entries if e[0].lower().endswith("-street.csv")]
+    street = [e for e in entries if e.path.lower().endswith("-street.csv")]
     if street:
         return street, len(entries) - len(street)
     return entries, 0
 
 
-def _read_file(name: str, data: bytes, borough: _Borough) -> _Part:
-    """Check, parse and place one street CSV; return its kept rows and counts."""
-    data = _files.check_text(data, name, _WHO)
+def _read_file(entry: _archives.Entry, borough: _Borough, limits: config.Limits) -> _Part:
+    """Read one street CSV a chunk at a time; return the rows it keeps and its counts."""
+    name = _files.display_name(entry.path)
+    parts: list[_Part] = []
+    records = 0  # the file's records before the chunk (blank lines are not records)
+    with entry.open() as stream:
+        for chunk in _chunks.chunks(stream, name, _WHO, limits):
+            with chunk.located():
+                parts.append(_read_chunk(name, chunk.data, borough, records))
+            records += parts[-1].rows_read
+    return _Part.joined(parts)
+
+
+def _read_chunk(name: str, data: bytes, borough: _Borough, first_record: int) -> _Part:
+    """Parse and place one chunk (checked text: its header, then whole lines of the file);
+    ``first_record`` is the file's record number of its first row."""
     table = _parse(data, name)
     n = table.num_rows
     lon = table["Longitude"].to_numpy()
@@ -228,7 +257,7 @@ def _read_file(name: str, data: bytes, borough: _Borough) -> _Part:
     })
     asb = is_asb[rows]
     return _Part(
-        crimes=_crime_rows(data, name, frame[~asb], rows[~asb]),
+        crimes=_crime_rows(data, name, frame[~asb], rows[~asb], first_record),
         asb=frame.loc[asb, schema.columns("asb_incidents")].reset_index(drop=True),
         rows_read=n,
         outside_borough=int((has_xy & ~kept).sum() + (~has_xy & ~lsoa_blank & ~kept).sum()),
@@ -327,33 +356,33 @@ def _check_lsoa_codes(data, name, cats, codes, rows) -> None:
                               row=_line(data, row, name), column="LSOA code", value=text)
 
 
-def _crime_rows(data, name, frame: pd.DataFrame, records: np.ndarray) -> pd.DataFrame:
-    """Crimes in contract order, with ids made for the rare crime published without one."""
-    ids = frame["crime_id"].to_numpy(dtype=object)
-    text = pa.array(ids, type=pa.string())
-    blank = pc.equal(text, "").to_numpy(zero_copy_only=False) if len(ids) else np.zeros(0, dtype=bool)
-    spaced = pc.match_substring_regex(text, r"\s").to_numpy(zero_copy_only=False) if len(ids) else blank
+def _crime_rows(data, name, frame: pd.DataFrame, records: np.ndarray, first_record: int) -> pd.DataFrame:
+    """Crimes in contract order, with ids made for the rare crime published without one (from
+    the file's record number: ``first_record`` plus the chunk's). Text stays in Arrow."""
+    frame = frame.reset_index(drop=True)
+    ids = frame["crime_id"]
+    spaced = ids.str.contains(r"\s", regex=True, na=False).to_numpy(dtype=bool)
     if spaced.any():
         i = int(np.flatnonzero(spaced)[0])
         raise IngestError(name, "a Crime ID cannot contain spaces", row=_line(data, int(records[i]), name),
-                          column="Crime ID", value=ids[i])
+                          column="Crime ID", value=ids.iloc[i])
+    blank = (ids == "").to_numpy(dtype=bool)
     if blank.any():
-        ids = ids.copy()
+        ids = ids.to_numpy(dtype=object, copy=True)
         for i in np.flatnonzero(blank):
-            ids[i] = _made_id(name, int(records[i]), frame.iloc[i])
-    subgroup = pd.Series(frame["crime_type"].to_numpy(dtype=object), dtype=object).map(SUBGROUPS)
+            ids[i] = _made_id(name, first_record + int(records[i]), frame.iloc[i])
     return pd.DataFrame({
         "crime_id": ids,
-        "month": frame["month"].to_numpy(),
-        "crime_type": frame["crime_type"].to_numpy(dtype=object),
-        "offence_subgroup": subgroup.where(subgroup.notna(), None).to_numpy(dtype=object),
-        "domestic_abuse": pd.array([pd.NA] * len(frame), dtype="boolean"),
-        "hate_strand": np.full(len(frame), None, dtype=object),
-        "longitude": frame["longitude"].to_numpy(),
-        "latitude": frame["latitude"].to_numpy(),
-        "location": frame["location"].to_numpy(dtype=object),
-        "lsoa_code": frame["lsoa_code"].to_numpy(dtype=object),
-        "ward_code": frame["ward_code"].to_numpy(dtype=object),
+        "month": frame["month"],
+        "crime_type": frame["crime_type"],
+        "offence_subgroup": frame["crime_type"].map(SUBGROUPS),
+        "domestic_abuse": pd.Series(pd.NA, index=frame.index, dtype="boolean"),
+        "hate_strand": pd.Series(None, index=frame.index, dtype=object),
+        "longitude": frame["longitude"],
+        "latitude": frame["latitude"],
+        "location": frame["location"],
+        "lsoa_code": frame["lsoa_code"],
+        "ward_code": frame["ward_code"],
         "source": name,
     })
 
@@ -364,12 +393,12 @@ def _made_id(name: str, record: int, row: pd.Series) -> str:
     return ("pu-" + hashlib.sha1(text.encode("utf-8")).hexdigest())[:20]
 
 
-def _trimmed(column: pa.ChunkedArray, blank_as_none: bool = False) -> np.ndarray:
-    """A text column with surrounding spaces removed (in Arrow), as Python strings."""
+def _trimmed(column: pa.ChunkedArray, blank_as_none: bool = False) -> pd.Series:
+    """A text column with surrounding spaces removed, kept in Arrow (no Python string per row)."""
     text = pc.utf8_trim_whitespace(column)
     if blank_as_none:
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    return text.to_numpy(zero_copy_only=False).astype(object)
+    return text.to_pandas()
 
 
 def _blank_to_na(values: pd.Series) -> np.ndarray:
@@ -382,7 +411,8 @@ def _assemble(parts: list[_Part], label: str, skipped: int) -> IngestResult:
     crimes = pd.concat([p.crimes for p in parts], ignore_index=True) if parts else schema.empty("crimes")
     asb = pd.concat([p.asb for p in parts], ignore_index=True) if parts else schema.empty("asb_incidents")
     repeated = crimes["crime_id"].duplicated(keep="first").to_numpy()
-    crimes = crimes[~repeated].reset_index(drop=True)
+    if repeated.any():   # a copy of every column only when there is something to drop
+        crimes = crimes[~repeated].reset_index(drop=True)
     crimes = schema.validate(crimes, "crimes", label)
     asb = schema.validate(asb, "asb_incidents", label)
     return IngestResult(

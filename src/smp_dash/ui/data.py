@@ -27,7 +27,11 @@ def _stamp(data_dir) -> tuple:
 
 
 def data() -> Bundle:
-    """The shared data bundle (loaded once per process; reloaded when the store changes)."""
+    """The shared data bundle (loaded once per process; reloaded when the store changes).
+
+    Loading checks every file of the data in use against the manifest (``store.read_pages``), so
+    the check runs once per data version too, and a warm rerun pays nothing; ``store.StoreDamaged``
+    (never cached) when it fails, which ``ui.page`` turns into its failure page."""
     folder = config.data_dir()
     if not store.exists("crimes", folder):
         _load_demo(str(folder))

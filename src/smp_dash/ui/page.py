@@ -5,13 +5,17 @@ around them.
 from __future__ import annotations
 
 import html
+import logging
+from functools import lru_cache
+from typing import NoReturn
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from smp_dash import demo, disclosure, intake
+from smp_dash import demo, disclosure, intake, store
+from smp_dash.blocks import plain
 from smp_dash.bundle import Bundle
-from smp_dash.selection import Filter, assessment_years
+from smp_dash.selection import LATEST, Filter, assessment_years
 from smp_dash.ui import run, sidebar
 from smp_dash.ui.data import data
 from smp_dash.ui.signin import require_access
@@ -21,14 +25,16 @@ PRESENT_DEMO_NOTICE = "**Demonstration data**: illustrative, except the figures 
 PRESENT_OPEN_NOTICE = "open mode, no sign-in"
 OPEN_NOTICE = ("Open demonstration mode: sign-in is not configured, so anyone who can reach this address sees "
                "everything. Configure sign-in before loading real data (README, 'Access control').")
+#: The focus ring's colour: the theme's primary colour (.streamlit/config.toml), 8.7:1 on white.
+FOCUS_COLOUR = "#1f4e79"
 #: Presentation mode: larger type (Streamlit sizes in rem, so the root size scales everything), and
 #: less space above the title so the headlines reach the first screen of a 1280x720 projector.
 PRESENTATION_CSS = ("<style>html { font-size: 20px; } [data-testid='stMainBlockContainer'] { max-width: 1200px; "
                     "padding-top: 3.5rem; } [data-testid='stMain'] h1 { padding: 0 0 0.25rem; font-size: 1.6rem; } "
                     "[data-testid='stMain'] h3 { font-size: 1.25rem; padding: 0.25rem 0; }</style>")
 #: On every page, at every width: a headline figure, its change and a button's label wrap instead of
-#: being cut off ("1...", "beyond cha...", "Do..."), so do a link's and a control's ("Open complaints
-#: about young p...", "Show ward na..."), a table's figures stay whole on one line while its words wrap
+#: being cut off ("1...", "beyond cha...", "Do..."), so does a control's label ("Show ward na..." in
+#: presentation mode; page links: ACCESSIBLE_CSS), a table's figures stay whole on one line while its words wrap
 #: (sections.table_html: a table wider than the page even so scrolls in its own box), narrow screens
 #: stack the columns, and a ranking goes above its chart where the two would not fit side by side
 #: (ui.blocks._ranking).
@@ -43,7 +49,7 @@ READABLE_CSS = """<style>
 [data-testid='stPopover'] button, [data-testid='stPopover'] button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto; }
 [data-testid='stTable'] td, [data-testid='stTable'] th { white-space: normal !important; vertical-align: top; }
-[data-testid='stPageLink-NavLink'], [data-testid='stPageLink-NavLink'] *, [data-testid='stWidgetLabel'] * {
+[data-testid='stWidgetLabel'] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto; }
 .smp-table { overflow-x: auto; }
 .smp-table table { border-collapse: collapse; width: 100%; font-size: 0.875rem; margin: 0 0 0.5rem; }
@@ -65,13 +71,45 @@ READABLE_CSS = """<style>
 }
 </style>"""
 
+#: WCAG 2.2 AA, on every page: a focus ring (3:1 or more against white and the sidebar's blue-grey,
+#: the theme's primary colour) on whatever the keyboard reaches, where Streamlit draws none (page
+#: links) or a faint one (a half-transparent shadow). A select box rings its whole box (its focused
+#: input is clipped inside it), a toggle its label (its input is visually hidden). In the navigation,
+#: a gapless container, Streamlit's negative margins (meant to eat a gap) would overlap the headings
+#: and links: without them each link keeps its 28 px, over WCAG 2.2's 24 px target size. A page
+#: link's words wrap rather than end in "..." (presentation mode's larger type cut three of the menu's
+#: and the overview's "Open complaints about young people...").
+ACCESSIBLE_CSS = f"""<style>
+:focus-visible, [role='group']:has(input[role='combobox']:focus-visible), label:has(input[role='switch']:focus-visible) {{
+  outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
+input[role='combobox']:focus-visible, input[role='switch']:focus-visible {{ outline: none !important; }}
+.st-key-{sidebar.PAGES_KEY} [data-testid='stElementContainer'],
+.st-key-{sidebar.PAGES_KEY} [data-testid='stMarkdownContainer'] {{ margin: 0; }}
+.st-key-{sidebar.PAGES_KEY} h4 {{ font-size: 0.9rem; padding: 0.75rem 0 0.25rem; }}
+[data-testid='stPageLink'] a span {{ white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }}
+</style>"""
+
+
+#: What every page shows instead of its figures when the data store fails its check (``store.StoreDamaged``).
+STORE_FAILED = "The data store failed its check: run `smp-dash check` or restore a version"
+STORE_REPAIR = ("On the server, `smp-dash check` lists every file that fails and why; `smp-dash versions DATASET` "
+                "lists the versions kept and `smp-dash restore DATASET VERSION` puts one back in use; a damaged "
+                "manifest is restored from a backup. No figure, document or download is served from the store "
+                "until it passes its check.")
+_LOG = logging.getLogger(__name__)
+
 
 def page(title: str, question: str) -> tuple[Bundle, Filter]:
     """Open a page: who is asking (checked once for the run), the shared data, the shared filter
-    and the header. Every page starts here."""
+    and the header. Every page starts here; a store that fails its check gets :func:`store_failed`
+    in place of the page."""
     _through_app()
     person = require_access()
-    bundle = data()
+    try:
+        bundle = data()
+    except store.StoreDamaged as exc:
+        store_failed(exc)
     view = sidebar.view(bundle, person)
     run.start(bundle, view, person)
     header(title, bundle, view, question)
@@ -82,6 +120,10 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     """Page title (``{years}`` in it becomes the assessment's years for the view, e.g. 2025-26), the
     question it answers, the demonstration notice and the filter in words."""
     st.html(READABLE_CSS)
+    st.html(ACCESSIBLE_CSS)
+    if view.present:  # the view first, in one line, for the people watching the shared screen
+        st.html(PRESENTATION_CSS)
+        st.markdown(f"**Showing:** {summary(view, bundle)}")
     st.title(title.format(years=assessment_years(view)) if "{years}" in title else title)
     through = f"Data to {bundle.last_month:%b %Y}."
     if not view.present:
@@ -102,12 +144,35 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
     if view.suppress and not view.present:
         st.info(disclosure.note(), icon=":material/visibility_off:")
-    if view.present:  # the filter in words, large, for the people watching the shared screen
-        st.html(PRESENTATION_CSS)
-        st.markdown(f"### Showing: {html.escape(view.describe())}")
-        st.caption(f"{through} :material/visibility_off: Disclosure control is on: counts of 1 to 4 show as <5.")
-    else:
+    if not view.present:
         st.markdown(f"**Showing:** {html.escape(view.describe())}")
+
+
+def summary(view: Filter, bundle: Bundle) -> str:
+    """The view in one line, for presentation mode, whose sidebar is closed: "Whole borough · Calendar
+    year 2020 · Disclosure control on: 1 to 4 shown as <5 · Data to Mar 2021"."""
+    parts = [html.escape(view.area), html.escape(view.during())]
+    if view.exclude_outliers:
+        parts.append("flagged months excluded")
+    parts.append("disclosure control on: 1 to 4 shown as <5")
+    if view.kind != LATEST:    # the latest periods already say where the data ends
+        parts.append(f"data to {bundle.last_month:%b %Y}")
+    return " · ".join(part[:1].upper() + part[1:] for part in parts)
+
+
+def store_failed(exc: store.StoreDamaged) -> NoReturn:
+    """In place of a page: the data store failed its check (the file and what is wrong with it) and
+    what to do; the run stops here, so no figure, sidebar or document is drawn. In the log once."""
+    _say_in_log(str(exc))
+    st.title("The data store failed its check")
+    st.error(f"**{STORE_FAILED}.** {plain(exc)}.", icon=":material/gpp_bad:")   # a path's _ is no emphasis
+    st.markdown(STORE_REPAIR)
+    st.stop()
+
+
+@lru_cache(maxsize=64)
+def _say_in_log(problem: str) -> None:
+    _LOG.error("The data store failed its check; no page is served from it: %s", problem)
 
 
 def provenance_footer() -> None:

@@ -1,5 +1,5 @@
-"""The shared filter in the sidebar: wards, period, display toggles, and the view as a data pack, a
-draft assessment (Word) and tables (Excel).
+"""The sidebar: the shared filter first (wards, period, display toggles, and the view as a data pack,
+a draft assessment (Word) and tables (Excel)), then the app's pages.
 
 Every page draws it through ``page()``, so the same code runs in the real app and under
 ``AppTest.switch_page``. Its widgets are bound to the URL, so a copied link reopens the same view
@@ -34,6 +34,10 @@ PRESETS = {
 PUBLISHED_SPAN = (pd.Timestamp("2019-12-01"), pd.Timestamp("2020-12-01"))
 #: Where presentation mode is kept between runs and pages (the toggle's own value is lost on a page change).
 _PRESENT = "_present"
+#: Where app.py leaves its menu for this run's sidebar (see :func:`menu`).
+_MENU = "_menu"
+#: The key of the navigation's container: its class is ``st-key-pages``, which the browser tests find it by.
+PAGES_KEY = "pages"
 SUPPRESS_HELP = ("Counts of 1 to 4 of domestic abuse, needle finds and hate crime are shown as <5 wherever they "
                  "appear for a ward or a ward selection (and figures that would reveal them are hidden). Always "
                  "on in presentation mode and for viewers.")
@@ -50,9 +54,18 @@ def view(bundle: Bundle, person: access.Access) -> Filter:
                     bundle.spans)
     if person.can_download_pack:
         _document_buttons(chosen, bundle)
+    _pages()
     glossary_popover(bundle.population)
     account(person)
     return chosen
+
+
+def menu(pages: dict) -> None:
+    """Keep app.py's menu (section heading: its ``st.Page``s) for this run's sidebar, which draws it
+    below the view. The app draws its own navigation, headings and links, because Streamlit's
+    sidebar menu comes before everything else in the sidebar (the ward filter started 750 px down)
+    and its markup fails WCAG's list rules (a ``ul`` whose children are ``div``s)."""
+    st.session_state[_MENU] = pages
 
 
 def add_ward(name: str) -> None:
@@ -118,6 +131,20 @@ def _display(person: access.Access) -> tuple[bool, bool, bool]:
     suppress = side.toggle("Disclosure control", key="suppress", bind="query-params",
                            value=config.suppress_default(), help=SUPPRESS_HELP)
     return exclude, present, suppress
+
+
+def _pages() -> None:
+    """The pages, under a heading and their sections' headings: one link each (the current page's in
+    bold), with no gaps between them so the menu stays as compact as Streamlit's own."""
+    pages = st.session_state.get(_MENU)
+    if not pages:       # a page run without app.py (a test of the script alone) has no menu to draw
+        return
+    box = st.sidebar.container(key=PAGES_KEY, gap=None)
+    box.markdown("### Pages")
+    for section, entries in pages.items():
+        box.markdown(f"#### {section}")
+        for entry in entries:
+            box.page_link(entry, width="stretch")
 
 
 #: What a view can be downloaded as: key, button label, file name, MIME type, icon, help.
