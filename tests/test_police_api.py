@@ -330,7 +330,7 @@ def test_cli_fetch_prints_progress_and_what_it_committed(maidstone, places, tmp_
         code = cli.main(["--data-dir", str(tmp_path), "fetch", "police-uk", "--from", "2026-08", "--to", "2026-08"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "[1/1] 2026-08: 2 records" in out and "crimes: 1 rows (1 new), 2026-08-01 to 2026-08-01." in out
+    assert "[1/1] 2026-08: 2 records" in out and "Recorded crimes: 1 rows (1 new), 2026-08-01 to 2026-08-01." in out
     assert store.provenance("crimes", tmp_path)["source"].startswith(f"police.uk API {api.url}: crimes-street 2026-08,")
     assert not store.exists("asb_incidents", tmp_path)    # none that month: left as it was
 
@@ -404,12 +404,12 @@ def test_data_page_button_fetches_and_replaces_demonstration_crimes(maidstone, p
         monkeypatch.setenv("SMP_POLICE_API_URL", api.url)
         at.button(key="fetch_police_api").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.success) == 1 and "crimes: 4 rows (4 new), 2026-07-01 to 2026-09-01." in at.success[0].value
-    assert "Replaced the demonstration rows of crimes, asb_incidents." in at.success[0].value
+    assert len(at.success) == 1 and "Recorded crimes: 4 rows (4 new), 2026-07-01 to 2026-09-01." in at.success[0].value
+    assert "Replaced the demonstration rows of recorded crimes, ASB incidents (police)." in at.success[0].value
     table = [d.value for d in at.dataframe if "sha256" in d.value.columns][0].set_index("dataset")
-    assert table.loc["crimes", ["kind", "rows"]].tolist() == ["real", 4]
-    assert table.loc["crimes", "source"].startswith(f"police.uk API {api.url}: crimes-street 2026-07 to 2026-09")
-    assert table.loc["enforcement", "kind"] == "demonstration"       # other datasets left as they were
+    assert table.loc["Recorded crimes", ["kind", "rows"]].tolist() == ["real", 4]
+    assert table.loc["Recorded crimes", "source"].startswith(f"police.uk API {api.url}: crimes-street 2026-07 to 2026-09")
+    assert table.loc["Enforcement notices", "kind"] == "demonstration"       # other datasets left as they were
 
 
 def test_data_page_says_when_the_api_cannot_be_reached(maidstone, fresh_demo_store, monkeypatch):

@@ -50,7 +50,7 @@ from typing import Callable, Iterable
 import pandas as pd
 import shapely
 
-from smp_dash import config
+from smp_dash import config, schema
 from smp_dash.sources import police_uk
 
 __all__ = ["CRIME_TYPES", "PoliceApiError", "PoliceApiTimeout", "FetchResult", "fetch", "months_to_fetch", "held_months",
@@ -135,10 +135,10 @@ class FetchResult:
         if self.ingest is not None:
             lines.append(self.ingest.summary())
         for name, record in self.records.items():
-            lines.append(f"{name}: {record['rows']:,} rows ({self.added[name]:,} new), "
+            lines.append(f"{schema.DATASET_NAMES[name]}: {record['rows']:,} rows ({self.added[name]:,} new), "
                          f"{record['first']} to {record['last']}.")
         if self.replaced_demo:
-            lines.append(f"Replaced the demonstration rows of {', '.join(self.replaced_demo)}.")
+            lines.append(f"Replaced the demonstration rows of {schema.named(*self.replaced_demo)}.")
         if not self.records:
             lines.append("Nothing new in the borough: nothing committed.")
         return "\n".join(lines)

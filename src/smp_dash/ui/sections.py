@@ -18,7 +18,9 @@ from smp_dash import blocks, charts, exports, images, measures, morile, schema
 from smp_dash.bundle import Bundle
 from smp_dash.priorities import action_plans
 from smp_dash.selection import Filter
+from smp_dash.wording import heading
 from smp_dash.ui import run
+from smp_dash.ui.glossary import words
 from smp_dash.ui.page import footnote, not_shown
 from smp_dash.ui.signin import require_access
 
@@ -63,7 +65,7 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
         this = run.current()
         png = partial(images.figure_png, fig, source=source, period=period, view=_view_line(view, all_wards),
                       demo=bool(this and this.bundle.demo))
-        st.download_button("Chart (PNG)", data=png, file_name=f"smp-dash-{key}.png",
+        st.download_button("Chart (PNG)", data=png, file_name=exports.file_name(fig.layout.title.text or key, ".png"),
                            mime="image/png", key=f"png_{key}", on_click="ignore", icon=":material/image:",
                            width="stretch")
 
@@ -91,7 +93,7 @@ def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str,
     st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=_view_line(view, all_wards),
                                                            period=period, exclusions=exclusions, data=data,
                                                            source=source, demo=bool(this and this.bundle.demo)),
-                       file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore",
+                       file_name=exports.file_name(data or key, ".csv"), mime="text/csv", key=f"dl_{key}", on_click="ignore",
                        icon=":material/download:", width="stretch")
     return True
 
@@ -137,7 +139,7 @@ def column_words(frame: pd.DataFrame) -> dict:
     """Column headings in words ("location_name" -> "Location") and dates as people write them."""
     config = {}
     for column in frame.columns:
-        label = COLUMN_WORDS.get(column) or str(column).replace("_", " ").capitalize()
+        label = COLUMN_WORDS.get(column) or heading(column)
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             config[column] = st.column_config.DateColumn(label, format="D MMM YYYY")
         else:
@@ -166,7 +168,8 @@ def actions_table(bundle: Bundle, priority: str) -> None:
     be read whole; in presentation mode a short status summary."""
     rows = bundle.actions[bundle.actions["priority"] == priority]
     if rows.empty:
-        st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
+        st.caption(words(f"{measures.NOT_LOADED}: no action plan for this priority (load one through "
+                         f"{schema.template('actions')})."))
         return
     source, period = action_plans.provenance(bundle)
     action_plan(rows, source=source, period=period, demo=bundle.demonstration("actions"))
@@ -178,12 +181,12 @@ def action_plan(actions: pd.DataFrame, *, source: str, period: str, by_priority:
     ``period`` (``action_plans.provenance``; the source marked when ``demo``: demonstration actions
     beside real data); in presentation mode the counts by status and the actions on hold or postponed."""
     if run.presenting():
-        st.markdown(action_summary(actions, by_priority=by_priority))
+        st.markdown(words(action_summary(actions, by_priority=by_priority)))
     else:
         rows = action_rows(actions)
         columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
         shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
-        st.table(shown.rename(columns=lambda c: c.capitalize()), hide_index=True)
+        st.table(shown.rename(columns=heading), hide_index=True)
     footnote(measures.marked(source, demo), period)
 
 

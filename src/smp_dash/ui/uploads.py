@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from smp_dash import access, geo, intake
+from smp_dash import access, geo, intake, schema
 from smp_dash.ui.signin import current_access
 
 
@@ -37,7 +37,7 @@ def commit_upload(preview, allow_empty: bool = False) -> None:
         records = intake.commit(preview, allow_empty=allow_empty)
         st.session_state["data_committed"] = st.session_state.get("data_preview_key")  # no second commit of it
         st.session_state["data_done"] = ("success", " ".join(
-            f"Committed {r['rows']:,} rows to {d} from {r['source']}." for d, r in records.items()))
+            f"Committed {r['rows']:,} rows to {schema.named(d)} from {r['source']}." for d, r in records.items()))
     except (ValueError, OSError) as exc:
         st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
 
@@ -67,7 +67,7 @@ def restore_version(dataset: str, version: str) -> None:
     except (ValueError, OSError) as exc:       # not a listed version, a changed file, or the store busy
         st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
         return
-    st.session_state["data_done"] = ("success", f"Restored {dataset}: {record['rows']:,} rows from {record['source']}.")
+    st.session_state["data_done"] = ("success", f"Restored {schema.named(dataset)}: {record['rows']:,} rows from {record['source']}.")
 
 
 def _analyst_only() -> bool:
