@@ -49,8 +49,7 @@ def _analyst_sections() -> None:
     ui.section("Fetch from the police.uk API")
     st.caption(ui.words("Street-level crimes and anti-social behaviour for the months the police.uk API offers and "
                         "the data in use lacks, checked as an upload is and added as one new version."))
-    st.button("Fetch the latest months", key="fetch_police_api", on_click=ui.fetch_police_api,
-              icon=":material/cloud_download:")
+    ui.fetch_police_api()
 
     ui.section("Versions and templates")
     for dataset in intake.LABELS:
