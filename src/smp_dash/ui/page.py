@@ -16,7 +16,7 @@ from smp_dash import demo, disclosure, intake, schema, store
 from smp_dash.blocks import plain
 from smp_dash.bundle import Bundle
 from smp_dash.selection import LATEST, Filter, assessment_years
-from smp_dash.ui import run, sidebar
+from smp_dash.ui import documents, run, sidebar
 from smp_dash.ui.data import data
 from smp_dash.ui.glossary import glossary_foot, words
 from smp_dash.ui.signin import require_access
@@ -170,6 +170,7 @@ def provenance_footer() -> None:
     st.caption(words("Data in use: " + "; ".join(f"{', '.join(names)}: {kind}" for kind, names in groups.items())
                      + ". Details and earlier versions on the Data page."))
     glossary_foot()
+    documents.build_asked()     # last: the page is readable while a document asked for is built
 
 
 def section(title: str, *, present: bool = True) -> bool:
