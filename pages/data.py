@@ -3,14 +3,14 @@ preview and commit a file, fetch from police.uk, restore a version and read the 
 
 import streamlit as st
 
-from smp_dash import intake, ui
+from smp_dash import blocks, exports, intake, schema, ui
 from smp_dash.priorities import data
 
 bundle, view = ui.page(data.TITLE, data.QUESTION)
 
 status, message = st.session_state.pop("data_done", (None, None))
 if status:
-    (st.success if status == "success" else st.error)(message + ("" if status == "success" else f"\n\n{intake.UNCHANGED}"))
+    (st.success if status == "success" else st.error)(ui.words(message) + ("" if status == "success" else f"\n\n{intake.UNCHANGED}"))
 
 ui.draw(ui.figures(data.page, view), bundle, view)
 
@@ -39,40 +39,40 @@ def _analyst_sections() -> None:
                 st.markdown("**Rows left out, and why**")
                 ui.data_table(result.rejected, hide_index=True, width="stretch")
             empty = bool(result.empty) and st.checkbox(
-                f"Empty {', '.join(result.empty)} on purpose", key="allow_empty",
+                f"Empty {schema.named(*result.empty)} on purpose", key="allow_empty",
                 help="The file holds no rows of these datasets, so they are left as they are unless you tick this.")
             targets = result.datasets + (result.empty if empty else ())
-            st.button(f"Commit {result.rows_accepted:,} rows to {', '.join(targets) or kind}",
+            st.button(f"Commit {result.rows_accepted:,} rows to {schema.named(*targets) or intake.LABELS[kind]}",
                       key="commit", type="primary", on_click=ui.commit_upload, args=(result, empty),
                       disabled=result.rows_accepted == 0 and not empty)
 
     ui.section("Fetch from the police.uk API")
-    st.caption("Street-level crimes and anti-social behaviour for the months the police.uk API offers and the data "
-               "in use lacks, checked as an upload is and added as one new version.")
-    st.button("Fetch the latest months", key="fetch_police_api", on_click=ui.fetch_police_api,
-              icon=":material/cloud_download:")
+    st.caption(ui.words("Street-level crimes and anti-social behaviour for the months the police.uk API offers and "
+                        "the data in use lacks, checked as an upload is and added as one new version."))
+    ui.fetch_police_api()
 
     ui.section("Versions and templates")
     for dataset in intake.LABELS:
         if dataset == intake.POLICE_UK:
             continue
         kept = ui.per_version(intake.versions, dataset)
-        with st.expander(f"{dataset}: {len(kept)} earlier version(s), template"):
+        with st.expander(f"{schema.DATASET_NAMES[dataset]}: {len(kept)} earlier version(s), template"):
             if kept:
                 chosen = st.selectbox("Version", [v["version"] for v in kept], key=f"version_{dataset}",
                                       format_func={v["version"]: intake.version_label(v) for v in kept}.get)
                 st.button("Restore", key=f"restore_{dataset}", on_click=ui.restore_version, args=(dataset, chosen))
             st.download_button("Download the CSV template", intake.template_with_notes(dataset),
-                               file_name=f"{dataset}-template.csv", mime="text/csv", key=f"template_{dataset}",
+                               file_name=exports.file_name(intake.LABELS[dataset], ".csv"), mime="text/csv", key=f"template_{dataset}",
                                on_click="ignore", icon=":material/download:")
             ui.data_table(intake.column_notes(dataset), hide_index=True, width="stretch")
 
     ui.section("Row-level data")
-    dataset = st.selectbox("Dataset", intake.ROW_DATASETS, key="rows_dataset")
+    dataset = st.selectbox("Dataset", intake.ROW_DATASETS, format_func=schema.DATASET_NAMES.get, key="rows_dataset")
     frame, total = ui.row_sample(dataset, view.wards)
-    st.caption(f"{total:,} rows in {view.area.lower()}; the newest {len(frame):,} shown.")
+    st.caption(f"{total:,} rows {blocks.where(view)}; the newest {len(frame):,} shown.")
     ui.data_table(frame, hide_index=True, width="stretch")
-    ui.download(frame, key=f"rows_{dataset}", view=view, period="newest rows")
+    ui.download(frame, key=f"rows_{dataset}", view=view, period="newest rows",
+                data=f"{schema.DATASET_NAMES[dataset]}, the newest rows")
 
 
 if ui.who().can_upload and not view.present:   # a shared screen shows the data in use, not the analysts' tools

@@ -49,6 +49,11 @@ GOOD_ROWS = {
 }
 
 
+def as_read(text: str) -> str:
+    """Markdown as a reader reads it: a link (an abbreviation's, to its meaning at the page's foot) as its text."""
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+
+
 def rows(dataset: str, *changes: dict) -> pd.DataFrame:
     """A text frame of the good row, once per ``changes`` dict applied on top (one row if none)."""
     changes = changes or ({},)

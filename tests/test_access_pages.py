@@ -50,6 +50,10 @@ def _as(email: str | None, page: str = "overview.py", claims: dict | None = None
     return at
 
 
+#: The buttons that build the view as a pack, a draft and tables (ui.documents).
+DOCUMENTS = ("build_data_pack", "build_draft", "build_tables")
+
+
 def _downloads(at: AppTest) -> set[str]:
     return {d.proto.id.rsplit("-", 1)[-1] for d in at.get("download_button")}
 
@@ -121,7 +125,7 @@ def test_partner_sees_every_page_and_download_but_cannot_load(roles_file):
     assert any("for analysts" in i.value for i in at.info)
     at = _as(PARTNER, "domestic_abuse.py")
     assert {"dl_da_wards", "dl_da_funnel", "png_da_funnel"} <= _downloads(at)     # ward-level DA tables
-    assert {"data_pack", "draft", "tables"} <= _downloads(at)           # the pack, the Word draft, the Excel tables
+    assert set(DOCUMENTS) <= {b.key for b in at.sidebar.button}          # the pack, the Word draft, the Excel tables
     assert at.sidebar.toggle(key="suppress").value is False
 
 
@@ -133,6 +137,7 @@ def test_viewer_sees_aggregates_only(roles_file):
     assert any("<5" in i.value or "small" in i.value.lower() for i in at.info)   # the disclosure note
     downloads = _downloads(at)
     assert not {"dl_da_wards", "dl_da_funnel", "png_da_funnel", "data_pack", "draft", "tables"} & downloads
+    assert not set(DOCUMENTS) & {b.key for b in at.sidebar.button}     # nor the documents built from them
     assert "dl_da_trend" in downloads                               # borough-level figures stay downloadable
     assert sum("not available to viewers" in c.value for c in at.caption) == 2
     assert not at.get("file_uploader")

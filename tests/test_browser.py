@@ -187,8 +187,10 @@ def test_needle_outlier_toggle_switches_between_55_and_minus_37(page, app_url):
 
 def test_data_pack_downloads_and_opens_on_its_own(page, app_url, tmp_path):
     open_page(page, f"{app_url}/domestic_abuse")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name="Data pack (HTML)").first.click()      # built under its button, then offered
     with page.expect_download(timeout=120_000) as info:
-        page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Data pack (HTML)").first.click()
+        sidebar.get_by_role("button", name="Download the data pack (HTML)").click(timeout=120_000)
     pack = tmp_path / "pack.html"
     info.value.save_as(pack)
     text = pack.read_text()
@@ -229,11 +231,14 @@ def html_twin(path: Path) -> str:
 def test_draft_and_tables_download_from_the_sidebar(page, app_url, tmp_path):
     import docx
     import openpyxl
+    from playwright.sync_api import expect
 
     open_page(page, f"{app_url}/domestic_abuse?ptype=As+in+the+2020-21+assessment")
     sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name="Draft assessment (Word)").first.click()
+    expect(sidebar.get_by_text("Building the draft, about 10 seconds")).to_be_visible()   # said where it was asked
     with page.expect_download(timeout=180_000) as info:
-        sidebar.get_by_role("button", name="Draft assessment (Word)").first.click()
+        sidebar.get_by_role("button", name="Download the draft (Word)").click(timeout=180_000)
     assert info.value.suggested_filename.endswith(".docx")
     path = tmp_path / "assessment.docx"
     info.value.save_as(path)
@@ -243,8 +248,9 @@ def test_draft_and_tables_download_from_the_sidebar(page, app_url, tmp_path):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Domestic abuse crimes in the whole borough rose 5.7% to 2,888 in 2020" in text
     assert len(doc.inline_shapes) >= 15
+    sidebar.get_by_role("button", name="Tables (Excel)").first.click()
     with page.expect_download(timeout=120_000) as info:
-        sidebar.get_by_role("button", name="Tables (Excel)").first.click()
+        sidebar.get_by_role("button", name="Download the tables (Excel)").click(timeout=120_000)
     book = tmp_path / "tables.xlsx"
     info.value.save_as(book)
     assert openpyxl.load_workbook(book).sheetnames[0] == "Index"

@@ -103,16 +103,16 @@ REFUSED = [
     # (case, dataset, file name, contents, what the message says)
     ("police.uk header only", "police-uk", "2021-03-kent-street.csv", _police(),
      "2021-03-kent-street.csv, row 2: the file has a header but no data rows: nothing replaced. "
-     "To empty crimes, asb_incidents on purpose: --allow-empty"),
+     "To empty recorded crimes, ASB incidents (police) on purpose: --allow-empty"),
     ("police.uk rows all outside the borough", "police-uk", "2021-03-kent-street.csv",
      _police(_police_row("t1", *OUTSIDE[:2], OUTSIDE[2]), _police_row("", *OUTSIDE[:2], OUTSIDE[2],
                                                                       kind="Anti-social behaviour")),
      "2021-03-kent-street.csv: no rows inside the borough (2 rows outside): nothing replaced. "
-     "To empty crimes, asb_incidents on purpose: --allow-empty"),
+     "To empty recorded crimes, ASB incidents (police) on purpose: --allow-empty"),
     ("partner template header only", "needle_finds", "needles.csv",
      partner.template_csv("needle_finds").splitlines()[0] + "\n",
      "needles.csv, row 2: the file has a header but no data rows: nothing replaced. "
-     "To empty needle_finds on purpose: --allow-empty"),
+     "To empty needle finds on purpose: --allow-empty"),
     ("partner rows all in another district", "enforcement", "cpt.csv",
      "issued,action,category,with_police,ward_code\n2020-05-04,CPW,Noise (inc. with ASB),true,E05009999\n",
      "cpt.csv: no rows inside the borough (1 row outside): nothing replaced."),

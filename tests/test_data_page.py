@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import rows, store_hashes, tables
+from conftest import as_read, rows, store_hashes, tables
 from smp_dash import cli, store
 from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, serve, wait_idle
 
@@ -69,8 +69,8 @@ def test_page_shows_provenance_and_says_demonstration(demo_store):
     at = _open()
     table = _provenance(at)
     assert set(table["kind"]) == {"demonstration"}
-    assert table.loc["enforcement", "rows"] == 425
-    assert any(m.value.startswith("**Demonstration:** crimes, asb_incidents") for m in at.markdown)
+    assert table.loc["Enforcement notices", "rows"] == 425
+    assert any(as_read(m.value).startswith("**Demonstration:** Recorded crimes, ASB incidents (police)") for m in at.markdown)
     assert not [w for w in at.warning if "are mixed" in w.value]
     assert at.get("file_uploader") and at.file_uploader(key="upload").allowed_type == [".csv", ".zip"]
     # A template download and the column notes for every partner dataset.
@@ -86,11 +86,11 @@ def test_upload_previews_and_commits(demo_store):
     assert store.provenance("enforcement", demo_store)["rows"] == 425  # nothing written by a preview
 
     at.button(key="commit").click().run()
-    assert [s.value for s in at.success] == ["Committed 2 rows to enforcement from cpt.csv."]
+    assert [s.value for s in at.success] == ["Committed 2 rows to enforcement notices from cpt.csv."]
     table = _provenance(at)
-    assert (table.loc["enforcement", "kind"], table.loc["enforcement", "rows"]) == ("real", 2)
+    assert (table.loc["Enforcement notices", "kind"], table.loc["Enforcement notices", "rows"]) == ("real", 2)
     assert any("are mixed" in w.value for w in at.warning)
-    assert any(m.value.startswith("**Real:** enforcement.") for m in at.markdown)
+    assert any(m.value.startswith("**Real:** Enforcement notices.") for m in at.markdown)
     # the committed file offers no second commit (which would only add a duplicate version)
     assert not [b for b in at.button if b.key == "commit"]
     assert any("is committed" in i.value for i in at.info)
@@ -120,7 +120,7 @@ def test_a_header_only_file_empties_nothing_unless_asked(demo_store):
     at.checkbox(key="allow_empty").check().run()               # on purpose, it empties the dataset
     assert not at.button(key="commit").disabled
     at.button(key="commit").click().run()
-    assert [s.value for s in at.success] == ["Committed 0 rows to enforcement from cpt.csv."]
+    assert [s.value for s in at.success] == ["Committed 0 rows to enforcement notices from cpt.csv."]
     assert store.provenance("enforcement", demo_store)["rows"] == 0
     assert store.versions("enforcement", demo_store)[0]["rows"] == 425   # and the old rows are a version
 
@@ -128,11 +128,11 @@ def test_a_header_only_file_empties_nothing_unless_asked(demo_store):
 def test_restore_from_the_page(demo_store):
     at = _upload(_open(), "cpt.csv", GOOD)
     at.button(key="commit").click().run()
-    assert _provenance(at).loc["enforcement", "rows"] == 3
+    assert _provenance(at).loc["Enforcement notices", "rows"] == 3
     at.button(key="restore_enforcement").click().run()  # the newest earlier version: the demonstration rows
-    assert [s.value[:52] for s in at.success] == ["Restored enforcement: 425 rows from demonstration da"]
+    assert [s.value[:60] for s in at.success] == ["Restored enforcement notices: 425 rows from demonstration da"]
     table = _provenance(at)
-    assert (table.loc["enforcement", "kind"], table.loc["enforcement", "rows"]) == ("demonstration", 425)
+    assert (table.loc["Enforcement notices", "kind"], table.loc["Enforcement notices", "rows"]) == ("demonstration", 425)
 
 
 def test_committed_action_plans_say_where_they_come_from(demo_store):
@@ -202,12 +202,12 @@ def test_upload_commit_refuse_and_restore_in_the_browser(tab, data_app, tmp_path
 
     good = tmp_path / "cpt.csv"
     good.write_bytes(GOOD)
-    _choose_dataset(page, "Enforcement (partner template)")
+    _choose_dataset(page, "Enforcement notices (partner template)")
     _upload_file(page, good)
     expect(main.locator('[data-testid="stMetric"]').filter(has_text="Rows accepted")
            .locator('[data-testid="stMetricValue"]')).to_have_text("3", timeout=PAGE_TIMEOUT_MS)
-    main.get_by_role("button", name="Commit 3 rows to enforcement").click()
-    expect(main.get_by_text("Committed 3 rows to enforcement from cpt.csv.")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    main.get_by_role("button", name="Commit 3 rows to enforcement notices").click()
+    expect(main.get_by_text("Committed 3 rows to enforcement notices from cpt.csv.")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     wait_idle(page)
     assert store.provenance("enforcement", folder)["rows"] == 3
     expect(main.get_by_text("Real:", exact=False).first).to_be_visible()
@@ -225,9 +225,9 @@ def test_upload_commit_refuse_and_restore_in_the_browser(tab, data_app, tmp_path
     assert store_hashes(folder) == before
     page.screenshot(path=str(SCREENSHOTS / "data_refused.png"))
 
-    main.get_by_text("enforcement: 1 earlier version(s), template").click()
+    main.get_by_text("Enforcement notices: 1 earlier version(s), template").click()
     main.get_by_role("button", name="Restore").click()
-    expect(main.get_by_text("Restored enforcement: 425 rows from demonstration dataset")).to_be_visible(
+    expect(main.get_by_text("Restored enforcement notices: 425 rows from demonstration dataset")).to_be_visible(
         timeout=PAGE_TIMEOUT_MS)
     meta = store.provenance("enforcement", folder)
     assert (meta["rows"], meta["demo"]) == (425, True)

@@ -233,3 +233,16 @@ def test_numbers_as_shown_leave_the_input_alone():
     before = table.copy()
     assert exports.as_shown(table)["n"].dtype == "Int64"
     assert_frame_equal(table, before)
+
+
+@pytest.mark.parametrize("words, suffix, name", [
+    ("ASB incidents by ward, Dec 2019 to Nov 2020", ".csv", "smp-dash-ASB-incidents-by-ward-Dec-2019-to-Nov-2020.csv"),
+    # a chart's title: its markup and punctuation go, its capitals stay (never "asb", "nov")
+    ("Rate per 1,000<br><sub>against the borough</sub>", ".png", "smp-dash-Rate-per-1-000-against-the-borough.png"),
+    ("../../etc/passwd; rm -rf", ".csv", "smp-dash-etc-passwd-rm-rf.csv"),    # nothing a shell or path reads
+    ("", ".csv", "smp-dash.csv"),
+    ("word " * 40, ".csv", "smp-dash" + "-word" * 14 + ".csv"),               # whole words, at most 80 characters
+])
+def test_file_name_from_what_a_download_holds(words, suffix, name):
+    assert exports.file_name(words, suffix) == name
+    assert len(name) - len(suffix) <= exports.FILE_NAME_LENGTH

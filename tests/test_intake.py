@@ -292,17 +292,17 @@ NOTHING_KEPT = [
     # (case, dataset, name, make(police_csv) -> bytes, refusal pattern, datasets --allow-empty empties)
     ("header only", "needle_finds", "needles.csv", lambda p: _csv(rows("needle_finds").iloc[:0]),
      r"needles\.csv, row 2: the file has a header but no data rows: nothing replaced\. "
-     r"To empty needle_finds on purpose: --allow-empty", ("needle_finds",)),
+     r"To empty needle finds on purpose: --allow-empty", ("needle_finds",)),
     ("header only, police.uk", intake.POLICE_UK, "street.csv", lambda p: (POLICE_HEADER + "\n").encode(),
      r"street\.csv, row 2: the file has a header but no data rows: nothing replaced\. "
-     r"To empty crimes, asb_incidents on purpose: --allow-empty", BOTH),
+     r"To empty recorded crimes, ASB incidents \(police\) on purpose: --allow-empty", BOTH),
     # blank lines hold no rows (a million of them are refused as a zip bomb: see BAD_FILES)
     ("blank lines in a zip", intake.POLICE_UK, "kent.zip",
      lambda p: _zip({"2020-05/2020-05-kent-street.csv": (POLICE_HEADER + "\n" * 1_000).encode()}),
      r"kent\.zip, row 2: the file has a header but no data rows: nothing replaced", BOTH),
     ("every row outside the borough", intake.POLICE_UK, "2020-05-kent-street.csv", _outside_only,
      r"2020-05-kent-street\.csv: no rows inside the borough \(2 rows outside\): nothing replaced\. "
-     r"To empty crimes, asb_incidents on purpose: --allow-empty", BOTH),
+     r"To empty recorded crimes, ASB incidents \(police\) on purpose: --allow-empty", BOTH),
     ("every partner row in another district", "enforcement", "cpt.csv",
      lambda p: _csv(rows("enforcement", {"ward_code": "E05009999"}, {"ward_code": "E05009998"})),
      r"cpt\.csv: no rows inside the borough \(2 rows outside\): nothing replaced", ("enforcement",)),
@@ -344,7 +344,7 @@ def test_police_uk_file_holding_one_kind_leaves_the_other(seeded, maidstone, poi
     before = store.provenance(left, seeded)
     result = intake.preview(data, "street.csv", intake.POLICE_UK, wards=wards, lsoas=lsoas)
     assert result.empty == (left,) and result.refusal is None
-    assert f"Would leave {left} as it is" in result.summary()
+    assert f"Would leave {schema.named(left)} as it is" in result.summary()     # in words
     records = intake.commit(result, data_dir=seeded)
     assert list(records) == [d for d in BOTH if d != left]
     assert store.provenance(left, seeded) == before and store.versions(left, seeded) == []
@@ -374,12 +374,12 @@ def test_versions_are_kept_and_restored(seeded, maidstone):
 def test_provenance_table_and_mixed(seeded, maidstone):
     wards, _ = maidstone
     table = intake.provenance_table(seeded)
-    assert table["dataset"].tolist() == list(schema.DATASETS)
+    assert table["dataset"].tolist() == [schema.DATASET_NAMES[d] for d in schema.DATASETS]   # in words
     assert set(table["kind"]) == {"demonstration"} and not intake.mixed(seeded)
     intake.commit(intake.preview(_csv(rows("enforcement")), "cpt.csv", "enforcement", wards=wards), data_dir=seeded)
     table = intake.provenance_table(seeded).set_index("dataset")
     meta = store.provenance("enforcement", seeded)
-    assert table.loc["enforcement"].to_dict() == {
+    assert table.loc["Enforcement notices"].to_dict() == {
         "kind": "real", "source": "cpt.csv", "rows": 1, "first": "2020-05-04", "last": "2020-05-04",
         "loaded_at": meta["loaded_at"], "sha256": meta["sha256"][:12]}
     assert intake.mixed(seeded)

@@ -29,7 +29,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import journey_data
-from conftest import chart_title, chart_titles
+from conftest import as_read, chart_title, chart_titles
 from smp_dash import cli
 from smp_dash.selection import CHOICE_LABELS, LATEST, PUBLISHED
 from smp_dash.sources.police_uk import ASB
@@ -110,7 +110,7 @@ def on_partners(partners):
 
 
 def _metric(at: AppTest, label: str):
-    found = {m.label: m for m in at.metric}
+    found = {as_read(m.label): m for m in at.metric}
     assert label in found, f"no metric {label!r}; the page shows {list(found)}"
     return found[label]
 
@@ -158,7 +158,7 @@ def test_every_page_shows_the_latest_year_by_default(on_latest, page):
 def test_nothing_missing_reads_as_zero(on_latest, page):
     # Every dataset loaded here holds hundreds of rows a year: a 0 on these pages is data not loaded.
     at = on_latest(page)
-    shown = [(m.label, m.value, m.proto.delta) for m in at.metric]
+    shown = [(as_read(m.label), m.value, m.proto.delta) for m in at.metric]
     # ... except a scenario with no lever set, which adds nothing to its baseline by construction.
     assert not [s for s in shown if s[1] in ("0", "+0") and s[0] != "Extra cases"], shown
     assert not [s for s in shown if re.search(r"\bnan\b|n/a%", f"{s[1]} {s[2]}")], shown
@@ -173,7 +173,7 @@ def test_no_chart_is_drawn_empty(on_latest, page):
 @pytest.mark.parametrize("page", PAGES)
 def test_no_heading_names_a_year_before_the_data(on_latest, page):
     at = on_latest(page)
-    headings = ([h.value for h in at.subheader] + [m.label for m in at.metric]
+    headings = ([h.value for h in at.subheader] + [as_read(m.label) for m in at.metric]
                 + chart_titles(at))
     assert not [h for h in headings if re.search(r"\b20(1\d|2[0-2])\b", h)]
 
@@ -194,7 +194,7 @@ def test_overview_headlines_are_2025(on_latest, latest):
 @pytest.mark.parametrize("label, reason", [
     ("Domestic abuse", "police.uk has no domestic-abuse flag"),
     ("Hate crimes", "police.uk has no hate crime strand"),
-    ("Needles found", "needle_finds is not loaded"),
+    ("Needles found", "no needle finds"),
 ])
 def test_overview_says_what_is_not_in_the_data(on_latest, label, reason):
     at = on_latest("overview.py")
@@ -225,7 +225,7 @@ def test_substance_misuse_says_needles_are_not_loaded(on_latest, latest):
     assert _metric(at, "Drug offences").value == f"{latest.crimes('2025-01', '2025-12', ['Drugs']):,}"
     for label in ("Needles found", "Previous period", "Bulk incidents"):   # bulk read 0 before
         assert _metric(at, label).value == "n/a", label
-    assert _metric(at, "Needles found").help.startswith(f"{NOT_LOADED}: needle_finds is not loaded")
+    assert _metric(at, "Needles found").help.startswith(f"{NOT_LOADED}: no needle finds")
     assert any(i.value.startswith("**Needles found by month") and NOT_LOADED in i.value for i in at.info)
 
 
@@ -256,7 +256,7 @@ def test_community_protection_says_council_complaints_are_not_loaded(on_latest, 
     assert _metric(at, "Police-recorded ASB, Dec 2024 to Nov 2025").value == f"{latest.asb('2024-12', '2025-11'):,}"
     council = _metric(at, "ASB complaints to the council, Dec 2024 to Nov 2025")
     assert council.value == "n/a"
-    assert council.help.startswith(f"{NOT_LOADED}: service_requests is not loaded")
+    assert council.help.startswith(f"{NOT_LOADED}: no council service requests")
     assert any(i.value.startswith("**Council ASB complaints by month") and NOT_LOADED in i.value for i in at.info)
 
 

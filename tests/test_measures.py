@@ -85,15 +85,15 @@ def test_police_uk_only_domestic_abuse_and_hate_crime_say_why_they_are_missing()
         got = measures.value(data, measure, v, CAL_2020)
         assert got.current is None and not got.available
         assert got.missing.startswith("not in the data loaded: police.uk has no")
-        assert "crimes template" in got.missing
+        assert "the recorded crimes template" in got.missing
 
 
 def test_partner_datasets_not_loaded_say_so():
     data = make(POLICE_UK)
     got = measures.value(data, "needles", view(data), ASSESS_2020)
     assert got.current is None
-    assert got.missing == ("not in the data loaded: needle_finds is not loaded; load the waste team's needle log "
-                           "through the needle_finds template")
+    assert got.missing == ("not in the data loaded: no needle finds; load the waste team's needle log "
+                           "through the needle finds template")
     assert measures.series(data, "council_asb") is None
 
 
@@ -199,10 +199,10 @@ def test_coverage_says_what_each_dataset_covers_and_lacks():
     data = bundle.build({**{name: schema.empty(name) for name in schema.DATASETS}, "crimes": gap}, WARDS,
                         provenance={"crimes": {"rows": len(gap), "demo": False}, "needle_finds": None})
     table = bundle.coverage_table(data).set_index("dataset")
-    assert table.loc["crimes"].tolist() == ["Jan 2024 to Dec 2025", "Jun 2025", "real"]
-    assert table.loc["needle_finds"].tolist() == ["not loaded", "", "not loaded"]
-    assert bundle.coverage_line(data) == ("Months covered: crimes Jan 2024 to Dec 2025 (missing Jun 2025). "
-                                          "Not loaded: needle_finds.")
+    assert table.loc["Recorded crimes"].tolist() == ["Jan 2024 to Dec 2025", "Jun 2025", "real"]
+    assert table.loc["Needle finds"].tolist() == ["not loaded", "", "not loaded"]
+    assert bundle.coverage_line(data) == ("Months covered: Recorded crimes Jan 2024 to Dec 2025 (missing Jun 2025). "
+                                          "Not loaded: Needle finds.")
 
 
 def test_latest_skips_a_year_with_a_month_police_uk_left_out():

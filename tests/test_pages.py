@@ -18,7 +18,7 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from conftest import navigation, tables
+from conftest import as_read, navigation, tables
 from smp_dash import config, disclosure, geo, periods
 from smp_dash.selection import CHOICE_LABELS, PUBLISHED
 
@@ -76,7 +76,7 @@ def _goto(at: AppTest, page: str | None = None) -> AppTest:
 
 def _metric(at: AppTest, label: str) -> tuple[str, str]:
     """(value, delta) of the metric called ``label``; the delta is "" when there is none."""
-    found = {m.label: (m.value, m.proto.delta) for m in at.metric}
+    found = {as_read(m.label): (m.value, m.proto.delta) for m in at.metric}
     assert label in found, f"no metric {label!r}; the page shows {list(found)}"
     return found[label]
 
@@ -234,7 +234,7 @@ def test_needles_without_bulk_incidents(demo_store):
     _goto(at)
     # 2,511 less the 1,500 needles of the two bulk finds: the text's 37% fall, named as the documents name it.
     assert _metric(at, "Needles found, without bulk incidents") == ("1,011", "-37% · beyond chance")
-    assert "Needles found" not in [m.label for m in at.metric]
+    assert "Needles found" not in [as_read(m.label) for m in at.metric]
     assert _table(at, "location_name")["location_name"].iloc[0] != "Alexander Street"
 
 
@@ -295,7 +295,7 @@ def test_a_copied_link_reopens_the_same_view(demo_store):
     link = dict(at.query_params)
     again = _open(**link)
     assert _showing(again) == _showing(at) == "**Showing:** High Street, Financial year (Apr-Mar) 2019/20"
-    assert [(m.label, m.value, m.proto.delta) for m in again.metric] == [(m.label, m.value, m.proto.delta) for m in at.metric]
+    assert [(as_read(m.label), m.value, m.proto.delta) for m in again.metric] == [(as_read(m.label), m.value, m.proto.delta) for m in at.metric]
 
 
 def test_url_period_type_is_its_label(demo_store):
@@ -382,7 +382,7 @@ def test_outlier_toggle_is_in_the_link(demo_store):
     ("substance_misuse.py", "Drug offences", "beyond chance"),          # 502 against 415, p = 0.004
 ])
 def test_changes_say_whether_chance_explains_them(rendered, page, label, verdict):
-    metric = next(m for m in rendered(page).metric if m.label == label)
+    metric = next(m for m in rendered(page).metric if as_read(m.label) == label)
     assert metric.delta.endswith(verdict)
     assert "exact Poisson test" in metric.help
 
@@ -390,7 +390,7 @@ def test_changes_say_whether_chance_explains_them(rendered, page, label, verdict
 def test_small_numbers_are_labelled(demo_store):
     # A single rural ward's weapons offences are too few to judge.
     at = _open("serious_organised_crime.py", wards=["Leeds"])
-    metric = next(m for m in at.metric if m.label == "Possession of weapons")
+    metric = next(m for m in at.metric if as_read(m.label) == "Possession of weapons")
     assert metric.delta.endswith("small numbers")
 
 
@@ -403,7 +403,7 @@ def test_excluding_outliers_recomputes_the_asb_headline(demo_store):
     # The first lockdown's ASB surge (Apr-Jun 2020) and November 2020 are flagged: without them
     # the +33% rise on the previous assessment year shrinks to +6%.
     at = _open("community_protection.py", outliers="true")
-    metric = next(m for m in at.metric if m.label.startswith("Police-recorded ASB"))
+    metric = next(m for m in at.metric if as_read(m.label).startswith("Police-recorded ASB"))
     assert (metric.value, metric.delta) == ("5,196", "+6% · beyond chance")
     assert "Apr 2020, May 2020, Jun 2020, Nov 2020" in _captions(at)
 
@@ -415,7 +415,7 @@ def test_presentation_mode_shows_every_headline_the_key_charts_and_a_status_summ
     shown = _open("domestic_abuse.py", present="1")          # the documented short link
     assert shown.toggle(key="present").value is True
     assert not (shown.dataframe or tables(shown)) and tables(normal)   # no raw tables on a shared screen
-    assert [m.label for m in shown.metric] == [m.label for m in normal.metric]   # every headline figure
+    assert [as_read(m.label) for m in shown.metric] == [as_read(m.label) for m in normal.metric]   # every headline figure
     assert shown.get("plotly_chart")
     markdown = [m.value for m in shown.markdown]
     # the view in one line, at the top; the ward table as a short ranked list; the action plan as counts

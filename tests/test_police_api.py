@@ -174,6 +174,11 @@ def test_fetch_commits_every_new_month_as_one_version(maidstone, places, tmp_pat
                                   f"fetched at {result.fetched_at}")
         assert not kept["demo"]
     assert progress[-1][:2] == (5, 5) and any("ward by ward" in m for *_, m in progress)
+    # in plain words, month by month (the Data page shows them under the fetch button)
+    assert progress[:2] == [(0, 1, "Asking police.uk which months it has"), (0, 5, "Fetching May 2026 (1 of 5)...")]
+    assert (2, 5, "Fetching Jul 2026 ward by ward, as it holds too many crimes to ask for at once (3 of 5)...") \
+        in progress
+    assert (5, 5, "Fetched Sep 2026 (5 of 5): 2 records") in progress
     assert "The API gave nothing for 2026-05 to 2026-06." in result.summary()
 
 
@@ -330,7 +335,7 @@ def test_cli_fetch_prints_progress_and_what_it_committed(maidstone, places, tmp_
         code = cli.main(["--data-dir", str(tmp_path), "fetch", "police-uk", "--from", "2026-08", "--to", "2026-08"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "[1/1] 2026-08: 2 records" in out and "crimes: 1 rows (1 new), 2026-08-01 to 2026-08-01." in out
+    assert "Fetched Aug 2026 (1 of 1): 2 records" in out and "Recorded crimes: 1 rows (1 new), 2026-08-01 to 2026-08-01." in out
     assert store.provenance("crimes", tmp_path)["source"].startswith(f"police.uk API {api.url}: crimes-street 2026-08,")
     assert not store.exists("asb_incidents", tmp_path)    # none that month: left as it was
 
@@ -404,12 +409,13 @@ def test_data_page_button_fetches_and_replaces_demonstration_crimes(maidstone, p
         monkeypatch.setenv("SMP_POLICE_API_URL", api.url)
         at.button(key="fetch_police_api").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.success) == 1 and "crimes: 4 rows (4 new), 2026-07-01 to 2026-09-01." in at.success[0].value
-    assert "Replaced the demonstration rows of crimes, asb_incidents." in at.success[0].value
+    assert len(at.success) == 1 and "Recorded crimes: 4 rows (4 new), 2026-07-01 to 2026-09-01." in at.success[0].value
+    assert "Replaced the demonstration rows of recorded crimes, ASB incidents (police)." in at.success[0].value
     table = [t for t in tables(at) if "sha256" in t.columns][0].set_index("dataset")
-    assert table.loc["crimes", ["kind", "rows"]].tolist() == ["real", 4]
-    assert table.loc["crimes", "source"].startswith(f"police.uk API {api.url}: crimes-street 2026-07 to 2026-09")
-    assert table.loc["enforcement", "kind"] == "demonstration"       # other datasets left as they were
+    assert table.loc["Recorded crimes", ["kind", "rows"]].tolist() == ["real", 4]
+    assert table.loc["Recorded crimes", "source"].startswith(f"police.uk API {api.url}: crimes-street 2026-07 to 2026-09")
+    assert table.loc["Enforcement notices", "kind"] == "demonstration"       # other datasets left as they were
+    _under_the_button(at, at.success[0])
 
 
 def test_data_page_says_when_the_api_cannot_be_reached(maidstone, fresh_demo_store, monkeypatch):
@@ -429,6 +435,16 @@ def test_data_page_says_when_the_api_cannot_be_reached(maidstone, fresh_demo_sto
     assert f"could not reach the police.uk API at http://127.0.0.1:{port}/api" in at.error[0].value
     assert "The data in use is unchanged." in at.error[0].value
     assert store_hashes(fresh_demo_store) == before
+    _under_the_button(at, at.error[0])
+
+
+def _under_the_button(at, outcome) -> None:
+    """The fetch's outcome is said where it was asked for, right under its button (it ran there, its
+    progress said in words: test_fetch_commits_every_new_month_as_one_version), never at the top of the page."""
+    drawn = [node for node in at.main if getattr(node, "type", "") in ("button", "alert", "success", "error", "caption")]
+    at_button = next(i for i, node in enumerate(drawn) if getattr(node, "key", None) == "fetch_police_api")
+    assert drawn[at_button + 1].value == outcome.value
+    assert not at.button(key="fetch_police_api").disabled            # ready for another fetch
 
 
 @pytest.mark.parametrize("email, offered", [(ANALYST, True), (PARTNER, False), (VIEWER, False)])

@@ -59,7 +59,7 @@ def _figure_row(pack: str, label: str) -> str:
     demo.NOTICE,                    # the demonstration-data notice
     "police.uk locations are approximate",
     "Police data shows only crime that was reported and recorded.",
-    "Action plan: domestic abuse",
+    "Action plan: Domestic abuse",
     "Provenance",
 ])
 def test_default_pack_holds_the_published_figures_and_caveats(default_pack, text):

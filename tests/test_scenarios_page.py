@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, metric, open_page, serve, wait_idle
-from conftest import tables
+from conftest import as_read, tables
 from smp_dash import config, geo, scenarios, ui
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,7 @@ def _run(at: AppTest) -> AppTest:
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {as_read(m.label): m.value for m in at.metric}
 
 
 def test_page_runs_with_notice_chart_and_figures(demo_store):
@@ -97,7 +97,7 @@ def test_query_parameters_restore_a_named_scenario(demo_store):
     assert at.multiselect(key="sc_months").value == ["Aug 2021"]
     assert (at.selectbox(key="sc_event_month").value, at.number_input(key="sc_event").value) == ("Sep 2021", 40)
     assert at.selectbox(key="sc_recording_from").value == "Oct 2021"
-    assert at.subheader[0].value.startswith("Town centre event: asb incidents, Whole borough")
+    assert at.subheader[0].value.startswith("Town centre event: ASB incidents, Whole borough")
     sentence = ("+10% in Aug 2021; a one-off event of +40 cases in Sep 2021; recording practice +5% from Oct 2021 "
                 "onward.")
     assert f"**Scenario:** {sentence}" in [m.value for m in at.markdown]

@@ -12,6 +12,7 @@ may be shown.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,7 +33,9 @@ class Headline:
     """A key figure as shown (``value``, ``change`` and ``period`` are text) and the numbers behind it.
 
     ``delta`` is the short change a tile shows ("+5.7% · beyond chance"), ``colour`` whether it is
-    coloured ("inverse": a rise red) or grey ("off"); ``help`` what hovering says; ``caption`` a
+    coloured ("inverse": a rise red) or grey ("off"), ``arrow`` which way its arrow points ("auto": as
+    the delta's sign says; "off", decided here, when the delta shows no change, "0%" or "+0", whatever
+    the unrounded change was); ``help`` what hovering says; ``caption`` a
     line under the tile (why there is no figure or comparison); ``sentence`` the figure in words
     for documents ("" when it needs none); ``document=False``: shown on the page only.
     """
@@ -52,6 +55,22 @@ class Headline:
     verdict: str = ""
     notes: tuple[str, ...] = ()
     document: bool = True
+    arrow: str = "auto"
+
+    def __post_init__(self):
+        if self.arrow == "auto" and shows_no_change(self.delta):
+            object.__setattr__(self, "arrow", "off")
+
+
+#: The figure a delta starts with ("+5.7% · beyond chance", "-12 on a year earlier", "0%").
+_DELTA_FIGURE = re.compile(r"\s*([+-]?\d[\d,]*(?:\.\d+)?)")
+
+
+def shows_no_change(delta: str | None) -> bool:
+    """Whether ``delta`` shows a change of nothing as it is written ("0%", "+0", "-0.0%"): a tile draws no
+    arrow for it, as an up arrow on "0%" says a rise the figure does not show."""
+    figure = _DELTA_FIGURE.match(delta or "")
+    return bool(figure) and float(figure.group(1).replace(",", "")) == 0
 
 
 @dataclass(frozen=True)

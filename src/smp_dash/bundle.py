@@ -95,9 +95,9 @@ class Bundle:
         (:meth:`Coverage.no_comparison`). A dataset holding no rows allows no comparison."""
         for name in datasets:
             cover = self.coverage.get(name)
-            why = f"no comparison: {name} holds no rows" if cover is None else cover.no_comparison(p)
+            why = f"no comparison: no {schema.named(name)} in the data" if cover is None else cover.no_comparison(p)
             if why:
-                return why.replace("the data ", f"the {name} data ", 1) if len(datasets) > 1 else why
+                return why.replace("the data ", f"the {schema.named(name)} data ", 1) if len(datasets) > 1 else why
         return None
     def demonstration(self, dataset: str) -> bool:
         """Whether figures from ``dataset`` must say where they stand that they are demonstration data:
@@ -171,8 +171,8 @@ def coverage(frame: pd.DataFrame, date: str = "month", *, gaps: bool = True) -> 
 
 
 def coverage_table(data: Bundle) -> pd.DataFrame:
-    """Per dataset: the months it covers, the months missing inside them, and whether it is real,
-    demonstration data or not loaded (dataset, months, missing, kind)."""
+    """Per dataset (in words): the months it covers, the months missing inside them, and whether it is
+    real, demonstration data or not loaded (dataset, months, missing, kind)."""
     rows = []
     for name, record in data.provenance.items():
         cover = data.coverage.get(name)
@@ -184,7 +184,7 @@ def coverage_table(data: Bundle) -> pd.DataFrame:
             months = "" if record else "not loaded"
         gaps = ", ".join(f"{m:%b %Y}" for m in cover.gaps) if cover is not None and cover.gaps else "none"
         kind = "not loaded" if not record else "demonstration" if record.get("demo") else "real"
-        rows.append({"dataset": name, "months": months, "missing": gaps if record and months else "", "kind": kind})
+        rows.append({"dataset": schema.DATASET_NAMES.get(name, name), "months": months, "missing": gaps if record and months else "", "kind": kind})
     return pd.DataFrame(rows, columns=["dataset", "months", "missing", "kind"])
 
 

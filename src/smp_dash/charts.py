@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from smp_dash.metrics import format_pct, pct_change
 from smp_dash.periods import LOCKDOWNS
+from smp_dash.wording import mid_sentence
 
 #: One colour per strategic priority (Okabe-Ito, with Paul Tol's indigo, olive and wine for the rest):
 #: distinguishable with the common colour-vision deficiencies and strong enough to read on white.
@@ -751,7 +752,7 @@ def _describe_change(traces) -> str:
     listed = ", ".join(f"{c} {_number(v, values)} ({format_pct(pct_change(v, p))} on {_number(p, values)})"
                        for v, p, c in rows)
     # The default legend names ("This period") read as words mid-sentence; a period's label ("2019") as itself.
-    current, previous = (n if n[:1].isdigit() else n.lower().replace("previous", "the previous")
+    current, previous = (mid_sentence(n).replace("previous period", "the previous period")
                          for n in (now.name, before.name))
     return (f": {_number(sum(cur), values)} in {current} against {_number(sum(prev), values)} in {previous}; "
             f"largest {listed}")

@@ -214,8 +214,7 @@ def _fetch(args) -> int:
     wards, lsoas = _boundaries(args.lad or config.lad_code(), "police-uk")
     result = intake.fetch_police_uk(wards=wards, lsoas=lsoas, api_url=args.api_url, start=args.start, end=args.end,
                                     data_dir=args.data_dir, give_up_after=give_up_after,
-                                    progress=lambda done, total, message: print(
-                                        f"[{done}/{total}] {message}", flush=True))
+                                    progress=lambda done, total, message: print(message, flush=True))
     print(result.summary())
     return 0
 

@@ -153,7 +153,7 @@ def _chapter(doc, section, pngs, counter: _Counter, actions: pd.DataFrame) -> No
     if section.actions:
         doc.add_heading("Action plan", level=2)
         rows = actions[actions["priority"] == section.actions]
-        _table(doc, assessment.actions_table(rows), f"Action plan: {schema.PRIORITY_NAMES[section.actions].lower()}", counter)
+        _table(doc, assessment.actions_table(rows), f"Action plan: {schema.PRIORITY_NAMES[section.actions]}", counter)
     if section.caveats:
         doc.add_heading("Caveats", level=2)
         for caveat in dict.fromkeys(section.caveats):
@@ -163,7 +163,7 @@ def _chapter(doc, section, pngs, counter: _Counter, actions: pd.DataFrame) -> No
 def _figures(doc, section, counter: _Counter) -> None:
     if section.figures:
         doc.add_heading("Key figures", level=2)
-        _table(doc, section.figures_table(), f"Key figures: {section.title.lower()}", counter)
+        _table(doc, section.figures_table(), f"Key figures: {section.title}", counter)
 
 
 def _action_plans(doc, actions: pd.DataFrame, counter: _Counter) -> None:

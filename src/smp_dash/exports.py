@@ -53,6 +53,23 @@ def csv_bytes(table: pd.DataFrame, *, view: str = "", period: str = "", exclusio
     return buffer.getvalue().encode("utf-8")
 
 
+#: The longest file name a download is given, before its suffix.
+FILE_NAME_LENGTH = 80
+
+
+def file_name(words: str, suffix: str) -> str:
+    """A download's file name from what it holds, in its words with their capitals ("ASB incidents by ward,
+    Dec 2019 to Nov 2020" -> "smp-dash-ASB-incidents-by-ward-Dec-2019-to-Nov-2020.csv"): letters and digits
+    joined by hyphens, whole words up to :data:`FILE_NAME_LENGTH` characters, nothing a file system or a
+    shell reads specially."""
+    name = "smp-dash"
+    for word in re.findall(r"[A-Za-z0-9]+", re.sub(r"<[^>]*>", " ", words)):
+        if len(name) + 1 + len(word) > FILE_NAME_LENGTH:
+            break
+        name += f"-{word}"
+    return name + suffix
+
+
 def ward_scope(names: tuple[str, ...] | list[str]) -> str:
     """The view line of a table that holds every ward whatever the selection, e.g.
     "every ward in the borough; selected: Bridge, High Street" (every name, however many)."""

@@ -32,7 +32,7 @@ __all__ = ["IngestError", "POLICE_UK", "LABELS", "Preview", "preview", "commit",
 POLICE_UK = "police-uk"
 #: What the Data page calls each kind of upload.
 LABELS = {POLICE_UK: "police.uk street-level (CSV or zip)",
-          **{name: f"{name.replace('_', ' ').capitalize()} (partner template)" for name in schema.DATASETS}}
+          **{name: f"{schema.DATASET_NAMES[name]} (partner template)" for name in schema.DATASETS}}
 #: The column giving each dataset's date range (None: the dataset is not dated).
 DATE_COLUMNS = {name: store.date_column(name) for name in schema.DATASETS}
 DEMONSTRATION, REAL, NOT_LOADED = "demonstration", "real", "not loaded"
@@ -78,7 +78,7 @@ class Preview:
                                                                          (self.rows_rejected, "rejected")) if n]
             where = "accepted" if self.rows_rejected else "inside the borough"
             why = f"no rows {where} ({', '.join(counts)})"
-        return (f"{why}: nothing replaced. To empty {', '.join(self.empty)} on purpose: --allow-empty on the "
+        return (f"{why}: nothing replaced. To empty {schema.named(*self.empty)} on purpose: --allow-empty on the "
                 "command line, or 'on purpose' on the Data page.")
 
     @property
@@ -91,10 +91,10 @@ class Preview:
                 else "no dates")
         lines = [f"{self.source}: read {self.rows_read:,} rows; {self.rows_accepted:,} accepted, "
                  f"{self.rows_rejected:,} rejected, {self.rows_outside:,} outside the borough.",
-                 f"Would replace {', '.join(self.datasets) or 'nothing'}; dates {when}; "
+                 f"Would replace {schema.named(*self.datasets) or 'nothing'}; dates {when}; "
                  f"{len(self.wards)} ward(s) covered."]
         if self.empty and self.frames:
-            lines.append(f"Would leave {', '.join(self.empty)} as it is: the file holds none of its rows.")
+            lines.append(f"Would leave {schema.named(*self.empty)} as it is: the file holds none of its rows.")
         if self.refusal:
             lines.append(f"Nothing to commit: {self.refusal}")
         return "\n".join(lines + list(self.notes))
@@ -168,7 +168,7 @@ def provenance_table(data_dir: Path | str | None = None, *, records: dict | None
     for dataset in schema.DATASETS:
         meta = (store.provenance(dataset, data_dir) if records is None else records.get(dataset)) or {}
         kind = kind_of(meta)
-        rows.append({"dataset": dataset, "kind": kind, "source": meta.get("source", ""),
+        rows.append({"dataset": schema.DATASET_NAMES[dataset], "kind": kind, "source": meta.get("source", ""),
                      "rows": meta.get("rows", pd.NA), "first": meta.get("first") or "",
                      "last": meta.get("last") or "", "loaded_at": meta.get("loaded_at", ""),
                      "sha256": (meta.get("sha256") or "")[:12]})

@@ -19,7 +19,7 @@ from typing import Callable
 
 import pandas as pd
 
-from smp_dash import config, disclosure, metrics, protection
+from smp_dash import config, disclosure, metrics, protection, schema
 from smp_dash.bundle import DATED, DEMO_MARK
 from smp_dash.demo.calibration import ILLUSTRATIVE
 from smp_dash.periods import Period
@@ -44,7 +44,7 @@ CROSSWALK = {
     "Other crime": "Miscellaneous crimes against society",
 }
 #: What to load when crimes lack the force's flags.
-FORCE_EXTRACT = "load Kent Police's extract through the crimes template (Data page)"
+FORCE_EXTRACT = f"load Kent Police's extract through {schema.template('crimes')} (Data page)"
 NOT_LOADED = "not in the data loaded"
 #: What every police figure carries: where its locations are, and what it counts.
 POLICE_CAVEATS = ("police.uk locations are approximate (snapped to anonymous map points).",
@@ -148,9 +148,16 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
 #: Where each dataset comes from, for "not in the data loaded" messages.
 LOAD_HINTS = {"crimes": "load police.uk street files or Kent Police's extract (Data page, or smp-dash ingest)",
               "asb_incidents": "load police.uk street files (they hold ASB)",
-              "needle_finds": "load the waste team's needle log through the needle_finds template",
-              "service_requests": "load the Community Protection Team's requests through the service_requests template",
-              "actions": "load each priority's actions through the actions template (Data page)"}
+              "needle_finds": f"load the waste team's needle log through {schema.template('needle_finds')}",
+              "service_requests": f"load the Community Protection Team's requests through "
+                                  f"{schema.template('service_requests')}",
+              "actions": f"load each priority's actions through {schema.template('actions')} (Data page)"}
+
+
+def not_loaded_why(dataset: str) -> str:
+    """Why a figure from ``dataset`` is not shown when nothing of it is loaded, and how to load it."""
+    hint = LOAD_HINTS.get(dataset, f"load it through {schema.template(dataset)} (Data page)")
+    return f"{NOT_LOADED}: no {schema.named(dataset)}; {hint}"
 
 
 def get(measure_id: str) -> Measure:
@@ -334,13 +341,12 @@ def ward_table(bundle, measure: Measure | str, p: Period, view: Filter | None = 
 
 def not_loaded(bundle, dataset: str) -> str:
     """Why a partner dataset's table or chart is not shown ("" when it holds rows)."""
-    return "" if bundle.loaded(dataset) and dataset_rows(bundle, dataset) else \
-        f"{NOT_LOADED}: {dataset} is not loaded; {LOAD_HINTS.get(dataset, f'load it through the {dataset} template (Data page)')}"
+    return "" if bundle.loaded(dataset) and dataset_rows(bundle, dataset) else not_loaded_why(dataset)
 
 
 #: Why no rate per 1,000 residents is shown: said once for maps, charts, tables and the method notes.
-NO_POPULATION = (f"{NOT_LOADED}: no ward populations, so no rates per 1,000 residents (load them through the "
-                 "population template)")
+NO_POPULATION = (f"{NOT_LOADED}: no ward populations, so no rates per 1,000 residents (load them through "
+                 f"{schema.template('population')})")
 
 
 def marked(text: str, demo: bool) -> str:
@@ -411,7 +417,7 @@ def missing(bundle, measure: Measure | str, native: Period | None = None, view: 
 
 def _missing(bundle, measure: Measure, whole: pd.DataFrame, p: Period | None) -> str | None:
     if not bundle.loaded(measure.dataset) or measure.dataset not in bundle.coverage:
-        return f"{NOT_LOADED}: {measure.dataset} is not loaded; {LOAD_HINTS.get(measure.dataset, 'load it on the Data page')}"
+        return not_loaded_why(measure.dataset)
     if measure.known is not None and not measure.substitute:
         rows = whole if p is None else metrics.in_period(whole, measure.date, p)
         if len(rows) and not measure.known(rows).any():
@@ -419,7 +425,7 @@ def _missing(bundle, measure: Measure, whole: pd.DataFrame, p: Period | None) ->
     if p is None:
         return None
     why = bundle.coverage[measure.dataset].shortfall(p)
-    return f"n/a: {why} ({measure.dataset})" if why else None
+    return f"n/a: {why} ({schema.named(measure.dataset)})" if why else None
 
 
 def _notes(measure: Measure, whole: pd.DataFrame, p: Period) -> tuple[str, ...]:

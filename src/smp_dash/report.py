@@ -104,7 +104,7 @@ def _document(view: Filter, sections: list[Section], actions: pd.DataFrame, *, d
 
 def _actions(actions: pd.DataFrame, priority: str) -> str:
     shown = assessment.actions_table(actions[actions["priority"] == priority])
-    return f"<h3>Action plan: {html.escape(schema.PRIORITY_NAMES[priority].lower())}</h3>" + _table(shown)
+    return f"<h3>Action plan: {html.escape(schema.PRIORITY_NAMES[priority])}</h3>" + _table(shown)
 
 
 def _table(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:

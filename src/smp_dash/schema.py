@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from smp_dash import config
+from smp_dash.wording import mid_sentence
 
 #: police.uk's 13 street-level crime categories (anti-social behaviour is kept apart).
 CRIME_TYPES = (
@@ -211,6 +212,22 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
 }
 
 DATASETS = tuple(CONTRACTS)
+#: Each dataset in words: what every page, document, message and file name calls it. Its key is the
+#: store's and the command line's name, never shown.
+DATASET_NAMES = {"crimes": "Recorded crimes", "asb_incidents": "ASB incidents (police)",
+                 "service_requests": "Council service requests", "needle_finds": "Needle finds",
+                 "enforcement": "Enforcement notices", "encampments": "Unauthorised encampments",
+                 "indicators": "Partner indicators", "actions": "Action plans", "population": "Ward populations"}
+
+
+def template(dataset: str) -> str:
+    """The template ``dataset`` is loaded through, as a sentence names it: "the partner indicators template"."""
+    return f"the {named(dataset)} template"
+
+
+def named(*datasets: str) -> str:
+    """``datasets`` in words, as a sentence carries them mid-way: "needle finds, ASB incidents (police)"."""
+    return ", ".join(mid_sentence(DATASET_NAMES.get(name, name)) for name in datasets)
 #: The most columns a file may have, checked on its header before it is parsed: four times the
 #: widest contract leaves room for stray columns (which are then named), and refuses at once a
 #: header of a million columns that would take hours to parse and compare.

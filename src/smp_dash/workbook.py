@@ -28,6 +28,7 @@ from smp_dash import assessment, disclosure, measures, schema
 from smp_dash.demo import NOTICE as DEMO_NOTICE
 from smp_dash.exports import inert
 from smp_dash.selection import LATEST, Filter
+from smp_dash.wording import heading
 
 TITLE = "Safer Maidstone Partnership — strategic assessment workbook"
 #: What leads the context line (row 2) of every sheet made from the demonstration dataset.
@@ -125,8 +126,7 @@ def _table(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """A table as the page shows it, its numbers (also those disclosure control wrote as text) as numbers."""
     out, formats = pd.DataFrame(index=range(len(table))), {}
     for column in table.columns:
-        header = _HEADERS.get(column, column if not re.fullmatch(r"[a-z_]+", str(column))
-                              else str(column).replace("_", " ").capitalize())
+        header = _HEADERS.get(column, column if not re.fullmatch(r"[a-z_]+", str(column)) else heading(column))
         percent = str(column).lower() in _PERCENT_COLUMNS
         written = not pd.api.types.is_numeric_dtype(table[column]) and all(map(_numeric_or_shown, table[column]))
         values = [_number_in(v, percent, written) for v in table[column]]
@@ -160,7 +160,7 @@ def _chart(fig, title: str) -> tuple[pd.DataFrame, dict]:
         name = trace.name or ""
         if not name or re.fullmatch(r"[a-z_]+", name):
             name = ((axis.title.text if axis is not None else None) or _HEADERS.get(name)
-                    or name.replace("_", " ").capitalize() or "Value")
+                    or heading(name) or "Value")
         cats = [_plain_value(c) for c in np.asarray(cats, dtype=object)]
         series[_unique([*series, name])[-1]] = pd.Series([_plain_value(v) for v in np.asarray(values, dtype=object)],
                                                         index=cats, dtype=object)

@@ -77,7 +77,7 @@ def test_empty_store_says_why_never_zero(empty):
     page = _page(empty[0])
     assert outline(page) == [("Missing", "Action plans")]
     why = page.of(blocks.Missing)[0].why
-    assert why.startswith(measures.NOT_LOADED) and "actions is not loaded" in why
+    assert why.startswith(measures.NOT_LOADED) and "no action plans" in why
     assert not page.of(blocks.Tally)                      # no "0 of 0 actions"
 
 

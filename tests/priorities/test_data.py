@@ -13,6 +13,8 @@ from smp_dash.priorities import data
 from smp_dash.selection import PUBLISHED, Filter
 
 LOADED = "2025-03-04T10:00:00+00:00"
+#: Each dataset as the page names it.
+N = schema.DATASET_NAMES
 
 
 def _loaded(frames, wards, demo: set[str]) -> bundles.Bundle:
@@ -39,7 +41,7 @@ def demonstration(frames, wards):
 def test_blocks_in_page_order(demonstration):
     assert outline(_page(demonstration)) == [
         ("Heading", "Data in use"),
-        ("Said", f"Demonstration: {', '.join(schema.DATASETS)}."),
+        ("Said", f"Demonstration: {', '.join(N.values())}."),
         ("Table", data.PROVENANCE),
         ("Table", data.COVERAGE),
         ("Caption", data.GAPS),
@@ -60,22 +62,22 @@ def test_rows_per_month_are_the_rows_in_use(demonstration, frames):
     chart = _page(demonstration).of(blocks.Chart)[0]
     counted = chart.data.groupby("dataset")["value"].sum().to_dict()
     dated = {name for name in schema.DATASETS if name not in ("actions", "population")}
-    assert counted == {name: len(frames[name]) for name in dated}        # crimes summed from the cube, too
+    assert counted == {N[name]: len(frames[name]) for name in dated}     # crimes summed from the cube, too
     crimes = frames["crimes"]["month"].value_counts().sort_index()
-    shown = chart.data[chart.data["dataset"] == "crimes"].set_index("month")["value"]
+    shown = chart.data[chart.data["dataset"] == N["crimes"]].set_index("month")["value"]
     assert shown.to_dict() == crimes.to_dict()
     assert (chart.source, chart.period) == ("the data in use (provenance above)", "every month loaded")
-    assert {trace.name for trace in chart.figure.data} == dated
+    assert {trace.name for trace in chart.figure.data} == {N[name] for name in dated}   # in words, never a key
 
 
 def test_provenance_and_coverage_tables(demonstration, frames):
     page = _page(demonstration)
     provenance = _table(page, data.PROVENANCE).set_index("dataset")
-    assert list(provenance.index) == list(schema.DATASETS)
-    assert provenance["rows"].to_dict() == {name: len(frames[name]) for name in schema.DATASETS}
+    assert list(provenance.index) == list(N.values())
+    assert provenance["rows"].to_dict() == {N[name]: len(frames[name]) for name in schema.DATASETS}
     assert set(provenance["kind"]) == {"demonstration"} and set(provenance["sha256"]) == {"ab" * 6}
     coverage = _table(page, data.COVERAGE).set_index("dataset")
-    assert coverage.loc["crimes"].to_dict() == {"months": "Jan 2015 to Mar 2021", "missing": "none",
+    assert coverage.loc[N["crimes"]].to_dict() == {"months": "Jan 2015 to Mar 2021", "missing": "none",
                                                 "kind": "demonstration"}
     assert next(t for t in page.of(blocks.Table) if t.title == data.COVERAGE).ranked == 20   # a list on a shared screen
 
@@ -83,13 +85,13 @@ def test_provenance_and_coverage_tables(demonstration, frames):
 def test_demonstration_beside_real_data_is_marked_and_warned(frames, wards):
     page = _page(_loaded(frames, wards, demo=set(schema.DATASETS) - {"enforcement"}))   # one partner file loaded
     said = [s for b in page.of(blocks.Said) for s in b.sentences]
-    assert said == ["Real: enforcement.",
-                    f"Demonstration: {', '.join(d for d in schema.DATASETS if d != 'enforcement')}."]
+    assert said == ["Real: Enforcement notices.",
+                    f"Demonstration: {', '.join(N[d] for d in schema.DATASETS if d != 'enforcement')}."]
     assert [b.lead for b in page.of(blocks.Said)] == ["Real", "Demonstration"]
     assert [b.text for b in page.of(blocks.Caution)] == [data.MIXED]
     kinds = _table(page, data.PROVENANCE).set_index("dataset")["kind"]
-    assert kinds["enforcement"] == "real" and (kinds.drop("enforcement") == "demonstration").all()
-    assert _table(page, data.COVERAGE).set_index("dataset").loc["enforcement", "kind"] == "real"
+    assert kinds[N["enforcement"]] == "real" and (kinds.drop(N["enforcement"]) == "demonstration").all()
+    assert _table(page, data.COVERAGE).set_index("dataset").loc[N["enforcement"], "kind"] == "real"
 
 
 def test_demonstration_alone_is_no_mixture(demonstration):
@@ -99,7 +101,7 @@ def test_demonstration_alone_is_no_mixture(demonstration):
 def test_empty_store_says_what_is_not_loaded_never_zero(empty):
     page = _page(empty[0])
     assert outline(page) == [
-        ("Heading", "Data in use"), ("Said", f"Not loaded: {', '.join(schema.DATASETS)}."),
+        ("Heading", "Data in use"), ("Said", f"Not loaded: {', '.join(N.values())}."),
         ("Table", data.PROVENANCE), ("Table", data.COVERAGE), ("Caption", data.GAPS), ("Missing", data.ROWS)]
     why = page.of(blocks.Missing)[0].why
     assert why.startswith(measures.NOT_LOADED) and "no dated dataset holds rows" in why
@@ -111,19 +113,20 @@ def test_empty_store_says_what_is_not_loaded_never_zero(empty):
 def test_police_uk_alone(police_uk, frames):
     page = _page(police_uk[0])
     coverage = _table(page, data.COVERAGE).set_index("dataset")
-    assert coverage.loc[["crimes", "asb_incidents"], "months"].tolist() == ["Jan 2015 to Mar 2021"] * 2
-    assert set(coverage.drop(["crimes", "asb_incidents"])["months"]) == {"not loaded"}
+    police = [N["crimes"], N["asb_incidents"]]
+    assert coverage.loc[police, "months"].tolist() == ["Jan 2015 to Mar 2021"] * 2
+    assert set(coverage.drop(police)["months"]) == {"not loaded"}
     chart = page.of(blocks.Chart)[0]
-    assert set(chart.data["dataset"]) == {"crimes", "asb_incidents"}
-    assert chart.data.groupby("dataset")["value"].sum().to_dict() == {"crimes": len(frames["crimes"]),
-                                                                      "asb_incidents": len(frames["asb_incidents"])}
+    assert set(chart.data["dataset"]) == set(police)
+    assert chart.data.groupby("dataset")["value"].sum().to_dict() == {N["crimes"]: len(frames["crimes"]),
+                                                                      N["asb_incidents"]: len(frames["asb_incidents"])}
 
 
 def test_a_month_police_uk_left_out_is_a_gap_not_a_zero(frames, wards):
     gap = pd.Timestamp("2019-06-01")
     crimes = frames["crimes"]
     page = _page(_loaded({**frames, "crimes": crimes[crimes["month"] != gap]}, wards, demo=set()))
-    assert _table(page, data.COVERAGE).set_index("dataset").loc["crimes", "missing"] == "Jun 2019"
+    assert _table(page, data.COVERAGE).set_index("dataset").loc[N["crimes"], "missing"] == "Jun 2019"
     rows = page.of(blocks.Chart)[0].data
-    assert gap not in set(rows.loc[rows["dataset"] == "crimes", "month"])      # no row: drawn as a gap
+    assert gap not in set(rows.loc[rows["dataset"] == N["crimes"], "month"])      # no row: drawn as a gap
     assert (rows["value"] > 0).all()

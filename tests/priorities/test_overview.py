@@ -70,7 +70,7 @@ def test_police_uk_alone_says_why_never_zero(frames):
     assert shown["Recorded crime"].value == "15,201"
     for label, reason in (("Domestic abuse", "police.uk has no domestic-abuse flag"),
                           ("Hate crimes", "police.uk has no hate crime strand"),
-                          ("Needles found", "needle_finds is not loaded")):
+                          ("Needles found", "no needle finds")):
         assert shown[label].value == "n/a" and shown[label].caption.startswith(f"{measures.NOT_LOADED}: {reason}")
     sparks = {s.label: s for s in page.of(blocks.Sparklines)[0].items}
     assert sparks["Domestic abuse"].svg == "" and "domestic-abuse flag" in sparks["Domestic abuse"].why

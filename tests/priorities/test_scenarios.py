@@ -102,10 +102,10 @@ def test_each_measure_says_its_source_once(demo, measure, source, ratio):
 
 def test_police_uk_alone_opens_on_the_first_measure_offered(police_uk):
     page = scenarios.page(*police_uk)
-    assert page.of(blocks.Heading)[0].title.startswith("Unnamed scenario: asb incidents, Whole borough")
+    assert page.of(blocks.Heading)[0].title.startswith("Unnamed scenario: ASB incidents, Whole borough")
     offered = page.of(blocks.Caption)[0].text
     assert offered.startswith("Not offered: Domestic abuse: not in the data loaded: police.uk has no domestic-abuse flag")
-    assert "Needles found: not in the data loaded: needle_finds is not loaded" in offered
+    assert "Needles found: not in the data loaded: no needle finds" in offered
     # a measure the data cannot give (a link from another store) says why, never a projection of zeros
     missing = scenarios.page(*police_uk, measure="Domestic abuse")
     assert block_keys(missing) == ["Caption", "Missing"]

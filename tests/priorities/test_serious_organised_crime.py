@@ -59,7 +59,7 @@ def test_police_uk_only_says_why_never_zero(police_uk):
     assert "police.uk's 'Violence and sexual offences' plus 'Robbery'" in tiles["Violent crime"].help
     subgroups = page.of(blocks.Chart)[0]
     assert soc.NO_SUBGROUP in set(subgroups.data["offence_subgroup"])
-    assert page.of(blocks.Caption)[0].text == f"{NOT_LOADED}: no operations (the indicators template)"
+    assert page.of(blocks.Caption)[0].text == f"{NOT_LOADED}: no operations (the partner indicators template)"
     chapter = assessment.section("Serious and organised crime", page)
     figure = next(f for f in chapter.figures if f.label == soc.VAP_SHARE)
     assert (figure.value, figure.change) == ("n/a", "police.uk does not split violence from sexual offences")

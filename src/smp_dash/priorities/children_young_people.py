@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from smp_dash import blocks, measures, metrics, narrative
+from smp_dash import blocks, measures, metrics, narrative, schema
 from smp_dash.periods import CAL_2020, YOUTH_2019, Period
 from smp_dash.selection import Filter
 
@@ -97,7 +97,7 @@ def page(bundle, view: Filter) -> blocks.Page:
                          caveat=measures.illustrative(series, "label"))
             if series["value"].notna().any() else
             blocks.Chart("youth_offences", offences, None, None, SOURCE, f.youth_years,
-                         missing=f"{measures.NOT_LOADED} (youth justice figures come through the indicators template)"),
+                         missing=f"{measures.NOT_LOADED} (youth justice figures come through {schema.template('indicators')})"),
             blocks.Chart("youth_ages", mark("Young offenders by age band"),
                          charts.stacked_share(bands, x="label", y="value", series="breakdown",
                                               title=mark("Young offenders by age band")),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from smp_dash import blocks, measures, metrics
+from smp_dash import blocks, measures, metrics, schema
 from smp_dash.periods import ASSESS_2020, CAL_2020, period
 from smp_dash.selection import Filter
 
@@ -56,7 +56,7 @@ def figures(bundle, view: Filter) -> CommunityProtection:
         council_asb, requests if requests is not None and len(requests) else None,
         categories, wards, wards_no_comparison, year, metrics.enforcement_table(bundle.enforcement, year),
         metrics.encampment_summary(bundle.encampments),
-        trigger, "" if trigger else f"{measures.NOT_LOADED} (the indicators template)",
+        trigger, "" if trigger else f"{measures.NOT_LOADED} ({schema.template('indicators')})",
         measures.not_loaded(bundle, "enforcement") or _none_in(bundle.enforcement, "issued", year),
         measures.not_loaded(bundle, "encampments"), _others(categories, council_asb))
 

@@ -6,7 +6,7 @@ tools: inputs, not figures, drawn by the page script itself (``pages/data.py``).
 
 from __future__ import annotations
 
-from smp_dash import blocks, bundle as bundles, intake, measures
+from smp_dash import blocks, bundle as bundles, intake, measures, schema
 from smp_dash.selection import Filter
 
 #: Its name in the navigation.
@@ -28,7 +28,7 @@ def page(bundle, view: Filter) -> blocks.Page:
     records = bundle.provenance
     out = blocks.Page(TITLE, QUESTION)
     out.add(blocks.Heading("Data in use"),
-            *(blocks.said(f"{', '.join(names)}.", kind.capitalize(), document=False)
+            *(blocks.said(f"{', '.join(schema.DATASET_NAMES[n] for n in names)}.", kind.capitalize(), document=False)
               for kind, names in intake.kinds(records).items() if names),
             blocks.Caution(MIXED) if intake.mixed(records=records) else None,
             blocks.Table("provenance", PROVENANCE, intake.provenance_table(records=records), document=False),
@@ -43,6 +43,7 @@ def _rows(bundle) -> blocks.Chart | blocks.Missing:
     from smp_dash import charts
 
     rows = bundles.rows_per_month(bundle)
+    rows = rows.assign(dataset=rows["dataset"].map(schema.DATASET_NAMES))
     if rows.empty:
         return blocks.Missing(ROWS, f"{measures.NOT_LOADED}: no dated dataset holds rows")
     return blocks.Chart("coverage", ROWS, charts.monthly_trend(rows, series="dataset", title=ROWS, lockdowns=False),

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from smp_dash import blocks, measures, metrics, narrative
+from smp_dash import blocks, measures, metrics, narrative, schema
 from smp_dash.periods import CAL_2020, Period, period
 from smp_dash.selection import Filter
 
 #: Where the partnership's figures come from: what to load when one is missing.
-INDICATORS = "the indicators template"
+INDICATORS = schema.template("indicators")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pandas as pd
 from smp_dash import blocks, disclosure, measures, metrics
 from smp_dash.periods import ASSESS_2020, CAL_2020, FY_TO_DATE_2020
 from smp_dash.selection import Filter
+from smp_dash.wording import mid_sentence
 
 #: The headlines: measure and the period the 2020-21 assessment reports it for.
 HEADLINES = (("recorded_crime", CAL_2020), ("domestic_abuse", CAL_2020), ("drug_offences", CAL_2020),
@@ -114,13 +115,13 @@ def page(bundle, view: Filter) -> blocks.Page:
         TRENDS_SOURCE, f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}, monthly", measures.POLICE_CAVEAT))
     tables, sentences = [], []
     for label, (period, table, why) in f.top_wards.items():
-        title = f"Wards with most: {label.lower()}"
+        title = f"Wards with most: {mid_sentence(label)}"
         if table is None:
             tables.append(blocks.Missing(title, why))
             continue
         tables.append(blocks.Table(f"top_{label[:6].lower()}", f"{title}, {period} (whole borough)", table, period=period,
                                    sensitive_wards=not label.startswith("Anti-social behaviour"), ranked=5))
-        sentences.append(narrative.leaders(table, what=label.lower(), name="ward", value=period, period=period))
+        sentences.append(narrative.leaders(table, what=mid_sentence(label), name="ward", value=period, period=period))
     out.add(blocks.Heading("Wards with most"), blocks.Side(tuple(tables)),
             blocks.Text(tuple(s for s in sentences if s)),
             blocks.Links(MORE, caption=bundles.coverage_line(bundle)))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from smp_dash import blocks, disclosure, measures, metrics
+from smp_dash import blocks, disclosure, measures, metrics, schema
 from smp_dash.periods import ASSESS_2020, CAL_2020
 from smp_dash.selection import Filter
 
@@ -42,7 +42,7 @@ def iom(indicators: pd.DataFrame) -> Iom:
     row = metrics.indicator_latest(indicators, "iom_cohort")
     if row is None:
         return Iom(float("nan"), float("nan"), "", metrics.indicator_series(indicators, "iom_cohort_share", breakdown=True),
-                   "", f"{measures.NOT_LOADED}: no IOM cohort (the indicators template)")
+                   "", f"{measures.NOT_LOADED}: no IOM cohort ({schema.template('indicators')})")
     at = row["period_start"]
     same = lambda indicator: metrics.indicator_value(indicators, indicator, f"{at:%Y-%m-%d}")  # noqa: E731
     shares = metrics.indicator_series(indicators, "iom_cohort_share", breakdown=True)
@@ -134,7 +134,7 @@ def page(bundle, view: Filter) -> blocks.Page:
     out.add(blocks.Heading(f"Kent districts, {p.label}"))
     if kent is None:
         out.add(blocks.Missing("Recorded crime by Kent district", f"{measures.NOT_LOADED} for {p.long_label} (Kent's "
-                               "district figures come through the indicators template, for calendar years)"))
+                               f"district figures come through {schema.template('indicators')}, for calendar years)"))
     else:
         title = mark(f"Recorded crime by Kent district, {p.label} against {p.previous().label}", "indicators")
         bars = mark(f"Recorded crime by Kent district, {p.label}", "indicators")

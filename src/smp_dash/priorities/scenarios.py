@@ -13,6 +13,7 @@ import pandas as pd
 
 from smp_dash import blocks, charts, measures, scenarios
 from smp_dash.selection import Filter
+from smp_dash.wording import mid_sentence
 
 #: Its name in the navigation.
 NAME = "Scenarios"
@@ -63,7 +64,7 @@ def page(bundle, view: Filter, *, measure: str | None = None, levers: scenarios.
     projected = scenarios.apply(start.base, levers)
     sums = scenarios.totals(projected)
     scope = f"the selected wards ({view.area})" if view.wards else "the whole borough"
-    heading = blocks.Heading(f"{blocks.plain(named or scenarios.UNNAMED)}: {measure.lower()}, {view.area}, {span}")
+    heading = blocks.Heading(f"{blocks.plain(named or scenarios.UNNAMED)}: {mid_sentence(measure)}, {view.area}, {span}")
     if start.why:   # a projection is made of the months kept back: a flat one's 12 months are their last 12 months' count
         out.add(heading, blocks.Missing(f"{measure}, projected, {view.area}", f"{WITHHELD} {start.why}"),
                 _method(""))      # its details (phi) come from the counts too

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from smp_dash import blocks, config, measures, metrics
+from smp_dash import blocks, config, measures, metrics, schema
 from smp_dash.periods import CAL_2020
 from smp_dash.selection import Filter, ward_codes
 
@@ -55,7 +55,7 @@ def figures(bundle, view: Filter) -> SeriousOrganisedCrime:
     ops = bundle.indicators[bundle.indicators["indicator_id"].str.startswith(("brothel_op", "drugs_day", "drug_seizures"))]
     return SeriousOrganisedCrime(violent, vap_share or "n/a", measures.value(bundle, "weapons", view, CAL_2020),
                                  subgroups, focus, nte, ops, "" if len(ops) else
-                                 f"{measures.NOT_LOADED}: no operations (the indicators template)")
+                                 f"{measures.NOT_LOADED}: no operations ({schema.template('indicators')})")
 
 
 COLOUR = "soc"

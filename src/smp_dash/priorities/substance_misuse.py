@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from smp_dash import blocks, disclosure, measures, metrics
+from smp_dash import blocks, disclosure, measures, metrics, schema
 from smp_dash.periods import ASSESS_2020, CAL_2020, Period
 from smp_dash.selection import Filter
 
@@ -134,7 +134,7 @@ def _drug_blocks(bundle, view: Filter, f: Drugs, colour: str, where: str) -> lis
     tiles.append(blocks.Headline(bundle.mark("CSVG closed cases with substance misuse", "indicators"),
                                  blocks.percent(f.csvg_share), period=p.long_label, document=False,
                                  help=p.label if f.csvg_share == f.csvg_share else
-                                 f"{measures.NOT_LOADED}: no CSVG case mix for {p.label} (the indicators template)"))
+                                 f"{measures.NOT_LOADED}: no CSVG case mix for {p.label} ({schema.template('indicators')})"))
     years, kent_drawn = f.indexed_years, bool((f.indexed["area"] == "Kent").any())
     title = bundle.mark(f"Drug offences, Maidstone and Kent, indexed to {years[0]} = 100",
                         *(("crimes", "indicators") if kent_drawn else ("crimes",)))

@@ -50,7 +50,7 @@ from typing import Callable, Iterable
 import pandas as pd
 import shapely
 
-from smp_dash import config
+from smp_dash import config, schema
 from smp_dash.sources import police_uk
 
 __all__ = ["CRIME_TYPES", "PoliceApiError", "PoliceApiTimeout", "FetchResult", "fetch", "months_to_fetch", "held_months",
@@ -135,10 +135,10 @@ class FetchResult:
         if self.ingest is not None:
             lines.append(self.ingest.summary())
         for name, record in self.records.items():
-            lines.append(f"{name}: {record['rows']:,} rows ({self.added[name]:,} new), "
+            lines.append(f"{schema.DATASET_NAMES[name]}: {record['rows']:,} rows ({self.added[name]:,} new), "
                          f"{record['first']} to {record['last']}.")
         if self.replaced_demo:
-            lines.append(f"Replaced the demonstration rows of {', '.join(self.replaced_demo)}.")
+            lines.append(f"Replaced the demonstration rows of {schema.named(*self.replaced_demo)}.")
         if not self.records:
             lines.append("Nothing new in the borough: nothing committed.")
         return "\n".join(lines)
@@ -162,7 +162,8 @@ def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, held: Callable[[], dict[s
         and the datasets whose demonstration rows it replaced.
     api_url : the API's address (default ``config.police_api_url()``).
     start, end : the first and last month wanted, ``YYYY-MM`` (default: every month listed).
-    progress : called as ``progress(months_done, months_total, message)``.
+    progress : called as ``progress(months_done, months_total, message)``, the message in plain words
+        ("Fetching Dec 2024 (13 of 24)..."), for the Data page and the command line.
     sleep : how to wait between attempts (default ``time.sleep``; tests pass a recorder).
     timeout : seconds for each whole answer, from connecting to its last byte.
     give_up_after : seconds without a complete answer (waits between attempts included) after
@@ -183,30 +184,34 @@ def fetch(*, wards: pd.DataFrame, lsoas: pd.DataFrame, held: Callable[[], dict[s
     start, end = _checked_month(start, "--from"), _checked_month(end, "--to")
     give_up_after = config.fetch_timeout() if give_up_after is None else give_up_after
     api = _Api(url, timeout, sleep or time.sleep, give_up_after)
-    _report(progress, 0, 1, f"Asking the police.uk API at {url} which months it holds")
+    _report(progress, 0, 1, "Asking police.uk which months it has")
     available = api.dates()
     held_now = held_months(*held().values())
     months = months_to_fetch(available, held_now, start, end)
     in_range = tuple(m for m in sorted(held_now) if m in set(available) and (start or m) <= m <= (end or m))
     fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if not months:
-        _report(progress, 1, 1, "Nothing to fetch")
+        _report(progress, 1, 1, "Nothing to fetch: the data in use holds every month police.uk has")
         return FetchResult(url, fetched_at, (), in_range)
 
     areas = _Areas.of(wards)
     got, no_data, split = {}, [], []
     for done, month in enumerate(months, 1):
-        records, was_split = _month(api, month, areas, lambda text: _report(progress, done - 1, len(months), text))
+        place = f"({done} of {len(months)})"
+        _report(progress, done - 1, len(months), f"Fetching {_month_words(month)} {place}...")
+        records, was_split = _month(api, month, areas,
+                                    lambda text: _report(progress, done - 1, len(months), f"{text} {place}..."))
         if records:
             got[month] = records
         else:
             no_data.append(month)
         if was_split:
             split.append(month)
-        _report(progress, done, len(months), f"{month}: {len(records):,} records")
+        _report(progress, done, len(months), f"Fetched {_month_words(month)} {place}: {len(records):,} records")
     result = FetchResult(url, fetched_at, tuple(months), in_range, tuple(no_data), tuple(split))
     if not got:
         return result
+    _report(progress, len(months), len(months), "Checking the rows and adding them to the data in use...")
     ingest = police_uk.read_police_uk(_archive(got), wards=wards, lsoas=lsoas)
     return _commit(result, ingest, held, commit)
 
@@ -296,7 +301,7 @@ def _month(api: _Api, month: str, areas: _Areas, say: Callable[[str], None]) -> 
     try:
         return api.crimes(areas.borough, month) or [], False
     except _TooMany:
-        say(f"{month}: too many crimes for one request; asking ward by ward")
+        say(f"Fetching {_month_words(month)} ward by ward, as it holds too many crimes to ask for at once")
     seen: dict = {}
     pending = [(ward, 1) for ward in areas.wards]
     while pending:
@@ -591,6 +596,11 @@ def _next(month: str) -> str:
 
 def _one_line(value) -> str:
     return re.sub(r"[\r\n]+", " ", str(value))
+
+
+def _month_words(month: str) -> str:
+    """A month as the pages write it: "2024-12" -> "Dec 2024"."""
+    return datetime.strptime(month, "%Y-%m").strftime("%b %Y")
 
 
 def _report(progress: Progress | None, done: int, total: int, message: str) -> None:

@@ -18,6 +18,7 @@ not every row.
 from smp_dash.blocks import plain
 from smp_dash.ui.blocks import draw
 from smp_dash.ui.data import cached, figures, per_version, row_sample
+from smp_dash.ui.glossary import words
 from smp_dash.ui.page import footnote, metric, page, provenance_footer, section
 from smp_dash.ui.run import present_in_link
 from smp_dash.ui.sections import chart, data_table, download, morile_sheet_columns
@@ -28,4 +29,4 @@ from smp_dash.ui.uploads import commit_upload, fetch_police_api, restore_version
 __all__ = ["cached", "chart", "commit_upload", "current_access", "data_table", "download", "draw",
            "fetch_police_api", "figures", "footnote", "menu", "metric", "morile_sheet_columns", "page", "per_version", "plain",
            "present_in_link", "provenance_footer", "restore_version", "row_sample", "section", "sign_in_page",
-           "upload_preview", "who"]
+           "upload_preview", "who", "words"]

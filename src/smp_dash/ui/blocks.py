@@ -10,6 +10,8 @@ from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.data import fitted
 from smp_dash.ui.maps import district_map_section, ward_map_section
+from smp_dash.ui.glossary import words
+from smp_dash.wording import mid_sentence
 from smp_dash.ui.page import footnote, metric, not_shown, section
 from smp_dash.ui.sections import (_NUMBER_COLUMNS, _TEXT_COLUMNS, action_plan, actions_table, data_table, download,
                                   draw_chart, ranked_list)
@@ -27,18 +29,18 @@ def draw(page: blocks.Page, bundle: Bundle, view: Filter) -> None:
 
 def _headlines(row: blocks.Headlines, bundle: Bundle, view: Filter) -> None:
     if row.note:
-        st.caption(row.note)
+        st.caption(words(row.note))
     for column, item in zip(st.columns(len(row.items)), row.items):
         with column:
-            metric(item.label, item.value, item.delta, help=item.help, delta_color=item.colour)
+            metric(item.label, item.value, item.delta, help=item.help, delta_color=item.colour, delta_arrow=item.arrow)
             if item.caption and not run.presenting():
-                st.caption(item.caption)
+                st.caption(words(item.caption))
 
 
 def _table(table: blocks.Table, bundle: Bundle, view: Filter) -> None:
     if run.presenting():   # a short ranked list on a shared screen
         if table.ranked:
-            st.markdown(f"**{table.title}**\n\n" + ranked_list(table.frame.drop(columns="rank", errors="ignore")
+            st.markdown(words(f"**{table.title}**\n\n") + ranked_list(table.frame.drop(columns="rank", errors="ignore")
                                                                 .head(table.ranked)))
         return
     data_table(table.frame, hide_index=True, width="stretch", caption=table.title,
@@ -59,7 +61,7 @@ _DRAW = {
     blocks.Missing: lambda block, bundle, view: not_shown(block.title, block.why),
     blocks.Actions: lambda block, bundle, view: actions_table(bundle, block.priority),
     # substance misuse page
-    blocks.Caption: lambda block, bundle, view: st.caption(block.text),
+    blocks.Caption: lambda block, bundle, view: st.caption(words(block.text)),
     blocks.Places: lambda block, bundle, view: _places(block, view),
     # serious and organised crime page
     blocks.Listing: lambda block, bundle, view: _listing(block, view),
@@ -67,33 +69,33 @@ _DRAW = {
     blocks.DistrictMap: lambda block, bundle, view: district_map_section(
         bundle, block.table, key=block.key, colour=block.colour, caption=f"{block.title}."),
     # Children and young people
-    blocks.Note: lambda block, bundle, view: st.info(block.text),
+    blocks.Note: lambda block, bundle, view: st.info(words(block.text)),
     # Overview
     blocks.DatedHeadlines: lambda block, bundle, view: _dated_headlines(block, bundle, view),
     blocks.Sparklines: lambda block, bundle, view: _sparklines(block, bundle, view),
     blocks.Side: lambda block, bundle, view: _side(block, bundle, view),
     blocks.Links: lambda block, bundle, view: _links(block, bundle, view),
     # the task force page
-    blocks.AgainstRow: lambda block, bundle, view: _against(block, bundle, view),
+    blocks.AgainstRow: _headlines,      # its tiles carry their own arrows
     # the mental health page
-    blocks.Said: lambda block, bundle, view: [st.markdown(f"**{block.lead}:** {s.removeprefix(f'{block.lead}: ')}"
-                                                          if block.lead else s) for s in block.sentences],
+    blocks.Said: lambda block, bundle, view: [st.markdown(words(f"**{block.lead}:** {s.removeprefix(f'{block.lead}: ')}"
+                                                                if block.lead else s)) for s in block.sentences],
     # Scenarios and MoRiLE
     blocks.Expander: lambda block, bundle, view: _expander(block, bundle, view),
     blocks.Ranking: lambda block, bundle, view: _ranking(block, view),
     # the action plans page
-    blocks.Tally: lambda block, bundle, view: st.markdown(f"**{block.lead}**{block.text.removeprefix(block.lead)}"),
+    blocks.Tally: lambda block, bundle, view: st.markdown(words(f"**{block.lead}**{block.text.removeprefix(block.lead)}")),
     blocks.ActionPlan: lambda block, bundle, view: action_plan(block.rows, source=block.source, period=block.period,
                                                                by_priority=block.by_priority, demo=block.demo),
     # the data page
-    blocks.Caution: lambda block, bundle, view: st.warning(block.text, icon=":material/warning:"),
+    blocks.Caution: lambda block, bundle, view: st.warning(words(block.text), icon=":material/warning:"),
 }
 
 
 def _places(block: blocks.Places, view: Filter) -> None:
     """Place names side by side for those who may see locations; viewers are told they are not shown."""
     if not run.current().person.can_see_locations:
-        st.caption(f":material/lock: {block.withheld}")
+        st.caption(words(f":material/lock: {block.withheld}"))
         return
     for column, table in zip(st.columns(len(block.tables)), block.tables):
         with column:
@@ -112,9 +114,9 @@ def _listing(block: blocks.Listing, view: Filter) -> None:
 def _dated_headlines(row: blocks.DatedHeadlines, bundle: Bundle, view: Filter) -> None:
     for column, item in zip(st.columns(len(row.items)), row.items):
         with column:
-            metric(item.label, item.value, item.delta, help=item.help, delta_color=item.colour)
+            metric(item.label, item.value, item.delta, help=item.help, delta_color=item.colour, delta_arrow=item.arrow)
             if item.caption and not run.presenting():
-                st.caption(item.caption)
+                st.caption(words(item.caption))
             if run.allowed("metric"):
                 st.caption(item.period)
 
@@ -123,12 +125,12 @@ def _sparklines(block: blocks.Sparklines, bundle: Bundle, view: Filter) -> None:
     columns = st.columns(3)
     for i, item in enumerate(block.items):
         with columns[i % 3]:
-            st.markdown(f"**{item.label}**")
+            st.markdown(words(f"**{item.label}**"))
             if item.svg:
                 st.markdown(item.svg, unsafe_allow_html=True)
             else:
-                st.caption(item.why)
-            st.page_link(item.link, label=f"Open {item.label.lower()}", icon=":material/arrow_forward:")
+                st.caption(words(item.why))
+            st.page_link(item.link, label=f"Open {mid_sentence(item.label)}", icon=":material/arrow_forward:")
     footnote(block.source, block.period, block.caveat)
 
 
@@ -140,21 +142,10 @@ def _side(block: blocks.Side, bundle: Bundle, view: Filter) -> None:
 
 def _links(block: blocks.Links, bundle: Bundle, view: Filter) -> None:
     if block.caption:
-        st.caption(block.caption)
+        st.caption(words(block.caption))
     for path, label, icon in block.links:
         st.page_link(path, label=label, icon=icon)
 
-
-
-def _against(row: blocks.AgainstRow, bundle: Bundle, view: Filter) -> None:   # the task force page
-    if row.note:
-        st.caption(row.note)
-    for column, item in zip(st.columns(len(row.items)), row.items):
-        with column:
-            metric(item.label, item.value, item.delta, help=item.help, delta_color=item.colour,
-                   delta_arrow=getattr(item, "arrow", "auto"))
-            if item.caption and not run.presenting():
-                st.caption(item.caption)
 
 
 # Scenarios and MoRiLE ------------------------------------------------------------------------

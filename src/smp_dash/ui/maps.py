@@ -12,6 +12,8 @@ from smp_dash import charts, config, disclosure, maps, measures
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
+from smp_dash.ui.glossary import words
+from smp_dash.wording import mid_sentence
 from smp_dash.ui.data import deck, district_geojson, outline
 from smp_dash.ui.sections import protect
 from smp_dash.ui.sidebar import add_ward
@@ -30,7 +32,7 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
     map); the caption says what rates rest on, or why there are none.
     """
     if bundle.geojson is None:
-        st.info("The ward map needs the ONS boundary files; see the notice above.")
+        st.info(words("The ward map needs the ONS boundary files; see the notice above."))
         return
     offered = maps.ward_measures(table, comparable=not no_comparison)
     measure_column, names_column = st.columns([3, 1], vertical_alignment="bottom")
@@ -54,7 +56,7 @@ def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: 
     legend = maps.legend_html(maps.legend(values["value"], colour=colour, diverging=measure == "change",
                                           measure=measure), offered[measure])
     ward_map(drawn, key=key, legend_html=legend, caption=f"{caption} {_rates_note(bundle, table, measure)}".strip(),
-             alt=charts.describe_wards(values, title=f"{caption.split('.')[0]}, {offered[measure].lower()}"))
+             alt=charts.describe_wards(values, title=f"{caption.split('.')[0]}, {mid_sentence(offered[measure])}"))
 
 
 def _rates_note(bundle: Bundle, table: pd.DataFrame, measure: str) -> str:
@@ -78,14 +80,14 @@ def ward_map(drawn, *, key: str, legend_html: str, caption: str, alt: str = "") 
     st.pydeck_chart(drawn, width="stretch", height=480, on_select=partial(_map_clicked, f"map_{key}"),
                     selection_mode="single-object", key=f"map_{key}", alt=alt or None)
     st.html(legend_html)
-    st.caption(f"{caption} Click a ward to add it to the ward filter. {config.BOUNDARY_ATTRIBUTION}")
+    st.caption(words(f"{caption} Click a ward to add it to the ward filter. {config.BOUNDARY_ATTRIBUTION}"))
 
 
 def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colour: str, caption: str) -> None:
     """Kent districts coloured by ``table`` (lad_name, current, previous, pct_change)."""
     geojson = district_geojson(str(config.geo_dir()))
     if geojson is None:
-        st.info("The district map needs the ONS boundary files; see the notice above.")
+        st.info(words("The district map needs the ONS boundary files; see the notice above."))
         return
     names = {f["properties"]["lad_name"]: f["properties"]["lad_code"] for f in geojson["features"]}
     values = table.assign(lad_code=table["lad_name"].map(names), value=table["current"])
@@ -94,7 +96,7 @@ def district_map_section(bundle: Bundle, table: pd.DataFrame, *, key: str, colou
     st.plotly_chart(figure, width="stretch", key=f"map_{key}", config={"displayModeBar": False}, theme=None,
                     alt=charts.describe_wards(values, title=caption.split(".")[0], name="lad_name", areas="district"))
     st.html(maps.legend_html(maps.legend(values["value"], colour=colour), "Recorded crimes"))
-    st.caption(f"{caption} {config.BOUNDARY_ATTRIBUTION}")
+    st.caption(words(f"{caption} {config.BOUNDARY_ATTRIBUTION}"))
 
 
 def _map_clicked(key: str) -> None:

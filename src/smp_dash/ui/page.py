@@ -12,12 +12,13 @@ from typing import NoReturn
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from smp_dash import demo, disclosure, intake, store
+from smp_dash import demo, disclosure, intake, schema, store
 from smp_dash.blocks import plain
 from smp_dash.bundle import Bundle
 from smp_dash.selection import LATEST, Filter, assessment_years
-from smp_dash.ui import run, sidebar
+from smp_dash.ui import documents, run, sidebar
 from smp_dash.ui.data import data
+from smp_dash.ui.glossary import glossary_foot, words
 from smp_dash.ui.signin import require_access
 
 DEMO_NOTICE = f"**{demo.NOTICE_TITLE}** {demo.NOTICE_TEXT}"
@@ -127,23 +128,24 @@ def header(title: str, bundle: Bundle, view: Filter, question: str) -> None:
     st.title(title.format(years=assessment_years(view)) if "{years}" in title else title)
     through = f"Data to {bundle.last_month:%b %Y}."
     if not view.present:
-        st.caption(f"{question} {through}")
+        st.caption(words(f"{question} {through}"))
     found = intake.kinds(bundle.provenance)
     real, demo_sets = found[intake.REAL], found[intake.DEMONSTRATION]
     open_mode = run.current().person.open_mode
     if demo_sets and real:
-        st.warning(f"**Mixed data.** Real: {', '.join(real)}. Demonstration (illustrative, not real): "
-                   f"{', '.join(demo_sets)}. Figures that combine them are illustrative.", icon=":material/warning:")
+        st.warning(words(f"**Mixed data.** Real: {schema.named(*real)}. Demonstration (illustrative, not real): "
+                         f"{schema.named(*demo_sets)}. Figures that combine them are illustrative."),
+                   icon=":material/warning:")
     elif bundle.demo and view.present:   # one compact line on a shared screen, sign-in notice with it
         st.warning(PRESENT_DEMO_NOTICE + (f" · {PRESENT_OPEN_NOTICE}" if open_mode else ""), icon=":material/science:")
     elif bundle.demo:
-        st.warning(DEMO_NOTICE, icon=":material/science:")
+        st.warning(words(DEMO_NOTICE), icon=":material/science:")
     if open_mode and not (view.present and bundle.demo):
         st.caption(":material/lock_open: " + OPEN_NOTICE)
     if bundle.boundary_error:
         st.error(f"Maps are unavailable: {bundle.boundary_error}", icon=":material/map:")
     if view.suppress and not view.present:
-        st.info(disclosure.note(), icon=":material/visibility_off:")
+        st.info(words(disclosure.note()), icon=":material/visibility_off:")
     if not view.present:
         st.markdown(f"**Showing:** {html.escape(view.describe())}")
 
@@ -176,15 +178,19 @@ def _say_in_log(problem: str) -> None:
 
 
 def provenance_footer() -> None:
-    """The provenance of the data in use, in one line at the foot of every page."""
+    """The provenance of the data in use, in one line at the foot of every page, and the meanings of the
+    abbreviations the page linked."""
     groups: dict[str, list[str]] = {}
     for name, record in data().provenance.items():
         if record:
             kind = "demonstration data" if record.get("demo") else record["source"]
-            groups.setdefault(f"{kind} (loaded {record['loaded_at'][:10]})", []).append(f"{name} {record['rows']:,} rows")
+            groups.setdefault(f"{kind} (loaded {record['loaded_at'][:10]})", []).append(
+                f"{schema.named(name)} {record['rows']:,} rows")
     st.divider()
-    st.caption("Data in use: " + "; ".join(f"{', '.join(names)}: {kind}" for kind, names in groups.items())
-               + ". Details and earlier versions on the Data page.")
+    st.caption(words("Data in use: " + "; ".join(f"{', '.join(names)}: {kind}" for kind, names in groups.items())
+                     + ". Details and earlier versions on the Data page."))
+    glossary_foot()
+    documents.build_asked()     # last: the page is readable while a document asked for is built
 
 
 def section(title: str, *, present: bool = True) -> bool:
@@ -206,7 +212,7 @@ def metric(label: str, value, delta: str | None = None, *, help: str | None = No
     if not run.allowed("metric"):
         return
     text = f"{value:,}" if isinstance(value, int) else value
-    st.metric(label, text, delta=delta, delta_color=delta_color, help=help, delta_arrow=delta_arrow)
+    st.metric(words(label), text, delta=delta, delta_color=delta_color, help=help, delta_arrow=delta_arrow)
 
 
 def footnote(source: str, period: str, caveat: str = "") -> None:
@@ -214,12 +220,12 @@ def footnote(source: str, period: str, caveat: str = "") -> None:
     text = f"Source: {source}. Period: {period}."
     if caveat:
         text += f" {caveat}"
-    st.caption(text)
+    st.caption(words(text))
 
 
 def not_shown(title: str, why: str) -> None:
     """In place of a chart, table or map: what it would show and why it is not shown."""
-    st.info(f"**{title}**: {why}", icon=":material/visibility_off:" if "disclosure" in why else ":material/info:")
+    st.info(words(f"**{title}**: {why}"), icon=":material/visibility_off:" if "disclosure" in why else ":material/info:")
 
 
 

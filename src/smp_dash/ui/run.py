@@ -11,7 +11,7 @@ flag belongs to the run, so what is drawn never depends on an earlier run or pag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -34,6 +34,8 @@ class Run:
     person: access.Access
     #: Whether the current section is left out of presentation mode (the page's design says so).
     detail: bool = False
+    #: The abbreviations the page has linked to their meaning so far, in order (``glossary.linked``).
+    glossed: list[str] = field(default_factory=list)
 
 
 def start(bundle: Bundle, view: Filter, person: access.Access) -> Run:

@@ -20,8 +20,10 @@ from smp_dash import blocks, charts, exports, images, measures, morile, schema
 from smp_dash.bundle import Bundle
 from smp_dash.priorities import action_plans
 from smp_dash.selection import Filter
+from smp_dash.wording import heading
 from smp_dash.ui import run
 from smp_dash.ui.data import fitted
+from smp_dash.ui.glossary import words, words_html
 from smp_dash.ui.page import footnote, not_shown
 from smp_dash.ui.signin import require_access
 
@@ -68,7 +70,7 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
         this = run.current()
         png = partial(images.figure_png, fig, source=source, period=period, view=_view_line(view, all_wards),
                       demo=bool(this and this.bundle.demo))
-        st.download_button("Chart (PNG)", data=png, file_name=f"smp-dash-{key}.png",
+        st.download_button("Chart (PNG)", data=png, file_name=exports.file_name(fig.layout.title.text or key, ".png"),
                            mime="image/png", key=f"png_{key}", on_click="ignore", icon=":material/image:",
                            width="stretch")
 
@@ -96,7 +98,7 @@ def download(table: pd.DataFrame, *, key: str, view: Filter | None, period: str,
     st.download_button("Download data (CSV)", data=partial(exports.csv_bytes, table, view=_view_line(view, all_wards),
                                                            period=period, exclusions=exclusions, data=data,
                                                            source=source, demo=bool(this and this.bundle.demo)),
-                       file_name=f"smp-dash-{key}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore",
+                       file_name=exports.file_name(data or key, ".csv"), mime="text/csv", key=f"dl_{key}", on_click="ignore",
                        icon=":material/download:", width="stretch")
     return True
 
@@ -127,28 +129,29 @@ def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | No
     if run.presenting():
         if ranked:   # in the table's own column order when it sets one
             order = [c for c in kwargs.get("column_order") or frame.columns if c in frame.columns]
-            st.markdown((f"**{blocks.plain(caption)}**\n\n" if caption else "") + ranked_list(frame[order].head(ranked)))
+            st.markdown((words(f"**{blocks.plain(caption)}**\n\n") if caption else "") + ranked_list(frame[order].head(ranked)))
         return
     kwargs["column_config"] = column_words(frame) | kwargs.get("column_config", {})
     if len(frame) <= WHOLE_ROWS:
         order = [c for c in kwargs.get("column_order") or frame.columns if c in frame.columns]
-        st.html(table_html(frame[order], kwargs["column_config"], caption=caption))
+        st.html(table_html(frame[order], kwargs["column_config"], caption=caption, linked=words_html(caption)))
     else:
         if caption:
-            st.markdown(f"**{blocks.plain(caption)}**")
+            st.markdown(words(f"**{blocks.plain(caption)}**"))
         st.dataframe(frame, **kwargs)
     if key is not None:
         download(frame, key=key, view=view, period=period, sensitive_wards=sensitive_wards)
 
 
-def table_html(frame: pd.DataFrame, config: dict, *, caption: str = "") -> str:
+def table_html(frame: pd.DataFrame, config: dict, *, caption: str = "", linked: str = "") -> str:
     """``frame`` as a plain HTML table: headings from ``config`` (labels, or column settings with a
     ``label`` and a number ``format``), every cell escaped. Figures are written as the pages write
     them ("1,566", "+12%"), right-aligned and never broken over lines; words wrap between words
     (page.READABLE_CSS), so the table fits any column at least as wide as its longest words. One
     wider than the narrowest page (:data:`charts.FULL_WIDTH`) even so, such as the Data page's eight
     columns of provenance at 800 px, may scroll sideways in its own box, which the keyboard can reach
-    and scroll (a data table is the two-dimensional content WCAG's reflow criterion allows to)."""
+    and scroll (a data table is the two-dimensional content WCAG's reflow criterion allows to).
+    ``linked``: the caption as HTML with its abbreviations linked (``ui.glossary.words_html``)."""
     e = html.escape
     head, columns, least = [], [], 0
     for column in frame.columns:
@@ -162,7 +165,7 @@ def table_html(frame: pd.DataFrame, config: dict, *, caption: str = "") -> str:
         least += _CELL_PAD + _CHAR * max(len(word) for text in (label, *texts) for word in (text.split() or [""]))
     body = "".join("<tr>" + "".join(f"<td{mark}>{e(texts[i])}</td>" for texts, mark in columns) + "</tr>"
                    for i in range(len(frame)))
-    title = f"<caption>{e(caption)}</caption>" if caption else ""
+    title = f"<caption>{linked or e(caption)}</caption>" if caption else ""
     region = f' role="region" aria-label="{e(caption or "Table")}" tabindex="0"' if least > charts.FULL_WIDTH else ""
     return (f'<div class="smp-table"{region}><table>{title}<thead><tr>{"".join(head)}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
@@ -209,7 +212,7 @@ def column_words(frame: pd.DataFrame) -> dict:
     """Column headings in words ("location_name" -> "Location") and dates as people write them."""
     config = {}
     for column in frame.columns:
-        label = COLUMN_WORDS.get(column) or str(column).replace("_", " ").capitalize()
+        label = COLUMN_WORDS.get(column) or heading(column)
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             config[column] = st.column_config.DateColumn(label, format="D MMM YYYY")
         else:
@@ -238,7 +241,8 @@ def actions_table(bundle: Bundle, priority: str) -> None:
     be read whole; in presentation mode a short status summary."""
     rows = bundle.actions[bundle.actions["priority"] == priority]
     if rows.empty:
-        st.caption(f"{measures.NOT_LOADED}: no action plan for this priority (load one through the actions template).")
+        st.caption(words(f"{measures.NOT_LOADED}: no action plan for this priority (load one through "
+                         f"{schema.template('actions')})."))
         return
     source, period = action_plans.provenance(bundle)
     action_plan(rows, source=source, period=period, demo=bundle.demonstration("actions"))
@@ -250,12 +254,12 @@ def action_plan(actions: pd.DataFrame, *, source: str, period: str, by_priority:
     ``period`` (``action_plans.provenance``; the source marked when ``demo``: demonstration actions
     beside real data); in presentation mode the counts by status and the actions on hold or postponed."""
     if run.presenting():
-        st.markdown(action_summary(actions, by_priority=by_priority))
+        st.markdown(words(action_summary(actions, by_priority=by_priority)))
     else:
         rows = action_rows(actions)
         columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
         shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
-        st.table(shown.rename(columns=lambda c: c.capitalize()), hide_index=True)
+        st.table(shown.rename(columns=heading), hide_index=True)
     footnote(measures.marked(source, demo), period)
 
 

@@ -19,7 +19,8 @@ import streamlit as st
 from smp_dash import access, config, outliers, periods, report, schema, store
 from smp_dash.bundle import Bundle
 from smp_dash.selection import CHOICE_LABELS, CHOICES, LATEST, PUBLISHED, Filter
-from smp_dash.ui import run
+from smp_dash.ui import documents, run
+from smp_dash.ui.documents import Document
 from smp_dash.ui.glossary import glossary_popover
 from smp_dash.ui.signin import account
 
@@ -147,27 +148,27 @@ def _pages() -> None:
             box.page_link(entry, width="stretch")
 
 
-#: What a view can be downloaded as: key, button label, file name, MIME type, icon, help.
+#: What a view can be downloaded as, each built when its button is clicked (ui.documents).
 DOCUMENTS = (
-    ("data_pack", "Data pack (HTML)", "smp-dash-data-pack.html", "text/html", ":material/description:",
-     "Every priority's figures, charts and caveats for this view, in one file that opens in any browser without "
-     "the dashboard."),
-    ("draft", "Draft assessment (Word)", "smp-dash-draft-assessment.docx",
-     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ":material/edit_document:",
-     "The strategic assessment's first draft for this view: each priority's figures in sentences, charts, ward tables "
-     "and action plans, in Word's own styles, for the analyst to edit. Takes about ten seconds."),
-    ("tables", "Tables (Excel)", "smp-dash-tables.xlsx",
-     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:",
-     "Every table and every chart's data for this view as a workbook: a sheet each, numbers as numbers, and an "
-     "index of sources, periods and caveats."),
+    Document("data_pack", "Data pack (HTML)", "smp-dash-data-pack.html", "text/html", ":material/description:",
+             "Every priority's figures, charts and caveats for this view, in one file that opens in any browser "
+             "without the dashboard.", "Building the data pack, a few seconds", "Download the data pack (HTML)"),
+    Document("draft", "Draft assessment (Word)", "smp-dash-draft-assessment.docx",
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ":material/edit_document:",
+             "The strategic assessment's first draft for this view: each priority's figures in sentences, charts, "
+             "ward tables and action plans, in Word's own styles, for the analyst to edit. Takes about ten seconds.",
+             "Building the draft, about 10 seconds", "Download the draft (Word)"),
+    Document("tables", "Tables (Excel)", "smp-dash-tables.xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:",
+             "Every table and every chart's data for this view as a workbook: a sheet each, numbers as numbers, and "
+             "an index of sources, periods and caveats.", "Building the tables, a few seconds",
+             "Download the tables (Excel)"),
 )
 
 
 def _document_buttons(view: Filter, bundle: Bundle) -> None:
-    for key, label, file_name, mime, icon, help in DOCUMENTS:
-        st.sidebar.download_button(label, data=partial(_document, key, view, bundle.ward_names, bundle.demo),
-                                   file_name=file_name, mime=mime, on_click="ignore", key=key, icon=icon,
-                                   width="stretch", help=help)
+    documents.offer(DOCUMENTS, partial(_document, view=view, ward_names=bundle.ward_names, demo=bundle.demo),
+                    (view, store.stamp()))
 
 
 def _document(kind: str, view: Filter, ward_names: dict, demo: bool) -> bytes:

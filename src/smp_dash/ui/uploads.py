@@ -1,13 +1,14 @@
 """Loading and restoring data (the Data page; analysts only): upload preview and commit, the
 police.uk fetch, restoring a version. Button callbacks run before the page, so each checks access
-itself; the outcome is shown on the next run.
+itself; the outcome is shown on the next run. The fetch, which takes minutes, runs under its own
+button instead, saying what it is doing there.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from smp_dash import access, geo, intake
+from smp_dash import access, geo, intake, schema
 from smp_dash.ui.signin import current_access
 
 
@@ -37,25 +38,47 @@ def commit_upload(preview, allow_empty: bool = False) -> None:
         records = intake.commit(preview, allow_empty=allow_empty)
         st.session_state["data_committed"] = st.session_state.get("data_preview_key")  # no second commit of it
         st.session_state["data_done"] = ("success", " ".join(
-            f"Committed {r['rows']:,} rows to {d} from {r['source']}." for d, r in records.items()))
+            f"Committed {r['rows']:,} rows to {schema.named(d)} from {r['source']}." for d, r in records.items()))
     except (ValueError, OSError) as exc:
         st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
+
+
+#: The fetch asked for (set by its button), until the run that fetches takes it; its outcome after.
+_FETCH, _FETCHED = "_fetch_asked", "_fetch_done"
 
 
 def fetch_police_api() -> None:
-    """Fetch the police.uk months the store lacks from the API (``config.police_api_url()``), with a
-    progress bar (a button callback); the outcome is shown on the next run."""
-    if not _analyst_only():
+    """The "Fetch the latest months" button, and under it what the fetch is doing while it runs, in
+    words ("Fetching Dec 2024 (13 of 24)..."), then what it fetched or why it could not.
+
+    The fetch (``config.police_api_url()``; minutes for two years) runs in the page's run, under its
+    button: a button callback runs before the page and would draw its progress at the top. The button
+    is drawn disabled while it runs, so it cannot be started twice; the page is drawn again after it,
+    with the data it added."""
+    asked = st.session_state.pop(_FETCH, False)
+    st.button("Fetch the latest months", key="fetch_police_api", on_click=_ask_fetch, icon=":material/cloud_download:",
+              disabled=asked)
+    under = st.empty()
+    if not asked:
+        status, message = st.session_state.pop(_FETCHED, (None, None))
+        if status:
+            (under.success if status == "success" else under.error)(message)
         return
-    bar = st.progress(0.0, text="Asking the police.uk API which months it holds")
+    bar = under.progress(0.0, text="Asking police.uk which months it has")
     try:
         result = intake.fetch_police_uk(wards=geo.load_wards(), lsoas=geo.load_lsoas(),
                                         progress=lambda done, total, text: bar.progress(done / max(total, 1), text=text))
-        st.session_state["data_done"] = ("success", result.summary().replace("\n", "  \n"))
+        st.session_state[_FETCHED] = ("success", result.summary().replace("\n", "  \n"))
     except (ValueError, OSError) as exc:
-        st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
-    finally:
-        bar.empty()
+        st.session_state[_FETCHED] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc))
+                                      + f"\n\n{intake.UNCHANGED}")
+    st.rerun()
+
+
+def _ask_fetch() -> None:
+    """The fetch button's callback: ask for a fetch (analysts only); it runs under the button."""
+    if _analyst_only():
+        st.session_state[_FETCH] = True
 
 
 def restore_version(dataset: str, version: str) -> None:
@@ -67,7 +90,7 @@ def restore_version(dataset: str, version: str) -> None:
     except (ValueError, OSError) as exc:       # not a listed version, a changed file, or the store busy
         st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
         return
-    st.session_state["data_done"] = ("success", f"Restored {dataset}: {record['rows']:,} rows from {record['source']}.")
+    st.session_state["data_done"] = ("success", f"Restored {schema.named(dataset)}: {record['rows']:,} rows from {record['source']}.")
 
 
 def _analyst_only() -> bool:
