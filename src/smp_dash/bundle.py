@@ -64,6 +64,9 @@ class Bundle:
     indicators: pd.DataFrame
     actions: pd.DataFrame
     population: pd.DataFrame
+    csp_crime: pd.DataFrame       # Home Office crime by partnership: quarter, partnership, offence group
+    lad_population: pd.DataFrame  # ONS populations by district
+    csp_comparators: pd.DataFrame  # the partnerships the analyst compares Maidstone with (none: its force's)
     wards: pd.DataFrame           # ward_code, ward_name (the polygons are in ``geojson``)
     geojson: dict | None = None   # simplified ward polygons for maps, or None
     boundary_error: str | None = None

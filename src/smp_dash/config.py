@@ -39,7 +39,8 @@ class Limits:
     #: Every CSV of one archive or folder together, unzipped, in bytes.
     total_bytes: int = 8 * 2**30
     #: The most a zip member may expand: its size unzipped over its size zipped (police.uk's
-    #: own archives are about 5; a zip bomb is over 1,000).
+    #: own archives are about 5; the XML inside the Home Office's .ods table of crime by
+    #: partnership about 25, 50 MB to over a gigabyte; a zip bomb is over 1,000).
     ratio: float = 200.0
     #: The longest value of any column of any file, in characters.
     field_chars: int = 10_000

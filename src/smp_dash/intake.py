@@ -23,16 +23,23 @@ import numpy as np
 import pandas as pd
 
 from smp_dash import config, geo, schema, store
-from smp_dash.sources import _files, partner, police_api, police_uk
+from smp_dash.sources import _files, open_data, partner, police_api, police_uk
 from smp_dash.sources._files import IngestError
 
 __all__ = ["IngestError", "POLICE_UK", "LABELS", "Preview", "preview", "commit", "provenance_table",
            "mixed", "versions", "restore", "template_with_notes", "column_notes", "messages"]
 
 POLICE_UK = "police-uk"
+#: Datasets read from a table as its publisher lays it out (``sources.open_data``), not from a template:
+#: the reader, and what the Data page calls the upload.
+PUBLISHED = {"csp_crime": (open_data.read_csp_crime, "Home Office police recorded crime by Community Safety "
+                                                     "Partnership area (.ods as published, or CSV)"),
+             "lad_population": (open_data.read_lad_population, "ONS mid-year population estimates by local "
+                                                               "authority (.xlsx as published, or CSV)")}
 #: What the Data page calls each kind of upload.
 LABELS = {POLICE_UK: "police.uk street-level (CSV or zip)",
-          **{name: f"{schema.DATASET_NAMES[name]} (partner template)" for name in schema.DATASETS}}
+          **{name: PUBLISHED[name][1] if name in PUBLISHED else f"{schema.DATASET_NAMES[name]} (partner template)"
+             for name in schema.DATASETS}}
 #: The column giving each dataset's date range (None: the dataset is not dated).
 DATE_COLUMNS = {name: store.date_column(name) for name in schema.DATASETS}
 DEMONSTRATION, REAL, NOT_LOADED = "demonstration", "real", "not loaded"
@@ -44,7 +51,8 @@ _REJECTED_COLUMNS = ["row", "column", "value", "rule"]
 class Preview:
     """What committing a file would do, worked out before anything is replaced.
 
-    ``rows_read == rows_accepted + rows_rejected + rows_outside``.
+    ``rows_read == rows_accepted + rows_rejected + rows_outside``, except for a table whose rows are
+    added up (``summed``: the rows that went into the totals accepted).
     """
 
     source: str                          # the file name (never a path)
@@ -60,6 +68,7 @@ class Preview:
     notes: tuple[str, ...] = field(default=())
     empty: tuple[str, ...] = field(default=())  # datasets the file holds no rows of: left as they are
     problems: tuple[schema.Problem, ...] = field(default=())  # the rejected rows' broken rules
+    summed: int = 0                      # rows added up into the rows accepted (a published table's totals)
 
     @property
     def datasets(self) -> tuple[str, ...]:
@@ -89,7 +98,9 @@ class Preview:
         """The preview in a few sentences, for the page and the command line."""
         when = (f"{self.first:%d %b %Y} to {self.last:%d %b %Y}" if self.first is not None
                 else "no dates")
-        lines = [f"{self.source}: read {self.rows_read:,} rows; {self.rows_accepted:,} accepted, "
+        kept = (f"{self.summed:,} added up into {self.rows_accepted:,} totals" if self.summed else
+                f"{self.rows_accepted:,} accepted")
+        lines = [f"{self.source}: read {self.rows_read:,} rows; {kept}, "
                  f"{self.rows_rejected:,} rejected, {self.rows_outside:,} outside the borough.",
                  f"Would replace {schema.named(*self.datasets) or 'nothing'}; dates {when}; "
                  f"{len(self.wards)} ward(s) covered."]
@@ -129,6 +140,8 @@ def preview(data: bytes | Path, name: str, dataset: str, *, wards: pd.DataFrame 
             raise ValueError("a police.uk preview needs the borough's wards and LSOAs")
         return _police_preview(data, name, wards, lsoas, limits, progress)
     schema.columns(dataset)
+    if dataset in PUBLISHED:
+        return _published_preview(data, name, dataset, limits)
     return _partner_preview(data, name, dataset, wards, limits)
 
 
@@ -303,6 +316,24 @@ def _partner_preview(data, name, dataset, wards, limits) -> Preview:
         last=pd.Timestamp(dates.max()) if len(dates) else None,
         wards=_ward_names(codes, wards),
     )
+
+
+def _published_preview(data, name, dataset, limits) -> Preview:
+    """A published table (``PUBLISHED``): its reader keeps the rows it can and sets the others aside
+    (named by sheet, row and column), then the rows kept are held to the contract as any file's are."""
+    source = _files.display_name(name)
+    read = PUBLISHED[dataset][0](data, source, limits)
+    typed, _, problems = _split(read.frame, dataset, source, limits.field_chars)
+    problems = list(read.problems) + problems
+    column = DATE_COLUMNS.get(dataset)
+    dates = typed[column].dropna() if column else pd.Series([], dtype="datetime64[ns]")
+    return Preview(
+        source=source, kind=dataset, frames={dataset: typed} if len(typed) else {},
+        empty=() if len(typed) else (dataset,), problems=tuple(problems), rejected=_rejected_table(problems),
+        rows_read=read.rows_read, rows_rejected=read.rejected + len({p.row for p in problems[len(read.problems):]}),
+        rows_outside=0, first=pd.Timestamp(dates.min()) if len(dates) else None,
+        last=pd.Timestamp(dates.max()) if len(dates) else None, wards=(), notes=read.notes,
+        summed=read.rows_read - read.rejected if dataset == "csp_crime" else 0)
 
 
 def _split(frame: pd.DataFrame, dataset: str, source: str, field_chars: int):

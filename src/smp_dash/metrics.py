@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from smp_dash import config, store
+from smp_dash import config, schema, store
 from smp_dash.periods import Period
 
 
@@ -562,6 +562,8 @@ def from_cubes(frames: dict[str, pd.DataFrame]) -> dict:
         "indicators": frames["indicators"],
         "actions": frames["actions"],
         "population": frames["population"],
+        **{name: frames[name] if name in frames else schema.empty(name)
+           for name in ("csp_crime", "lad_population", "csp_comparators")},
         "first_month": pd.Timestamp(months.min()),
         "last_month": pd.Timestamp(months.max()),
     }

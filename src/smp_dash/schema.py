@@ -209,6 +209,31 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("population", "int", bounds=(0, 10_000_000)),
         Column("source", nullable=True),
     ),
+    # The compare page (issue 23): read from the published tables (sources.open_data), not templates.
+    "csp_crime": (
+        Column("financial_year", pattern=r"^\d{4}/\d{2}$", doc="April to March, as the Home Office writes it: 2024/25"),
+        Column("quarter", "month", doc="first day of the financial quarter (Q1 of 2024/25: 2024-04-01)"),
+        Column("police_force", nullable=True, doc="the police force area, as the Home Office names it"),
+        Column("csp_name", doc="the Community Safety Partnership, as the Home Office names it"),
+        Column("offence_group", doc="Home Office offence group, e.g. Theft offences"),
+        Column("offences", "int", nullable=True, bounds=(0, 100_000_000),
+               doc="offences recorded in the quarter; blank when a line of it had no count ('..'): missing, not 0"),
+        Column("missing_lines", "int", bounds=(0, 100_000_000), doc="lines of the table with no count in this total"),
+        Column("source"),
+    ),
+    "lad_population": (
+        Column("lad_code", pattern=r"^[EWSNK]\d{8}$", doc="ONS code of the local authority (or county, region)"),
+        Column("lad_name", doc="its name, as ONS writes it"),
+        Column("geography", nullable=True, doc="ONS's kind of area, e.g. Non-metropolitan District"),
+        Column("year", "int", nullable=True, bounds=(1990, 2100), doc="the mid-year estimated (June 30th)"),
+        Column("population", "int", nullable=True, bounds=(0, 100_000_000),
+               doc="residents of all ages; blank when ONS gives none ('..'): missing, not 0"),
+        Column("source", nullable=True),
+    ),
+    "csp_comparators": (
+        Column("csp_name", doc="a partnership to compare Maidstone with, as the Home Office names it"),
+        Column("group_name", nullable=True, doc="e.g. Most Similar Group (iQuanta)"),
+    ),
 }
 
 DATASETS = tuple(CONTRACTS)
@@ -217,7 +242,9 @@ DATASETS = tuple(CONTRACTS)
 DATASET_NAMES = {"crimes": "Recorded crimes", "asb_incidents": "ASB incidents (police)",
                  "service_requests": "Council service requests", "needle_finds": "Needle finds",
                  "enforcement": "Enforcement notices", "encampments": "Unauthorised encampments",
-                 "indicators": "Partner indicators", "actions": "Action plans", "population": "Ward populations"}
+                 "indicators": "Partner indicators", "actions": "Action plans", "population": "Ward populations",
+                 "csp_crime": "Crime by partnership (Home Office)", "lad_population": "District populations (ONS)",
+                 "csp_comparators": "Comparator partnerships"}
 
 
 def template(dataset: str) -> str:
@@ -237,7 +264,9 @@ MAX_COLUMNS = 4 * max(len(contract) for contract in CONTRACTS.values())
 #: anonymised points; two requests, notices or finds can share day, place and category.
 ALLOW_DUPLICATE_ROWS = frozenset({"asb_incidents", "service_requests", "enforcement", "needle_finds"})
 #: Rows that must be unique within a dataset (beyond exact duplicate rows).
-_UNIQUE_KEYS = {"crimes": ("crime_id",), "population": ("ward_code", "year")}
+_UNIQUE_KEYS = {"crimes": ("crime_id",), "population": ("ward_code", "year"),
+                "csp_crime": ("quarter", "csp_name", "offence_group"), "lad_population": ("lad_code",),
+                "csp_comparators": ("csp_name",)}
 #: Columns whose order is checked: (earlier, later).
 _ORDERED = {"encampments": ("started", "ended"), "indicators": ("period_start", "period_end")}
 

@@ -79,7 +79,8 @@ _LEGACY = 1
 
 _DATE_COLUMNS = {"crimes": "month", "asb_incidents": "month", "service_requests": "received",
                  "needle_finds": "found", "enforcement": "issued", "encampments": "started",
-                 "indicators": "period_start", "actions": None, "population": None}
+                 "indicators": "period_start", "actions": None, "population": None,
+                 "csp_crime": "quarter", "lad_population": None, "csp_comparators": None}
 
 #: The cube kept beside each dataset the pages read as counts: the column that dates a row and
 #: the columns counted by (with the month; the count is column ``n``). Said once: the store

@@ -36,6 +36,9 @@ _EXAMPLES = {
     "period_start": "2020-04-01", "period_end": "2021-03-31", "value": "27.5", "unit": "percent",
     "breakdown": "", "update": "Campaign ran in November 2020", "status": "in progress",
     "target": "2021-03-31", "year": "2020", "population": "8921",
+    "financial_year": "2020/21", "quarter": "2020-04-01", "police_force": "Kent", "csp_name": "Maidstone",
+    "offence_group": "Theft offences", "offences": "1234", "missing_lines": "0", "lad_code": "E07000110",
+    "lad_name": "Maidstone", "geography": "Non-metropolitan District", "group_name": "Most Similar Group (iQuanta)",
 }
 #: Where one column name means different things in different datasets.
 _BY_DATASET = {
@@ -46,6 +49,9 @@ _BY_DATASET = {
     ("actions", "priority"): "domestic_abuse",
     ("indicators", "priority"): "domestic_abuse",
     ("population", "source"): "ONS mid-2020 ward population estimates",
+    ("csp_crime", "source"): "Home Office, police recorded crime by Community Safety Partnership area",
+    ("lad_population", "population"): "177700",
+    ("lad_population", "source"): "ONS mid-year population estimates",
 }
 
 
