@@ -9,9 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from smp_dash import access, ui
-from smp_dash.priorities import (action_plans, children_young_people, community_protection, data, domestic_abuse,
-                                 mental_health, morile, overview, police_data, scenarios, serious_organised_crime,
-                                 substance_misuse, task_force)
+from smp_dash.priorities import (action_plans, children_young_people, community_protection, compare, data,
+                                 domestic_abuse, mental_health, morile, overview, police_data, scenarios,
+                                 serious_organised_crime, substance_misuse, task_force)
 
 # Presentation mode (?present=1, true or yes) opens with the sidebar closed for screen-sharing.
 st.set_page_config(page_title="SMP Dash · Safer Maidstone Partnership", page_icon=":material/shield:",
@@ -33,6 +33,7 @@ PAGES = {
     ],
     "Police data": [
         st.Page("pages/police_data.py", title=police_data.NAME, icon=":material/local_police:"),
+        st.Page("pages/compare.py", title=compare.NAME, icon=":material/compare_arrows:"),
     ],
     "Task force": [
         st.Page("pages/task_force.py", title=task_force.NAME, icon=":material/handshake:"),

@@ -19,7 +19,8 @@ def _analyst_sections() -> None:
     """Uploads, restores and row-level data: analysts only (access.py)."""
     ui.section("Load a file")
     kind = st.selectbox("Dataset", list(intake.LABELS), format_func=intake.LABELS.get, key="dataset")
-    upload = st.file_uploader("File (CSV, or a police.uk zip)", type=["csv", "zip"], key="upload")
+    upload = st.file_uploader("File (CSV, a police.uk zip, or a published .ods or .xlsx table)",
+                              type=["csv", "zip", "ods", "xlsx"], key="upload")
     if upload is not None and st.session_state.get("data_committed") == (upload.file_id, kind):
         st.info(f"{upload.name} is committed. Choose another file to load more.", icon=":material/check_circle:")
     elif upload is not None:

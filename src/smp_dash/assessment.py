@@ -19,8 +19,8 @@ import pandas as pd
 from smp_dash import blocks, bundle, charts, intake, measures, metrics as m, narrative, periods, significance
 from smp_dash.bundle import Bundle
 from smp_dash.periods import Period
-from smp_dash.priorities import (children_young_people, community_protection, domestic_abuse, mental_health, morile,
-                                 overview, police_data, serious_organised_crime, substance_misuse, task_force)
+from smp_dash.priorities import (children_young_people, community_protection, compare, domestic_abuse, mental_health,
+                                 morile, overview, police_data, serious_organised_crime, substance_misuse, task_force)
 from smp_dash.selection import CHOICES, LATEST, PUBLISHED, Filter
 
 PERIOD_KINDS = CHOICES
@@ -229,7 +229,7 @@ def section(title: str, page: blocks.Page) -> Section:
 
 #: The pages the documents carry as chapters, in order.
 CHAPTERS = (overview, serious_organised_crime, children_young_people, domestic_abuse, substance_misuse, mental_health,
-            community_protection, police_data, task_force, morile)
+            community_protection, police_data, compare, task_force, morile)
 
 
 def chapter(page, data: Bundle, view: Filter) -> Section:

@@ -594,9 +594,11 @@ def describe(fig: go.Figure) -> str:
     if any(a.name == "no_data" for a in fig.layout.annotations) or not traces:
         return f"{title}: {NO_DATA.lower()}."
     describer = {"monthly_trend": _describe_monthly, "period_overlay": _describe_overlay,
-                 "change_bars": _describe_change, "donut": _describe_donut, "funnel": _describe_funnel,
+                 "change_bars": _describe_change, "donut": _describe_donut,
                  "indexed_lines": _describe_lines, "yearly_bars": _describe_years,
                  "stacked_share": _describe_shares}.get(builder, _describe_bars)
+    if builder == "funnel":
+        return f"{title}{_describe_funnel(traces, *(fig.layout.meta.get('noun') or ('ward', 'wards')))}."
     return f"{title}{describer(traces)}."
 
 
@@ -769,10 +771,10 @@ def _describe_lines(traces) -> str:
     return ": " + "; ".join(f"{t.name} {t.x[-1]} index {t.y[-1]:.0f}" for t in traces if t.name != "95% limits")
 
 
-def _describe_funnel(traces) -> str:
+def _describe_funnel(traces, one: str = "ward", many: str = "wards") -> str:
     points = [t for t in traces if t.name in ("Within limits", "Above a limit", "Below a limit")]
     count = sum(len(t.x) for t in points)
-    parts = [f"{count} ward{'s' * (count != 1)}"]
+    parts = [f"{count} {one if count == 1 else many}"]
     for t in points:
         if t.name != "Within limits" and len(t.x):
             names = ", ".join(str(n) for n in np.asarray(t.customdata)[:, 0])
@@ -1022,7 +1024,8 @@ def _rgba(colour: str, alpha: float) -> str:
 
 
 def funnel(wards: pd.DataFrame, limits: pd.DataFrame, *, rate: float, title: str, colour: str,
-           x_title: str = "Residents", y_title: str = "per 1,000 residents", height: int = 420) -> go.Figure:
+           x_title: str = "Residents", y_title: str = "per 1,000 residents", height: int = 420,
+           noun: tuple[str, str] = ("ward", "wards")) -> go.Figure:
     """A funnel plot: each ward's rate against its population, with 95% and 99.8% limits.
 
     Parameters
@@ -1033,11 +1036,13 @@ def funnel(wards: pd.DataFrame, limits: pd.DataFrame, *, rate: float, title: str
         denominator and lower_/upper_ 95 and 99.8 columns (``significance.funnel_limits``).
     rate : float
         The borough rate, drawn as the centre line.
+    noun : what a point is, one and many, for the text alternative (partnerships on the compare page).
     """
     if _is_empty(wards):
         return _empty("funnel", title, height)
     _require(wards, "funnel", "ward_name", "population", "rate", "current", "position")
     fig = _base("funnel", title, height)
+    fig.layout.meta = {**fig.layout.meta, "noun": list(noun)}
     for level, dash in (("99.8", "dash"), ("95", "dot")):
         for side in ("upper", "lower"):
             fig.add_trace(go.Scatter(x=limits["denominator"], y=limits[f"{side}_{level}"], mode="lines",

@@ -3,6 +3,8 @@
     smp-dash demo                         build the demonstration dataset into the store
     smp-dash ingest police-uk PATH        a police.uk CSV, a folder of YYYY-MM/ folders, or the zip
     smp-dash ingest DATASET FILE          a partner CSV template (crimes, needle_finds, ...)
+    smp-dash ingest csp-crime FILE        the Home Office's crime by Community Safety Partnership area (.ods, CSV)
+    smp-dash ingest lad-population FILE   ONS mid-year population estimates by local authority (.xlsx, CSV)
     smp-dash fetch police-uk [--from YYYY-MM] [--to YYYY-MM] [--api-url URL] [--timeout SECONDS]
                                           the months the police.uk API offers and the store lacks
     smp-dash check                        validate the store and its boundary cache, summarise each dataset
@@ -102,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_demo)
 
     p = sub.add_parser("ingest", help="load police.uk data or a partner CSV")
-    p.add_argument("dataset", help="police-uk, or one of: " + ", ".join(schema.DATASETS))
+    p.add_argument("dataset", help="police-uk, csp-crime (the Home Office table of crime by partnership, .ods or "
+                   "CSV), lad-population (ONS mid-year estimates, .xlsx or CSV), or one of: " + ", ".join(schema.DATASETS))
     p.add_argument("path", type=Path)
     p.add_argument("--lad", default=None, help='district LAD code, or "all" for every Kent and Medway district '
                    "(default: SMP_LAD_CODE or Maidstone)")
@@ -186,7 +189,7 @@ def _demo(args) -> int:
 
 
 def _ingest(args) -> int:
-    kind = intake.POLICE_UK if args.dataset in ("police-uk", "police_uk") else args.dataset
+    kind = intake.POLICE_UK if args.dataset in ("police-uk", "police_uk") else args.dataset.replace("-", "_")
     if kind != intake.POLICE_UK and kind not in schema.DATASETS:
         raise ValueError(f"unknown dataset {args.dataset!r}; expected police-uk or one of {', '.join(schema.DATASETS)}")
     wards, lsoas = _boundaries(args.lad or config.lad_code(), kind)

@@ -83,6 +83,15 @@ BOUNDARY_ATTRIBUTION = (
 )
 
 
+#: The partnership the dashboard serves, as the Home Office's table of crime by partnership names it.
+DEFAULT_CSP_NAME = "Maidstone"
+
+
+def csp_name() -> str:
+    """The partnership the compare page is about (``SMP_CSP_NAME``, default Maidstone)."""
+    return os.environ.get("SMP_CSP_NAME", DEFAULT_CSP_NAME)
+
+
 def lad_code() -> str:
     """The borough the dashboard serves (``SMP_LAD_CODE``, default Maidstone)."""
     return os.environ.get("SMP_LAD_CODE", DEFAULT_LAD_CODE)

@@ -17,6 +17,8 @@ GLOSSARY = {
     "CPN": "Community Protection Notice: a legal notice requiring someone to stop behaviour that harms others",
     "CPT": "Community Protection Team (Maidstone Borough Council)",
     "CPW": "Community Protection Warning: the written warning that comes before a CPN",
+    "CSP": "Community Safety Partnership: the council, police, fire, health and probation working together on crime "
+           "and disorder in a district, as the Crime and Disorder Act 1998 requires",
     "CSVG": "Community Safety Vulnerability Group: partners' meeting on the most complex cases",
     "DA": "domestic abuse",
     "FPN": "Fixed Penalty Notice: a fine for breaching a notice or order",

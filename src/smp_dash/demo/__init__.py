@@ -19,6 +19,7 @@ from smp_dash.demo.community import (build_encampments, build_enforcement, build
                                      build_service_requests)
 from smp_dash.demo.crime import build_asb, build_crimes
 from smp_dash.demo.indicators import actions, build_indicators, build_population
+from smp_dash.demo.partnerships import build_csp_crime, build_lad_population
 
 SEED = 20210331
 SOURCE = "demonstration dataset (SMP Dash; calibrated to the Strategic Assessment 2020-21, otherwise illustrative)"
@@ -53,6 +54,8 @@ def build(wards: pd.DataFrame | None = None, lsoas: pd.DataFrame | None = None, 
         "indicators": build_indicators(crimes),
         "actions": actions(),
         "population": build_population(wards, lsoas),
+        "csp_crime": build_csp_crime(),
+        "lad_population": build_lad_population(),
     }
     return {name: schema.validate(frame, name, f"demonstration {name}") for name, frame in frames.items()}
 

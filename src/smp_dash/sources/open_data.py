@@ -118,12 +118,14 @@ def read_lad_population(obj, name: str, limits: config.Limits | None = None) -> 
     """
     limits = limits or config.limits()
     source = _files.display_name(name)
-    found, best, above = None, {}, []
+    found, best, above, current = None, {}, [], None
     rows, read, problems = [], 0, []
     for sheet, line, values in _rows(obj, source, limits):
         if found is not None and sheet != found[0]:
             continue   # the first sheet with the header is read: "MYE2 - Persons" before "Males"
         cells = [str(v).strip() for v in values]
+        if sheet != current:
+            above, current = [], sheet   # the title rows of this sheet name its year
         if found is None:
             if line > HEADER_SEARCH_ROWS:
                 continue
