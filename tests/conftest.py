@@ -46,6 +46,11 @@ GOOD_ROWS = {
     "actions": {"priority": "soc", "action": "Map organised crime groups", "update": "",
                 "status": "delivered", "target": "2030-03-31"},
     "population": {"ward_code": HIGH_STREET, "year": "2020", "population": "12000", "source": "ONS"},
+    "csp_crime": {"financial_year": "2020/21", "quarter": "2020-04-01", "police_force": "Kent", "csp_name": "Maidstone",
+                  "offence_group": "Robbery", "offences": "30", "missing_lines": "0", "source": "prc-csp.ods"},
+    "lad_population": {"lad_code": MAIDSTONE, "lad_name": "Maidstone", "geography": "Non-metropolitan District",
+                       "year": "2020", "population": "171826", "source": "ONS"},
+    "csp_comparators": {"csp_name": "Ashford", "group_name": "Most Similar Group (iQuanta)"},
 }
 
 

@@ -140,7 +140,7 @@ def preview(data: bytes | Path, name: str, dataset: str, *, wards: pd.DataFrame 
             raise ValueError("a police.uk preview needs the borough's wards and LSOAs")
         return _police_preview(data, name, wards, lsoas, limits, progress)
     schema.columns(dataset)
-    if dataset in PUBLISHED:
+    if dataset in PUBLISHED and not _is_template(data, dataset):
         return _published_preview(data, name, dataset, limits)
     return _partner_preview(data, name, dataset, wards, limits)
 
@@ -316,6 +316,17 @@ def _partner_preview(data, name, dataset, wards, limits) -> Preview:
         last=pd.Timestamp(dates.max()) if len(dates) else None,
         wards=_ward_names(codes, wards),
     )
+
+
+def _is_template(data, dataset: str) -> bool:
+    """Whether a published dataset's file is its template instead (the contract's header: a version
+    downloaded from the store, or typed by hand), read as every template is."""
+    if isinstance(data, (str, Path)):
+        with Path(data).open("rb") as handle:
+            data = handle.read(4096)
+    end = bytes(data[:4096]).find(b"\n")
+    first = bytes(data[:end if end >= 0 else 4096]).removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    return first.decode("utf-8", errors="replace").split(",") == schema.columns(dataset)
 
 
 def _published_preview(data, name, dataset, limits) -> Preview:

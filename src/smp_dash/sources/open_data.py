@@ -166,7 +166,7 @@ def _layout(source: str, best: dict, wanted: tuple[str, ...], what: str) -> tupl
         return source, f"no header row with {', '.join(wanted)} in the first {HEADER_SEARCH_ROWS} rows of any sheet: is " \
                        f"this {what}?"
     lacking = [c for c in wanted if c not in best["positions"]]
-    return (f"{source}:{best['sheet']}",
+    return (source if best["sheet"] == source else f"{source}:{best['sheet']}",
             f"row {best['line']} looks like the header but column{'s' * (len(lacking) > 1)} "
             f"{', '.join(repr(c) for c in lacking)} {'are' if len(lacking) > 1 else 'is'} missing (expected "
             f"{', '.join(wanted)}): is this {what}?")
