@@ -14,7 +14,7 @@ PACKAGE = ROOT / "src" / "smp_dash"
 #: A module may import only modules of a lower rank (or its own package's modules).
 RANK = {
     "config": 0, "access": 1, "schema": 1, "geo": 2, "periods": 2, "store": 3, "sources": 3, "outliers": 3, "significance": 3,
-    "metrics": 4, "exports": 4, "charts": 5, "maps": 5, "published": 8, "demo": 5, "bundle": 5,
+    "metrics": 4, "partnerships": 4, "exports": 4, "charts": 5, "maps": 5, "published": 8, "demo": 5, "bundle": 5,
     "morile": 8, "scenarios": 8, "disclosure": 5, "intake": 4, "images": 5, "measures": 7, "priorities": 10,
     "assessment": 11, "report": 12, "selection": 3, "cli": 13, "ui": 13, "narrative": 8, "draft": 12, "workbook": 12,
     "glossary": 8, "protection": 6, "blocks": 9, "deployment": 2, "wording": 0,
