@@ -78,7 +78,7 @@ def test_every_priority_has_a_section(default_pack):
     assert sections == ["Overview: headline figures", "Serious and organised crime", "Children and young people",
                         "Domestic abuse", "Substance misuse", "Mental health",
                         "Community protection and anti-social behaviour", "Police data and the Kent comparison",
-                        "The Shepway task force", "MoRiLE priorities", "Provenance"]
+                        "How Maidstone compares", "The Shepway task force", "MoRiLE priorities", "Provenance"]
     # the draft's chapters are the pack's, each named once (its page model's CHAPTER or NAME)
     from test_draft import CHAPTERS
     assert sections[1:-1] == CHAPTERS[2:-2]

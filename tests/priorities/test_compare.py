@@ -92,7 +92,7 @@ def test_rates_and_ranks_are_those_pandas_gives(loaded):
     tiles = {h.label: h.value for h in page(loaded).of(blocks.Headline)}
     mine = want.set_index("csp_name").loc["Maidstone"]
     others = want[want["csp_name"] != "Maidstone"]
-    assert tiles == {"Recorded crime": f"{int(mine['offences']):,}", "Per 1,000 residents": f"{mine['rate']:.1f}",
+    assert tiles == {compare.RECORDED: f"{int(mine['offences']):,}", "Per 1,000 residents": f"{mine['rate']:.1f}",
                      "Comparators per 1,000 residents": f"{others['offences'].sum() / others['population'].sum() * 1000:.1f}",
                      "Rank by rate": f"{int(mine['rank'])}{'st' if mine['rank'] == 1 else 'th'} highest of 5"}
 
@@ -163,8 +163,8 @@ def test_a_line_without_a_count_leaves_the_total_missing_not_zero():
     crime.loc[hole, "missing_lines"] = 1
     out = page(data(csp_crime=crime, lad_population=lad_population()))
     tiles = {h.label: h for h in out.of(blocks.Headline)}
-    assert tiles["Recorded crime"].value == "n/a" and tiles["Per 1,000 residents"].value == "n/a"
-    assert tiles["Rank by rate"].value == "n/a" and "no count" in tiles["Recorded crime"].caption
+    assert tiles[compare.RECORDED].value == "n/a" and tiles["Per 1,000 residents"].value == "n/a"
+    assert tiles["Rank by rate"].value == "n/a" and "no count" in tiles[compare.RECORDED].caption
     assert any("total is missing, not 0" in n.text for n in out.of(blocks.Note))
     groups = out.of(blocks.Table)[1].frame.set_index("Offence group")
     assert pd.isna(groups.loc["Robbery", "Offences"]) and groups.loc["Robbery", "Rank"] == "n/a"
@@ -186,7 +186,7 @@ def test_not_loaded_says_so_and_how_to_load(frames, lacking):
 
 def test_the_chapter_carries_the_figures_tables_and_charts(loaded):
     section = assessment.section(compare.NAME, page(loaded))
-    assert [f.label for f in section.figures] == ["Recorded crime", "Per 1,000 residents",
+    assert [f.label for f in section.figures] == [compare.RECORDED, "Per 1,000 residents",
                                                   "Comparators per 1,000 residents", "Rank by rate"]
     assert [t for t, _ in section.tables] == [
         "Recorded crime per 1,000 residents by partnership, financial year 2023/24",

@@ -23,6 +23,8 @@ TITLE = "How Maidstone compares with other partnerships"
 QUESTION = ("Is recorded crime in Maidstone high or low for its residents, against the other partnerships of its "
             "police force area or of its Most Similar Group?")
 COLOUR = "overview"
+#: Its key figure, named apart from police.uk's recorded crime on the other chapters.
+RECORDED = "Recorded crime (Home Office)"
 SOURCE = ("Home Office, police recorded crime by Community Safety Partnership area; ONS mid-year population "
           "estimates")
 HOW_TO_LOAD = {
@@ -180,7 +182,7 @@ def _headlines(f: Comparison, mine, others, period: str, mark) -> tuple[blocks.H
     rate = blocks.number(round(float(mine["rate"]), 1)) if pd.notna(mine["rate"]) else "n/a"
     against = f"{others['rate']:.1f}" if others["partnerships"] else "n/a"
     return (
-        blocks.Headline(mark("Recorded crime"), blocks.number(None if pd.isna(mine["offences"]) else int(mine["offences"])),
+        blocks.Headline(mark(RECORDED), blocks.number(None if pd.isna(mine["offences"]) else int(mine["offences"])),
                         caption=why, period=period, help=f"{SOURCE}.",
                         sentence=f"{f.csp} recorded {blocks.number(mine['offences'])} crimes in {period}." if not why else
                         f"Recorded crime in {f.csp}, {period}: {why}."),
