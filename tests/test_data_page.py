@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import as_read, rows, store_hashes, tables
-from smp_dash import cli, store
+from smp_dash import cli, schema, store
 from browsing import PAGE_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, serve, wait_idle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,13 +68,17 @@ def _metrics(at: AppTest) -> dict[str, str]:
 def test_page_shows_provenance_and_says_demonstration(demo_store):
     at = _open()
     table = _provenance(at)
-    assert set(table["kind"]) == {"demonstration"}
+    # the comparator partnerships are the analyst's choice: the demonstration leaves them to the default
+    comparators = schema.DATASET_NAMES["csp_comparators"]
+    assert set(table.drop(index=comparators)["kind"]) == {"demonstration"}
+    assert table.loc[comparators, "kind"] == "not loaded"
     assert table.loc["Enforcement notices", "rows"] == 425
     assert any(as_read(m.value).startswith("**Demonstration:** Recorded crimes, ASB incidents (police)") for m in at.markdown)
     assert not [w for w in at.warning if "are mixed" in w.value]
-    assert at.get("file_uploader") and at.file_uploader(key="upload").allowed_type == [".csv", ".zip"]
-    # A template download and the column notes for every partner dataset.
-    assert len([b for b in at.get("download_button") if b.proto.label == "Download the CSV template"]) == 9
+    assert at.get("file_uploader") and at.file_uploader(key="upload").allowed_type == [".csv", ".zip", ".ods", ".xlsx"]
+    # A template download and the column notes for every dataset but police.uk's.
+    assert len([b for b in at.get("download_button") if b.proto.label == "Download the CSV template"]) == \
+        len(schema.DATASETS)
     assert any("note" in t.columns and "rule" in t.columns for t in tables(at))
 
 
