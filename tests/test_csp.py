@@ -250,3 +250,14 @@ def test_the_command_line_ingests_the_published_files(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "read 10 rows; 10 added up into 6 totals" in out
     assert store.provenance("lad_population", folder)["rows"] == 5
+
+
+def test_comparators_chosen_on_the_page_are_kept_as_a_version(tmp_path):
+    record = intake.save_comparators(["Colchester", "Swale", "Colchester"], "Most Similar Group (iQuanta)",
+                                     source="chosen on the compare page", data_dir=tmp_path)
+    assert record["rows"] == 2 and record["source"] == "chosen on the compare page"
+    kept = store.read("csp_comparators", tmp_path)
+    assert kept["csp_name"].tolist() == ["Colchester", "Swale"]
+    intake.save_comparators([], "", source="chosen on the compare page", data_dir=tmp_path)   # back to the default
+    assert store.read("csp_comparators", tmp_path).empty
+    assert [v["rows"] for v in intake.versions("csp_comparators", tmp_path)] == [2]        # the list is kept

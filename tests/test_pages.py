@@ -185,6 +185,10 @@ def test_the_view_comes_before_the_pages(rendered, page):
     ("mental_health.py", "Section 136 uses (borough)", "115", "-20% · within chance"),  # 143 in 2019
     ("mental_health.py", "CSVG cases with a mental health concern", "71%", ""),
     ("mental_health.py", "Residents reporting a negative mental health impact", "52%", ""),
+    # the demonstration's invented table of Kent's partnerships, 2020/21: Maidstone against the 12 others
+    ("compare.py", "Recorded crime (Home Office)", "15,963", ""),
+    ("compare.py", "Per 1,000 residents", "92.8", ""),
+    ("compare.py", "Rank by rate", "10th highest of 13", ""),
 ])
 def test_metric_shows_the_assessment_figure(rendered, page, label, value, delta):
     assert _metric(rendered(page), label) == (value, delta)

@@ -207,6 +207,17 @@ def mixed(data_dir: Path | str | None = None, *, records: dict | None = None) ->
     return bool(found[REAL]) and bool(found[DEMONSTRATION])
 
 
+def save_comparators(names, group: str | None, *, source: str, data_dir: Path | str | None = None) -> dict:
+    """Keep ``names`` (partnerships, as the Home Office names them) as the compare page's comparators,
+    a new version of ``csp_comparators`` as an uploaded list would be (no names: the default, every
+    partnership of the police force area, again). Returns its provenance record."""
+    frame = schema.validate(pd.DataFrame({"csp_name": list(dict.fromkeys(names)),
+                                          "group_name": [group or None] * len(dict.fromkeys(names))}, dtype=object),
+                            "csp_comparators", source)
+    return store.write_many({"csp_comparators": frame}, source=source, data_dir=data_dir,
+                            allow_empty=not len(frame))["csp_comparators"]
+
+
 def versions(dataset: str, data_dir: Path | str | None = None) -> list[dict]:
     """Earlier versions of ``dataset``, newest first (``store.versions``)."""
     return store.versions(dataset, data_dir)

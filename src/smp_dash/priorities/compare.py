@@ -101,6 +101,15 @@ def figures(bundle, comparators: tuple[str, ...] = ()) -> Comparison:
                       blank=tuple(table.loc[table["offences"].isna(), "csp_name"]))
 
 
+def choices(bundle) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every partnership of the table loaded but Maidstone's, and the comparators in use (the list saved,
+    else its police force area's): what the page offers to choose from, and its choice to start with."""
+    crime, csp = bundle.csp_crime, config.csp_name()
+    every = tuple(sorted(set(crime["csp_name"]) - {csp}))
+    named, _ = _chosen(bundle, (), crime, crime[crime["csp_name"] == csp])
+    return every, tuple(n for n in named if n in every)
+
+
 def page(bundle, view, comparators: tuple[str, ...] = ()) -> blocks.Page:
     """The compare page, as the page, the pack, the draft and the workbook draw it. The same for every
     view: the ward filter does not apply to partnerships."""

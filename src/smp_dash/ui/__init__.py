@@ -24,9 +24,9 @@ from smp_dash.ui.run import present_in_link
 from smp_dash.ui.sections import chart, data_table, download, morile_sheet_columns
 from smp_dash.ui.sidebar import menu
 from smp_dash.ui.signin import current_access, sign_in_page, who
-from smp_dash.ui.uploads import commit_upload, fetch_police_api, restore_version, upload_preview
+from smp_dash.ui.uploads import commit_upload, fetch_police_api, restore_version, save_comparators, upload_preview
 
 __all__ = ["cached", "chart", "commit_upload", "current_access", "data_table", "download", "draw",
            "fetch_police_api", "figures", "footnote", "menu", "metric", "morile_sheet_columns", "page", "per_version", "plain",
-           "present_in_link", "provenance_footer", "restore_version", "row_sample", "section", "sign_in_page",
+           "present_in_link", "provenance_footer", "restore_version", "row_sample", "save_comparators", "section", "sign_in_page",
            "upload_preview", "who", "words"]

@@ -43,6 +43,19 @@ def commit_upload(preview, allow_empty: bool = False) -> None:
         st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
 
 
+def save_comparators(names, group: str | None) -> None:
+    """Keep the partnerships chosen on the compare page as its comparators (a button callback, analysts
+    only); the outcome is shown on the next run."""
+    if not _analyst_only():
+        return
+    try:
+        intake.save_comparators(names, group, source="chosen on the compare page")
+        st.session_state["data_done"] = ("success", f"Kept {len(names)} comparator partnerships."
+                                         if names else "The comparators are every partnership of the force area again.")
+    except (ValueError, OSError) as exc:
+        st.session_state["data_done"] = ("error", "\n".join(f"- {m}" for m in intake.messages(exc)))
+
+
 #: The fetch asked for (set by its button), until the run that fetches takes it; its outcome after.
 _FETCH, _FETCHED = "_fetch_asked", "_fetch_done"
 
