@@ -122,7 +122,7 @@ def read_lad_population(obj, name: str, limits: config.Limits | None = None) -> 
     rows, read, problems = [], 0, []
     for sheet, line, values in _rows(obj, source, limits):
         if found is not None and sheet != found[0]:
-            continue   # the first sheet with the header is read: "MYE2 - Persons" before "Males"
+            break      # the first sheet with the header is read: "MYE2 - Persons", not "Males" after it
         cells = [str(v).strip() for v in values]
         if sheet != current:
             above, current = [], sheet   # the title rows of this sheet name its year
@@ -229,8 +229,7 @@ class _CspTally:
         positions = _positions(cells, CSP_KEPT)
         if len(positions) == len(CSP_KEPT):
             self.headers[sheet] = {c: positions[c] for c in CSP_KEPT}
-        elif any(cells) and len(positions) > len(self.best.get(sheet, {}).get("positions", {})) or \
-                any(cells) and sheet not in self.best:
+        elif any(cells) and (sheet not in self.best or len(positions) > len(self.best[sheet]["positions"])):
             self.best[sheet] = {"sheet": sheet, "positions": positions, "line": line}
 
     def check_header_found(self, sheet: str) -> None:
