@@ -52,6 +52,13 @@ RULES = {
 UP, DOWN, NEITHER = "up", "down", "neither"
 #: Which way is improvement, as the controls offer it.
 DIRECTIONS = {UP: "A rise", DOWN: "A fall", NEITHER: "Neither (not set)"}
+#: The method in a few words, for the method notes.
+METHOD = (f"every monthly chart shows its mean and process limits (mean ± {E2} × the mean moving range of the "
+          f"baseline: by default the first {BASELINE} months shown) as NHS England's Making Data Count draws them. A "
+          f"month is a signal (special cause) beyond a limit, in a shift of {RUN} or more months on one side of the "
+          f"mean, in a trend of {RUN} or more months all rising or all falling, or as two of three months beyond two "
+          "sigma on the same side; otherwise it is the usual variation (common cause). Where a measure says which "
+          "way is better, a signal is improving or concerning.")
 COMMON, IMPROVING, CONCERNING, SPECIAL = ("common cause", "special cause improving", "special cause concerning",
                                          "special cause, neither improving nor concerning")
 
