@@ -105,8 +105,8 @@ def _section_sheets(section, view: Filter) -> list[_Sheet]:
                (fig.layout.meta or {}).get("spc", "") if isinstance(fig.layout.meta, dict) else "")
               for t, fig in ((_plain(fig.layout.title.text or ""), fig) for fig in section.charts)]
     caveats = " ".join(section.caveats)
-    return [_Sheet(name, section.title, content, _sources(texts), period, where, " ".join(filter(None, (said, caveats))),
-                   title, *data)
+    return [_Sheet(name, section.title, content, _sources(texts), period, where,
+                   " ".join(filter(None, (said, caveats))), title, *data)
             for name, content, texts, period, title, data, said in parts if len(data[0].columns)]
 
 
