@@ -111,3 +111,18 @@ def test_the_limits_follow_the_formula_on_sampled_series(seed):
         assert all((values[i] > control.mean[i]) == (s.side == "high") for i in s.points)
     assert sorted(s.first for s in control.signals if s.rule == spc.BEYOND) == list(
         np.flatnonzero((values > control.upper) | (values < control.lower)))
+
+
+def test_a_long_history_of_signals_is_said_briefly():
+    """A series with many signals (a smooth rise) says the latest ones and counts the rest, and names
+    months beyond a limit one by one only when they are few."""
+    values = [100 + (i // 6) * 3 + (i % 2) for i in range(75)]
+    months = pd.date_range("2015-01-01", periods=75, freq="MS")
+    control = spc.xmr(values)
+    said = spc.sentences(control, months)
+    groups = spc._grouped(control.signals)
+    assert len(groups) > spc.SAID
+    assert said[-1] == f"{len(groups) - spc.SAID} earlier signals are marked on the chart."
+    assert len(said) == 2 + spc.SAID + 1
+    beyond = [s for s in said if "process limit (" in s]
+    assert beyond and all(s.count(" 20") <= 2 for s in beyond), beyond      # "between Jan 2017 and Mar 2021"

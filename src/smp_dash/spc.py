@@ -39,6 +39,10 @@ FEW = 12
 LEAST = 3
 #: Points in a row that make a shift or a trend.
 RUN = 7
+#: Signals said in words, the most recent; earlier ones are counted (the chart marks them all).
+SAID = 4
+#: Months beyond a limit named one by one up to this many; more are given as a count and a span.
+NAMED = 4
 #: 2.66 = 3 / 1.128: three sigma from the mean moving range (d2 = 1.128 for ranges of two points).
 E2, D2 = 2.66, 1.128
 
@@ -185,8 +189,8 @@ def category(side: str, improve: str) -> str:
 
 def sentences(control: Control, months, *, improve: str = NEITHER) -> list[str]:
     """What the chart says, in sentences: the variation of the latest month, the mean and limits and
-    the baseline they come from, and each special cause with its months ("Special cause concerning: 9
-    months above the mean since Dec 2020")."""
+    the baseline they come from, and the :data:`SAID` most recent special causes with their months
+    ("Special cause concerning: 9 months above the mean since Dec 2020"), earlier ones counted."""
     labels = [f"{m:%b %Y}" for m in pd.to_datetime(pd.Series(list(months)))]
     out = [f"Latest month ({labels[-1]}): {category(control.latest(), improve)}."]
     for n, (first, end) in enumerate(control.baselines):
@@ -194,7 +198,13 @@ def sentences(control: Control, months, *, improve: str = NEITHER) -> list[str]:
         out.append(f"{'Re-baselined from ' + labels[first] + ': m' if n else 'M'}ean {_n(control.mean[first])}, "
                    f"process limits {_n(control.lower[first])} to {_n(control.upper[first])}, from the baseline "
                    f"{labels[first]} to {labels[end]} ({end - first + 1} months{few}).")
-    said = [_said(rule, side, group, labels, improve) for rule, side, group in _grouped(control.signals)]
+    groups = _grouped(control.signals)
+    recent = sorted(sorted(groups, key=lambda g: g[2][-1].last)[-SAID:], key=lambda g: g[2][0].first)
+    said = [_said(rule, side, group, labels, improve) for rule, side, group in recent]
+    if len(groups) > len(recent):
+        earlier = len(groups) - len(recent)
+        said.append(f"{earlier} earlier signal{'s' * (earlier != 1)} {'are' if earlier != 1 else 'is'} marked on "
+                    "the chart.")
     return out + (said or ["No special cause: every month lies within its limits and no run, trend or pair "
                            "beyond two sigma is found."])
 
@@ -227,8 +237,9 @@ def _said(rule: str, side: str, group: list[Signal], labels: list[str], improve:
     above = "above" if side == "high" else "below"
     if rule == BEYOND:
         months = [labels[s.first] for s in group]
+        span = _listed(months) if len(months) <= NAMED else f"between {months[0]} and {months[-1]}"
         what = (f"{len(months)} month{'s' * (len(months) != 1)} {above} the "
-                f"{'upper' if side == 'high' else 'lower'} process limit ({_listed(months)})")
+                f"{'upper' if side == 'high' else 'lower'} process limit ({span})")
         return f"{kind[0].upper()}{kind[1:]}: {what}."
     if rule == SHIFT:
         what = f"{end - first + 1} months {above} the mean {when}"
