@@ -68,7 +68,7 @@ class Balancer:
 
 BALANCERS = {
     "haproxy": Balancer("haproxy", "haproxy", "haproxy", "haproxy.cfg",
-                        check=("-c", "-q", "-f", "{config}"), run=("-db", "-f", "{config}")),
+                        check=("-c", "-f", "{config}"), run=("-db", "-f", "{config}")),
 }
 
 
