@@ -5,24 +5,19 @@ by SIGTERM. Plain HTTP and Streamlit's websocket: no browser."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import re
 import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
+from browsing import ROOT, balanced
 from smp_dash import cli, serving
 
-ROOT = Path(__file__).resolve().parents[1]
 SERVERS = [serving.Server("w1", "127.0.0.1", 8502), serving.Server("w2", "127.0.0.1", 8503)]
 
 
@@ -140,21 +135,8 @@ def layout(demo_store, tmp_path_factory):
         serving.find_program("haproxy")
     except serving.BalancerMissing as exc:
         pytest.fail(f"{exc}", pytrace=False)
-    port, run = serving.free_port(), tmp_path_factory.mktemp("serve")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "smp_dash.cli", "--data-dir", str(demo_store), "serve", "--workers", "2",
-         "--port", str(port), "--run-dir", str(run)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
-    line = process.stdout.readline()   # printed once every server and the balancer answer their health check
-    ready = re.search(r"servers?\(s\) on ([\d, ]+) behind haproxy", line)
-    if not ready:
-        process.kill()
-        pytest.fail(f"serve did not start: {line}{process.stdout.read()[-3000:]}", pytrace=False)
-    yield f"http://127.0.0.1:{port}", [int(p) for p in ready.group(1).split(", ")], process
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    with balanced(demo_store, tmp_path_factory.mktemp("serve"), workers=2) as running:
+        yield running
 
 
 def test_a_page_opened_through_the_balancer_stays_on_its_server_and_sigterm_stops_everything(layout):
@@ -180,3 +162,12 @@ def test_a_page_opened_through_the_balancer_stays_on_its_server_and_sigterm_stop
     assert "Stopping" in process.stdout.read()
     assert _refused(url + "/_stcore/health")
     assert all(_refused(f"http://127.0.0.1:{port}/_stcore/health") for port in ports)
+
+
+def test_each_server_runs_the_app_on_this_machine_only_without_a_file_watcher():
+    command = serving._streamlit(serving.Server("w1", "127.0.0.1", 8502))
+    options = dict(zip(command[5::2], command[6::2]))
+    assert command[3:5] == ["run", str(ROOT / "app.py")]
+    # A watcher per session cost each new session 0.3 s of CPU (BENCHMARKS.md, "Serving many users").
+    assert options == {"--server.address": "127.0.0.1", "--server.port": "8502", "--server.headless": "true",
+                       "--server.fileWatcherType": "none"}

@@ -193,9 +193,12 @@ def _watch(group: "_Processes", servers: list[Server], balancer: str, env: dict,
 
 def _streamlit(server: Server) -> list[str]:
     """``streamlit run app.py`` from the project folder (so it reads .streamlit/config.toml) on the
-    server's port, on this machine only."""
+    server's port, on this machine only. No file watcher: Streamlit gives each new session its own
+    watch over every module the app imports, which cost a new session about 0.3 s of CPU here
+    (BENCHMARKS.md, "Serving many users"), to notice edits a server in use never gets."""
     return [sys.executable, "-m", "streamlit", "run", str(config.PROJECT_ROOT / "app.py"),
-            "--server.address", server.host, "--server.port", str(server.port), "--server.headless", "true"]
+            "--server.address", server.host, "--server.port", str(server.port), "--server.headless", "true",
+            "--server.fileWatcherType", "none"]
 
 
 class _StopRequested(Exception):
