@@ -16,8 +16,8 @@
                                           the draft strategic assessment, an editable Word document
     smp-dash tables -o tables.xlsx [same options]
                                           every table and chart's data as an Excel workbook
-    smp-dash doctor [--config PATH] [--secrets PATH] [--roles PATH]
-                                          dangerous server, sign-in and roles-file settings; exits 1 if any
+    smp-dash doctor [--config PATH] [--secrets PATH] [--roles PATH] [--balancer haproxy.cfg]
+                                          dangerous server, sign-in, roles-file and balancer settings; exits 1 if any
     smp-dash serve --workers N [--port P] [--address A] [--balancer haproxy]
                                           N Streamlit servers behind HAProxy with sticky sessions, until Ctrl-C
 
@@ -175,6 +175,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--secrets", type=Path, default=streamlit_dir / "secrets.toml", help="the secrets file ([auth])")
     p.add_argument("--roles", type=Path, default=None, help="the roles file (default: SMP_ROLES_FILE or "
                    ".streamlit/roles.toml)")
+    p.add_argument("--balancer", type=Path, default=None, help="an HAProxy configuration in front of the servers, "
+                   "e.g. the haproxy.cfg smp-dash serve writes (default: none checked)")
     p.set_defaults(run=_doctor)
 
     p = sub.add_parser("serve", help="several Streamlit servers behind a load balancer with sticky sessions")
@@ -397,7 +399,8 @@ def _template(args) -> int:
 def _doctor(args) -> int:
     from smp_dash import deployment
 
-    found = deployment.findings(args.config, args.secrets, args.roles or config.roles_file(), os.environ)
+    found = deployment.findings(args.config, args.secrets, args.roles or config.roles_file(), os.environ,
+                                balancer=args.balancer)
     for finding in found:
         print(finding)
     print(f"{len(found)} dangerous setting(s)." if found else
