@@ -5,10 +5,12 @@ by SIGTERM. Plain HTTP and Streamlit's websocket: no browser."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -139,8 +141,9 @@ def layout(demo_store, tmp_path_factory):
         yield running
 
 
-def test_a_page_opened_through_the_balancer_stays_on_its_server_and_sigterm_stops_everything(layout):
-    url, ports, process = layout
+@pytest.mark.timeout(120)   # a guard against a hang, not a measure
+def test_a_page_opened_through_the_balancer_stays_on_its_server(layout):
+    url, _, _ = layout
     firsts = [_get(url + "/") for _ in range(2)]
     for status, headers, body in firsts:
         assert status == 200 and '<div id="root">' in body
@@ -157,11 +160,39 @@ def test_a_page_opened_through_the_balancer_stays_on_its_server_and_sigterm_stop
     assert served_by == "w2"
     assert "Strategic Assessment" in messages and "exception" not in messages
 
+
+@pytest.mark.timeout(120)   # a guard against a hang, not a measure
+def test_a_server_that_ends_is_started_again_and_the_balancer_serves_meanwhile(layout):
+    url, ports, process = layout
+    os.kill(_server_process(process.pid, ports[0]), signal.SIGKILL)
+    # Its session's next request is sent to the server left (redispatched), not refused.
+    status, headers, _ = _get(url + "/", "SERVERID=w1")
+    assert status == 200 and headers["X-SMP-Server"] == "w2"
+    assert process.stdout.readline().startswith(f"server w1 (port {ports[0]}) ended with code -9; starting it again")
+    deadline = time.monotonic() + 45
+    while _get(url + "/_stcore/health", "SERVERID=w1")[1]["X-SMP-Server"] != "w1":
+        assert time.monotonic() < deadline, "w1 was not started again within 45 s"
+        time.sleep(0.5)
+
+
+@pytest.mark.timeout(120)   # a guard against a hang, not a measure
+def test_sigterm_stops_the_balancer_and_every_server(layout):
+    url, ports, process = layout
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     assert "Stopping" in process.stdout.read()
     assert _refused(url + "/_stcore/health")
     assert all(_refused(f"http://127.0.0.1:{port}/_stcore/health") for port in ports)
+
+
+def _server_process(serve: int, port: int) -> int:
+    """The Streamlit server ``serve`` started on ``port``."""
+    for task in Path(f"/proc/{serve}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            arguments = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            if b"--server.port" in arguments and arguments[arguments.index(b"--server.port") + 1] == str(port).encode():
+                return int(child)
+    pytest.fail(f"serve has no server on port {port}")
 
 
 def test_each_server_runs_the_app_on_this_machine_only_without_a_file_watcher():

@@ -45,6 +45,8 @@ START_S = 90.0
 STOP_S = 10.0
 #: Seconds between looks at the processes while serving.
 WATCH_S = 1.0
+#: Times a server is started again before serve gives up on it (a server that cannot run).
+RESTARTS = 5
 TEMPLATES = Path(__file__).resolve().parent
 
 
@@ -178,7 +180,8 @@ def free_port() -> int:
 
 def _watch(group: "_Processes", servers: list[Server], balancer: str, env: dict, say) -> None:
     """Until stopped: a server whose process ended is started again (the balancer routes around it
-    meanwhile); the balancer ending ends ``serve``."""
+    meanwhile), up to :data:`RESTARTS` times; the balancer ending ends ``serve``."""
+    restarts = dict.fromkeys((s.name for s in servers), 0)
     while True:
         time.sleep(WATCH_S)
         if group.ended(balancer):
@@ -186,6 +189,10 @@ def _watch(group: "_Processes", servers: list[Server], balancer: str, env: dict,
                               f"{group.log_tail(balancer)}")
         for server in servers:
             if group.ended(server.name):
+                if restarts[server.name] == RESTARTS:
+                    raise ServeFailed(f"server {server.name} ended {RESTARTS + 1} times (exit code "
+                                      f"{group.code(server.name)}):\n{group.log_tail(server.name)}")
+                restarts[server.name] += 1
                 say(f"server {server.name} (port {server.port}) ended with code {group.code(server.name)}; "
                     "starting it again", flush=True)
                 group.start(server.name, _streamlit(server), env)
