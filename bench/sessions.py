@@ -185,11 +185,14 @@ def capacity(store: Path, folder: Path, sizes: list[int], workers: int, env: dic
         for layout in ("one process", f"{workers} workers + HAProxy"):
             with _layout(layout, store, folder, workers, env) as (url, pids):
                 for state in ("cold", "warm"):
+                    balancer = [pid for pid in pids if _name(pid) == "haproxy"]
                     cpu_before, client_before, wall = _cpu(pids), time.process_time(), time.perf_counter()
+                    haproxy_before = _cpu(balancer)
                     times, spread, errors = asyncio.run(crowd(url, size))
                     wall = time.perf_counter() - wall
                     p95 = _summary(f"{size} at once, {layout}, {state}", times)
-                    print(f"{'':44} servers' CPU {_cpu(pids) - cpu_before:5.1f} s, clients' CPU "
+                    print(f"{'':44} servers' CPU {_cpu(pids) - cpu_before:5.1f} s (HAProxy's "
+                          f"{_cpu(balancer) - haproxy_before:4.2f} s), clients' CPU "
                           f"{time.process_time() - client_before:5.1f} s in {wall:5.1f} s; sessions per server "
                           f"{dict(sorted(spread.items()))}; exceptions {errors}; load {os.getloadavg()[0]:.1f}",
                           flush=True)
@@ -221,6 +224,13 @@ def _children(pid: int) -> list[int]:
         for child in (task / "children").read_text().split():
             found += [int(child), *_children(int(child))]
     return found
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _cpu(pids: list[int]) -> float:
