@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -88,6 +89,21 @@ def test_a_missing_balancer_says_how_to_install_it_and_starts_nothing(tmp_path, 
     err = capsys.readouterr().err
     assert "haproxy is not installed" in err and "apt-get install -y haproxy" in err
     assert not run.exists()
+
+
+def test_a_port_in_use_is_refused_before_anything_starts(tmp_path, capsys):
+    try:
+        serving.find_program("haproxy")
+    except serving.BalancerMissing:
+        pytest.skip("haproxy is not installed (python3 dev.py test installs it)")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--workers", "1", "--port", str(port), "--run-dir", str(tmp_path / "run")]) == \
+            cli.EXIT_CHECK_FAILED
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
 
 
 def test_no_workers_is_bad_input(capsys):

@@ -144,6 +144,10 @@ def serve(workers: int, port: int, address: str = LOCAL, balancer: str = "haprox
     start (everything started is stopped first)."""
     program = find_program(balancer)
     servers = local_servers(workers)
+    _check_free(address, port)
+    if not (config.PROJECT_ROOT / "app.py").is_file():
+        raise ServeFailed(f"{config.PROJECT_ROOT / 'app.py'} not found: serve runs from a checkout of SMP Dash "
+                          "(pip install -e), as streamlit run app.py does")
     run_dir = Path(run_dir) if run_dir else Path(_run_folder())
     run_dir.mkdir(parents=True, exist_ok=True)
     settings = run_dir / BALANCERS[balancer].template
@@ -176,6 +180,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((LOCAL, 0))
         return probe.getsockname()[1]
+
+
+def _check_free(address: str, port: int) -> None:
+    """:class:`ServeFailed` when something already listens on ``address:port``."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family) as probe:
+        try:
+            probe.bind((address, port))
+        except OSError as exc:
+            raise ServeFailed(f"cannot listen on {address}:{port} ({exc.strerror}): another server has it? "
+                              "Choose another --port.") from None
 
 
 def _watch(group: "_Processes", servers: list[Server], balancer: str, env: dict, say) -> None:
