@@ -155,7 +155,8 @@ def serve(workers: int, port: int, address: str = LOCAL, balancer: str = "haprox
     check_config(program, settings, balancer)
     env = {**os.environ, **({"SMP_DATA_DIR": str(Path(data_dir).resolve())} if data_dir else {})}
     group = _Processes(run_dir)
-    previous = signal.signal(signal.SIGTERM, _stop_requested)
+    # Both stop it, even where SIGINT was set to be ignored (a shell's background job).
+    previous = {sig: signal.signal(sig, _stop_requested) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         for server in servers:
             group.start(server.name, _streamlit(server), env)
@@ -171,7 +172,8 @@ def serve(workers: int, port: int, address: str = LOCAL, balancer: str = "haprox
     except (KeyboardInterrupt, _StopRequested):
         say("Stopping SMP Dash's servers and balancer.", flush=True)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         group.stop_all()
 
 
@@ -224,7 +226,7 @@ def _streamlit(server: Server) -> list[str]:
 
 
 class _StopRequested(Exception):
-    """SIGTERM arrived."""
+    """SIGINT (Ctrl-C) or SIGTERM arrived."""
 
 
 def _stop_requested(signum, frame):
