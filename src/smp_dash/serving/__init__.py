@@ -114,7 +114,10 @@ def local_servers(workers: int) -> list[Server]:
     """``workers`` servers on this machine, each on a port free now."""
     if workers < 1:
         raise ValueError(f"--workers must be at least 1 (got {workers})")
-    return [Server(f"w{n}", LOCAL, free_port()) for n in range(1, workers + 1)]
+    ports: list[int] = []
+    while len(ports) < workers:   # the system may hand a port out again once it is closed
+        ports += [port for port in [free_port()] if port not in ports]
+    return [Server(f"w{n}", LOCAL, port) for n, port in enumerate(ports, 1)]
 
 
 def find_program(balancer: str) -> str:
