@@ -2,7 +2,7 @@
 """Set up and run SMP Dash on a machine that has only Python 3.11+.
 
     python3 dev.py app  [streamlit options]   install, generate the demonstration data, start the app
-    python3 dev.py test [pytest options]      install (with Debian's chromium), run the test suite
+    python3 dev.py test [pytest options]      install (with Debian's chromium and haproxy), run the test suite
 
 Both commands use the project's own virtual environment (``.venv`` beside this file, or
 ``SMP_VENV``), never an activated one, so a user and CI run the same thing. ``pip install -e``
@@ -27,6 +27,13 @@ STAMP_NAME = ".smp-dash-install.json"
 MIN_PYTHON = (3, 11)
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_PACKAGES = ("chromium", "chromium-driver", "fonts-dejavu-core")
+HAPROXY = Path("/usr/sbin/haproxy")
+BALANCER_PACKAGES = ("haproxy",)
+#: The Debian programs the tests need, the packages that install each, and what for.
+DEBIAN_PROGRAMS = {
+    CHROMIUM: (BROWSER_PACKAGES, "the browser tests"),
+    HAPROXY: (BALANCER_PACKAGES, "smp-dash serve's load balancer (tests/test_serve.py)"),
+}
 PYTEST_NO_TESTS = 5
 
 USAGE = """usage: python3 dev.py {app,test} [extra arguments]
@@ -35,7 +42,7 @@ USAGE = """usage: python3 dev.py {app,test} [extra arguments]
         the store is empty, then run `streamlit run app.py` with any extra arguments
         (e.g. --server.port 8600 --server.headless true)
   test  create the virtual environment, install SMP Dash with its test extras, make sure
-        Debian's chromium is installed, then run pytest with any extra arguments
+        Debian's chromium and haproxy are installed, then run pytest with any extra arguments
 
 environment: SMP_VENV (virtual environment, default .venv), SMP_DATA_DIR (store, default
 data/store), SMP_GEO_DIR (boundaries, default ../shared/geo), SMP_LAD_CODE (borough)"""
@@ -99,10 +106,10 @@ def run_app(venv: Path, extra: list[str]) -> int:
 
 
 def run_tests(venv: Path, extra: list[str]) -> int:
-    """Install with the test extras, make sure chromium is there, run pytest, return its code."""
+    """Install with the test extras, make sure chromium and haproxy are there, run pytest, return its code."""
     ensure_venv(venv)
     ensure_installed(venv, extras=("test",))
-    ensure_chromium()
+    ensure_debian_programs()
     _step(f"running the tests: python -m pytest {' '.join(extra)}".rstrip())
     code = subprocess.run([str(_bin(venv, "python")), "-m", "pytest", *extra],
                           cwd=ROOT, env=_venv_env(venv)).returncode
@@ -208,35 +215,36 @@ def read_stamp(stamp: Path) -> dict | None:
     return record if isinstance(record, dict) else None
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium (for the browser tests) with apt-get if it is missing."""
-    if CHROMIUM.exists():
-        _step(f"chromium found at {CHROMIUM}")
+def ensure_debian_programs(programs: dict = DEBIAN_PROGRAMS) -> None:
+    """Install the Debian packages of every program in ``programs`` that is missing, with apt-get."""
+    missing = {path: need for path, need in programs.items() if not path.exists()}
+    for path in programs.keys() - missing.keys():
+        _step(f"{path.name} found at {path}")
+    if not missing:
         return
+    packages = [package for packages, _ in missing.values() for package in packages]
+    needed_for = "; ".join(f"{path} for {what}" for path, (_, what) in missing.items())
     if shutil.which("apt-get") is None:
         raise StepFailed(
-            f"{CHROMIUM} is missing and apt-get is not available. The browser tests need "
-            f"Debian's chromium: install the Debian packages {' '.join(BROWSER_PACKAGES)} "
-            "(or run on Debian/Ubuntu), then run `python3 dev.py test` again.")
-    prefix = _root_prefix()
-    _step(f"installing Debian's chromium for the browser tests: apt-get install "
-          f"{' '.join(BROWSER_PACKAGES)}")
+            f"missing and apt-get is not available: {needed_for}. Install the Debian packages "
+            f"{' '.join(packages)} (or run on Debian/Ubuntu), then run `python3 dev.py test` again.")
+    prefix = _root_prefix(packages)
+    _step(f"installing {needed_for}: apt-get install {' '.join(packages)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     _run([*prefix, "apt-get", "update"], "apt-get update", env=env)
-    _run([*prefix, "apt-get", "install", "-y", *BROWSER_PACKAGES],
-         "apt-get install", env=env)
-    if not CHROMIUM.exists():
-        raise StepFailed(f"apt-get installed {' '.join(BROWSER_PACKAGES)} but {CHROMIUM} "
-                         "is still missing")
+    _run([*prefix, "apt-get", "install", "-y", *packages], "apt-get install", env=env)
+    still = [str(path) for path in missing if not path.exists()]
+    if still:
+        raise StepFailed(f"apt-get installed {' '.join(packages)} but {', '.join(still)} is still missing")
 
 
-def _root_prefix() -> list[str]:
+def _root_prefix(packages: list[str]) -> list[str]:
     """Nothing when root; otherwise sudo (keeping DEBIAN_FRONTEND), or a clear error."""
     if os.geteuid() == 0:
         return []
     if shutil.which("sudo") is None:
-        raise StepFailed("installing chromium needs root and sudo is not available: run "
-                         f"`apt-get install -y {' '.join(BROWSER_PACKAGES)}` as root, then "
+        raise StepFailed("installing Debian packages needs root and sudo is not available: run "
+                         f"`apt-get install -y {' '.join(packages)}` as root, then "
                          "`python3 dev.py test` again")
     return ["sudo", "env", "DEBIAN_FRONTEND=noninteractive"]
 

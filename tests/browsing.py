@@ -5,6 +5,7 @@ each module gets its own server (some tests change the data)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -80,6 +81,35 @@ def serve(store: Path, log_path: Path, script: str = "app.py", env: dict | None 
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+@contextmanager
+def balanced(store: Path, run_dir: Path, workers: int = 2, *, port: int | None = None, env: dict | None = None):
+    """``smp-dash serve --workers N`` over ``store`` on ``port`` (default: a free one): Streamlit
+    servers behind HAProxy (``env`` adds environment variables). Yields the balancer's URL, the servers' ports and the serve process
+    (still running: a test may stop it itself); kills it after if it is still running."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smp_dash.cli", "--data-dir", str(store), "serve", "--workers", str(workers),
+         "--port", str(port), "--run-dir", str(run_dir)],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+                       **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    line = process.stdout.readline()   # printed once every server and the balancer answer their health check
+    ready = re.search(r"server\(s\) on ([\d, ]+) behind", line)
+    if not ready:
+        process.kill()
+        pytest.fail(f"smp-dash serve did not start: {line}{process.stdout.read()[-3000:]}", pytrace=False)
+    try:
+        yield f"http://127.0.0.1:{port}", [int(p) for p in ready.group(1).split(", ")], process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @contextmanager

@@ -322,3 +322,19 @@ def test_streamlit_config_comments_every_setting():
     for number, line in enumerate((ROOT / ".streamlit" / "config.toml").read_text().splitlines(), 1):
         if "=" in line and not line.lstrip().startswith("#"):
             assert "#" in line.split("=", 1)[1], f"config.toml line {number} has no comment: {line}"
+
+
+def test_dev_py_installs_the_balancer_serve_runs(tmp_path, monkeypatch):
+    from smp_dash import serving
+
+    spec = serving.BALANCERS["haproxy"]
+    packages, _ = dev.DEBIAN_PROGRAMS[dev.HAPROXY]
+    assert dev.HAPROXY.name == spec.program and spec.package in packages
+    # A program missing on a machine without apt-get: the message names it and its packages, nothing runs.
+    monkeypatch.setenv("PATH", str(tmp_path))
+    ran = []
+    monkeypatch.setattr(dev, "_run", lambda *a, **k: ran.append(a))
+    missing = {tmp_path / "haproxy": (("haproxy",), "the balancer"), Path(sys.executable): (("python3",), "x")}
+    with pytest.raises(dev.StepFailed, match=rf"{tmp_path}/haproxy for the balancer.*packages haproxy "):
+        dev.ensure_debian_programs(missing)
+    assert ran == []

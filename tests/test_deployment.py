@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smp_dash import cli, deployment
+from smp_dash import cli, deployment, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -142,3 +142,36 @@ def test_doctor_exits_0_on_a_production_set_up(tmp_path, capsys):
     assert cli.main(["doctor", "--config", str(paths["config"]), "--secrets", str(paths["secrets"]),
                      "--roles", str(paths["roles"])]) == 0
     assert "No dangerous setting found" in capsys.readouterr().out
+
+
+# HAProxy in front of several servers (smp-dash serve).
+SERVE_CFG = serving.balancer_config([serving.Server("w1", "127.0.0.1", 8502), serving.Server("w2", "127.0.0.1", 8503)])
+
+
+@pytest.mark.parametrize("signed_in, change, expected", [
+    (False, {}, []),                                             # as serve writes it: this machine only
+    (True, {"bind 127.0.0.1:": "bind 0.0.0.0:"}, []),            # on the network behind sign-in
+    (False, {"bind 127.0.0.1:": "bind 0.0.0.0:"}, ["frontend smp_dash: bind 0.0.0.0:8501"]),
+    (False, {"bind 127.0.0.1:": "bind :"}, ["frontend smp_dash: bind :8501"]),  # an empty address: every interface
+    (False, {"    cookie SERVERID": "    #"}, ["backend streamlit"]),          # not sticky
+    (False, {"    cookie SERVERID": "    #", "balance roundrobin": "balance source"}, []),  # sticky by address
+    (False, {" check cookie w2": " cookie w2"}, ["backend streamlit"]),          # w2's health never asked
+    (False, {"timeout tunnel 1h": ""}, ["backend streamlit: timeout tunnel"]),
+])
+def test_each_dangerous_balancer_setting_is_reported(tmp_path, signed_in, change, expected):
+    text = SERVE_CFG
+    for old, new in change.items():
+        text = text.replace(old, new)
+    (tmp_path / "haproxy.cfg").write_text(text)
+    paths = _files(tmp_path, secrets=SECRETS if signed_in else None, config=SAFE_CONFIG.replace(
+        "[server]", '[server]\naddress = "127.0.0.1"'))
+    found = deployment.findings(paths["config"], paths["secrets"], paths["roles"], {}, balancer=tmp_path / "haproxy.cfg")
+    assert [f.setting for f in found] == expected
+
+
+def test_doctor_reads_the_balancer_settings_serve_writes(tmp_path, capsys):
+    paths = _files(tmp_path)
+    (tmp_path / "haproxy.cfg").write_text(SERVE_CFG.replace("timeout tunnel 1h", ""))
+    assert cli.main(["doctor", "--config", str(paths["config"]), "--secrets", str(paths["secrets"]),
+                     "--roles", str(paths["roles"]), "--balancer", str(tmp_path / "haproxy.cfg")]) == 1
+    assert "DANGER backend streamlit: timeout tunnel" in capsys.readouterr().out

@@ -224,3 +224,27 @@ def test_the_attack_finds_the_leak_without_protection(thinned, monkeypatch):
     derived = _derive(shown, rounds=1)
     leaks = [k for k, v in derived.items() if v in SMALL and k[1] and k[2]]
     assert leaks, "without the time rule, borough minus every ward but a thin one should give its months"
+
+
+def test_a_control_chart_says_nothing_its_shown_months_do_not(thinned):
+    # Issue 23: a selection's control chart comes from its protected series. Where disclosure control
+    # shows the months, the mean and limits are those of the months shown (a viewer could work them
+    # out anyway, so they give nothing away); where it shows years, there is no control chart, as a
+    # mean of hidden months times their number would be their count.
+    from smp_dash import blocks, spc
+
+    data, frames, codes = thinned
+    thin, every = codes["Detling and Thurnham"], sorted(codes.values())
+    charts = {}
+    for wards in ((), (thin,), tuple(c for c in every if c != thin)):
+        view = Filter(wards, tuple(n for n, c in codes.items() if c in wards), LATEST, None, suppress=True,
+                      spans=data.spans)
+        charts[wards] = next(c for c in domestic_abuse.page(data, view).of(blocks.Chart) if c.key == "da_trend")
+    hidden = charts[(thin,)]      # by calendar year, or not at all: no control chart either way
+    assert hidden.figure is None or (hidden.control == blocks.NO_CONTROL_BY_YEAR and "mean" not in hidden.data
+                                     and not any(t.meta == "spc" for t in hidden.figure.data))
+    monthly = [c for c in charts.values() if c.figure is not None and c.control != blocks.NO_CONTROL_BY_YEAR]
+    assert monthly, "the whole borough shows its months"
+    for chart in monthly:
+        again = spc.xmr(chart.data["value"].to_numpy(dtype="float64"))
+        assert list(chart.data["mean"]) == list(again.mean) and list(chart.data["upper"]) == list(again.upper)

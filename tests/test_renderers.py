@@ -25,6 +25,7 @@ SENTENCE = "The shared figure was 1,234 in 2020, 7% more than in 2019."
 TABLE = pd.DataFrame({"ward": ["Alpha ward", "Beta ward"], "current": [321, 654]})
 CHART_TITLE, MISSING, MISSING_WHY = "Shared chart by month", "Shared map", "not in the data loaded: no map"
 NOTE, CAPTION, METHOD_DETAIL = "A shared note for every reader.", "A shared caveat under the figures.", "Method in words."
+CONTROL = "Control chart: latest month (Feb 2020): shared common cause."
 
 
 def shared_page() -> blocks.Page:
@@ -38,7 +39,7 @@ def shared_page() -> blocks.Page:
                                blocks.Headline("Page-only figure", "99", document=False))),
              blocks.Chart("shared_chart", CHART_TITLE, figure, pd.DataFrame({"month": ["2020-01", "2020-02"],
                                                                             "value": [11, 13]}),
-                          "a shared source", PERIOD),
+                          "a shared source", PERIOD, control=CONTROL),
              blocks.Table("shared_table", "Shared wards", TABLE, period=PERIOD),
              blocks.Text((SENTENCE,)),
              blocks.Missing(MISSING, MISSING_WHY),
@@ -78,14 +79,15 @@ def test_a_chapter_is_the_pages_document_blocks():
         (LABEL, VALUE, CHANGE, PERIOD, 1234, 1153)]                                # the page-only figure stays
     assert [fig.layout.title.text for fig in chapter.charts] == [CHART_TITLE]
     assert [(title, frame["current"].tolist()) for title, frame in chapter.tables] == [("Shared wards", [321, 654])]
-    assert chapter.story == [SENTENCE, SENTENCE]                                 # the headline's and the text's
+    # the headline's, the chart's control chart after its title, and the text's
+    assert chapter.story == [SENTENCE, f"{CHART_TITLE}. {CONTROL}", SENTENCE]
     assert chapter.notes == [f"{MISSING}: {MISSING_WHY}", CAPTION, NOTE, METHOD_DETAIL]
     assert chapter.caveats == ["A shared caveat of the chapter."] and chapter.where == "in the whole borough"
 
 
 def test_the_pack_draft_and_workbook_draw_the_shared_chapter(documents):
     pack, text, cells = documents
-    for said in (LABEL, VALUE, SENTENCE, "Alpha ward", "654", MISSING_WHY, CAPTION, NOTE, METHOD_DETAIL):
+    for said in (LABEL, VALUE, SENTENCE, "Alpha ward", "654", MISSING_WHY, CAPTION, NOTE, METHOD_DETAIL, CONTROL):
         assert said in pack, said
         assert said in text, said
     for page_only in ("Page-only figure", "Page-only method."):
@@ -118,9 +120,9 @@ def test_the_streamlit_page_draws_every_block(demo_store):
         (LABEL, VALUE), ("Page-only figure", "99")]
     markdown = " ".join([*(m.value for m in at.markdown), *(c.value for c in at.caption),
                          *(t.attrs["caption"] for t in tables(at))])
-    assert "Shared wards" in markdown and CAPTION in markdown and MISSING_WHY in " ".join(
+    assert "Shared wards" in markdown and CAPTION in markdown and CONTROL in markdown and MISSING_WHY in " ".join(
         e.value for e in [*at.info, *at.caption, *at.markdown, *at.warning])
     assert any(NOTE in i.value for i in at.info)
-    assert [e.label for e in at.expander] [-1:] == ["Method"]
+    assert [e.label for e in at.main.expander] [-1:] == ["Method"]
     assert any(t["current"].tolist() == [321, 654] for t in tables(at) if "current" in t)
     assert len(at.get("plotly_chart")) == 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import blocks, bundle, charts, intake, measures, metrics as m, narrative, periods, significance
+from smp_dash import blocks, bundle, charts, intake, measures, metrics as m, narrative, periods, significance, spc
 from smp_dash.bundle import Bundle
 from smp_dash.periods import Period
 from smp_dash.priorities import (children_young_people, community_protection, compare, domestic_abuse, mental_health,
@@ -56,11 +56,13 @@ def travelling(wards: tuple[str, ...], suppress: bool) -> bool:
 
 def sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
                   period_kind: str = LATEST, period_label: str | None = None, suppress: bool = False,
-                  exclude_outliers: bool = False, provenance: dict | None = None) -> tuple[Filter, list[Section]]:
+                  exclude_outliers: bool = False, provenance: dict | None = None,
+                  control=None) -> tuple[Filter, list[Section]]:
     """The view and a section per page (figures, sentences, charts, tables, notes), before any document.
 
     Arguments and errors as for :func:`data_pack`; every section is built from the same
-    ``smp_dash.priorities`` figures its page shows, for the same view.
+    ``smp_dash.priorities`` figures its page shows, for the same view (``control``: its control
+    charts' ``spc.Settings``, the defaults when None).
     """
     unknown = [w for w in wards if w not in ward_names]
     if unknown:
@@ -69,7 +71,8 @@ def sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
                         provenance=provenance)
     chosen = period_from_label(period_kind, period_label, data.first_month, data.last_month)
     view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, exclude_outliers,
-                  suppress=suppress, spans=data.spans)
+                  suppress=suppress, spans=data.spans,
+                  control=control or spc.Settings())
     return view, [chapter(page, data, view) for page in CHAPTERS]
 
 
@@ -197,6 +200,7 @@ def section(title: str, page: blocks.Page) -> Section:
                 s.notes.append(f"{block.title}: {block.missing}")
             else:
                 s.charts.append(block.figure)
+                s.story += [f"{block.title}. {block.control}"] if block.control else []
         elif isinstance(block, blocks.Table) and block.document:
             s.tables.append((block.title, block.frame))
         elif isinstance(block, blocks.Text) and block.document:

@@ -101,6 +101,7 @@ class Chart:
     sensitive_wards: bool = False
     all_wards: bool = False
     document: bool = True
+    control: str = ""       # what its control chart says (spc), or why it has none: the sentence under it
 
 
 @dataclass(frozen=True)
@@ -267,14 +268,17 @@ def number(value, *, of: float | None = None) -> str:
 
 def monthly(frame: pd.DataFrame | None, *, key: str, title: str, colour: str, source: str, period: str, why: str = "",
             caveat: str = "", series: str | None = None, highlight=None, y: str = "value", y_title: str = "Count",
-            extra_flags: pd.Series | None = None, exclude_outliers: bool = False) -> Chart:
+            extra_flags: pd.Series | None = None, exclude_outliers: bool = False, control=None) -> Chart:
     """A monthly trend with outliers flagged by the robust rule (and ``extra_flags``, e.g. bulk needle
-    finds), with or without them as the view says.
+    finds), with or without them as the view says, and its control chart (``control``, the view's
+    ``spc.Settings``): mean, process limits, special causes and the latest month's variation, on the
+    chart, in its data and in the sentence under it.
 
     The rule judges the counts in ``value`` (its Poisson floor needs counts) even when the chart
     draws another column ``y``, such as a rate. ``frame`` comes as it may be shown
     (``measures.protected``): a sensitive series by calendar year with ``why`` saying so, or None with
-    ``why`` saying why not.
+    ``why`` saying why not. The control chart is worked out from the series as shown, so its mean
+    and limits say nothing of a month disclosure control hides: a series shown by year has none.
     """
     from smp_dash import charts, outliers
 
@@ -284,7 +288,8 @@ def monthly(frame: pd.DataFrame | None, *, key: str, title: str, colour: str, so
         yearly = title.replace(" by month", " by calendar year") if " by month" in title else f"{title}, by calendar year"
         fig = charts.monthly_trend(frame, series=series, y=y, title=yearly, colour=colour, highlight=highlight,
                                    y_title=y_title)
-        return Chart(key, yearly, fig, frame, source, period, caveat=" ".join(t for t in (caveat, why) if t))
+        return Chart(key, yearly, fig, frame, source, period, caveat=" ".join(t for t in (caveat, why) if t),
+                     control=NO_CONTROL_BY_YEAR)
     flags = outliers.flag_series(frame, series=series)
     if extra_flags is not None:
         flags = flags | extra_flags.reindex(frame.index, fill_value=False).astype(bool)
@@ -296,10 +301,75 @@ def monthly(frame: pd.DataFrame | None, *, key: str, title: str, colour: str, so
         shown = outliers.without(frame, flags, y=y).assign(outlier=False)
         excluded = f"flagged months replaced by the median of the {outliers.WINDOW} months before: {', '.join(flagged)}"
         note = f"Excluded: {excluded}."
+    limits, said = control_chart(shown, key=key, y=y, series=series, settings=control)
+    drawn = None if limits is None else shown.join(limits)
     fig = charts.monthly_trend(shown, series=series, y=y, title=title, colour=colour, highlight=highlight,
-                               outliers="outlier", y_title=y_title)
+                               outliers="outlier", y_title=y_title, limits=drawn, said=said)
+    shown = shown if drawn is None else drawn.drop(columns="icon")
     return Chart(key, title, fig, shown, source, period, caveat=" ".join(t for t in (caveat, note) if t),
-                 exclusions=excluded)
+                 exclusions=excluded, control=said)
+
+
+#: Which way is improvement on each monthly chart (by its key), and why where it is not plain: the
+#: measure states it once here, and the analyst may set another (``spc.Settings.improve``).
+IMPROVEMENT = {
+    "soc_trend": ("Robbery, weapons and drugs", "down", ""),
+    "nte": ("Violence and public order, town centre", "down", ""),
+    "da_trend": ("Domestic abuse crimes", "neither",
+                 "more domestic abuse recorded can be better reporting and recording, not more abuse"),
+    "needles_monthly": ("Needles found", "neither", "more needles found can be more searching and reporting"),
+    "youth_asb": ("Complaints about young people gathering", "down", ""),
+    "focus_trend": ("Task force focus area", "down", ""),
+}
+NO_CONTROL_BY_YEAR = ("No control chart: process limits need the months, which disclosure control does not show "
+                      "for this area.")
+
+
+def control_chart(frame: pd.DataFrame, *, key: str, y: str = "value", series: str | None = None,
+                  settings=None) -> tuple[pd.DataFrame | None, str]:
+    """The control chart (``spc.xmr``) of each line of a monthly ``frame`` as shown, row for row
+    (``mean``, ``upper``, ``lower``, ``special``: the variation of a special-cause point; ``icon``
+    the line's latest month's), and what it says, naming the measure's direction of improvement
+    (:data:`IMPROVEMENT`, or as the analyst set it); (None, why) when there is too little to chart."""
+    from smp_dash import spc
+
+    settings = settings or spc.Settings()
+    label, default, because = IMPROVEMENT.get(key, ("", spc.NEITHER, ""))
+    improve = settings.direction(key, default)
+    if improve == spc.NEITHER:
+        direction = f"No direction of improvement is set{f': {because}' if because else ''}."
+    else:
+        direction = f"Improvement is a {'rise' if improve == spc.UP else 'fall'}" + (
+            " (set by the analyst)." if improve != default else ".")
+    parts, out = [], []
+    for name, rows in ([(None, frame)] if series is None else frame.groupby(series, sort=False, observed=True)):
+        rows = rows[rows[y].notna()].sort_values("month", kind="stable")
+        if len(rows) < spc.LEAST:
+            return None, f"No control chart: fewer than {spc.LEAST} months to work out process limits from."
+        rebase, note = _rebase(rows["month"], settings.rebase)
+        c = spc.xmr(rows[y].to_numpy(dtype="float64"), baseline=max(settings.baseline, spc.LEAST), rebase=rebase)
+        marked = c.marked()
+        out.append(pd.DataFrame({"mean": c.mean, "upper": c.upper, "lower": c.lower,
+                                 "special": [spc.category(side, improve) if side else "" for side in marked],
+                                 "icon": spc.category(c.latest(), improve)}, index=rows.index))
+        said = " ".join(spc.sentences(c, rows["month"], improve=improve) + ([note] if note else []))
+        parts.append(said if name is None else f"{name}: {said}")
+    limits = pd.concat(out).reindex(frame.index)
+    limits[["special", "icon"]] = limits[["special", "icon"]].fillna("")
+    return limits, "Control chart: " + " ".join(parts) + f" {direction}"
+
+
+def _rebase(months: pd.Series, at) -> tuple[int | None, str]:
+    """The position of the re-baseline month ``at`` in ``months``, and why it is not applied when it
+    leaves fewer than ``spc.LEAST`` months on either side."""
+    from smp_dash import spc
+
+    if at is None:
+        return None, ""
+    position = int(months.searchsorted(pd.Timestamp(at)))
+    if spc.LEAST <= position <= len(months) - spc.LEAST:
+        return position, ""
+    return None, f"Not re-baselined at {pd.Timestamp(at):%b %Y}: it leaves fewer than {spc.LEAST} months on one side."
 
 
 def overlay(frame: pd.DataFrame, p, cover, *, key: str, title: str, colour: str, source: str,

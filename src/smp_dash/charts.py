@@ -63,7 +63,8 @@ _MONTH = "%{x|%b %Y}"
 
 def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", series: str | None = None,
                   title: str, colour: str | None = None, y_title: str = "Count", lockdowns: bool = True,
-                  highlight=None, outliers: str | None = None, height: int = DEFAULT_HEIGHT) -> go.Figure:
+                  highlight=None, outliers: str | None = None, limits: pd.DataFrame | None = None,
+                  said: str = "", height: int = DEFAULT_HEIGHT) -> go.Figure:
     """A monthly series as a line, one line per value of ``series`` when given.
 
     Parameters
@@ -86,6 +87,14 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
         First and last day of the selected period, shaded in a pale ``colour``.
     outliers : str, optional
         Boolean column; flagged months get a red ring and "flagged outlier" on hover.
+    limits : DataFrame, optional
+        A control chart (:mod:`smp_dash.spc`) per line: ``x`` (and ``series``), ``mean``, ``upper``,
+        ``lower``, ``special`` (the variation of a point that is part of a special cause, or "")
+        and ``icon`` (the latest month's variation, on its last row): drawn as "Mean", "Upper process
+        limit" and "Lower process limit", special-cause points filled in their variation's colour,
+        the latest month ringed in its variation's.
+    said : str
+        What the control chart says in words, which the text alternative (:func:`describe`) ends with.
     height : int
         Figure height in pixels.
 
@@ -118,6 +127,9 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
                 marker=dict(symbol="circle-open", size=14, color=_OUTLIER, line=dict(width=2.5, color=_OUTLIER)),
                 xperiod="M1", xperiodalignment="middle",
                 hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>flagged outlier<extra></extra>"))
+    if limits is not None and len(limits):
+        _control(fig, limits.assign(**{x: pd.to_datetime(limits[x])}), x, y, series, colours, fmt)
+        fig.update_layout(meta={"builder": "monthly_trend", "spc": said})
     # The axis runs from the first day of the first month to the day after the last month.
     lo = data[x].min().to_period("M").start_time
     hi = data[x].max().to_period("M").end_time.normalize() + pd.Timedelta(days=1)
@@ -126,6 +138,45 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",")
     fig.update_layout(showlegend=len(fig.data) > 1)
     return fig
+
+
+#: A special cause's colour by its variation, as Making Data Count colours them (improving blue, concerning
+#: orange, neither purple), dark enough for 4.5:1 on white and on the lockdown shading (5.5, 4.7 and 6.6).
+VARIATION_COLOURS = {"special cause improving": "#005EB8", "special cause concerning": "#B34700",
+                     "special cause, neither improving nor concerning": "#7B3294", "common cause": _MUTED}
+#: The names of the control chart's lines: the text alternative reads them apart from the data.
+CONTROL_LINES = ("Mean", "Upper process limit", "Lower process limit")
+
+
+def _control(fig: go.Figure, limits: pd.DataFrame, x: str, y: str, series: str | None, colours, fmt: str) -> None:
+    """A control chart's lines, special-cause points and latest month's variation on ``fig``
+    (:func:`monthly_trend`'s ``limits``); each marked ``meta="spc"`` for :func:`describe`."""
+    groups = [(None, limits)] if series is None else list(limits.groupby(series, sort=False, observed=True))
+    for n, ((name, rows), line) in enumerate(zip(groups, colours)):
+        tint = _MUTED if series is None else line
+        of = "" if name is None else f" ({name})"
+        for column, label, dash in (("mean", "Mean", "solid"), ("upper", "Upper process limit", "dash"),
+                                    ("lower", "Lower process limit", "dash")):
+            fig.add_trace(go.Scatter(
+                x=rows[x], y=rows[column], name=label, mode="lines", line=dict(color=tint, width=1.5, dash=dash,
+                                                                               shape="hv"),
+                legendgroup=label, showlegend=n == 0, meta="spc", xperiod="M1", xperiodalignment="middle",
+                hovertemplate=f"{_MONTH}<br>{label}{of} %{{y:{fmt}}}<extra></extra>"))
+        for kind, points in rows[rows["special"] != ""].groupby("special", sort=False):
+            fig.add_trace(go.Scatter(
+                x=points[x], y=points[y], name=kind[0].upper() + kind[1:], mode="markers", legendgroup=kind,
+                showlegend=not any(t.name == kind[0].upper() + kind[1:] for t in fig.data), meta="spc",
+                marker=dict(color=VARIATION_COLOURS[kind], size=9, line=dict(width=1, color="#FFFFFF")),
+                xperiod="M1", xperiodalignment="middle",
+                hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>{kind}{of}<extra></extra>"))
+        latest = rows.iloc[[-1]]
+        icon = latest["icon"].iloc[0]
+        fig.add_trace(go.Scatter(
+            x=latest[x], y=latest[y], name=f"Latest month{of}: {icon}", mode="markers", meta="spc",
+            marker=dict(symbol="square-open", size=16, color=VARIATION_COLOURS[icon],
+                        line=dict(width=2.5, color=VARIATION_COLOURS[icon])),
+            xperiod="M1", xperiodalignment="middle",
+            hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>latest month{of}: {icon}<extra></extra>"))
 
 
 def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str, colour: str,
@@ -590,16 +641,17 @@ def describe(fig: go.Figure) -> str:
     """
     title = title_of(fig) or "Chart"
     builder = (fig.layout.meta or {}).get("builder", "") if isinstance(fig.layout.meta, dict) else ""
-    traces = [t for t in fig.data if t.name != "Flagged outlier"]
+    traces = [t for t in fig.data if t.name != "Flagged outlier" and t.meta != "spc"]
     if any(a.name == "no_data" for a in fig.layout.annotations) or not traces:
         return f"{title}: {NO_DATA.lower()}."
+    said = (fig.layout.meta or {}).get("spc", "") if isinstance(fig.layout.meta, dict) else ""
     describer = {"monthly_trend": _describe_monthly, "period_overlay": _describe_overlay,
                  "change_bars": _describe_change, "donut": _describe_donut,
                  "indexed_lines": _describe_lines, "yearly_bars": _describe_years,
                  "stacked_share": _describe_shares}.get(builder, _describe_bars)
     if builder == "funnel":
         return f"{title}{_describe_funnel(traces, *(fig.layout.meta.get('noun') or ('ward', 'wards')))}."
-    return f"{title}{describer(traces)}."
+    return f"{title}{describer(traces)}." + (f" {said}" if said else "")
 
 
 #: The narrowest a full-width chart is drawn: 800 px wide with the sidebar open (468 px measured),

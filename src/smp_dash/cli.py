@@ -18,16 +18,19 @@
                                           the draft strategic assessment, an editable Word document
     smp-dash tables -o tables.xlsx [same options]
                                           every table and chart's data as an Excel workbook
-    smp-dash doctor [--config PATH] [--secrets PATH] [--roles PATH]
-                                          dangerous server, sign-in and roles-file settings; exits 1 if any
+    smp-dash doctor [--config PATH] [--secrets PATH] [--roles PATH] [--balancer haproxy.cfg]
+                                          dangerous server, sign-in, roles-file and balancer settings; exits 1 if any
+    smp-dash serve --workers N [--port P] [--address A] [--balancer haproxy]
+                                          N Streamlit servers behind HAProxy with sticky sessions, until Ctrl-C
 
 Every failure prints what is wrong and that the data in use is unchanged, and exits with its
 code (:data:`EXIT_CODES`): 1 a check found a problem (``check``: a file differs from its record,
 the manifest is damaged, a boundary cache file fails its check; any command reading a store that
-fails its check; ``doctor``: a dangerous setting), 2 bad input (file, row, column; an argument; what the police.uk API
+fails its check; ``doctor``: a dangerous setting; ``serve``: a server or the balancer did not start or
+stopped), 2 bad input (file, row, column; an argument; what the police.uk API
 answered, or that it could not be reached), 3 the store busy, 4 the police.uk API gave no
 complete answer in time, 5 the file system refused (a full disk, a read-only or missing data
-folder, permission refused: one line naming the path).
+folder, permission refused: one line naming the path; ``serve``: the balancer is not installed).
 An ingest goes through the Data page's checks (``intake.preview`` and ``intake.commit``): a file
 cut off half-way, rows outside the borough (points, or ward codes of another district) set aside
 and counted, a file that keeps no rows refused unless ``--allow-empty``, and the page's limits
@@ -62,11 +65,13 @@ EXIT_CODES = {
     0: "done",
     EXIT_CHECK_FAILED: "a check found a problem: check, a file that differs from its record or is missing, a "
                        "damaged or missing manifest, or a boundary cache file that fails its check; report, draft, "
-                       "tables, figures over such a store; doctor, a dangerous setting",
+                       "tables, figures over such a store; doctor, a dangerous setting; serve, a server or the balancer did not "
+                       "start, or stopped by itself",
     EXIT_BAD_INPUT: "bad input: a file, an argument, or what the police.uk API answered (or it could not be reached)",
     EXIT_BUSY: "another write held the store's lock longer than the wait",
     EXIT_TIMED_OUT: "the police.uk API gave no complete answer in time: the fetch gave up",
-    EXIT_SYSTEM: "the file system refused: a full disk, a read-only or missing data folder, permission refused",
+    EXIT_SYSTEM: "the file system refused: a full disk, a read-only or missing data folder, permission refused; "
+                 "serve, the balancer's program is not installed",
 }
 
 
@@ -173,7 +178,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--secrets", type=Path, default=streamlit_dir / "secrets.toml", help="the secrets file ([auth])")
     p.add_argument("--roles", type=Path, default=None, help="the roles file (default: SMP_ROLES_FILE or "
                    ".streamlit/roles.toml)")
+    p.add_argument("--balancer", type=Path, default=None, help="an HAProxy configuration in front of the servers, "
+                   "e.g. the haproxy.cfg smp-dash serve writes (default: none checked)")
     p.set_defaults(run=_doctor)
+
+    p = sub.add_parser("serve", help="several Streamlit servers behind a load balancer with sticky sessions")
+    p.add_argument("--workers", type=int, required=True, metavar="N", help="Streamlit server processes to start "
+                   "(one per core is a good start), each on a free port of 127.0.0.1")
+    p.add_argument("--port", type=int, default=8501, help="the balancer's port (default 8501)")
+    p.add_argument("--address", default="127.0.0.1", help="the balancer's address (default 127.0.0.1, this machine "
+                   "only, as .streamlit/config.toml's server.address; partners reach it through an https proxy)")
+    p.add_argument("--balancer", choices=("haproxy",), default="haproxy", help="the load balancer (Debian's haproxy)")
+    p.add_argument("--run-dir", type=Path, default=None, help="where the balancer's settings and every process's "
+                   "log are written (default: a new folder under the temporary folder, printed)")
+    p.set_defaults(run=_serve)
     return parser
 
 
@@ -384,12 +402,28 @@ def _template(args) -> int:
 def _doctor(args) -> int:
     from smp_dash import deployment
 
-    found = deployment.findings(args.config, args.secrets, args.roles or config.roles_file(), os.environ)
+    found = deployment.findings(args.config, args.secrets, args.roles or config.roles_file(), os.environ,
+                                balancer=args.balancer)
     for finding in found:
         print(finding)
     print(f"{len(found)} dangerous setting(s)." if found else
           f"No dangerous setting found in {args.config}, {args.secrets} or the roles file.")
     return EXIT_CHECK_FAILED if found else 0
+
+
+def _serve(args) -> int:
+    from smp_dash import serving
+
+    try:
+        serving.serve(args.workers, args.port, args.address, args.balancer, data_dir=args.data_dir,
+                      run_dir=args.run_dir)
+    except serving.BalancerMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SYSTEM
+    except serving.ServeFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 Reads and never changes: Streamlit's settings (``.streamlit/config.toml``, overridden by
 ``STREAMLIT_*`` environment variables as Streamlit does; options given to ``streamlit run`` on its
 command line are not seen), the secrets file's ``[auth]`` section (sign-in; no value of it is ever
-repeated), and the roles file (who may write it, and its ``[sign_in]`` section). Each dangerous
-setting is a :class:`Finding` saying what is at risk and what to set instead.
+repeated), the roles file (who may write it, and its ``[sign_in]`` section), and, when given,
+HAProxy's configuration in front of several servers (``smp-dash serve``: where it listens, whether
+it keeps each session on its server, checks their health and lets websockets stay open). Each
+dangerous setting is a :class:`Finding` saying what is at risk and what to set instead.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class Finding:
 
 
 def findings(streamlit_config: Path, secrets: Path, roles: Path,
-             environ: Mapping[str, str]) -> list[Finding]:
+             environ: Mapping[str, str], balancer: Path | None = None) -> list[Finding]:
     """Every dangerous setting of the deployment these files and this environment describe."""
     options, found = _streamlit_options(Path(streamlit_config), environ)
     auth, problems = _auth_section(Path(secrets))
@@ -59,6 +61,8 @@ def findings(streamlit_config: Path, secrets: Path, roles: Path,
     if auth is not None:
         found += _sign_in(auth, Path(secrets))
         found += _roles(Path(roles))
+    if balancer is not None:
+        found += _balancer(Path(balancer), signed_in=auth is not None)
     return found
 
 
@@ -145,6 +149,61 @@ def _roles(path: Path) -> list[Finding]:
         found.append(Finding("[sign_in] tenants", str(path), f"{access.PERSONAL_MICROSOFT} is the directory of "
                              "personal Microsoft accounts, which anyone can create. Remove it."))
     return found
+
+
+def _balancer(path: Path, signed_in: bool) -> list[Finding]:
+    """HAProxy in front of several servers: where it listens (open mode on the network is as
+    dangerous through it as without it), and what a Streamlit session needs of it."""
+    try:
+        sections = _haproxy_sections(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Finding("balancer settings", str(path), f"cannot be read ({type(exc).__name__}).")]
+    found, where = [], str(path)
+    tunnel = any(line.startswith("timeout tunnel ") for line in sections.get("defaults", []))
+    for name, lines in sections.items():
+        kind = name.split()[0]
+        for line in lines:
+            host = line.split()[1].rsplit(":", 1)[0].strip("[]") if line.startswith("bind ") else None
+            if host is not None and not signed_in and host not in access.LOOPBACK:
+                found.append(Finding(f"{name}: {line}", where, f"open mode (no sign-in: no [auth] in the secrets "
+                                     f"file) on {host or 'every network interface'}: anyone who can reach the "
+                                     "balancer sees and changes everything. Configure sign-in, or bind 127.0.0.1."))
+        servers = [line for line in lines if line.startswith("server ")]
+        if kind not in ("backend", "listen") or not servers:
+            continue
+        sticky = "balance source" in lines or (any(line.startswith("cookie ") for line in lines)
+                                               and all(" cookie " in line for line in servers))
+        if not sticky:
+            found.append(Finding(name, where, "sessions are not kept on their server: a browser's later requests "
+                                 "(a reconnecting websocket, an upload, a download) reach a server that does not "
+                                 "hold its session. Set `cookie SERVERID insert indirect nocache` and `cookie <name>` "
+                                 "on each server line (or `balance source`)."))
+        unchecked = [line.split()[1] for line in servers if " check" not in f"{line} "]
+        if unchecked:
+            found.append(Finding(name, where, f"no health check of {', '.join(unchecked)}: a stopped server keeps "
+                                 "being sent people. Add `option httpchk GET /_stcore/health` and `check` to each "
+                                 "server line."))
+        if not (tunnel or any(line.startswith("timeout tunnel ") for line in lines)):
+            found.append(Finding(f"{name}: timeout tunnel", where, "not set: an open page's websocket is cut "
+                                 "after `timeout client` without a message and the page reconnects, losing its "
+                                 "place. Set `timeout tunnel 1h`."))
+    return found
+
+
+def _haproxy_sections(text: str) -> dict[str, list[str]]:
+    """Each section of an HAProxy file ("defaults", "backend streamlit", ...) and its lines, without
+    comments, spaces made single."""
+    sections, current = {}, None
+    for raw in text.splitlines():
+        line = " ".join(raw.split("#", 1)[0].split())
+        if not line:
+            continue
+        if not raw[0].isspace():
+            current = line
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    return sections
 
 
 def _streamlit_options(path: Path, environ: Mapping[str, str]) -> tuple[dict, list[Finding]]:

@@ -44,7 +44,8 @@ IMAGE_WIDTH, DRAW_WIDTH, DRAW_SCALE = Inches(6.3), 1000, 2
 
 def document(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
              period_kind: str = LATEST, period_label: str | None = None, demo: bool, generated_at: str,
-             provenance: dict, suppress: bool = False, exclude_outliers: bool = False) -> bytes:
+             provenance: dict, suppress: bool = False, exclude_outliers: bool = False,
+             control=None) -> bytes:
     """The draft assessment for ``wards`` and a period, as .docx bytes.
 
     Arguments and errors as for ``report.data_pack``, but disclosure control is always on for a ward
@@ -53,7 +54,8 @@ def document(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
     """
     view, sections = assessment.sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
                                          period_label=period_label, suppress=assessment.travelling(wards, suppress),
-                                         exclude_outliers=exclude_outliers, provenance=provenance)
+                                         exclude_outliers=exclude_outliers, provenance=provenance,
+                                         control=control)
     figs = [fig for section in sections for fig in section.charts]
     # No view line on the images: each chart's title and chapter say where it is (the task force's is not the view's).
     pngs = iter(images.figures_png(figs, width=DRAW_WIDTH, scale=DRAW_SCALE, demo=demo))

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from smp_dash import measures, outliers
+from smp_dash import measures, outliers, spc
 
 #: Abbreviations the pages and the assessment use, in words.
 GLOSSARY = {
@@ -34,6 +34,8 @@ GLOSSARY = {
     "PSPO": "Public Spaces Protection Order: rules for a public place, such as no street drinking",
     "S136": "section 136 of the Mental Health Act: police taking a person in crisis to a place of safety",
     "SMP": "Safer Maidstone Partnership, the borough's community safety partnership",
+    "SPC": "statistical process control: control charts that tell a signal (special cause) from a month's usual "
+           "variation (common cause)",
 }
 #: How rates per 1,000 residents are read; which ward populations they use depends on the data in use (:func:`method`).
 RATES = ("**Rates** are per 1,000 residents; the funnel plot's limits show how far a ward's rate can differ from the "
@@ -47,6 +49,7 @@ METHOD = (
     "(December to November), as the 2020-21 assessment used for each measure; 'Latest' takes the latest "
     "complete period of that kind in the data.",
     f"**Outliers**: {outliers.RULE}. Flagged months are marked on every monthly chart and can be excluded.",
+    f"**Control charts**: {spc.METHOD}",
     "**Disclosure control**: counts of 1 to 4 of sensitive measures for a ward or a ward selection show as <5, "
     "and figures that would reveal them are hidden.",
     f"**Police data**: {measures.POLICE_CAVEAT}",

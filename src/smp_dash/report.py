@@ -26,7 +26,8 @@ TITLE = "Safer Maidstone Partnership — strategic assessment data pack"
 
 def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
               period_kind: str = LATEST, period_label: str | None = None, demo: bool, generated_at: str,
-              provenance: dict, suppress: bool = False, exclude_outliers: bool = False) -> str:
+              provenance: dict, suppress: bool = False, exclude_outliers: bool = False,
+              control=None) -> str:
     """The data pack for ``wards`` (ward codes; empty = whole borough) and a period, as HTML: the
     sections of :func:`smp_dash.assessment.sections` with their interactive charts.
 
@@ -43,6 +44,8 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     provenance : dataset -> its provenance record (or None when not loaded).
     suppress, exclude_outliers : disclosure control, and flagged months replaced, as on the pages;
         disclosure control is always on for a ward selection (:func:`smp_dash.assessment.travelling`).
+    control : the control charts' baseline, re-baseline month and directions (``spc.Settings``), as on the
+        pages; the defaults when None.
 
     Raises
     ------
@@ -51,7 +54,8 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     """
     view, sections = assessment.sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
                                          period_label=period_label, suppress=assessment.travelling(wards, suppress),
-                                         exclude_outliers=exclude_outliers, provenance=provenance)
+                                         exclude_outliers=exclude_outliers, provenance=provenance,
+                                         control=control)
     return _document(view, sections, frames["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
 
 

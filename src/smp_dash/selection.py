@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from smp_dash import periods
+from smp_dash import periods, spc
 from smp_dash.periods import Period
 
 #: The period choice that shows each figure for the latest period of the kind the assessment uses for it.
@@ -43,6 +43,8 @@ class Filter:
     suppress: bool = False
     #: (dataset, first month, last month, months missing) of each dataset loaded, for the "latest" choice.
     spans: tuple = ()
+    #: The control charts' baseline, re-baseline month and directions of improvement.
+    control: spc.Settings = spc.Settings()
 
     def pick(self, native: Period, dataset: str = "crimes") -> Period:
         """The period to show for a figure the assessment reports for ``native`` (from ``dataset``).

@@ -54,7 +54,8 @@ _Sheet = namedtuple("_Sheet", "name page content source period view caveats titl
 
 def workbook(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
              period_kind: str = LATEST, period_label: str | None = None, demo: bool, generated_at: str,
-             provenance: dict, suppress: bool = False, exclude_outliers: bool = False) -> bytes:
+             provenance: dict, suppress: bool = False, exclude_outliers: bool = False,
+             control=None) -> bytes:
     """The assessment's tables and charts' data for ``wards`` and a period, as the bytes of an .xlsx file.
 
     Arguments and errors as for :func:`smp_dash.report.data_pack`; disclosure control is always on for a
@@ -62,7 +63,8 @@ def workbook(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
     """
     view, sections = assessment.sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
                                          period_label=period_label, suppress=assessment.travelling(wards, suppress),
-                                         exclude_outliers=exclude_outliers, provenance=provenance)
+                                         exclude_outliers=exclude_outliers, provenance=provenance,
+                                         control=control)
     sheets = [sheet for section in sections for sheet in _section_sheets(section, view)]
     sheets += [_Sheet("Action plans", "Every priority", "Action plans: actions, status and latest update",
                       (provenance.get("actions") or {}).get("source", ""), "", "Whole borough", "",
@@ -92,18 +94,20 @@ def _section_sheets(section, view: Filter) -> list[_Sheet]:
     """A page's sheets: its key figures, each table, each chart's data (a chart without data has none)."""
     page = section.sheet or section.title[:12]
     where = view.area + ("; disclosure control on" if view.suppress else "")
-    parts = []   # (name, content, texts naming its measures, period, title, (frame, formats))
+    parts = []   # (name, content, texts naming its measures, period, title, (frame, formats), what else to say)
     if section.figures:
         parts.append((f"{page} - key figures", "Key figures", [f.label for f in section.figures],
                       "; ".join(dict.fromkeys(f.period for f in section.figures if f.period)),
-                      f"{section.title}: key figures", _key_figures(section.figures)))
-    parts += [(_name(page, section.title, t, view.area), t, [t], "", t, _table(table))
+                      f"{section.title}: key figures", _key_figures(section.figures), ""))
+    parts += [(_name(page, section.title, t, view.area), t, [t], "", t, _table(table), "")
               for t, table in section.tables]
-    parts += [(_name(page, section.title, t, view.area), f"Chart: {t}", [t], "", t, _chart(fig, t))
+    parts += [(_name(page, section.title, t, view.area), f"Chart: {t}", [t], "", t, _chart(fig, t),
+               (fig.layout.meta or {}).get("spc", "") if isinstance(fig.layout.meta, dict) else "")
               for t, fig in ((_plain(fig.layout.title.text or ""), fig) for fig in section.charts)]
     caveats = " ".join(section.caveats)
-    return [_Sheet(name, section.title, content, _sources(texts), period, where, caveats, title, *data)
-            for name, content, texts, period, title, data in parts if len(data[0].columns)]
+    return [_Sheet(name, section.title, content, _sources(texts), period, where,
+                   " ".join(filter(None, (said, caveats))), title, *data)
+            for name, content, texts, period, title, data, said in parts if len(data[0].columns)]
 
 
 def _key_figures(figures: list[assessment.Figure]) -> tuple[pd.DataFrame, dict]:

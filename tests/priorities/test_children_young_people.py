@@ -85,7 +85,10 @@ def test_the_documents_chapter_is_the_page(frames, published):
     assert [(f.label, f.value, f.change, f.period) for f in chapter.figures] == \
         [(h.label, h.value, h.change, h.period) for h in documented]
     assert [f.label for f in chapter.figures] == ["Youth offences (borough)", "Young people offending (borough)"]
-    assert chapter.story == [h.sentence for h in documented]
+    gathering = next(c for c in published.of(blocks.Chart) if c.key == "youth_asb")
+    # the headlines' sentences, then what the complaints' control chart says, after its title
+    assert chapter.story == [h.sentence for h in documented] + [f"{gathering.title}. {gathering.control}"]
+    assert gathering.control.startswith("Control chart: Latest month (") and "Improvement is a fall." in gathering.control
     assert [fig.layout.title.text for fig in chapter.charts] == \
         [c.title for c in published.of(blocks.Chart) if c.document] == \
         ["Youth offences by financial year", "Complaints about young people gathering, by month, Whole borough (2020 shaded)"]

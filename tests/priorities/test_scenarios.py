@@ -189,5 +189,5 @@ def test_the_page_draws_the_models_figures(demo_store, demo):
     page = scenarios.page(*demo)
     assert [(m.label, m.value) for m in at.metric] == [(h.label, h.value) for h in page.of(blocks.Headline)]
     assert [h.value for h in at.subheader] == [b.title for b in page.of(blocks.Heading)]
-    assert [e.label for e in at.expander] == ["Method"]
+    assert [e.label for e in at.main.expander] == ["Method"]
     assert at.selectbox(key="sc_measure").options == sc.offered(demo[0])[0]

@@ -72,7 +72,9 @@ def test_the_documents_state_the_pages_figures(demo):
     assert [(f.label, f.value, f.change, f.period) for f in chapter.figures] == \
         [(h.label, h.value, h.change, h.period) for h in page.of(blocks.Headline) if h.document]
     assert [c.layout.title.text for c in chapter.charts] == [c.title for c in page.of(blocks.Chart) if c.document]
-    assert chapter.story == [h.sentence for h in page.of(blocks.Headline) if h.sentence]
+    # the headlines' sentences, then what each chart in the documents says of its control chart
+    assert chapter.story == [h.sentence for h in page.of(blocks.Headline) if h.sentence] + [
+        f"{c.title}. {c.control}" for c in page.of(blocks.Chart) if c.document and c.control]
     assert chapter.tables == [] and chapter.actions == "soc"
 
 

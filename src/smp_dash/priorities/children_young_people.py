@@ -109,7 +109,7 @@ def page(bundle, view: Filter) -> blocks.Page:
                                              f"{blocks.plot_text(view.area)} ({ap.label} shaded)", GATHERING.dataset),
                            highlight=(ap.start, ap.end), caveat=NOT_A_GANG,
                            period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
-                           exclude_outliers=view.exclude_outliers),
+                           exclude_outliers=view.exclude_outliers, control=view.control),
             blocks.Heading("Action plan"), blocks.Actions("children_young_people"))
     return out
 

@@ -119,7 +119,7 @@ def page(bundle, view: Filter) -> blocks.Page:
                            title=mark(f"Domestic abuse crimes by month, {blocks.plot_text(view.area)} ({p.label} shaded)"),
                            highlight=(p.start, p.end), caveat=measures.POLICE_CAVEAT,
                            period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
-                           exclude_outliers=view.exclude_outliers),
+                           exclude_outliers=view.exclude_outliers, control=view.control),
             blocks.changes(f.types, key="da_types", category="da_class", p=p, colour=colour, source=SOURCE,
                            title=mark("Domestic abuse by type"), why=f.types_why,
                            no_comparison=f.headline.no_comparison or ""))

@@ -97,14 +97,15 @@ def page(bundle, view: Filter) -> blocks.Page:
             blocks.monthly(None if f.violent.missing else f.trend, key="soc_trend", why=f.violent.missing or "",
                            series="crime_type", colour=colour, source=SOURCE, highlight=(p.start, p.end),
                            title=mark(f"Robbery, weapons and drugs by month, {blocks.plot_text(view.area)}"),
-                           caveat=measures.POLICE_CAVEAT, period=whole, exclude_outliers=view.exclude_outliers),
+                           caveat=measures.POLICE_CAVEAT, period=whole, exclude_outliers=view.exclude_outliers,
+                           control=view.control),
             blocks.Heading("Town centre and the night-time economy"),
             replace(blocks.monthly(None if f.violent.missing else f.nte, key="nte", why=f.violent.missing or "",
                                    series="area", colour=colour, source=SOURCE, period=whole,
                                    title=mark(f"Violence and public order by month: town centre "
                                               f"({', '.join(config.TOWN_CENTRE_WARDS)}) and the rest"),
                                    caveat="Lockdowns closed the night-time economy; the shaded months show them.",
-                                   exclude_outliers=view.exclude_outliers), document=False),
+                                   exclude_outliers=view.exclude_outliers, control=view.control), document=False),
             blocks.Heading(bundle.mark("Operations reported in the assessment", "indicators")))
     ops = f.operations
     if f.operations_why:

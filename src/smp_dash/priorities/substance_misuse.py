@@ -177,7 +177,7 @@ def _needle_blocks(bundle, view: Filter, f: Needles, include_bulk: bool, colour:
                           and "bulk" in f.monthly else None,
                           caveat="Bulk incidents are flagged." if include_bulk else
                           "Excluded: bulk incidents (finds of bagged, unused needles).",
-                          exclude_outliers=view.exclude_outliers)]
+                          exclude_outliers=view.exclude_outliers, control=view.control)]
     if f.wards is not None:
         out.append(blocks.WardMap("needles", mark(f"Needles found by ward, {np_.label}"), f.wards, colour=colour,
                                   sensitive=True, no_comparison=f.wards_no_comparison, points=f.points,

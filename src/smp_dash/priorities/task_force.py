@@ -127,7 +127,7 @@ def page(bundle, view: Filter, measure: str = next(iter(MEASURES))) -> blocks.Pa
                                    y_title="per 1,000 residents", highlight=(p.start, p.end), source="Kent Police; MBC",
                                    period=f"{bundle.first_month:%b %Y} to {bundle.last_month:%b %Y}",
                                    caveat=" ".join(t for t in (f.start_note, f.rates_note) if t),
-                                   exclude_outliers=view.exclude_outliers), document=False))
+                                   exclude_outliers=view.exclude_outliers, control=view.control), document=False))
     return out
 
 

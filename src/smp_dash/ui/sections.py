@@ -228,6 +228,8 @@ def draw_chart(block: blocks.Chart, view: Filter | None) -> None:
     chart(block.figure, block.data, key=block.key, source=block.source, period=block.period, caveat=block.caveat,
           view=view, exclusions=block.exclusions, sensitive_wards=block.sensitive_wards, missing=block.missing,
           all_wards=block.all_wards)
+    if block.control and run.allowed("chart") and not _nothing_to_draw(block.data):
+        st.markdown(words(block.control))    # what its control chart says, under it
 
 
 def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame | None:

@@ -16,7 +16,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from smp_dash import access, config, outliers, periods, report, schema, store
+from smp_dash import access, blocks, config, outliers, periods, report, schema, spc, store
 from smp_dash.bundle import Bundle
 from smp_dash.selection import CHOICE_LABELS, CHOICES, LATEST, PUBLISHED, Filter
 from smp_dash.ui import documents, run
@@ -50,9 +50,10 @@ def view(bundle: Bundle, person: access.Access) -> Filter:
     names = _wards(bundle)
     kind, period = _period(bundle)
     exclude, present, suppress = _display(person)
+    control = _control(bundle)
     codes = bundle.ward_codes
     chosen = Filter(tuple(codes[n] for n in names), tuple(names), kind, period, exclude, present, suppress,
-                    bundle.spans)
+                    bundle.spans, control)
     if person.can_download_pack:
         _document_buttons(chosen, bundle)
     _pages()
@@ -134,6 +135,34 @@ def _display(person: access.Access) -> tuple[bool, bool, bool]:
     return exclude, present, suppress
 
 
+#: The re-baseline box's choice of none.
+NO_REBASE = "None"
+
+
+def _control(bundle: Bundle) -> spc.Settings:
+    """The control charts' baseline, the month to re-baseline from and, per monthly chart, which way
+    is improvement (each measure's own until the analyst sets another), folded away."""
+    box = st.sidebar.expander("Control charts (SPC)")
+    months = [f"{m:%b %Y}" for m in pd.date_range(bundle.first_month, bundle.last_month, freq="MS")]
+    _keep("spc_baseline", lambda v: isinstance(v, int) and v >= spc.LEAST)
+    baseline = box.number_input("Baseline (months)", spc.LEAST, 240, spc.BASELINE, step=1, key="spc_baseline",
+                                bind="query-params", help="The mean and process limits come from the first months "
+                                "shown, this many (or all of them when fewer).")
+    _keep("spc_from", lambda v: v in (NO_REBASE, *months))
+    rebase = box.selectbox("Re-baseline from", [NO_REBASE, *months], key="spc_from", bind="query-params",
+                           help="Work the mean and limits out again from this month on (after a lockdown, a change "
+                                "in recording), from its own baseline.")
+    improve = []
+    for key, (label, default, because) in blocks.IMPROVEMENT.items():
+        _keep(f"spc_{key}", lambda v: v in spc.DIRECTIONS)
+        chosen = box.selectbox(f"Improvement: {label}", list(spc.DIRECTIONS), index=list(spc.DIRECTIONS).index(default),
+                               format_func=spc.DIRECTIONS.get, key=f"spc_{key}", bind="query-params",
+                               help=f"Not set by default: {because}." if because else None)
+        improve += [(key, chosen)] if chosen != default else []
+    at = None if rebase in (None, NO_REBASE) else pd.Timestamp(datetime.strptime(rebase, "%b %Y"))
+    return spc.Settings(int(baseline), at, tuple(improve))
+
+
 def _pages() -> None:
     """The pages, under a heading and their sections' headings: one link each (the current page's in
     bold), with no gaps between them so the menu stays as compact as Streamlit's own."""
@@ -180,7 +209,7 @@ def _document(kind: str, view: Filter, ward_names: dict, demo: bool) -> bytes:
                  period_label=view.period.label if view.period else None, demo=demo,
                  generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
                  provenance={name: store.provenance(name) for name in schema.DATASETS}, suppress=view.suppress,
-                 exclude_outliers=view.exclude_outliers)
+                 exclude_outliers=view.exclude_outliers, control=view.control)
     return made.encode("utf-8") if isinstance(made, str) else made
 
 
