@@ -110,10 +110,21 @@ def run_tests(venv: Path, extra: list[str]) -> int:
     ensure_venv(venv)
     ensure_installed(venv, extras=("test",))
     ensure_debian_programs()
+    extra = parallel(extra)
     _step(f"running the tests: python -m pytest {' '.join(extra)}".rstrip())
     code = subprocess.run([str(_bin(venv, "python")), "-m", "pytest", *extra],
                           cwd=ROOT, env=_venv_env(venv)).returncode
     return pytest_outcome(code)
+
+
+def parallel(extra: list[str], cores: int | None = None) -> list[str]:
+    """``extra`` with the suite spread over the machine's cores (pytest-xdist, a test file to a
+    worker, so each module's fixtures are built once), unless the caller chose (``-n``, ``-p
+    no:xdist``) or the machine has one core."""
+    cores = cores if cores is not None else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else (os.cpu_count() or 1)
+    chosen = any(a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in extra)
+    return extra if chosen or cores < 2 else ["-n", str(min(cores, 4)), "--dist", "loadfile", *extra]
 
 
 def pytest_outcome(code: int) -> int:

@@ -338,3 +338,16 @@ def test_dev_py_installs_the_balancer_serve_runs(tmp_path, monkeypatch):
     with pytest.raises(dev.StepFailed, match=rf"{tmp_path}/haproxy for the balancer.*packages haproxy "):
         dev.ensure_debian_programs(missing)
     assert ran == []
+
+
+@pytest.mark.parametrize("extra, cores, expected", [
+    ([], 2, ["-n", "2", "--dist", "loadfile"]),                        # the suite over both cores
+    (["tests/test_spc.py"], 8, ["-n", "4", "--dist", "loadfile", "tests/test_spc.py"]),
+    ([], 1, []),                                                       # one core: no workers to start
+    (["-n", "0"], 2, ["-n", "0"]),                                     # the caller's choice stands
+    (["-n3"], 2, ["-n3"]),
+    (["-p", "no:xdist", "-x"], 2, ["-p", "no:xdist", "-x"]),
+    (["--dist", "load"], 2, ["--dist", "load"]),
+])
+def test_dev_test_spreads_the_suite_over_the_cores_unless_told(extra, cores, expected):
+    assert dev.parallel(extra, cores) == expected

@@ -7,10 +7,11 @@ import re
 import zipfile
 
 import openpyxl
+import numpy as np
 import pandas as pd
 import pytest
 
-from smp_dash import assessment, demo, disclosure, workbook
+from smp_dash import assessment, demo, disclosure, spc, workbook
 from smp_dash.selection import PUBLISHED
 
 HOSTILE = ('=HYPERLINK("http://evil","x")', "@SUM(1)", "-2+3", "+cmd|' /C calc'!A0")
@@ -179,8 +180,11 @@ def test_table_numbers_are_typed_by_kind(book, demo_data):
 
 def test_chart_data_adds_up_to_the_figure(book):
     monthly = _table(book["DA - Crimes by month"])
-    assert list(monthly.columns) == ["Month", "Count"]
+    assert list(monthly.columns)[:5] == ["Month", "Count", "Mean", "Upper process limit", "Lower process limit"]
     assert monthly.loc[monthly["Month"].dt.year == 2020, "Count"].sum() == 2888
+    control = spc.xmr(monthly["Count"])          # the control chart's lines, from the counts beside them
+    assert np.allclose(monthly[["Mean", "Upper process limit", "Lower process limit"]].to_numpy(float),
+                       np.column_stack([control.mean, control.upper, control.lower]))
     month = book["DA - Crimes by month"].cell(_header_row(book["DA - Crimes by month"]) + 1, 1)
     assert month.is_date and month.number_format == workbook.MONTH
     types = _table(book["DA - By type"])
