@@ -46,3 +46,13 @@ def test_only_a_table_that_cannot_fit_is_a_region_the_keyboard_can_scroll(frame,
     opening = html[:html.index("<table>")]
     assert (opening == '<div class="smp-table" role="region" aria-label="Where each dataset came from" tabindex="0">'
             if region else opening == '<div class="smp-table">')
+
+
+def test_a_column_of_fractions_keeps_one_number_of_decimals():
+    """The compare page's comparators' rates read "13" beside "40.9": a column of fractions is written
+    to one decimal throughout, thousands separated; whole numbers stay whole."""
+    frame = pd.DataFrame({"rate": [13.0, 40.9, 1234.5], "whole": [1.0, 2.0, 3.0], "share": [0.25, 1.0, None]})
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", sections.table_html(frame, {}))
+    assert cells[0::3] == ["13.0", "40.9", "1,234.5"]
+    assert cells[1::3] == ["1", "2", "3"]
+    assert cells[2::3] == ["0.2", "1.0", ""]

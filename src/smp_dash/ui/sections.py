@@ -158,6 +158,7 @@ def table_html(frame: pd.DataFrame, config: dict, *, caption: str = "", linked: 
         setting = config.get(column, str(column))
         label, number_format = (setting, None) if isinstance(setting, str) else (
             setting.get("label") or str(column), (setting.get("type_config") or {}).get("format"))
+        number_format = number_format or _decimals(frame[column])
         texts = [_cell(v, number_format) for v in frame[column]]
         mark = _FIGURE_CELL if _numeric(frame[column], texts) else ""
         columns.append((texts, mark))
@@ -186,9 +187,20 @@ def _cell(value, number_format: str | None) -> str:
         return f"{value.day} {value:%b %Y}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         return str(value)
+    if number_format and number_format.startswith("{"):
+        return number_format.format(value)
     if number_format and number_format != "%d":
         return number_format % value
     return blocks.number(value)
+
+
+def _decimals(values: pd.Series) -> str | None:
+    """A column of fractions written to one decimal, as ``blocks.number`` writes a fraction, every
+    value alike ("13.0" beside "40.9", never "13"), thousands separated; None for whole numbers."""
+    if not pd.api.types.is_float_dtype(values):
+        return None
+    shown = values.dropna().astype(float)
+    return None if np.allclose(shown, shown.round()) else "{:,.1f}"
 
 
 def _numeric(values: pd.Series, texts: list[str]) -> bool:
