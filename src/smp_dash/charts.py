@@ -831,11 +831,24 @@ def _template() -> go.layout.Template:
 
 
 def _base(builder: str, title: str | None, height: int) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(template=_template(), height=height, meta={"builder": builder})
+    fig = templated()
+    fig.update_layout(height=height, meta={"builder": builder})
     if title:
         fig.update_layout(title_text=title)
     return fig
+
+
+def templated(**layout) -> go.Figure:
+    """A new figure in the house look (:func:`_template`) with ``layout``. The template is copied in
+    without plotly validating it again, as plotly sets its own default template: it was validated
+    once, when built, and validating it for every figure cost 40 ms of a chart's 50."""
+    fig = go.Figure()
+    fig._layout_obj._validate = False
+    try:
+        fig.layout.template = _template()
+    finally:
+        fig._layout_obj._validate = True
+    return fig.update_layout(**layout) if layout else fig
 
 
 def _empty(builder: str, title: str, height: int) -> go.Figure:

@@ -53,9 +53,7 @@ def _table(table: blocks.Table, bundle: Bundle, view: Filter) -> None:
 _DRAW = {
     blocks.Headlines: _headlines,
     blocks.Chart: lambda block, bundle, view: draw_chart(block, view),
-    blocks.WardMap: lambda block, bundle, view: ward_map_section(
-        bundle, view, block.table, key=block.key, colour=block.colour, caption=block.caption, points=block.points,
-        sensitive=block.sensitive, no_comparison=block.no_comparison),
+    blocks.WardMap: lambda block, bundle, view: ward_map_section(bundle, view, block),
     blocks.Table: _table,
     blocks.Text: lambda block, bundle, view: None,          # the documents' sentences; the page shows the figures
     blocks.Missing: lambda block, bundle, view: not_shown(block.title, block.why),

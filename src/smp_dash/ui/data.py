@@ -220,9 +220,10 @@ def kept(work, thing, *args, **kwargs):
     copy, the text alternative, a table's HTML): those objects are shared, never changed, and live
     as long as their cache entry, so what is derived from them is kept beside them, by identity (a
     figure cannot be hashed, and hashing a frame would cost more than the work), and dropped with
-    them. ``args`` are part of the key; ``kwargs`` by their ``repr``.
+    them. ``args`` are part of the key, by value or, where they cannot be hashed (the bundle, one
+    per data version), by identity; ``kwargs`` by their ``repr``.
     """
-    key = (work, id(thing), args, repr(sorted(kwargs.items())) if kwargs else "")
+    key = (work, id(thing), tuple(map(_by_value_or_identity, args)), repr(sorted(kwargs.items())) if kwargs else "")
     held = _KEPT.get(key)
     if held is not None and held[0]() is thing:
         return thing if held[1] is _SAME else held[1]
@@ -230,6 +231,14 @@ def kept(work, thing, *args, **kwargs):
     # the object itself is never held strongly, or it would never be dropped
     _KEPT[key] = (weakref.ref(thing, lambda _, key=key: _KEPT.pop(key, None)), _SAME if out is thing else out)
     return out
+
+
+def _by_value_or_identity(value):
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return value
 
 
 #: (work, id of an object, arguments) -> (a weak reference to the object, what work made of it).

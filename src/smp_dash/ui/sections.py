@@ -245,7 +245,7 @@ def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame 
 def actions_table(bundle: Bundle, priority: str) -> None:
     """The action plan of one priority: every action with its status, update and target, wrapped to
     be read whole; in presentation mode a short status summary."""
-    rows = bundle.actions[bundle.actions["priority"] == priority]
+    rows = kept(_of_priority, bundle.actions, priority)
     if rows.empty:
         st.caption(words(f"{measures.NOT_LOADED}: no action plan for this priority (load one through "
                          f"{schema.template('actions')})."))
@@ -262,11 +262,21 @@ def action_plan(actions: pd.DataFrame, *, source: str, period: str, by_priority:
     if run.presenting():
         st.markdown(words(action_summary(actions, by_priority=by_priority)))
     else:
-        rows = action_rows(actions)
-        columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
-        shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
-        st.table(shown.rename(columns=heading), hide_index=True)
+        st.table(kept(_actions_shown, actions, by_priority), hide_index=True)
     footnote(measures.marked(source, demo), period)
+
+
+def _of_priority(actions: pd.DataFrame, priority: str) -> pd.DataFrame:
+    return actions[actions["priority"] == priority]
+
+
+def _actions_shown(actions: pd.DataFrame, by_priority: bool) -> pd.DataFrame:
+    """The actions as the table shows them: the priority in words (first when ``by_priority``),
+    the target as "Jun 2021"."""
+    rows = action_rows(actions)
+    columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
+    shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
+    return shown.rename(columns=heading)
 
 
 def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:
