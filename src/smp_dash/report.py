@@ -52,7 +52,8 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
     view, sections = assessment.sections(frames, wards=wards, ward_names=ward_names, period_kind=period_kind,
                                          period_label=period_label, suppress=assessment.travelling(wards, suppress),
                                          exclude_outliers=exclude_outliers, provenance=provenance)
-    return _document(view, sections, frames["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
+    return _document(view, sections, assessment.dataset(frames, "actions"), demo=demo, generated_at=generated_at,
+                     provenance=provenance)
 
 
 # Writing the document ---------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from smp_dash import bundle, charts, config, demo, geo, intake, store
+from smp_dash import bundle, charts, config, demo, geo, images, intake, store
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 
@@ -202,15 +202,7 @@ class Drawn(go.Figure):
 def _drawn(fig, width: int) -> Drawn:
     spec = fig.to_dict()
     changes = charts.title_fit(fig, width)
-    return Drawn({**spec, "layout": _merged(spec.get("layout", {}), changes)} if changes else spec)
-
-
-def _merged(into: dict, changes: dict) -> dict:
-    """``into`` with ``changes`` laid over it, nested dicts merged as plotly's ``update`` merges them."""
-    out = dict(into)
-    for key, value in changes.items():
-        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
+    return Drawn({**spec, "layout": images.merged(spec.get("layout", {}), changes)} if changes else spec)
 
 
 def kept(work, thing, *args, **kwargs):
