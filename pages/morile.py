@@ -61,7 +61,9 @@ edited = st.session_state.get("morile_valid", base) if view.present else st.data
     base, key="morile_sheet", num_rows="dynamic", hide_index=True, width="stretch",
     column_config=ui.morile_sheet_columns(), placeholder="", alt=f"MoRiLE scoring sheet, version {st.session_state.get(VERSION, 0)}")
 try:
-    sheet = st.session_state["morile_valid"] = morile.validate_sheet(edited, "the scoring sheet", first_row=1)
+    # checked once per sheet's content, not on every rerun (ui.cached): the check is half a warm rerun
+    sheet = st.session_state["morile_valid"] = ui.cached(morile.validate_sheet, edited, "the scoring sheet",
+                                                         first_row=1)
 except schema.SchemaError as exc:
     sheet = st.session_state.get("morile_valid", st.session_state[SHEET])
     st.error("The ranking ignores the edits until these are fixed:\n\n" + "\n".join(f"- {x}" for x in exc.problems))

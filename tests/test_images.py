@@ -66,3 +66,22 @@ def test_text_in_a_caption_is_escaped():
     fig = images.labelled(FIG, view="<b>Bridge</b> & Fant")
     assert "&lt;b&gt;Bridge&lt;/b&gt; &amp; Fant" in fig.layout.title.subtitle.text
     assert "View: <b>Bridge</b> & Fant." in images.caption_text(fig)
+
+
+@pytest.mark.parametrize("labels", [dict(demo=True), dict(source="Kent Police", period="2020", view="Whole borough"),
+                                    dict()])
+def test_every_chart_of_the_assessment_is_drawn_as_labelled_says(frames, wards, labels):
+    """The drawings are labelled in the figures' dicts (images.labelled_dict), exactly as labelled()
+    labels a copy of the figure, for every chart the documents draw."""
+    import json
+
+    import plotly.io
+
+    from smp_dash import assessment
+
+    sent = lambda spec: json.dumps(json.loads(plotly.io.to_json(spec, validate=False)), sort_keys=True)  # noqa: E731
+    _, sections = assessment.sections(frames, ward_names=dict(zip(wards["ward_code"], wards["ward_name"])))
+    figs = [fig for section in sections for fig in section.charts]
+    assert len(figs) >= 10
+    for fig in figs:
+        assert sent(images.labelled_dict(fig, width=900, **labels)) == sent(images.labelled(fig, width=900, **labels).to_dict())

@@ -243,3 +243,22 @@ def test_an_empty_store_gives_no_empty_chart_or_table(maidstone):
     notes = " ".join(n for s in sections for n in s.notes)
     assert "Youth offences by financial year: not in the data loaded" in notes
     assert "Warnings, notices and penalties: not in the data loaded" in notes
+
+
+def test_a_pack_from_the_bundle_the_pages_read_is_the_pack_from_every_row(demo_data):
+    """The app builds documents from its bundle (the cubes the pages read), keeping a view's sections in
+    it for the next document: the same pack as from the store's frames, for a whole borough and a ward
+    selection (disclosure control on), and the sections are made once per view."""
+    from smp_dash import assessment, bundle
+
+    frames, names = demo_data
+    provenance = {name: {"source": "demonstration", "rows": len(frame), "demo": True} for name, frame in frames.items()}
+    data = bundle.build(frames, pd.DataFrame({"ward_code": list(names), "ward_name": list(names.values())}),
+                        provenance=provenance)
+    same = lambda pack: re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "id", pack)  # noqa: E731
+    for options in (dict(period_kind=PUBLISHED), dict(wards=(HIGH_STREET, BRIDGE))):
+        assert same(report.data_pack(data, ward_names=names, demo=True, generated_at="1 Apr 2021 09:00 UTC",
+                                     provenance=provenance, **options)) == same(_pack(demo_data, **options))
+    first = assessment.sections(data, ward_names=names, wards=(HIGH_STREET, BRIDGE), suppress=True)[1]
+    assert assessment.sections(data, ward_names=names, wards=(HIGH_STREET, BRIDGE), suppress=True)[1] is first
+    assert assessment.sections(data, ward_names=names, wards=(HIGH_STREET,), suppress=True)[1] is not first

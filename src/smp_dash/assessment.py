@@ -12,6 +12,7 @@ can disagree with the dashboard. The table helpers at the end show a table as th
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -54,26 +55,50 @@ def travelling(wards: tuple[str, ...], suppress: bool) -> bool:
     return suppress or bool(wards)
 
 
-def sections(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
-                  period_kind: str = LATEST, period_label: str | None = None, suppress: bool = False,
-                  exclude_outliers: bool = False, provenance: dict | None = None,
-                  control=None) -> tuple[Filter, list[Section]]:
+def sections(frames: dict[str, pd.DataFrame] | Bundle, *, wards: tuple[str, ...] = (), ward_names: dict[str, str],
+             period_kind: str = LATEST, period_label: str | None = None, suppress: bool = False,
+             exclude_outliers: bool = False, provenance: dict | None = None,
+             control=None) -> tuple[Filter, list[Section]]:
     """The view and a section per page (figures, sentences, charts, tables, notes), before any document.
 
     Arguments and errors as for :func:`data_pack`; every section is built from the same
     ``smp_dash.priorities`` figures its page shows, for the same view (``control``: its control
-    charts' ``spc.Settings``, the defaults when None).
+    charts' ``spc.Settings``, the defaults when None). ``frames``: the store's frames,
+    or the bundle the app holds (``bundle.from_store``, once per data version): then a view's sections
+    are kept in it (:data:`KEPT_VIEWS` views), so the pack, the draft and the tables of one view, from
+    any session, read the same sections once. Documents only read them.
     """
     unknown = [w for w in wards if w not in ward_names]
     if unknown:
         raise ValueError(f"unknown ward code(s) {', '.join(unknown)}; expected codes of: {', '.join(ward_names)}")
-    data = bundle.build(frames, pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())}),
-                        provenance=provenance)
+    held = isinstance(frames, Bundle)
+    data = frames if held else bundle.build(
+        frames, pd.DataFrame({"ward_code": list(ward_names), "ward_name": list(ward_names.values())}),
+        provenance=provenance)
     chosen = period_from_label(period_kind, period_label, data.first_month, data.last_month)
     view = Filter(tuple(wards), tuple(ward_names[w] for w in wards), period_kind, chosen, exclude_outliers,
-                  suppress=suppress, spans=data.spans,
-                  control=control or spc.Settings())
-    return view, [chapter(page, data, view) for page in CHAPTERS]
+                  suppress=suppress, spans=data.spans, control=control or spc.Settings())
+    if not held:
+        return view, [chapter(page, data, view) for page in CHAPTERS]
+    kept = data.memo.setdefault("sections", {})
+    made = kept.get(view)
+    if made is None:
+        made = [chapter(page, data, view) for page in CHAPTERS]
+        with _KEEPING:          # sessions of one server share the bundle
+            kept[view] = made
+            while len(kept) > KEPT_VIEWS:
+                del kept[next(iter(kept))]     # the oldest view's
+    return view, made
+
+
+#: The views whose sections a bundle keeps for documents (each a few megabytes of charts and tables).
+KEPT_VIEWS = 8
+_KEEPING = threading.Lock()
+
+
+def dataset(frames: dict[str, pd.DataFrame] | Bundle, name: str) -> pd.DataFrame:
+    """The actions or population of the store's ``frames`` or of a bundle (as :func:`sections` takes either)."""
+    return getattr(frames, name) if isinstance(frames, Bundle) else frames[name]
 
 
 @dataclass(frozen=True)

@@ -684,23 +684,29 @@ def fitted(fig: go.Figure, width: int = FULL_WIDTH) -> go.Figure:
 
     A title that fits comes back as the same object (copying a figure costs tens of milliseconds).
     """
+    changes = title_fit(fig, width)
+    if changes is None:
+        return fig
+    return go.Figure(fig).update_layout(changes)
+
+
+def title_fit(fig: go.Figure, width: int = FULL_WIDTH) -> dict | None:
+    """The layout changes :func:`fitted` makes to ``fig`` (nested, as ``update_layout`` takes them),
+    or None when its title fits: for a renderer that fits a figure's dict without copying the figure."""
     text = fig.layout.title.text or ""
     room = width - _TITLE_PAD
     if len(_plain(text)) * _TITLE_CHAR <= room:
-        return fig
+        return None
     head, tail = _subject(_plain(text))
     title = _wrapped(head, int(room / _TITLE_CHAR))
     subtitle = _wrapped(tail[:1].upper() + tail[1:], int(room / _SUBTITLE_CHAR)) if tail else []
     added = _TITLE_LINE * (len(title) - 1) + _SUBTITLE_LINE * len(subtitle)
-    out = go.Figure(fig)
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    out.update_layout(
-        meta={**meta, "title": text}, height=(fig.layout.height or DEFAULT_HEIGHT) + added,
-        margin_t=(fig.layout.margin.t or _template().layout.margin.t) + added,
-        title=dict(text="<br>".join(title), yref="container", y=1, yanchor="top",
-                   pad=dict(l=12, t=14 + _TITLE_RISE * (len(title) - 1)),
-                   subtitle=dict(text="<br>".join(subtitle), font=dict(size=13, color=_MUTED))))
-    return out
+    return dict(meta={**meta, "title": text}, height=(fig.layout.height or DEFAULT_HEIGHT) + added,
+                margin=dict(t=(fig.layout.margin.t or _template().layout.margin.t) + added),
+                title=dict(text="<br>".join(title), yref="container", y=1, yanchor="top",
+                           pad=dict(l=12, t=14 + _TITLE_RISE * (len(title) - 1)),
+                           subtitle=dict(text="<br>".join(subtitle), font=dict(size=13, color=_MUTED))))
 
 
 def _subject(title: str) -> tuple[str, str]:
@@ -879,11 +885,24 @@ def _template() -> go.layout.Template:
 
 
 def _base(builder: str, title: str | None, height: int) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(template=_template(), height=height, meta={"builder": builder})
+    fig = templated()
+    fig.update_layout(height=height, meta={"builder": builder})
     if title:
         fig.update_layout(title_text=title)
     return fig
+
+
+def templated(**layout) -> go.Figure:
+    """A new figure in the house look (:func:`_template`) with ``layout``. The template is copied in
+    without plotly validating it again, as plotly sets its own default template: it was validated
+    once, when built, and validating it for every figure cost 40 ms of a chart's 50."""
+    fig = go.Figure()
+    fig._layout_obj._validate = False
+    try:
+        fig.layout.template = _template()
+    finally:
+        fig._layout_obj._validate = True
+    return fig.update_layout(**layout) if layout else fig
 
 
 def _empty(builder: str, title: str, height: int) -> go.Figure:

@@ -25,6 +25,9 @@ DEFAULT_HEIGHT = 500
 #: The mark on an image drawn from the demonstration dataset.
 DEMO_MARK = "Demonstration data"
 CAPTION_COLOUR = "#4B5563"
+#: The demonstration mark across the plot.
+DEMO_ANNOTATION = dict(text=DEMO_MARK, name="demo", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       textangle=-20, opacity=0.18, font=dict(size=56, color="#C00000"))
 
 
 class ChromiumMissing(FileNotFoundError):
@@ -83,8 +86,7 @@ def labelled(fig: go.Figure, *, source: str = "", period: str = "", view: str = 
                                                                  font=dict(size=12, color=CAPTION_COLOUR))),
                            margin=dict(t=(fig.layout.margin.t or 56) + 18 * len(lines) + 8))
     if demo:
-        labelled.add_annotation(text=DEMO_MARK, name="demo", x=0.5, y=0.5, xref="paper", yref="paper",
-                                showarrow=False, textangle=-20, opacity=0.18, font=dict(size=56, color="#C00000"))
+        labelled.add_annotation(DEMO_ANNOTATION)
     return labelled
 
 
@@ -133,33 +135,93 @@ def figures_png(figs: list[go.Figure], *, width: int = 1100, scale: float = 1, s
     """Many figures as PNG bytes, as :func:`figure_png` draws each, in one browser session.
 
     Starting the browser takes about two seconds and each figure then about 0.2 s, so a document
-    of twenty charts is drawn in a few seconds rather than forty (``bench/documents.py``).
+    of twenty charts is drawn in a few seconds rather than forty (``bench/documents.py``); the
+    figures are drawn :data:`TABS` at a time, and an image drawn before (the same figure, size and
+    labels: the same data and view) is not drawn again (:data:`KEPT_IMAGES` are kept).
     Each figure keeps its own layout height.
     """
     import asyncio
 
     import kaleido
 
-    browser = chromium_path()
+    browser = chromium_path()     # said even when every image was drawn before: the draft needs one
     drawings = [_drawing(fig, width, None, scale, source=source, period=period, view=view, demo=demo) for fig in figs]
+    keys = [_image_key(spec, opts) for spec, opts in drawings]
+    todo = {key: drawing for key, drawing in zip(keys, drawings) if key not in _IMAGES}
+    if todo:
+        async def draw() -> list[bytes]:
+            async with kaleido.Kaleido(n=min(TABS, len(todo)), path=browser, mathjax=False) as k:
+                return await asyncio.gather(*(k.calc_fig(spec, opts=opts) for spec, opts in todo.values()))
 
-    async def draw() -> list[bytes]:
-        async with kaleido.Kaleido(path=browser, mathjax=False) as k:
-            return [await k.calc_fig(spec, opts=opts) for spec, opts in drawings]
+        for key, png in zip(todo, asyncio.run(draw())):
+            _keep_image(key, png)
+    return [_IMAGES[key] for key in keys]
 
-    return asyncio.run(draw()) if drawings else []
+
+#: Figures drawn at once, each in a tab of the one browser (two: the server's cores).
+TABS = 2
+#: Images kept for documents drawn again (a draft of the same view and data), about 150 KB each.
+KEPT_IMAGES = 64
+_IMAGES: dict[str, bytes] = {}
+
+
+def _image_key(spec: dict, opts: dict) -> str:
+    """What a drawing is, exactly: the figure's JSON and the image options, digested."""
+    import hashlib
+
+    import plotly.io
+
+    text = plotly.io.to_json(spec, validate=False) + repr(sorted(opts.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _keep_image(key: str, png: bytes) -> None:
+    _IMAGES[key] = png
+    while len(_IMAGES) > KEPT_IMAGES:
+        _IMAGES.pop(next(iter(_IMAGES)), None)     # the oldest
 
 
 def _drawing(fig: go.Figure, width: int, height: int | None, scale: float, **labels) -> tuple[dict, dict]:
     """The figure :func:`labelled` as kaleido takes it, and its image options."""
-    fig = labelled(fig, width=width, **labels)
-    height = (height or fig.layout.height or DEFAULT_HEIGHT) + _added_margin(fig)
-    return fig.to_dict(), {"format": "png", "width": int(width), "height": int(height), "scale": scale}
+    spec = labelled_dict(fig, width=width, **labels)
+    height = (height or fig.layout.height or DEFAULT_HEIGHT) + _added_margin(spec)
+    return spec, {"format": "png", "width": int(width), "height": int(height), "scale": scale}
 
 
-def _added_margin(fig: go.Figure) -> int:
-    """The height :func:`labelled` added to the top margin for its caption lines (0 when none)."""
-    subtitle = fig.layout.title.subtitle.text if fig.layout.title.subtitle else None
+def labelled_dict(fig: go.Figure, *, source: str = "", period: str = "", view: str = "", demo: bool = False,
+                  width: int = 1100) -> dict:
+    """``labelled(fig, ...).to_dict()``, made in the figure's dict: copying the figure (plotly validating
+    every property again) cost half a draft's preparation of its charts."""
+    parts = [f"{name}: {text.rstrip('.')}." for name, text in (("Source", source), ("Period", period), ("View", view))
+             if text]
+    if demo:
+        parts.insert(0, f"{DEMO_MARK.upper()}.")
+    spec = fig.to_dict()
+    if not parts:
+        return spec
+    lines = textwrap.wrap(" ".join(parts), max(40, int(width / 7)))
+    layout = merged(spec.get("layout", {}), dict(
+        title=dict(text=fig.layout.title.text or "", subtitle=dict(text="<br>".join(html.escape(line) for line in lines),
+                                                                    font=dict(size=12, color=CAPTION_COLOUR))),
+        margin=dict(t=(fig.layout.margin.t or 56) + 18 * len(lines) + 8)))
+    if demo:
+        layout["annotations"] = [*layout.get("annotations", []), DEMO_ANNOTATION]
+    return {**spec, "layout": layout}
+
+
+def merged(into: dict, changes: dict) -> dict:
+    """A figure's dict (its layout, say) ``into`` with ``changes`` laid over it, nested dicts merged as
+    plotly's ``update`` merges them: for a renderer that changes a figure's dict rather than copy the
+    figure (plotly validates every property of a copy again)."""
+    out = dict(into)
+    for key, value in changes.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _added_margin(spec: dict) -> int:
+    """The height :func:`labelled` added to the top margin of a figure's dict for its caption lines (0 when none)."""
+    subtitle = spec.get("layout", {}).get("title", {}).get("subtitle", {}).get("text")
     return 0 if not subtitle else 18 * (subtitle.count("<br>") + 1) + 8
 
 

@@ -237,19 +237,48 @@ def value(bundle, measure: Measure | str, view: Filter, native: Period, *, label
     demo = bundle.demonstration(measure.dataset)
     p = view.pick(native, measure.dataset)
     whole = getattr(bundle, measure.frame) if frame is None else frame
-    reason = _missing(bundle, measure, whole, p)
+    reason = _kept(bundle, ("missing", measure.id, variant, p), frame, lambda: _missing(bundle, measure, whole, p))
     if reason:
         return Value(measure, p, None, None, missing=reason, label=label, demo=demo)
-    notes = _notes(measure, whole, p)
-    rows = measure.rows(whole)
-    selected = metrics.in_wards(rows, view.wards)
+    notes = _kept(bundle, ("notes", measure.id, variant, p), frame, lambda: _notes(measure, whole, p))
+    counts, weight = by_ward(bundle, measure, frame=frame, variant=variant)
+    selected = metrics.in_wards(counts, view.wards)
     no_comparison = bundle.no_comparison(p, measure.dataset)
-    row = metrics.compare_excluding(selected, p, view.exclude_outliers, date=measure.date, weight=measure.weight)
+    row = metrics.compare_excluding(selected, p, view.exclude_outliers, date=measure.date, weight=weight)
     guarded = shield(bundle, measure, frame=frame, variant=variant).guard(view.wards, p, on=view.suppress) \
         if measure.sensitive else None
     return Value(measure, p, float(row["current"]), None if no_comparison else float(row["previous"]),
                  no_comparison=no_comparison, notes=notes, excluded=tuple(row["excluded"]), guarded=guarded,
                  label=label, demo=demo)
+
+
+def _kept(bundle, key: tuple, frame: pd.DataFrame | None, work):
+    """``work()``, kept in ``bundle.memo`` under ``key`` (once per data version) when the frame it reads
+    is named: the bundle's own (``frame`` None) or a ``variant`` (the key's third part)."""
+    if frame is not None and not key[2]:
+        return work()
+    if key not in bundle.memo:
+        bundle.memo[key] = work()
+    return bundle.memo[key]
+
+
+def by_ward(bundle, measure: Measure | str, *, frame: pd.DataFrame | None = None,
+            variant: str = "") -> tuple[pd.DataFrame, str]:
+    """The rows ``measure`` counts, summed per date and ward (date, ward_code, and the weight), and the
+    weight's column: what a view's count and every ward's count read, made once per data version (a
+    view's wards then pick from a few thousand rows, not the whole cube). Rows with no ward or date
+    stay, under a missing key, as the whole borough's count holds them."""
+    measure = get(measure) if isinstance(measure, str) else measure
+    weight = measure.weight or "n"
+
+    def sums():
+        rows = measure.rows(getattr(bundle, measure.frame) if frame is None else frame)
+        values = rows[measure.weight] if measure.weight else pd.Series(1, index=rows.index, dtype="int64")
+        if not pd.api.types.is_integer_dtype(values):     # sums of counts only: the same whatever the order
+            return rows if measure.weight else rows.assign(**{weight: values})
+        keys = [rows[measure.date], rows["ward_code"]]
+        return values.groupby(keys, observed=True, dropna=False, sort=False).sum().rename(weight).reset_index()
+    return _kept(bundle, ("by_ward", measure.id, variant), frame, sums), weight
 
 
 def shield(bundle, measure: Measure | str, *, frame: pd.DataFrame | None = None,
@@ -328,15 +357,20 @@ def ward_table(bundle, measure: Measure | str, p: Period, view: Filter | None = 
     ``variant``): the measure's frame for the whole borough when it differs from the bundle's
     (needles without bulk finds, say)."""
     measure = get(measure) if isinstance(measure, str) else measure
-    whole = getattr(bundle, measure.frame) if frame is None else frame
-    table = metrics.ward_table(measure.rows(whole), p, bundle.wards, bundle.population, date=measure.date,
-                               weight=measure.weight, rural=rural)
-    why = bundle.no_comparison(p, measure.dataset)
-    if why:
-        table = without_previous(table)
-    if measure.sensitive and view is not None and view.suppress:
-        table = shield(bundle, measure, frame=frame, variant=variant).ward_table(table, p)
-    return table, why or ""
+    suppress = bool(measure.sensitive and view is not None and view.suppress)
+
+    def table():        # every ward's: the same for every selection, so made once per data version
+        counts, weight = by_ward(bundle, measure, frame=frame, variant=variant)
+        out = metrics.ward_table(counts, p, bundle.wards, bundle.population, date=measure.date, weight=weight,
+                                 rural=rural)
+        why = bundle.no_comparison(p, measure.dataset)
+        if why:
+            out = without_previous(out)
+        if suppress:
+            out = shield(bundle, measure, frame=frame, variant=variant).ward_table(out, p)
+        return out, why or ""
+    out, why = _kept(bundle, ("ward_table", measure.id, variant, p, rural, suppress), frame, table)
+    return out.copy(deep=False), why      # a frame of its own for the caller (copied on write)
 
 
 def not_loaded(bundle, dataset: str) -> str:
@@ -399,9 +433,12 @@ def series(bundle, measure: Measure | str, wards=(), *, by: str | None = None,
     cover = bundle.coverage.get(measure.dataset)
     if cover is None:
         return None
-    whole = getattr(bundle, measure.frame) if frame is None else frame
-    return metrics.monthly(metrics.in_wards(measure.rows(whole), wards), cover.first, cover.last,
-                           date=measure.date, weight=measure.weight, by=by, gaps=cover.gaps)
+    if by is None:
+        rows, weight = by_ward(bundle, measure, frame=frame)
+    else:
+        rows, weight = measure.rows(getattr(bundle, measure.frame) if frame is None else frame), measure.weight
+    return metrics.monthly(metrics.in_wards(rows, wards), cover.first, cover.last,
+                           date=measure.date, weight=weight, by=by, gaps=cover.gaps)
 
 
 def missing(bundle, measure: Measure | str, native: Period | None = None, view: Filter | None = None, *,

@@ -24,6 +24,8 @@ weights are all 0 counts as the scale's midpoint, 2, for every theme, so it stop
 
 from __future__ import annotations
 
+from functools import cache
+
 import io
 import math
 from types import MappingProxyType
@@ -169,6 +171,11 @@ def default_sheet() -> pd.DataFrame:
         what in the text the scores rest on. The scores are judgements for demonstration,
         not the partnership's.
     """
+    return _default_sheet().copy()     # a copy of its own: a page edits it
+
+
+@cache
+def _default_sheet() -> pd.DataFrame:
     return sheet_from_rows(DEFAULT_ROWS)
 
 

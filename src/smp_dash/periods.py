@@ -7,6 +7,7 @@ every chart can name its period. Lockdown dates are the English national lockdow
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,22 @@ LOCKDOWNS = (
 )
 
 
+def _remembered(function):
+    """``function``, a pure function of periods, months and kinds, with its answers kept (they are
+    asked for on every rerun: the sidebar's choices, each figure's period and coverage). Arguments
+    that cannot be hashed (a list of months) are worked out each time."""
+    kept = functools.lru_cache(maxsize=4096)(function)
+
+    @functools.wraps(function)
+    def remembered(*args, **kwargs):
+        try:
+            return kept(*args, **kwargs)
+        except TypeError:           # an unhashable argument
+            return function(*args, **kwargs)
+    remembered.cache_clear = kept.cache_clear
+    return remembered
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole months from ``start`` (first day) to ``end`` (last day), inclusive."""
@@ -36,11 +53,11 @@ class Period:
     start: pd.Timestamp
     end: pd.Timestamp
 
-    @property
+    @functools.cached_property    # a frozen value, asked for many times a rerun
     def whole_year(self) -> bool:
         return self.start + pd.DateOffset(years=1) - pd.Timedelta(days=1) == self.end
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         if not self.whole_year:
             return f"{self.start:%b %Y} to {self.end:%b %Y}"
@@ -50,7 +67,7 @@ class Period:
             return f"{self.start.year}/{str(self.start.year + 1)[-2:]}"
         return f"{self.start:%b %Y} to {self.end:%b %Y}"
 
-    @property
+    @functools.cached_property
     def long_label(self) -> str:
         if not self.whole_year:
             return f"{KIND_LABELS[self.kind].split(' (')[0]} to date, {self.label}"
@@ -59,8 +76,7 @@ class Period:
 
     def previous(self) -> "Period":
         """The same months one year earlier."""
-        return Period(self.kind, self.start - pd.DateOffset(years=1),
-                      (self.end - pd.DateOffset(years=1)) + pd.offsets.MonthEnd(0))
+        return _previous(self)
 
     def contains(self, dates: pd.Series) -> pd.Series:
         """Mask of ``dates`` that fall within the period."""
@@ -70,6 +86,13 @@ class Period:
         return pd.date_range(self.start, self.end, freq="MS")
 
 
+@_remembered
+def _previous(self: Period) -> Period:
+    return Period(self.kind, self.start - pd.DateOffset(years=1),
+                  (self.end - pd.DateOffset(years=1)) + pd.offsets.MonthEnd(0))
+
+
+@_remembered
 def period(kind: str, year: int, end_month: str | None = None) -> Period:
     """The period of ``kind`` named by ``year``.
 
@@ -98,16 +121,21 @@ def available(kind: str, first: pd.Timestamp, last: pd.Timestamp, comparable: bo
     With ``comparable`` only periods whose previous period (the same months a year earlier) is
     covered too, so a change is never computed against months before the data began.
     """
+    return list(_available(kind, pd.Timestamp(first), pd.Timestamp(last), comparable))
+
+
+@_remembered
+def _available(kind: str, first: pd.Timestamp, last: pd.Timestamp, comparable: bool) -> tuple[Period, ...]:
     first, last = pd.Timestamp(first).replace(day=1), pd.Timestamp(last) + pd.offsets.MonthEnd(0)
     if kind == "rolling":
         ends = pd.date_range(first + pd.DateOffset(months=23 if comparable else 11), last, freq="MS")
-        return [period("rolling", e.year, f"{e:%Y-%m}") for e in reversed(ends)]
+        return tuple(period("rolling", e.year, f"{e:%Y-%m}") for e in reversed(ends))
     out = []
     for year in range(first.year - 1, last.year + 2):
         p = period(kind, year)
         if (p.previous() if comparable else p).start >= first and p.end <= last:
             out.append(p)
-    return sorted(out, key=lambda p: p.start, reverse=True)
+    return tuple(sorted(out, key=lambda p: p.start, reverse=True))
 
 
 # The periods the 2020-21 assessment reports its figures for (each figure's "native" period).
@@ -120,6 +148,7 @@ FY_TO_DATE_2020 = Period("financial", pd.Timestamp("2020-04-01"), pd.Timestamp("
 YOUTH_2019 = period("financial", 2019)
 
 
+@_remembered
 def latest_like(native: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> Period | None:
     """The latest period of ``native``'s shape that the data from ``first`` to ``last`` covers.
 
@@ -144,11 +173,13 @@ def latest_like(native: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()
     return Period(native.kind, start, last + pd.offsets.MonthEnd(0)) if start >= first else None
 
 
+@_remembered
 def covered(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> int:
     """How many of ``p``'s months the data from ``first`` to ``last`` holds (``gaps``: months it lacks)."""
     return int(_held(p, first, last, gaps).sum())
 
 
+@_remembered
 def shortfall(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> str | None:
     """Why the data from ``first`` to ``last`` (``gaps``: months it lacks) does not hold every month
     of ``p``, or None when it does.
@@ -170,6 +201,7 @@ def shortfall(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> st
     return f"the data covers {int(held.sum())} of the {len(months)} months of {p.label} ({why})"
 
 
+@_remembered
 def no_comparison(p: Period, first: pd.Timestamp, last: pd.Timestamp, gaps=()) -> str | None:
     """Why a figure for ``p`` may not be compared with the same months a year earlier, or None when
     it may: both periods must be wholly held, every month of each, by the data from ``first`` to

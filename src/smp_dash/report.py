@@ -56,7 +56,8 @@ def data_pack(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), w
                                          period_label=period_label, suppress=assessment.travelling(wards, suppress),
                                          exclude_outliers=exclude_outliers, provenance=provenance,
                                          control=control)
-    return _document(view, sections, frames["actions"], demo=demo, generated_at=generated_at, provenance=provenance)
+    return _document(view, sections, assessment.dataset(frames, "actions"), demo=demo, generated_at=generated_at,
+                     provenance=provenance)
 
 
 # Writing the document ---------------------------------------------------------------------

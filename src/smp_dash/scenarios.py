@@ -348,8 +348,7 @@ def projection_figure(history: pd.DataFrame, projected: pd.DataFrame, *, title: 
         Traces named "Recorded", "95% band" (upper edge, then lower edge filled up to it),
         "Scenario" when a lever changes the baseline, and "Baseline" (dashed, on top). ``layout.meta`` = {"builder": "projection_figure"}.
     """
-    fig = go.Figure(layout=dict(template=charts._template(), height=height, title_text=title,
-                                meta={"builder": "projection_figure"}))
+    fig = charts.templated(height=height, title_text=title, meta={"builder": "projection_figure"})
     if len(history) == 0 and len(projected) == 0:
         fig.add_annotation(text=charts.NO_DATA, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, name="no_data")
         return fig

@@ -68,7 +68,7 @@ def workbook(frames: dict[str, pd.DataFrame], *, wards: tuple[str, ...] = (), wa
     sheets = [sheet for section in sections for sheet in _section_sheets(section, view)]
     sheets += [_Sheet("Action plans", "Every priority", "Action plans: actions, status and latest update",
                       (provenance.get("actions") or {}).get("source", ""), "", "Whole borough", "",
-                      "Action plans of every priority", *_table(_actions(frames["actions"]))),
+                      "Action plans of every priority", *_table(_actions(assessment.dataset(frames, "actions")))),
                _Sheet("Provenance", "Every page", "Where every dataset came from", "The store's records", "", "", "",
                       "Provenance: where every dataset came from", *_table(assessment.provenance_frame(provenance)))]
     names = _unique([sheet.name for sheet in sheets])

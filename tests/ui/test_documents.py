@@ -62,3 +62,24 @@ def test_a_click_while_a_document_is_built_is_ignored(demo_store, builds):
     at.sidebar.button(key="build_tables").click().run()
     assert builds == [] and documents._ASKED not in at.session_state
     assert not [c for c in at.sidebar.caption if "Building" in c.value]
+
+
+def test_a_document_is_built_from_the_bundle_the_pages_read(demo_store):
+    """The app's documents come from its bundle (ui.data.data: the cubes, once per data version), not
+    every row: the tables hold the sheets those from every row hold, and a view's sections are kept."""
+    import io
+
+    import openpyxl
+
+    from smp_dash import schema, store, workbook
+    from smp_dash.selection import PUBLISHED, Filter
+    from smp_dash.ui import data
+
+    bundle = data.data()
+    view = Filter((), (), PUBLISHED, None, suppress=True, spans=bundle.spans)
+    made = sidebar._document("tables", view=view, ward_names=bundle.ward_names, demo=True)
+    rows = workbook.workbook(store.read_all(), ward_names=bundle.ward_names, period_kind=PUBLISHED, demo=True,
+                             generated_at="now", provenance={n: store.provenance(n) for n in schema.DATASETS},
+                             suppress=True)
+    assert openpyxl.load_workbook(io.BytesIO(made)).sheetnames == openpyxl.load_workbook(io.BytesIO(rows)).sheetnames
+    assert len(bundle.memo["sections"]) == 1

@@ -33,7 +33,7 @@ def test_a_geojson_is_named_by_a_key_not_hashed():
         fingerprint({"type": "FeatureCollection", "features": []})
 
 
-def test_a_figure_is_fitted_once_and_its_copy_dropped_with_it():
+def test_a_figure_is_fitted_once_and_dropped_with_it():
     import gc
 
     from smp_dash import charts
@@ -43,11 +43,59 @@ def test_a_figure_is_fitted_once_and_its_copy_dropped_with_it():
     fig = charts.monthly_trend(frame, title="Police-recorded ASB by month: Dec 2019 to Nov 2020 against Dec 2018 "
                                             "to Nov 2019 (Whole borough)")
     first = data.fitted(fig)
-    assert first is not fig and data.fitted(fig) is first            # copied once, not on every rerun
-    assert first.layout.title.subtitle.text.startswith("Dec 2019")
+    assert data.fitted(fig) is first                                  # made once, not on every rerun
+    assert _sent(first) == _sent(charts.fitted(fig))                   # what the page draws: the fitted figure
+    assert first.to_dict()["layout"]["title"]["subtitle"]["text"].startswith("Dec 2019")
     short = charts.monthly_trend(frame, title="ASB by month")
-    assert data.fitted(short) is short and (id(short), charts.FULL_WIDTH) not in data._FITTED
-    key = (id(fig), charts.FULL_WIDTH)
+    assert _sent(data.fitted(short)) == _sent(short)
+    assert data.kept(charts.describe, fig) is data.kept(charts.describe, fig) == charts.describe(fig)
+    held = [key for key in data._KEPT if key[1] == id(fig)]
+    assert len(held) == 2                                            # its fitted dict and its sentence
     del fig, first
     gc.collect()
-    assert key not in data._FITTED                                   # the page model's figure went, so did its copy
+    assert not set(held) & set(data._KEPT)                           # the figure went, so did what was kept of it
+
+
+@pytest.mark.parametrize("width", [440, 400])     # a full-width chart and a ranking's
+def test_every_chart_of_every_page_is_drawn_as_its_fitted_figure(demo, width):
+    """The drawn dict (the title fitted in the figure's dict) is exactly the fitted figure's, for every
+    chart of every page model, so the pages draw what the documents and the tests see."""
+    from smp_dash import blocks, charts
+    from smp_dash.ui import data
+
+    bundle, view = demo
+    seen = 0
+    for name in PAGES:
+        module = __import__(f"smp_dash.priorities.{name}", fromlist=["page"])
+        for block in _blocks(module.page(bundle, view).blocks, blocks):
+            if getattr(block, "figure", None) is not None:
+                assert _sent(data.fitted(block.figure, width)) == _sent(charts.fitted(block.figure, width)), \
+                    (name, block.key)
+                seen += 1
+    assert seen >= 20
+
+
+def _sent(fig) -> str:
+    """A figure as st.plotly_chart sends it to the browser (JSON), keys in order."""
+    import json
+
+    import plotly.io
+
+    return json.dumps(json.loads(plotly.io.to_json(fig.to_dict(), validate=False)), sort_keys=True)
+
+
+PAGES = ("overview", "serious_organised_crime", "children_young_people", "domestic_abuse", "substance_misuse",
+         "mental_health", "community_protection", "police_data", "task_force", "action_plans", "morile", "scenarios",
+         "data")
+
+
+def _blocks(items, blocks):
+    for block in items:
+        yield block
+        for attribute in ("blocks", "items"):
+            inner = getattr(block, attribute, None)
+            if isinstance(inner, (list, tuple)):
+                yield from _blocks(inner, blocks)
+        chart = getattr(block, "chart", None)
+        if chart is not None:
+            yield chart

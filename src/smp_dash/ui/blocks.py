@@ -8,7 +8,7 @@ from smp_dash import blocks, charts
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
-from smp_dash.ui.data import fitted
+from smp_dash.ui.data import fitted, kept
 from smp_dash.ui.maps import district_map_section, ward_map_section
 from smp_dash.ui.glossary import words
 from smp_dash.wording import mid_sentence
@@ -53,9 +53,7 @@ def _table(table: blocks.Table, bundle: Bundle, view: Filter) -> None:
 _DRAW = {
     blocks.Headlines: _headlines,
     blocks.Chart: lambda block, bundle, view: draw_chart(block, view),
-    blocks.WardMap: lambda block, bundle, view: ward_map_section(
-        bundle, view, block.table, key=block.key, colour=block.colour, caption=block.caption, points=block.points,
-        sensitive=block.sensitive, no_comparison=block.no_comparison),
+    blocks.WardMap: lambda block, bundle, view: ward_map_section(bundle, view, block),
     blocks.Table: _table,
     blocks.Text: lambda block, bundle, view: None,          # the documents' sentences; the page shows the figures
     blocks.Missing: lambda block, bundle, view: not_shown(block.title, block.why),
@@ -174,6 +172,6 @@ def _ranking(block: blocks.Ranking, view: Filter) -> None:
                                   "priority": number("Score", format="%.2f", width="small")})
     with right:
         st.plotly_chart(fitted(chart.figure, RANKING_CHART), width="stretch", key=f"chart_{chart.key}",
-                        config={"displaylogo": False}, alt=charts.describe(chart.figure))
+                        config={"displaylogo": False}, alt=kept(charts.describe, chart.figure))
         footnote(chart.source, chart.period, chart.caveat)
         download(table.frame, key=table.key, view=view, period=table.period, data=table.title)

@@ -14,9 +14,10 @@ import threading
 import weakref
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from smp_dash import bundle, charts, config, demo, geo, intake, store
+from smp_dash import bundle, charts, config, demo, geo, images, intake, store
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 
@@ -176,18 +177,62 @@ def _row_sample(dataset: str, wards: tuple[str, ...], folder: str, stamp: tuple)
 
 
 def fitted(fig, width: int = charts.FULL_WIDTH):
-    """``charts.fitted(fig, width)``, made once per figure: the page models' figures are shared
-    objects that live as long as their cache entry, so their fitted copies are kept beside them
-    (by identity, as a figure cannot be hashed) and dropped with them."""
-    key = (id(fig), width)
-    held = _FITTED.get(key)
-    if held is not None and held[0]() is fig:
-        return held[1]
-    out = charts.fitted(fig, width)
-    if out is not fig:
-        _FITTED[key] = (weakref.ref(fig, lambda _, key=key: _FITTED.pop(key, None)), out)
+    """``charts.fitted(fig, width)`` as ``st.plotly_chart`` reads it, made once per figure (:func:`kept`).
+
+    ``st.plotly_chart`` draws a figure's dict (``to_dict``), which for a chart of a few traces costs
+    milliseconds on every rerun (their arrays encoded again), and copying a figure to fit its title
+    tens of milliseconds per new view (plotly validates every property again): here the figure's
+    dict is made once and the title fitted in it (``charts.title_fit``), the same dict as
+    ``charts.fitted(fig, width).to_dict()``.
+    """
+    return kept(_drawn, fig, width)
+
+
+class Drawn(go.Figure):
+    """A figure's dict, handed to ``st.plotly_chart`` as the figure it was made from: it reads the
+    dict alone (``to_dict``). Not a figure to change or to read properties of."""
+
+    def __init__(self, spec: dict):      # no plotly validation: the dict came from a figure
+        self.__dict__["_spec"] = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def _drawn(fig, width: int) -> Drawn:
+    spec = fig.to_dict()
+    changes = charts.title_fit(fig, width)
+    return Drawn({**spec, "layout": images.merged(spec.get("layout", {}), changes)} if changes else spec)
+
+
+def kept(work, thing, *args, **kwargs):
+    """``work(thing, *args, **kwargs)``, worked out once per object ``thing`` and arguments.
+
+    For what a renderer derives from a page model's figures and tables on every rerun (a fitted
+    copy, the text alternative, a table's HTML): those objects are shared, never changed, and live
+    as long as their cache entry, so what is derived from them is kept beside them, by identity (a
+    figure cannot be hashed, and hashing a frame would cost more than the work), and dropped with
+    them. ``args`` are part of the key, by value or, where they cannot be hashed (the bundle, one
+    per data version), by identity; ``kwargs`` by their ``repr``.
+    """
+    key = (work, id(thing), tuple(map(_by_value_or_identity, args)), repr(sorted(kwargs.items())) if kwargs else "")
+    held = _KEPT.get(key)
+    if held is not None and held[0]() is thing:
+        return thing if held[1] is _SAME else held[1]
+    out = work(thing, *args, **kwargs)
+    # the object itself is never held strongly, or it would never be dropped
+    _KEPT[key] = (weakref.ref(thing, lambda _, key=key: _KEPT.pop(key, None)), _SAME if out is thing else out)
     return out
 
 
-#: (id of a figure, width) -> (a weak reference to the figure, its fitted copy).
-_FITTED: dict[tuple[int, int], tuple[weakref.ref, object]] = {}
+def _by_value_or_identity(value):
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return value
+
+
+#: (work, id of an object, arguments) -> (a weak reference to the object, what work made of it).
+_KEPT: dict[tuple, tuple[weakref.ref, object]] = {}
+_SAME = object()

@@ -8,55 +8,67 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from smp_dash import charts, config, disclosure, maps, measures
+from smp_dash import blocks, charts, config, disclosure, maps, measures
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 from smp_dash.ui import run
 from smp_dash.ui.glossary import words
 from smp_dash.wording import mid_sentence
-from smp_dash.ui.data import deck, district_geojson, outline
+from smp_dash.ui.data import deck, district_geojson, kept, outline
 from smp_dash.ui.sections import protect
 from smp_dash.ui.sidebar import add_ward
 
 
-def ward_map_section(bundle: Bundle, view: Filter, table: pd.DataFrame, *, key: str, colour: str, caption: str,
-                     points: pd.DataFrame | None = None, points_label: str = "Needles", sensitive: bool = False,
-                     no_comparison: str = "") -> None:
-    """Measure selector, a "Show ward names" toggle and the ward choropleth for ``table`` (from
-    ``measures.ward_table``); both controls are kept in the address, so a shared link shows the same map.
+def ward_map_section(bundle: Bundle, view: Filter, block: blocks.WardMap) -> None:
+    """Measure selector, a "Show ward names" toggle and the ward choropleth for a ward map block (its
+    ``table`` from ``measures.ward_table``); both controls are kept in the address, so a shared link
+    shows the same map.
 
     ``sensitive`` data (DA, needle finds, hate crime) is drawn with disclosure control when it is
     on: hidden wards are grey and points with small counts are left off. A rate per 1,000 residents
     is offered only when every ward has a population, and the change only when the table has one
     (``maps.ward_measures``; ``no_comparison``, the table's reason for having none, is said under the
-    map); the caption says what rates rest on, or why there are none.
+    map); the caption says what rates rest on, or why there are none. What is drawn is made once per
+    block, measure, names, selection and who may see locations (``ui.data.kept``).
     """
     if bundle.geojson is None:
         st.info(words("The ward map needs the ONS boundary files; see the notice above."))
         return
-    offered = maps.ward_measures(table, comparable=not no_comparison)
+    offered = kept(maps.ward_measures, block.table, comparable=not block.no_comparison)
     measure_column, names_column = st.columns([3, 1], vertical_alignment="bottom")
     measure = measure_column.segmented_control("Map measure", list(offered), format_func=offered.get,
-                                               default="count", key=f"{key}_measure", bind="query-params") or "count"
+                                               default="count", key=f"{block.key}_measure",
+                                               bind="query-params") or "count"
     measure = measure if measure in offered else "count"
-    if no_comparison:
-        caption = f"{caption} {maps.WARD_MEASURES['change']} not offered: {no_comparison}."
-    names = names_column.toggle("Show ward names", key=f"{key}_names", bind="query-params",
+    names = names_column.toggle("Show ward names", key=f"{block.key}_names", bind="query-params",
                                 help="Write each ward's name on the map, for a room that cannot hover.")
+    drawn, legend, caption, alt = kept(_ward_map, block, bundle, measure, bool(names), tuple(sorted(view.wards)),
+                                       run.current().person.can_see_locations)
+    ward_map(drawn, key=block.key, legend_html=legend, caption=caption, alt=alt)
+
+
+def _ward_map(block: blocks.WardMap, bundle: Bundle, measure: str, names: bool, selected: tuple,
+              locations: bool) -> tuple:
+    """The deck, legend, caption and text alternative of a ward map block as shown."""
+    table, colour, points = block.table, block.colour, block.points
+    offered = maps.ward_measures(table, comparable=not block.no_comparison)
+    caption = block.caption
+    if block.no_comparison:
+        caption = f"{caption} {maps.WARD_MEASURES['change']} not offered: {block.no_comparison}."
     column = maps.WARD_COLUMNS[measure]
-    protected = protect(table, view, sensitive)
+    protected = protect(table, None, block.sensitive)
     values = table.assign(value=table[column]) if protected is None else disclosure.map_values(protected, value=column)
     if protected is not None and points is not None:
         points = points[points["size"] > config.SUPPRESSION_THRESHOLD]
-    if points is not None and not run.current().person.can_see_locations:
+    if points is not None and not locations:
         points = None           # viewers see ward totals, not where finds were made
     drawn = deck(f"wards:{config.geo_dir()}:{config.lad_code()}", bundle.geojson, values, measure=measure,
-                 measure_label=offered[measure], selected=tuple(sorted(view.wards)), points=points, colour=colour,
-                 diverging=measure == "change", points_label=points_label, labels=bool(names))
+                 measure_label=offered[measure], selected=selected, points=points, colour=colour,
+                 diverging=measure == "change", points_label="Needles", labels=names)
     legend = maps.legend_html(maps.legend(values["value"], colour=colour, diverging=measure == "change",
                                           measure=measure), offered[measure])
-    ward_map(drawn, key=key, legend_html=legend, caption=f"{caption} {_rates_note(bundle, table, measure)}".strip(),
-             alt=charts.describe_wards(values, title=f"{caption.split('.')[0]}, {mid_sentence(offered[measure])}"))
+    return (drawn, legend, f"{caption} {_rates_note(bundle, table, measure)}".strip(),
+            charts.describe_wards(values, title=f"{caption.split('.')[0]}, {mid_sentence(offered[measure])}"))
 
 
 def _rates_note(bundle: Bundle, table: pd.DataFrame, measure: str) -> str:

@@ -22,7 +22,7 @@ from smp_dash.priorities import action_plans
 from smp_dash.selection import Filter
 from smp_dash.wording import heading
 from smp_dash.ui import run
-from smp_dash.ui.data import fitted
+from smp_dash.ui.data import fitted, kept
 from smp_dash.ui.glossary import words, words_html
 from smp_dash.ui.page import footnote, not_shown
 from smp_dash.ui.signin import require_access
@@ -52,11 +52,11 @@ def chart(fig, table: pd.DataFrame, *, key: str, source: str, period: str, cavea
     """
     if not run.allowed("chart"):
         return
-    if _nothing_to_draw(table):   # never an empty chart: say why there is nothing
+    if kept(_nothing_to_draw, table):   # never an empty chart: say why there is nothing
         not_shown(fig.layout.title.text or key, missing or f"{measures.NOT_LOADED} for this view")
         return
     st.plotly_chart(fitted(fig), width="stretch", key=f"chart_{key}", config={"displaylogo": False},
-                    alt=charts.describe(fig))
+                    alt=kept(charts.describe, fig))
     if run.presenting():
         footnote(source, period, caveat)
         return
@@ -134,13 +134,19 @@ def data_table(frame: pd.DataFrame, *, key: str | None = None, view: Filter | No
     kwargs["column_config"] = column_words(frame) | kwargs.get("column_config", {})
     if len(frame) <= WHOLE_ROWS:
         order = [c for c in kwargs.get("column_order") or frame.columns if c in frame.columns]
-        st.html(table_html(frame[order], kwargs["column_config"], caption=caption, linked=words_html(caption)))
+        st.html(kept(_whole_table, frame, tuple(order), config=kwargs["column_config"], caption=caption,
+                     linked=words_html(caption)))
     else:
         if caption:
             st.markdown(words(f"**{blocks.plain(caption)}**"))
         st.dataframe(frame, **kwargs)
     if key is not None:
         download(frame, key=key, view=view, period=period, sensitive_wards=sensitive_wards)
+
+
+def _whole_table(frame: pd.DataFrame, order: tuple, *, config: dict, **kwargs) -> str:
+    """:func:`table_html` of ``frame``'s columns ``order``, made once per frame (``kept``)."""
+    return table_html(frame[list(order)], config, **kwargs)
 
 
 def table_html(frame: pd.DataFrame, config: dict, *, caption: str = "", linked: str = "") -> str:
@@ -253,7 +259,7 @@ def protect(table: pd.DataFrame, view: Filter, sensitive: bool) -> pd.DataFrame 
 def actions_table(bundle: Bundle, priority: str) -> None:
     """The action plan of one priority: every action with its status, update and target, wrapped to
     be read whole; in presentation mode a short status summary."""
-    rows = bundle.actions[bundle.actions["priority"] == priority]
+    rows = kept(_of_priority, bundle.actions, priority)
     if rows.empty:
         st.caption(words(f"{measures.NOT_LOADED}: no action plan for this priority (load one through "
                          f"{schema.template('actions')})."))
@@ -270,11 +276,21 @@ def action_plan(actions: pd.DataFrame, *, source: str, period: str, by_priority:
     if run.presenting():
         st.markdown(words(action_summary(actions, by_priority=by_priority)))
     else:
-        rows = action_rows(actions)
-        columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
-        shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
-        st.table(shown.rename(columns=heading), hide_index=True)
+        st.table(kept(_actions_shown, actions, by_priority), hide_index=True)
     footnote(measures.marked(source, demo), period)
+
+
+def _of_priority(actions: pd.DataFrame, priority: str) -> pd.DataFrame:
+    return actions[actions["priority"] == priority]
+
+
+def _actions_shown(actions: pd.DataFrame, by_priority: bool) -> pd.DataFrame:
+    """The actions as the table shows them: the priority in words (first when ``by_priority``),
+    the target as "Jun 2021"."""
+    rows = action_rows(actions)
+    columns = (["priority"] if by_priority else []) + ["action", "status", "update", "target"]
+    shown = rows.assign(priority=rows["priority"].map(schema.PRIORITY_NAMES).fillna(rows["priority"]))[columns]
+    return shown.rename(columns=heading)
 
 
 def action_summary(actions: pd.DataFrame, *, by_priority: bool = False) -> str:

@@ -20,6 +20,7 @@ from smp_dash import access, blocks, config, outliers, periods, report, schema, 
 from smp_dash.bundle import Bundle
 from smp_dash.selection import CHOICE_LABELS, CHOICES, LATEST, PUBLISHED, Filter
 from smp_dash.ui import documents, run
+from smp_dash.ui.data import data
 from smp_dash.ui.documents import Document
 from smp_dash.ui.glossary import glossary_popover
 from smp_dash.ui.signin import account
@@ -205,7 +206,8 @@ def _document(kind: str, view: Filter, ward_names: dict, demo: bool) -> bytes:
     from smp_dash import draft, workbook   # python-docx and openpyxl load only when asked for
 
     build = {"data_pack": report.data_pack, "draft": draft.document, "tables": workbook.workbook}[kind]
-    made = build(store.read_all(), wards=view.wards, ward_names=ward_names, period_kind=view.kind,
+    # from the bundle the pages read (its sections of a view kept for every document and session), not every row
+    made = build(data(), wards=view.wards, ward_names=ward_names, period_kind=view.kind,
                  period_label=view.period.label if view.period else None, demo=demo,
                  generated_at=datetime.now(timezone.utc).strftime("%d %b %Y %H:%M UTC"),
                  provenance={name: store.provenance(name) for name in schema.DATASETS}, suppress=view.suppress,
