@@ -37,21 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS_MS = {"maidstone": 60.0, "kent": 100.0}
 #: A change to a view not viewed before (issue 22).
 NEW_VIEW_TARGETS_MS = {"maidstone": 100.0, "kent": 200.0}
-PAGES = {
-    "overview": "pages/overview.py",
-    "serious_organised_crime": "pages/serious_organised_crime.py",
-    "children_young_people": "pages/children_young_people.py",
-    "domestic_abuse": "pages/domestic_abuse.py",
-    "substance_misuse": "pages/substance_misuse.py",
-    "mental_health": "pages/mental_health.py",
-    "community_protection": "pages/community_protection.py",
-    "police_data": "pages/police_data.py",
-    "task_force": "pages/task_force.py",
-    "action_plans": "pages/action_plans.py",
-    "morile": "pages/morile.py",
-    "scenarios": "pages/scenarios.py",
-    "data": "pages/data.py",
-}
+#: Every page of the app (pages/), by name.
+PAGES = {p.stem: f"pages/{p.name}" for p in sorted((Path(__file__).resolve().parents[1] / "pages").glob("*.py"))}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
