@@ -420,11 +420,12 @@ def change_bars(frame: pd.DataFrame, *, category: str, current: str, previous: s
     for values, name, fill in ((prev, previous_label, _PREVIOUS), (cur, current_label, colour)):
         fig.add_trace(go.Bar(**{across: cats, along: values}, orientation=orientation, name=name,
                              marker_color=fill, customdata=custom, hovertemplate=hover))
-    for cat, c, p, t in zip(cats, cur, prev, changes):
-        place = (dict(x=cat, y=max(c, p), yanchor="bottom", yshift=4) if orientation == "v"
-                 else dict(y=cat, x=max(c, p), xanchor="left", xshift=6))
-        fig.add_annotation(**place, text=f"<b>{t}</b>", name="change", showarrow=False,
-                           font=dict(size=12, color=_TEXT))
+    # added in one go: plotly validates every annotation again as each one is added (n² for n bars)
+    fig.layout.annotations = (*fig.layout.annotations, *(
+        dict(**(dict(x=cat, y=max(c, p), yanchor="bottom", yshift=4) if orientation == "v"
+                else dict(y=cat, x=max(c, p), xanchor="left", xshift=6)),
+             text=f"<b>{t}</b>", name="change", showarrow=False, font=dict(size=12, color=_TEXT))
+        for cat, c, p, t in zip(cats, cur, prev, changes)))
     value_axis = dict(range=[0, (max(cur + prev) or 1) * (1.18 if orientation == "v" else 1.22)],
                       tickformat=",", title_text=y_title)
     category_axis = _category_ticks(cats, 16 if orientation == "v" else 32)
