@@ -17,7 +17,7 @@ RANK = {
     "metrics": 4, "partnerships": 4, "exports": 4, "charts": 5, "maps": 5, "published": 8, "demo": 5, "bundle": 5,
     "morile": 8, "scenarios": 8, "disclosure": 5, "intake": 4, "images": 5, "measures": 7, "priorities": 10,
     "assessment": 11, "report": 12, "selection": 3, "cli": 13, "ui": 13, "narrative": 8, "draft": 12, "workbook": 12,
-    "glossary": 8, "protection": 6, "blocks": 9, "deployment": 2, "wording": 0, "spc": 2, "serving": 1,
+    "glossary": 8, "protection": 6, "blocks": 9, "deployment": 2, "wording": 0, "fingerprints": 0, "spc": 2, "serving": 1,
 }
 #: The only part of the library that may import streamlit (a package: ui/).
 STREAMLIT_LAYER = "ui"

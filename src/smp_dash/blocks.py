@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from smp_dash import measures, metrics, narrative, significance
+from smp_dash.fingerprints import by_data
 
 
 @dataclass(frozen=True)
@@ -392,7 +393,13 @@ def funnel(table: pd.DataFrame, population: pd.DataFrame, *, key: str, colour: s
     """Ward rates against the borough rate with 95% and 99.8% limits (``table`` from
     ``measures.ward_table``, protected or not), on the ward ``population`` loaded (its source in the
     caveat; why there is no plot without one). A hidden ward is left off: its rate would give its
-    count away."""
+    count away. Every ward's, so the same for every ward selection: made once per data
+    (``fingerprints.by_data``)."""
+    return by_data(_funnel, table, population, key=key, colour=colour, period=period, title=title, sensitive=sensitive)
+
+
+def _funnel(table: pd.DataFrame, population: pd.DataFrame, *, key: str, colour: str, period: str, title: str,
+            sensitive: bool) -> Chart:
     import numpy as np
 
     from smp_dash import charts, disclosure

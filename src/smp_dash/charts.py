@@ -114,7 +114,7 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
     fig = _base("monthly_trend", title, height)
     for (name, rows), line in zip(groups, colours):
         label = y_title if name is None else str(name)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=rows[x], y=rows[y], name=label, mode="lines+markers", showlegend=series is not None,
             line=dict(color=line, width=2.5), marker=dict(color=line, size=5),
             xperiod="M1", xperiodalignment="middle",
@@ -122,7 +122,7 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
     if outliers is not None:
         flagged = data[data[outliers].fillna(False).astype(bool)]
         if len(flagged):
-            fig.add_trace(go.Scatter(
+            fig.add_trace(dict(type="scatter",
                 x=flagged[x], y=flagged[y], name="Flagged outlier", mode="markers",
                 marker=dict(symbol="circle-open", size=14, color=_OUTLIER, line=dict(width=2.5, color=_OUTLIER)),
                 xperiod="M1", xperiodalignment="middle",
@@ -157,13 +157,13 @@ def _control(fig: go.Figure, limits: pd.DataFrame, x: str, y: str, series: str |
         of = "" if name is None else f" ({name})"
         for column, label, dash in (("mean", "Mean", "solid"), ("upper", "Upper process limit", "dash"),
                                     ("lower", "Lower process limit", "dash")):
-            fig.add_trace(go.Scatter(
+            fig.add_trace(dict(type="scatter",
                 x=rows[x], y=rows[column], name=label, mode="lines", line=dict(color=tint, width=1.5, dash=dash,
                                                                                shape="hv"),
                 legendgroup=label, showlegend=n == 0, meta="spc", xperiod="M1", xperiodalignment="middle",
                 hovertemplate=f"{_MONTH}<br>{label}{of} %{{y:{fmt}}}<extra></extra>"))
         for kind, points in rows[rows["special"] != ""].groupby("special", sort=False):
-            fig.add_trace(go.Scatter(
+            fig.add_trace(dict(type="scatter",
                 x=points[x], y=points[y], name=kind[0].upper() + kind[1:], mode="markers", legendgroup=kind,
                 showlegend=not any(t.name == kind[0].upper() + kind[1:] for t in fig.data), meta="spc",
                 marker=dict(color=VARIATION_COLOURS[kind], size=9, line=dict(width=1, color="#FFFFFF")),
@@ -171,7 +171,7 @@ def _control(fig: go.Figure, limits: pd.DataFrame, x: str, y: str, series: str |
                 hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>{kind}{of}<extra></extra>"))
         latest = rows.iloc[[-1]]
         icon = latest["icon"].iloc[0]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=latest[x], y=latest[y], name=f"Latest month{of}: {icon}", mode="markers", meta="spc",
             marker=dict(symbol="square-open", size=16, color=VARIATION_COLOURS[icon],
                         line=dict(width=2.5, color=VARIATION_COLOURS[icon])),
@@ -234,7 +234,7 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
                               (cur, current_label, dict(color=colour, width=3))):
         if not len(rows):
             continue
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=[labels[i] for i in rows.index], y=_gaps(rows["value"]), name=name, mode="lines+markers", line=style,
             marker=dict(color=style["color"], size=6), customdata=[f"{m:%b %Y}" for m in rows["month"]],
             hovertemplate=f"%{{customdata}}<br><b>%{{y:{fmt}}}</b><extra>{name}</extra>"))
@@ -242,7 +242,7 @@ def period_overlay(current: pd.DataFrame, previous: pd.DataFrame, *, title: str,
     for rows in (prev, cur):
         if outliers is not None and outliers in rows and rows[outliers].fillna(False).astype(bool).any():
             hit = rows[rows[outliers].fillna(False).astype(bool)]
-            fig.add_trace(go.Scatter(
+            fig.add_trace(dict(type="scatter",
                 x=[labels[i] for i in hit.index], y=hit["value"], name="Flagged outlier", mode="markers", showlegend=legend,
                 marker=dict(symbol="circle-open", size=14, color=_OUTLIER, line=dict(width=2.5, color=_OUTLIER)),
                 customdata=[f"{m:%b %Y}" for m in hit["month"]],
@@ -418,13 +418,14 @@ def change_bars(frame: pd.DataFrame, *, category: str, current: str, previous: s
 
     fig = _base("change_bars", title, height)
     for values, name, fill in ((prev, previous_label, _PREVIOUS), (cur, current_label, colour)):
-        fig.add_trace(go.Bar(**{across: cats, along: values}, orientation=orientation, name=name,
+        fig.add_trace(dict(type="bar", **{across: cats, along: values}, orientation=orientation, name=name,
                              marker_color=fill, customdata=custom, hovertemplate=hover))
-    for cat, c, p, t in zip(cats, cur, prev, changes):
-        place = (dict(x=cat, y=max(c, p), yanchor="bottom", yshift=4) if orientation == "v"
-                 else dict(y=cat, x=max(c, p), xanchor="left", xshift=6))
-        fig.add_annotation(**place, text=f"<b>{t}</b>", name="change", showarrow=False,
-                           font=dict(size=12, color=_TEXT))
+    # added in one go: plotly validates every annotation again as each one is added (n² for n bars)
+    fig.layout.annotations = (*fig.layout.annotations, *(
+        dict(**(dict(x=cat, y=max(c, p), yanchor="bottom", yshift=4) if orientation == "v"
+                else dict(y=cat, x=max(c, p), xanchor="left", xshift=6)),
+             text=f"<b>{t}</b>", name="change", showarrow=False, font=dict(size=12, color=_TEXT))
+        for cat, c, p, t in zip(cats, cur, prev, changes)))
     value_axis = dict(range=[0, (max(cur + prev) or 1) * (1.18 if orientation == "v" else 1.22)],
                       tickformat=",", title_text=y_title)
     category_axis = _category_ticks(cats, 16 if orientation == "v" else 32)
@@ -488,7 +489,7 @@ def indexed_lines(frame: pd.DataFrame, *, x: str = "year", y: str = "value", ser
         if at_base.empty or not at_base.iloc[0]:
             continue
         line = (colours or {}).get(name, palette[name])
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=rows[x], y=rows[y] * 100 / at_base.iloc[0], customdata=rows[y], name=str(name),
             mode="lines+markers", line=dict(color=line, width=2.5), marker=dict(color=line, size=6),
             hovertemplate=(f"<b>{name}</b> %{{x}}<br>Index %{{y:.0f}} ({base} = 100)"
@@ -531,7 +532,7 @@ def stacked_share(frame: pd.DataFrame, *, x: str, y: str, series: str, title: st
 
     fig = _base("stacked_share", title, height)
     for (name, rows), default in zip(groups, palette):
-        fig.add_trace(go.Bar(
+        fig.add_trace(dict(type="bar",
             x=rows[x], y=rows["_share"], name=str(name), marker_color=(colours or {}).get(name, default),
             text=[f"{s:.0f}%" if s >= 5 else "" for s in rows["_share"]], textposition="inside",
             insidetextanchor="middle", customdata=np.column_stack([rows[y], rows["_total"]]),
@@ -614,7 +615,7 @@ def donut(frame: pd.DataFrame, *, names: str, values: str, title: str,
     total = float(data[values].sum())
 
     fig = _base("donut", title, height)
-    fig.add_trace(go.Pie(
+    fig.add_trace(dict(type="pie",
         labels=data[names], values=data[values], hole=0.58, sort=False, direction="clockwise",
         marker=dict(colors=slices, line=dict(color="white", width=2)), texttemplate="%{percent:.0%}",
         textposition="inside", insidetextorientation="horizontal",
@@ -885,10 +886,10 @@ def _template() -> go.layout.Template:
 
 
 def _base(builder: str, title: str | None, height: int) -> go.Figure:
+    """A builder's figure. Builders add their traces as dicts (``dict(type="scatter", ...)``):
+    ``add_trace(go.Scatter(...))`` validates a trace twice, as it is built and again as it is added."""
     fig = templated()
-    fig.update_layout(height=height, meta={"builder": builder})
-    if title:
-        fig.update_layout(title_text=title)
+    fig.update_layout(height=height, meta={"builder": builder}, **({"title_text": title} if title else {}))
     return fig
 
 
@@ -940,7 +941,7 @@ def _bar_figure(builder, frame, x, y, series, order, title, colour, orientation,
     for (name, rows), hue in zip(groups, _palette(colour, len(groups))):
         cats = list(rows[x])
         label = "" if name is None else f"{name}: "
-        fig.add_trace(go.Bar(
+        fig.add_trace(dict(type="bar",
             **{across: cats, along: rows[y]}, orientation=orientation, name=y if name is None else str(name),
             marker_color=[hue if strong is None or c in strong else _tint(hue, 0.6) for c in cats],
             texttemplate=f"%{{{along}:{fmt}}}" if text else None, textposition="outside" if text else "none",
@@ -1116,7 +1117,7 @@ def funnel(wards: pd.DataFrame, limits: pd.DataFrame, *, rate: float, title: str
     fig.layout.meta = {**fig.layout.meta, "noun": list(noun)}
     for level, dash in (("99.8", "dash"), ("95", "dot")):
         for side in ("upper", "lower"):
-            fig.add_trace(go.Scatter(x=limits["denominator"], y=limits[f"{side}_{level}"], mode="lines",
+            fig.add_trace(dict(type="scatter", x=limits["denominator"], y=limits[f"{side}_{level}"], mode="lines",
                                      name=f"{level}% limits", legendgroup=level, showlegend=side == "upper",
                                      line=dict(color=_MUTED, width=1.2, dash=dash, shape="hv"), hoverinfo="skip"))
     fig.add_hline(y=rate, line=dict(color=colour, width=1.5), layer="below")
@@ -1128,7 +1129,7 @@ def funnel(wards: pd.DataFrame, limits: pd.DataFrame, *, rate: float, title: str
         rows = wards[mask]
         if name != "Within limits" and not len(rows):
             continue
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=rows["population"], y=rows["rate"], mode="markers", name=name,
             marker=dict(size=10 if symbol == "circle" else 12, color=fill, symbol=symbol,
                         line=dict(width=1, color="white")),

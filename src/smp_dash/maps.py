@@ -270,7 +270,7 @@ the area; islands are parts), hover gives the
         hover = (f"<b>{html.escape(props[name])}</b><br>{html.escape(measure_label)}: {props['value_text']}<br>"
                  f"This period: {props['current']}<br>Previous: {props['previous']}<br>Change: {props['change_text']}")
         for ring in _outer_rings(feature["geometry"]):   # one filled trace per part
-            fig.add_trace(go.Scatter(
+            fig.add_trace(dict(type="scatter",
                 x=[p[0] for p in ring], y=[p[1] for p in ring], mode="lines", fill="toself", name=props[name],
                 legendgroup=props[name], showlegend=False, hoveron="fills", text=hover, hoverinfo="text",
                 fillcolor=f"rgba({r},{g},{b},{alpha / 255:.2f})",

@@ -14,6 +14,8 @@ in part. Missing is never zero.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -260,6 +262,28 @@ def _kept(bundle, key: tuple, frame: pd.DataFrame | None, work):
     if key not in bundle.memo:
         bundle.memo[key] = work()
     return bundle.memo[key]
+
+
+def per_view(bundle, name: str, view, work):
+    """``work()`` for ``view``, kept in ``bundle.memo`` for the last :data:`VIEWS_KEPT` views asking
+    under ``name``: for what two of a page's calls for one view read (its widget's choices and its
+    model). Dropped with the bundle's data version."""
+    with _PER_VIEW:
+        kept = bundle.memo.setdefault(("per_view", name), OrderedDict())
+        if view in kept:
+            kept.move_to_end(view)
+            return kept[view]
+    out = work()
+    with _PER_VIEW:
+        kept[view] = out
+        while len(kept) > VIEWS_KEPT:
+            kept.popitem(last=False)
+    return out
+
+
+#: How many views :func:`per_view` keeps for each name.
+VIEWS_KEPT = 32
+_PER_VIEW = threading.Lock()
 
 
 def by_ward(bundle, measure: Measure | str, *, frame: pd.DataFrame | None = None,

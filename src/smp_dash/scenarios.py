@@ -358,20 +358,20 @@ def projection_figure(history: pd.DataFrame, projected: pd.DataFrame, *, title: 
     joint = hist.tail(1).rename(columns={"value": "baseline"}).assign(scenario=lambda f: f["baseline"])
     line = dict(xperiod="M1", xperiodalignment="middle", mode="lines")
     hover = "%{x|%b %Y}<br><b>%{y:,.0f}</b><extra>%{fullData.name}</extra>"
-    fig.add_trace(go.Scatter(x=hist["month"], y=hist["value"], name="Recorded", **{**line, "mode": "lines+markers"},
+    fig.add_trace(dict(type="scatter", x=hist["month"], y=hist["value"], name="Recorded", **{**line, "mode": "lines+markers"},
                              line=dict(color=colour, width=2.5), marker=dict(color=colour, size=5), hovertemplate=hover))
-    fig.add_trace(go.Scatter(x=proj["month"], y=proj["upper"], name="95% band", legendgroup="band", showlegend=False,
+    fig.add_trace(dict(type="scatter", x=proj["month"], y=proj["upper"], name="95% band", legendgroup="band", showlegend=False,
                              line=dict(width=0, color=charts._rgba("#6B7280", 0.0)), hovertemplate=hover, **line))
-    fig.add_trace(go.Scatter(x=proj["month"], y=proj["lower"], name="95% band", legendgroup="band", fill="tonexty",
+    fig.add_trace(dict(type="scatter", x=proj["month"], y=proj["lower"], name="95% band", legendgroup="band", fill="tonexty",
                              fillcolor=charts._rgba("#6B7280", 0.2), line=dict(width=0, color=charts._rgba("#6B7280", 0.0)),
                              hovertemplate=hover, **line))
     if "scenario" in proj and not np.allclose(proj["scenario"], proj["baseline"]):
         path = pd.concat([joint[["month", "scenario"]], proj[["month", "scenario"]]])
-        fig.add_trace(go.Scatter(x=path["month"], y=path["scenario"], name="Scenario", hovertemplate=hover,
+        fig.add_trace(dict(type="scatter", x=path["month"], y=path["scenario"], name="Scenario", hovertemplate=hover,
                                  line=dict(color=SCENARIO_COLOUR, width=3), **line))
     # The baseline goes on top, dashed, so it still shows where the scenario leaves it unchanged.
     base = pd.concat([joint[["month", "baseline"]], proj[["month", "baseline"]]])
-    fig.add_trace(go.Scatter(x=base["month"], y=base["baseline"], name="Baseline", line=dict(color="#374151", width=2, dash="dash"),
+    fig.add_trace(dict(type="scatter", x=base["month"], y=base["baseline"], name="Baseline", line=dict(color="#374151", width=2, dash="dash"),
                              hovertemplate=hover, **line))
     months = pd.concat([hist["month"], proj["month"]])
     lo, hi = months.min(), months.max() + pd.offsets.MonthBegin(1)

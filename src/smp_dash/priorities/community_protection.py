@@ -34,7 +34,12 @@ class CommunityProtection:
 
 
 def figures(bundle, view: Filter) -> CommunityProtection:
-    """The ASB and community protection page's figures for ``view``."""
+    """The ASB and community protection page's figures for ``view``, worked out once for the page's
+    category choices and its model (``measures.per_view``)."""
+    return measures.per_view(bundle, "community_protection", view, lambda: _figures(bundle, view))
+
+
+def _figures(bundle, view: Filter) -> CommunityProtection:
     police = measures.value(bundle, ASB, view, ASSESS_2020, label="Police-recorded ASB")
     council = measures.value(bundle, COUNCIL_ASB, view, ASSESS_2020)
     p = police.period if police.available else council.period

@@ -8,7 +8,6 @@ more than the work.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import threading
 import weakref
@@ -18,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from smp_dash import bundle, charts, config, demo, geo, images, intake, store
+from smp_dash.fingerprints import fingerprint
 from smp_dash.bundle import Bundle
 from smp_dash.selection import Filter
 
@@ -67,34 +67,6 @@ def cached(builder, *args, **kwargs):
     """
     key = tuple(fingerprint(v) for v in (*args, *sorted(kwargs.items())))
     return _figure(f"{builder.__module__}:{builder.__qualname__}", key, _args=args, _kwargs=kwargs)
-
-
-def fingerprint(value):
-    """A small, exact key for a cache: frames by shape, columns, dtypes and a content hash.
-
-    A GeoJSON (a dict) is refused: name boundaries by a key instead (:func:`deck`, :func:`outline`).
-    """
-    if isinstance(value, tuple):
-        return tuple(fingerprint(v) for v in value)
-    if isinstance(value, pd.DataFrame):
-        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), value.shape,
-                _row_hashes(value))
-    if isinstance(value, pd.Series):
-        return ("series", str(value.name), str(value.dtype), len(value), _row_hashes(value))
-    if isinstance(value, dict):
-        if "features" in value:
-            raise TypeError("name boundaries by a key (ui.deck, ui.outline) rather than hashing a GeoJSON")
-        return ("dict", tuple((str(k), fingerprint(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
-    if isinstance(value, list):
-        return ("list", tuple(fingerprint(v) for v in value))
-    if isinstance(value, (set, frozenset)):
-        return ("set", tuple(sorted(map(str, value))))
-    return value
-
-
-def _row_hashes(value) -> str:
-    """A digest of every row's hash, in order (a sum would not see rows swapped)."""
-    return hashlib.blake2b(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes(), digest_size=16).hexdigest()
 
 
 def figures(build, view: Filter, **options):
