@@ -754,6 +754,8 @@ def test_a_control_chart_has_one_legend_entry_for_each_kind_of_line_and_point():
     assert [t.name for t in rings] == ["Latest month (Focus area): special cause concerning",
                                        "Latest month (Rest of borough): common cause"]
     assert all(t.showlegend is False and t.cliponaxis is False for t in rings)
+    # room for the half past the axis' end, in the figure's own layout: Streamlit's theme zeroes the template's
+    assert fig.layout.margin.r >= (rings[0].marker.size + rings[0].marker.line.width) / 2 + 3
     # special-cause points small enough to leave the line beneath them readable
     assert {t.marker.size for t in fig.data if t.name.startswith("Special cause")} == {6}
 

@@ -129,7 +129,9 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
                 hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>flagged outlier<extra></extra>"))
     if limits is not None and len(limits):
         _control(fig, limits.assign(**{x: pd.to_datetime(limits[x])}), x, y, series, colours, fmt)
-        fig.update_layout(meta={"builder": "monthly_trend", "spc": said})
+        # Room on the right for the latest month's ring, which reaches past the axis' end: in the figure's
+        # own layout, as Streamlit's chart theme sets the template's left and right margins to 0.
+        fig.update_layout(meta={"builder": "monthly_trend", "spc": said}, margin_r=_RING_ROOM)
     # The axis runs from the first day of the first month to the day after the last month.
     lo = data[x].min().to_period("M").start_time
     hi = data[x].max().to_period("M").end_time.normalize() + pd.Timedelta(days=1)
@@ -148,6 +150,8 @@ VARIATION_COLOURS = {"special cause improving": "#005EB8", "special cause concer
 CONTROL_LINES = ("Mean", "Upper process limit", "Lower process limit")
 #: A special-cause point: small enough that a run of them leaves the line beneath readable.
 _SPECIAL_SIZE = 6
+#: The latest month's ring (px across) and the room right of the plot for the half of it past the axis' end.
+_RING, _RING_ROOM = 13, 12
 
 
 def _control(fig: go.Figure, limits: pd.DataFrame, x: str, y: str, series: str | None, colours, fmt: str) -> None:
@@ -178,7 +182,7 @@ def _control(fig: go.Figure, limits: pd.DataFrame, x: str, y: str, series: str |
         fig.add_trace(go.Scatter(
             x=latest[x], y=latest[y], name=f"Latest month{of}: {icon}", mode="markers", meta="spc",
             showlegend=False, cliponaxis=False,
-            marker=dict(symbol="square-open", size=13, color=VARIATION_COLOURS[icon],
+            marker=dict(symbol="square-open", size=_RING, color=VARIATION_COLOURS[icon],
                         line=dict(width=2, color=VARIATION_COLOURS[icon])),
             xperiod="M1", xperiodalignment="middle",
             hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>latest month{of}: {icon}<extra></extra>"))
