@@ -6,6 +6,7 @@ import inspect
 import re
 
 import pandas as pd
+import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from pandas.testing import assert_frame_equal
@@ -689,8 +690,9 @@ def test_a_long_title_is_split_into_a_subject_and_a_wrapped_subtitle(title, widt
     assert out.layout.title.text.split("<br>") == head
     assert (out.layout.title.subtitle.text or "").split("<br>") == (tail or [""])
     assert all(len(html.unescape(line)) * 8 <= width - 24 for line in head)   # each line fits at 8 px a character
-    # the plot keeps its size: margin and height grow by the lines added (21 px a title line, 18 a subtitle's)
-    added = 21 * (len(head) - 1) + 18 * len(tail)
+    # the plot keeps its size: margin and height grow by the lines added (21 px a title line, 18 a subtitle's),
+    # and a subtitle by 8 px more, clear of a tick label standing on the top of the plot (it ran into "300")
+    added = 21 * (len(head) - 1) + (18 * len(tail) + 8 if tail else 0)
     assert (out.layout.height, out.layout.margin.t) == (c.DEFAULT_HEIGHT + added, 56 + added)
     # screen readers and the documents still get the whole title; the figure given is unchanged
     assert c.title_of(out) == c.title_of(fig) == title
@@ -719,3 +721,71 @@ def test_lockdown_labels_too_close_to_read_become_one(start, n, labels):
     if labels[-1] == "Lockdowns":
         assert notes[-1].hovertext == "Second national lockdown; Third national lockdown"
         assert notes[-1].x == "2020-11-05"
+
+
+# The control chart's legend (issue 23): one entry a line kind, no ring, the plot's height kept --------
+
+def _controlled(n: int = 12) -> pd.DataFrame:
+    """Two areas' months with their control chart: the focus area concerning in its last three months,
+    the rest improving in its first, each area's latest month ringed."""
+    rows = []
+    for area, base, special in (("Focus area", 100, {n - 3: "concerning", n - 2: "concerning", n - 1: "concerning"}),
+                                ("Rest of borough", 50, {0: "improving"})):
+        for i, month in enumerate(pd.date_range("2020-01-01", periods=n, freq="MS")):
+            kind = f"special cause {special[i]}" if i in special else ""
+            rows.append(dict(month=month, area=area, value=base + i, flag=i == 4, mean=base + 5.0, upper=base + 12.0,
+                             lower=base - 2.0, special=kind, icon=("special cause concerning" if area == "Focus area"
+                                                                   else "common cause") if i == n - 1 else ""))
+    return pd.DataFrame(rows)
+
+
+def test_a_control_chart_has_one_legend_entry_for_each_kind_of_line_and_point():
+    frame = _controlled()
+    fig = c.monthly_trend(frame, series="area", outliers="flag", limits=frame, title="t", colour=SOC)
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    # each area's mean and limits are drawn, but named once; each special cause present once, none absent
+    assert legend == ["Focus area", "Rest of borough", "Flagged outlier", *c.CONTROL_LINES,
+                      "Special cause concerning", "Special cause improving"]
+    for name in c.CONTROL_LINES:
+        lines = [t for t in fig.data if t.name == name]
+        assert len(lines) == 2 and {t.legendgroup for t in lines} == {name}     # one click hides both areas'
+    # the latest month's ring has no entry (the sentence under the chart says it), and is never cut at the edge
+    rings = [t for t in fig.data if t.name.startswith("Latest month")]
+    assert [t.name for t in rings] == ["Latest month (Focus area): special cause concerning",
+                                       "Latest month (Rest of borough): common cause"]
+    assert all(t.showlegend is False and t.cliponaxis is False for t in rings)
+    # room for the half past the axis' end, in the figure's own layout: Streamlit's theme zeroes the template's
+    assert fig.layout.margin.r >= (rings[0].marker.size + rings[0].marker.line.width) / 2 + 3
+    # special-cause points small enough to leave the line beneath them readable
+    assert {t.marker.size for t in fig.data if t.name.startswith("Special cause")} == {6}
+
+
+@pytest.mark.parametrize(("names", "grouped", "width", "rows"), [
+    ([], False, 440, 0),                                   # nothing in the legend
+    (["Line"], False, 440, 0),                             # one trace: plotly shows no legend
+    (["Focus area", "Rest of borough"], False, 440, 1),    # two short entries share a row
+    # not grouped and too long for one row: each entry takes the widest one's width (40 + 6 px a character)
+    (["Dec 2019 to Nov 2020", "Dec 2018 to Nov 2019", "Flagged outlier"], False, 440, 2),
+    (["Dec 2019 to Nov 2020", "Dec 2018 to Nov 2019", "Flagged outlier"], False, 1200, 1),
+    # grouped: each entry takes its own width, a row as many as fit in the plot's width (the chart's less 80 px)
+    (["Mean", "Upper process limit", "Lower process limit", "Special cause concerning"], True, 440, 2),
+    (["Mean", "Upper process limit", "Lower process limit", "Special cause concerning"], True, 800, 1),
+])
+def test_legend_rows_counts_rows_as_plotly_lays_them(names, grouped, width, rows):
+    fig = go.Figure()
+    for name in names:
+        fig.add_trace(go.Scatter(x=[1], y=[1], name=name, legendgroup=name if grouped else None))
+    assert c.legend_rows(fig, width) == rows
+
+
+def test_fitted_grows_a_chart_by_its_legend_rows_so_the_plot_keeps_its_height():
+    # A task force chart at 800 px: its legend took four rows more than the one the height allows for,
+    # out of a fixed 360 px, and left the plot a strip its axis title ran out of.
+    frame = _controlled()
+    fig = c.monthly_trend(frame, series="area", outliers="flag", limits=frame, title="t", colour=SOC)
+    narrow, wide = c.fitted(fig, 440), c.fitted(fig, 1400)
+    rows = c.legend_rows(fig, 440)
+    assert rows > c.legend_rows(fig, 1400) == 1
+    assert narrow.layout.height == c.DEFAULT_HEIGHT + (rows - 1) * (19 + 10)      # 19 px a row, 10 between groups
+    assert wide is fig and fig.layout.height == c.DEFAULT_HEIGHT                   # one row: as built, unchanged
+    assert c.describe(narrow) == c.describe(fig)

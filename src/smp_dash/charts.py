@@ -129,7 +129,9 @@ def monthly_trend(frame: pd.DataFrame, *, x: str = "month", y: str = "value", se
                 hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>flagged outlier<extra></extra>"))
     if limits is not None and len(limits):
         _control(fig, limits.assign(**{x: pd.to_datetime(limits[x])}), x, y, series, colours, fmt)
-        fig.update_layout(meta={"builder": "monthly_trend", "spc": said})
+        # Room on the right for the latest month's ring, which reaches past the axis' end: in the figure's
+        # own layout, as Streamlit's chart theme sets the template's left and right margins to 0.
+        fig.update_layout(meta={"builder": "monthly_trend", "spc": said}, margin_r=_RING_ROOM)
     # The axis runs from the first day of the first month to the day after the last month.
     lo = data[x].min().to_period("M").start_time
     hi = data[x].max().to_period("M").end_time.normalize() + pd.Timedelta(days=1)
@@ -146,6 +148,10 @@ VARIATION_COLOURS = {"special cause improving": "#005EB8", "special cause concer
                      "special cause, neither improving nor concerning": "#7B3294", "common cause": _MUTED}
 #: The names of the control chart's lines: the text alternative reads them apart from the data.
 CONTROL_LINES = ("Mean", "Upper process limit", "Lower process limit")
+#: A special-cause point: small enough that a run of them leaves the line beneath readable.
+_SPECIAL_SIZE = 6
+#: The latest month's ring (px across) and the room right of the plot for the half of it past the axis' end.
+_RING, _RING_ROOM = 13, 12
 
 
 def _control(fig: go.Figure, limits: pd.DataFrame, x: str, y: str, series: str | None, colours, fmt: str) -> None:
@@ -166,15 +172,18 @@ def _control(fig: go.Figure, limits: pd.DataFrame, x: str, y: str, series: str |
             fig.add_trace(dict(type="scatter",
                 x=points[x], y=points[y], name=kind[0].upper() + kind[1:], mode="markers", legendgroup=kind,
                 showlegend=not any(t.name == kind[0].upper() + kind[1:] for t in fig.data), meta="spc",
-                marker=dict(color=VARIATION_COLOURS[kind], size=9, line=dict(width=1, color="#FFFFFF")),
+                marker=dict(color=VARIATION_COLOURS[kind], size=_SPECIAL_SIZE, line=dict(width=0.5, color="#FFFFFF")),
                 xperiod="M1", xperiodalignment="middle",
                 hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>{kind}{of}<extra></extra>"))
         latest = rows.iloc[[-1]]
         icon = latest["icon"].iloc[0]
+        # No legend entry: the sentence under the chart and the hover say what the ring means, and its
+        # long name took a legend row of its own per line. Drawn over the axis' end, never cut by it.
         fig.add_trace(dict(type="scatter",
             x=latest[x], y=latest[y], name=f"Latest month{of}: {icon}", mode="markers", meta="spc",
-            marker=dict(symbol="square-open", size=16, color=VARIATION_COLOURS[icon],
-                        line=dict(width=2.5, color=VARIATION_COLOURS[icon])),
+            showlegend=False, cliponaxis=False,
+            marker=dict(symbol="square-open", size=_RING, color=VARIATION_COLOURS[icon],
+                        line=dict(width=2, color=VARIATION_COLOURS[icon])),
             xperiod="M1", xperiodalignment="middle",
             hovertemplate=f"{_MONTH}<br><b>%{{y:{fmt}}}</b><br>latest month{of}: {icon}<extra></extra>"))
 
@@ -674,16 +683,22 @@ def title_of(fig: go.Figure) -> str:
 
 
 def fitted(fig: go.Figure, width: int = FULL_WIDTH) -> go.Figure:
-    """``fig`` with a title that fits a chart ``width`` CSS pixels wide, the narrowest it is drawn at.
+    """``fig`` with a title and a legend that fit a chart ``width`` CSS pixels wide, the narrowest it
+    is drawn at, and a plot area as tall as the figure was built with.
 
     Plotly never wraps a title: a long one is cut at the chart's edge, often exactly where it names
     the period compared ("...against Dec 2"). A title too long for ``width`` is split where the
     subject ends (at its first colon, else its first comma outside brackets): the subject stays the
     title, what follows (the period, the comparison, the view) becomes a smaller subtitle, each
-    wrapped over lines; the top margin and the height grow by the lines added, so the plot keeps its
-    size. The whole title stays in ``layout.meta["title"]`` for :func:`title_of` and :func:`describe`.
+    wrapped over lines; the top margin grows by the lines added and by :data:`_SUBTITLE_GAP` (a tick
+    label at the top of the axis reaches above the plot, under the subtitle). Plotly does wrap a legend
+    under the plot, but within the figure's height: each row past the first would be taken from the
+    plot (a control chart's seven entries left a strip at 800 px, its axis title running into the
+    subtitle). So the height grows by the title's lines and the legend's rows added, as
+    :func:`legend_rows` counts them at ``width``, and the plot keeps its size. The whole title stays in
+    ``layout.meta["title"]`` for :func:`title_of` and :func:`describe`.
 
-    A title that fits comes back as the same object (copying a figure costs tens of milliseconds).
+    A figure that fits comes back as the same object (copying a figure costs tens of milliseconds).
     """
     changes = title_fit(fig, width)
     if changes is None:
@@ -696,18 +711,69 @@ def title_fit(fig: go.Figure, width: int = FULL_WIDTH) -> dict | None:
     or None when its title fits: for a renderer that fits a figure's dict without copying the figure."""
     text = fig.layout.title.text or ""
     room = width - _TITLE_PAD
-    if len(_plain(text)) * _TITLE_CHAR <= room:
+    rows = legend_rows(fig, width)
+    legend = _legend_height(fig, rows) - _legend_height(fig, min(rows, 1))
+    split = len(_plain(text)) * _TITLE_CHAR > room
+    if not split and not legend:
         return None
+    height = (fig.layout.height or DEFAULT_HEIGHT) + legend
+    if not split:
+        return dict(height=height)
     head, tail = _subject(_plain(text))
     title = _wrapped(head, int(room / _TITLE_CHAR))
     subtitle = _wrapped(tail[:1].upper() + tail[1:], int(room / _SUBTITLE_CHAR)) if tail else []
-    added = _TITLE_LINE * (len(title) - 1) + _SUBTITLE_LINE * len(subtitle)
+    added = _TITLE_LINE * (len(title) - 1) + (_SUBTITLE_LINE * len(subtitle) + _SUBTITLE_GAP if subtitle else 0)
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    return dict(meta={**meta, "title": text}, height=(fig.layout.height or DEFAULT_HEIGHT) + added,
+    return dict(meta={**meta, "title": text}, height=height + added,
                 margin=dict(t=(fig.layout.margin.t or _template().layout.margin.t) + added),
                 title=dict(text="<br>".join(title), yref="container", y=1, yanchor="top",
                            pad=dict(l=12, t=14 + _TITLE_RISE * (len(title) - 1)),
                            subtitle=dict(text="<br>".join(subtitle), font=dict(size=13, color=_MUTED))))
+
+
+#: Plotly's horizontal legend (plotly.js legend/draw.js, computeLegendDimensions): an entry is its
+#: symbol and gaps (40 px) and its text; a row is 19 px (a 12 px line), grouped entries (any trace with
+#: a legendgroup) 10 px apart more; 10 px above and below the whole. A legend character is at most
+#: 6 px on average (5.1 measured in Source Sans, 5.9 in Arial's metric twin): rows are counted on the
+#: high side, so a legend counted long gives the plot a little more room, never less.
+_ENTRY, _ENTRY_GAP, _LEGEND_CHAR, _LEGEND_ROW, _GROUP_GAP, _LEGEND_PAD = 40, 5, 6, 19, 10, 10
+#: The width the legend may take is the plot's: the chart's less its y axis (title and ticks) and margins.
+_PLOT_SIDES = 80
+#: Between the subtitle and the top of the plot, for half of a tick label standing on the plot's top.
+_SUBTITLE_GAP = 8
+
+
+def legend_rows(fig: go.Figure, width: int = FULL_WIDTH) -> int:
+    """How many rows ``fig``'s legend takes on a chart ``width`` px wide, as plotly lays it out: 0
+    when it shows none. Grouped (a trace has a legendgroup), each group takes its own width in a row;
+    otherwise all entries share one row when they fit, else each takes the widest entry's width."""
+    names = [_plain(t.name or "") for t in fig.data if t.showlegend is not False and t.visible is not False]
+    if fig.layout.showlegend is False or (fig.layout.showlegend is None and len(names) < 2) or not names:
+        return 0
+    room = width - _PLOT_SIDES
+    entries = [_ENTRY + len(name) * _LEGEND_CHAR for name in names]
+    if not _grouped(fig) and sum(entries) + _ENTRY_GAP * (len(entries) - 1) < room:
+        return 1
+    step = None if _grouped(fig) else max(entries)
+    rows, used = 1, 0
+    for entry in entries:
+        taken = (step or entry) + _ENTRY_GAP
+        if used > 0 and taken + used > room:
+            rows, used = rows + 1, 0
+        used += taken
+    return rows
+
+
+def _grouped(fig: go.Figure) -> bool:
+    """Whether plotly lays out ``fig``'s legend by legendgroup (its default once any trace has one)."""
+    order = fig.layout.legend.traceorder
+    return "grouped" in order if order else any(t.legendgroup for t in fig.data if t.visible is not False)
+
+
+def _legend_height(fig: go.Figure, rows: int) -> int:
+    if not rows:
+        return 0
+    return rows * _LEGEND_ROW + (rows - 1) * (_GROUP_GAP if _grouped(fig) else 0) + _LEGEND_PAD
 
 
 def _subject(title: str) -> tuple[str, str]:
