@@ -126,3 +126,14 @@ def test_a_long_history_of_signals_is_said_briefly():
     assert len(said) == 2 + spc.SAID + 1
     beyond = [s for s in said if "process limit (" in s]
     assert beyond and all(s.count(" 20") <= 2 for s in beyond), beyond      # "between Jan 2017 and Mar 2021"
+
+
+def test_a_chart_of_lines_with_no_rows_has_no_control_chart_and_says_why():
+    """A monthly chart of several lines whose dataset is held empty (crimes with no violent rows) drew
+    an error from the control chart: no line, nothing to put together."""
+    from smp_dash import blocks
+
+    empty = pd.DataFrame({"month": pd.to_datetime([]), "count": pd.Series([], dtype="int64"),
+                          "crime_type": pd.Series([], dtype="object")})
+    limits, said = blocks.control_chart(empty, key="soc_trend", y="count", series="crime_type")
+    assert limits is None and said.startswith("No control chart: fewer than 3 months")

@@ -355,6 +355,8 @@ def control_chart(frame: pd.DataFrame, *, key: str, y: str = "value", series: st
                                  "icon": spc.category(c.latest(), improve)}, index=rows.index))
         said = " ".join(spc.sentences(c, rows["month"], improve=improve) + ([note] if note else []))
         parts.append(said if name is None else f"{name}: {said}")
+    if not out:          # a chart of lines with no rows at all (a dataset the store holds empty)
+        return None, f"No control chart: fewer than {spc.LEAST} months to work out process limits from."
     limits = pd.concat(out).reindex(frame.index)
     limits[["special", "icon"]] = limits[["special", "icon"]].fillna("")
     return limits, "Control chart: " + " ".join(parts) + f" {direction}"
