@@ -53,8 +53,10 @@ def test_every_page_is_one_click_away(browser, app_url):
     links = page.locator(f"{MENU} a").all_inner_texts()        # the app's own menu: nothing folded away
     assert {"MoRiLE priorities", "Scenarios", "Data"} <= {t.split("\n")[-1].strip() for t in links}, links
     assert len(links) == len(PAGES) and all(page.locator(f"{MENU} a").nth(i).is_visible() for i in range(len(PAGES)))
-    # the preset buttons' labels fit on one line ("Shepway", not "Shep..." or "Shepw / ay")
+    # the preset buttons' labels, and the documents' under them, fit on one line ("Shepway", not
+    # "Shep..." or "Shepw / ay")
     lines = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stSidebar"] .stButton button p'))
         .map(p => { const r = document.createRange(); r.selectNodeContents(p); return [p.innerText, r.getClientRects().length]; })""")
-    assert {t for t, n in lines if n} == {"All", "Shepway", "Town"} and all(n <= 1 for _, n in lines), lines
+    assert {t for t, n in lines if n} == {"All", "Shepway", "Town", "Data pack (HTML)", "Draft assessment (Word)",
+                                          "Tables (Excel)"} and all(n <= 1 for _, n in lines), lines
     context.close()
