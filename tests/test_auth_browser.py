@@ -143,7 +143,8 @@ def test_analyst_signs_in_and_can_load_data(tab, app):
 def test_partner_sees_downloads_but_no_uploads(tab, app):
     sign_in(tab, app, "pc.smith@kent.police.uk")
     assert "(partner" in sidebar_text(tab)
-    assert tab.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"]').count() == len(sidebar.DOCUMENTS) == 3   # the data pack, the draft, the tables
+    # the data pack, the draft, the tables: each built under its own button (issue 21, section 4)
+    assert all(_document_buttons(tab, d.label) for d in sidebar.DOCUMENTS) and len(sidebar.DOCUMENTS) == 3
     go(tab, "data")
     tab.get_by_text("are for analysts").wait_for(timeout=PAGE_TIMEOUT_MS)
     assert tab.locator('[data-testid="stFileUploader"]').count() == 0
@@ -158,6 +159,12 @@ def test_viewer_sees_aggregates_only(tab, app):
     assert tab.get_by_text("Disclosure control is on").count() >= 1
     tab.screenshot(path=str(SCREENSHOTS / "viewer_domestic_abuse.png"))
     assert tab.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"]').count() == 0   # no data pack, draft or tables
+    assert not any(_document_buttons(tab, d.label) for d in sidebar.DOCUMENTS)                 # nor a button to build one
+
+
+def _document_buttons(tab, label: str) -> int:
+    """The sidebar's buttons that build or download the document ``label`` names."""
+    return tab.locator('[data-testid="stSidebar"] button').filter(has_text=label).count()
 
 
 def test_unknown_address_is_refused(tab, app):
