@@ -18,6 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import stores
+
 CHILD = """
 import json, sys, time
 from pathlib import Path
@@ -43,13 +45,10 @@ def main() -> None:
     parser.add_argument("--lad", default=None)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    from smp_dash import cli, config, store
+    from smp_dash import config, store
 
     with tempfile.TemporaryDirectory() as folder:
-        data = args.store
-        if data is None:
-            data = Path(folder) / "store"
-            assert cli.main(["--data-dir", str(data), "demo"]) == 0
+        data = args.store or stores.maidstone(folder)
         lad = args.lad or config.lad_code()
         rows = {name: (store.provenance(name, data) or {}).get("rows", 0) for name in store.CUBES}
         print("store: " + ", ".join(f"{n:,} {name}" for name, n in rows.items()))

@@ -80,16 +80,8 @@ def _sizes(store: Path) -> str:
 
 
 def _report(scale: str, results, new, naive, runs: int) -> None:
-    target = TARGETS_MS[scale]
-    print(f"\n{scale.capitalize()} scale: warm rerun per page, {runs} timed runs after one warm-up (AppTest)")
-    print(f"{'page':26} {'median ms':>10} {'min':>8} {'max':>8} {'CPU ms':>8}  target {target:.0f} ms")
-    for page, times in results.items():
-        if isinstance(times, str):
-            print(f"{page:26} {'ERROR':>10} {'':>8} {'':>8}  {times}")
-            continue
-        med = statistics.median(times)
-        print(f"{page:26} {med:10.1f} {min(times):8.1f} {max(times):8.1f} {_cpu(times)}  "
-              f"{'PASS' if med <= target else 'MISS'}")
+    _table(f"\n{scale.capitalize()} scale: warm rerun per page, {runs} timed runs after one warm-up (AppTest)",
+           results, TARGETS_MS[scale])
     overview = results.get("overview")
     if not naive:
         return
@@ -108,10 +100,15 @@ def _report(scale: str, results, new, naive, runs: int) -> None:
 
 
 def _report_new(scale: str, new, runs: int) -> None:
-    target = NEW_VIEW_TARGETS_MS[scale]
-    print(f"\n{scale.capitalize()} scale: a change to wards not viewed before, per page, {runs} timed changes (AppTest)")
+    _table(f"\n{scale.capitalize()} scale: a change to wards not viewed before, per page, {runs} timed changes "
+           "(AppTest)", new, NEW_VIEW_TARGETS_MS[scale])
+
+
+def _table(heading: str, results, target: float) -> None:
+    """Per page: the median, least and most ms, the CPU ms and whether the median meets ``target``."""
+    print(heading)
     print(f"{'page':26} {'median ms':>10} {'min':>8} {'max':>8} {'CPU ms':>8}  target {target:.0f} ms")
-    for page, times in new.items():
+    for page, times in results.items():
         if isinstance(times, str):
             print(f"{page:26} {'ERROR':>10} {'':>8} {'':>8}  {times}")
             continue

@@ -18,19 +18,18 @@ import tempfile
 import time
 from pathlib import Path
 
+import stores
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from smp_dash import cli, schema, store
+    from smp_dash import schema, store
 
     with tempfile.TemporaryDirectory() as folder:
-        data = args.store
-        if data is None:
-            data = Path(folder) / "store"
-            assert cli.main(["--data-dir", str(data), "demo"]) == 0
+        data = args.store or stores.maidstone(folder)
         manifest = store._manifest(data)
         entries = {name: entry for name in schema.DATASETS if (entry := store._current(manifest, name))}
         files = [data / f for entry in entries.values() for f in store._files(entry)]
