@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smp_dash import measures, metrics, narrative, significance
+from smp_dash import measures, metrics, narrative, significance, spc
 from smp_dash.fingerprints import by_data
 
 
@@ -314,13 +314,13 @@ def monthly(frame: pd.DataFrame | None, *, key: str, title: str, colour: str, so
 #: Which way is improvement on each monthly chart (by its key), and why where it is not plain: the
 #: measure states it once here, and the analyst may set another (``spc.Settings.improve``).
 IMPROVEMENT = {
-    "soc_trend": ("Robbery, weapons and drugs", "down", ""),
-    "nte": ("Violence and public order, town centre", "down", ""),
-    "da_trend": ("Domestic abuse crimes", "neither",
+    "soc_trend": ("Robbery, weapons and drugs", spc.DOWN, ""),
+    "nte": ("Violence and public order, town centre", spc.DOWN, ""),
+    "da_trend": ("Domestic abuse crimes", spc.NEITHER,
                  "more domestic abuse recorded can be better reporting and recording, not more abuse"),
-    "needles_monthly": ("Needles found", "neither", "more needles found can be more searching and reporting"),
-    "youth_asb": ("Complaints about young people gathering", "down", ""),
-    "focus_trend": ("Task force focus area", "down", ""),
+    "needles_monthly": ("Needles found", spc.NEITHER, "more needles found can be more searching and reporting"),
+    "youth_asb": ("Complaints about young people gathering", spc.DOWN, ""),
+    "focus_trend": ("Task force focus area", spc.DOWN, ""),
 }
 NO_CONTROL_BY_YEAR = ("No control chart: process limits need the months, which disclosure control does not show "
                       "for this area.")
@@ -332,8 +332,6 @@ def control_chart(frame: pd.DataFrame, *, key: str, y: str = "value", series: st
     (``mean``, ``upper``, ``lower``, ``special``: the variation of a special-cause point; ``icon``
     the line's latest month's), and what it says, naming the measure's direction of improvement
     (:data:`IMPROVEMENT`, or as the analyst set it); (None, why) when there is too little to chart."""
-    from smp_dash import spc
-
     settings = settings or spc.Settings()
     label, default, because = IMPROVEMENT.get(key, ("", spc.NEITHER, ""))
     improve = settings.direction(key, default)
@@ -365,8 +363,6 @@ def control_chart(frame: pd.DataFrame, *, key: str, y: str = "value", series: st
 def _rebase(months: pd.Series, at) -> tuple[int | None, str]:
     """The position of the re-baseline month ``at`` in ``months``, and why it is not applied when it
     leaves fewer than ``spc.LEAST`` months on either side."""
-    from smp_dash import spc
-
     if at is None:
         return None, ""
     position = int(months.searchsorted(pd.Timestamp(at)))
